@@ -1,0 +1,337 @@
+/* libyolor — YOLOR and darknet-family object detection on the CPU.
+ *
+ * Copyright (C) 2026 the gst-yolor authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Tutorial
+ * --------
+ *
+ *   yolor_options opts;
+ *   yolor_error err;
+ *   yolor_net *net = NULL;
+ *
+ *   yolor_options_init (&opts);
+ *   opts.n_threads = 2;
+ *   if (yolor_net_load ("yolo-fastest-1.1-xl.cfg", NULL, &opts, &net, &err))
+ *     fail (err.msg);                    // names the file (and line)
+ *
+ *   // Allocate every buffer for frames of this size (call again on a new
+ *   // size). yolor_net_detect() never allocates.
+ *   yolor_net_prepare (net, 1920, 1080, &err);
+ *
+ *   yolor_image img = { YOLOR_PIXFMT_NV12, 1920, 1080,
+ *                       { y_plane, uv_plane }, { y_stride, uv_stride } };
+ *   yolor_post_params post;
+ *   yolor_detection dets[300];
+ *   size_t n;
+ *   yolor_net_default_post (net, &post);
+ *   yolor_net_detect (net, &img, &post, dets, 300, &n, &err);
+ *   // dets[0..n) are in frame pixels, best first.
+ *   yolor_net_free (net);
+ *
+ * Threading: a yolor_net is not reentrant; use one per thread / element.
+ * n_threads is per net; nothing here changes process-global thread state
+ * except where yolor_options.n_threads documents it.
+ *
+ * Ownership words used below: *borrowed* = valid for the duration of the
+ * call only; *retained* = must stay valid as long as stated; *transferred* =
+ * the receiver frees it with the named function.
+ */
+#ifndef YOLOR_YOLOR_H
+#define YOLOR_YOLOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(YOLOR_BUILDING) && defined(__GNUC__)
+#define YOLOR_API __attribute__ ((visibility ("default")))
+#else
+#define YOLOR_API
+#endif
+
+#define YOLOR_VERSION_MAJOR 0
+#define YOLOR_VERSION_MINOR 1
+#define YOLOR_VERSION_MICRO 0
+
+/* Status codes. Every function that can fail returns one. */
+typedef enum yolor_status
+{
+  YOLOR_OK = 0,
+  YOLOR_ERR_INVALID_ARG,        /* a caller bug: NULL, bad size, bad enum */
+  YOLOR_ERR_NO_MEMORY,
+  YOLOR_ERR_IO,                 /* file missing/unreadable, truncated weights */
+  YOLOR_ERR_PARSE,              /* malformed cfg; message names file:line */
+  YOLOR_ERR_UNSUPPORTED,        /* well-formed but unknown layer/option */
+  YOLOR_ERR_SHAPE,              /* sizes that do not fit together */
+  YOLOR_ERR_INTERNAL
+} yolor_status;
+
+/* Caller-owned error record (optional everywhere: pass NULL to ignore).
+ * Filled on failure only. No heap, no globals. */
+typedef struct yolor_error
+{
+  yolor_status code;
+  char msg[512];
+} yolor_error;
+
+/* Returns: a static string naming @status. */
+YOLOR_API const char *yolor_status_str (yolor_status status);
+
+/* Which code's conventions the model follows. They differ in decode
+ * (YOLOR: (2σ−0.5+grid)·stride, (2σ)²·anchor, scale_x_y ignored; darknet:
+ * scale_x_y, exp() for w/h unless new_coords), BN epsilon (1e-4 / 1e-5),
+ * maxpool padding (zero/−inf for k=2,s=1), reorg order, shortcut activation,
+ * the default input preprocessing and the default NMS IoU.
+ * AUTO picks YOLOR when the cfg uses a layer or activation only the YOLOR
+ * code defines (implicit_*, *_channels, route_lhalf, dwt, silu, reorg
+ * without keys on the network input), DARKNET otherwise. */
+typedef enum yolor_flavor
+{
+  YOLOR_FLAVOR_AUTO = 0,
+  YOLOR_FLAVOR_YOLOR,
+  YOLOR_FLAVOR_DARKNET
+} yolor_flavor;
+
+/* How a frame becomes the network input. */
+typedef enum yolor_resize
+{
+  YOLOR_RESIZE_AUTO = 0,        /* YOLOR flavour: LETTERBOX; darknet: STRETCH */
+  YOLOR_RESIZE_STRETCH,         /* darknet's plain bilinear resize */
+  YOLOR_RESIZE_LETTERBOX,       /* keep ratio, grey 114, square net input */
+  YOLOR_RESIZE_LETTERBOX_RECT   /* keep ratio, pad only to a multiple of the
+                                 * model stride (official detect.py auto=True) */
+} yolor_resize;
+
+typedef enum yolor_log_level
+{
+  YOLOR_LOG_ERROR = 0,
+  YOLOR_LOG_WARNING,
+  YOLOR_LOG_INFO,
+  YOLOR_LOG_DEBUG
+} yolor_log_level;
+
+/* @msg is borrowed. Called from the thread that called into the library. */
+typedef void (*yolor_log_fn) (void *user_data, yolor_log_level level,
+    const char *msg);
+
+typedef struct yolor_options
+{
+  int n_threads;                /* 0: all online cores. Used by the kernels'
+                                 * OpenMP regions (num_threads clause) and
+                                 * set on OpenBLAS before each BLAS call. */
+  yolor_flavor flavor;
+  int fold;                     /* 1 (default): fold BN and implicit layers
+                                 * into convolutions at load. 0: run the
+                                 * graph as written (for verification). */
+  int input_width;              /* 0: default (cfg [net] for darknet, 640 /
+                                 * 1280 for YOLOR P5 / P6 models) */
+  int input_height;
+  yolor_resize resize;
+  int keep_layer_outputs;       /* 1: every layer output stays readable after
+                                 * a forward pass (costs memory; debugging) */
+  int embedding_layer;          /* -1 (default): see yolor_net_embedding_layer */
+  int profile;                  /* 1: time every layer of every forward pass
+                                 * (yolor_layer_info.time_ms) */
+  yolor_log_fn log;             /* NULL: messages are dropped */
+  void *log_user_data;          /* retained: as long as the net */
+} yolor_options;
+
+/* Fills @opts (borrowed) with the defaults. */
+YOLOR_API void yolor_options_init (yolor_options * opts);
+
+/* Pixel formats accepted straight from video frames. Packed formats use
+ * planes[0]; NV12 uses planes[0] (Y) and planes[1] (interleaved UV); I420
+ * uses planes[0..2] (Y, U, V). Strides are in bytes. */
+typedef enum yolor_pixfmt
+{
+  YOLOR_PIXFMT_RGB = 0,
+  YOLOR_PIXFMT_BGR,
+  YOLOR_PIXFMT_RGBX,
+  YOLOR_PIXFMT_BGRX,
+  YOLOR_PIXFMT_XRGB,
+  YOLOR_PIXFMT_XBGR,
+  YOLOR_PIXFMT_RGBA,
+  YOLOR_PIXFMT_BGRA,
+  YOLOR_PIXFMT_NV12,
+  YOLOR_PIXFMT_I420,
+  YOLOR_PIXFMT_COUNT
+} yolor_pixfmt;
+
+/* YUV → RGB matrix for NV12/I420 frames. AUTO follows GStreamer's default
+ * colorimetry: BT.709 for frames at least 720 rows high, BT.601 below;
+ * both limited range (16–235). */
+typedef enum yolor_yuv_matrix
+{
+  YOLOR_YUV_AUTO = 0,
+  YOLOR_YUV_BT601,
+  YOLOR_YUV_BT709,
+  YOLOR_YUV_BT601_FULL,
+  YOLOR_YUV_BT709_FULL
+} yolor_yuv_matrix;
+
+/* A borrowed frame: the library never keeps a pointer to it after return. */
+typedef struct yolor_image
+{
+  yolor_pixfmt format;
+  int width;
+  int height;
+  const uint8_t *planes[3];
+  int strides[3];
+  yolor_yuv_matrix matrix;      /* YUV formats only; 0 = AUTO */
+} yolor_image;
+
+/* One detection. Box corners in frame pixels, clamped to [0, width] x
+ * [0, height]. */
+typedef struct yolor_detection
+{
+  float x1, y1, x2, y2;
+  float confidence;             /* objectness × class probability */
+  float objectness;
+  int class_id;
+} yolor_detection;
+
+/* Post-processing, per call (so thresholds can change on every frame). */
+typedef struct yolor_post_params
+{
+  float conf_threshold;         /* keep obj > t and obj·cls > t */
+  float iou_threshold;          /* suppress when IoU > t */
+  int max_detections;           /* after NMS; official: 300 */
+  int agnostic;                 /* 1: NMS across classes */
+  int multi_label;              /* 1: a box may be reported once per class
+                                 * above the threshold (official for nc > 1) */
+  const uint8_t *class_mask;    /* borrowed; NULL or n_classes bytes, nonzero
+                                 * = keep. Applied before NMS. */
+} yolor_post_params;
+
+typedef struct yolor_net yolor_net;
+
+/* Loads a darknet-style @cfg_path and its weights. @weights_path NULL means
+ * the cfg's path with ".cfg" replaced by ".weights". @opts borrowed (NULL =
+ * defaults). On success *@net_out is transferred: free it with
+ * yolor_net_free().
+ * Returns: YOLOR_OK, _IO (missing file, wrong weights size — the message
+ * states the bytes expected and found), _PARSE (file:line), _UNSUPPORTED,
+ * _SHAPE, _NO_MEMORY, _INVALID_ARG. */
+YOLOR_API yolor_status yolor_net_load (const char *cfg_path,
+    const char *weights_path, const yolor_options * opts,
+    yolor_net ** net_out, yolor_error * err);
+
+/* As yolor_net_load(), but fills every parameter with deterministic synthetic
+ * values from @seed (for measuring architectures without weight files). */
+YOLOR_API yolor_status yolor_net_load_synthetic (const char *cfg_path,
+    uint32_t seed, const yolor_options * opts, yolor_net ** net_out,
+    yolor_error * err);
+
+/* NULL is a no-op. */
+YOLOR_API void yolor_net_free (yolor_net * net);
+
+/* Allocates every buffer needed to detect on frames of @frame_width ×
+ * @frame_height (the network input size follows from the options and, for
+ * LETTERBOX_RECT, from the frame's aspect). Call again when the frame size
+ * changes. */
+YOLOR_API yolor_status yolor_net_prepare (yolor_net * net, int frame_width,
+    int frame_height, yolor_error * err);
+
+/* Fills @post (borrowed) with the model's defaults: YOLOR flavour conf 0.4,
+ * IoU 0.5 (official detect.py); darknet conf 0.25, IoU 0.45 (darknet
+ * detector test); max 300, class-aware, multi-label when n_classes > 1. */
+YOLOR_API void yolor_net_default_post (const yolor_net * net,
+    yolor_post_params * post);
+
+/* Runs preprocessing, the network, decode and NMS on @img (borrowed; its size
+ * must be the prepared one). Writes up to @capacity detections, best first,
+ * to @dets and their count to *@n_out. Allocates nothing. */
+YOLOR_API yolor_status yolor_net_detect (yolor_net * net,
+    const yolor_image * img, const yolor_post_params * post,
+    yolor_detection * dets, size_t capacity, size_t * n_out,
+    yolor_error * err);
+
+/* Per-object embeddings of the last yolor_net_detect(): *@n_out × @dim
+ * floats (row i belongs to dets[i]), each row L2-normalised, average-pooled
+ * over the detection box on the embedding layer's feature map. Owned by the
+ * net, valid until the next detect/prepare. */
+YOLOR_API const float *yolor_net_embeddings (const yolor_net * net,
+    int *dim_out);
+
+/* Image-level multi-label score per class from the last detect: for each
+ * class the highest obj·cls over every candidate box. n_classes floats,
+ * owned by the net. */
+YOLOR_API const float *yolor_net_class_scores (const yolor_net * net);
+
+/* The layer whose output the embeddings pool. Default: the feature map that
+ * enters the last k>1 convolution of the first (highest-resolution) head. */
+YOLOR_API int yolor_net_embedding_layer (const yolor_net * net);
+
+/* Model facts. */
+YOLOR_API int yolor_net_n_classes (const yolor_net * net);
+YOLOR_API yolor_flavor yolor_net_flavor (const yolor_net * net);
+YOLOR_API int yolor_net_n_layers (const yolor_net * net);
+YOLOR_API int yolor_net_max_stride (const yolor_net * net);
+/* Network input size after prepare (or the default before). */
+YOLOR_API void yolor_net_input_size (const yolor_net * net, int *width_out,
+    int *height_out);
+/* Parameter count as stored (before folding) and multiply-accumulates of one
+ * forward pass at the prepared input size (or the default). */
+YOLOR_API int64_t yolor_net_n_params (const yolor_net * net);
+YOLOR_API double yolor_net_gmacs (const yolor_net * net);
+
+/* ---- Lower level: run the network on a tensor you made yourself ---- */
+
+/* Allocates for a network input of exactly @width × @height. */
+YOLOR_API yolor_status yolor_net_prepare_input (yolor_net * net, int width,
+    int height, yolor_error * err);
+
+/* The planar float RGB input tensor [3][h][w] to fill before
+ * yolor_net_forward(). Owned by the net; valid until the next prepare. */
+YOLOR_API float *yolor_net_input (yolor_net * net);
+
+/* Runs the layers on yolor_net_input(). Allocates nothing. */
+YOLOR_API yolor_status yolor_net_forward (yolor_net * net, yolor_error * err);
+
+/* Number of [yolo] layers and the raw tensor entering head @k after a
+ * forward, NCHW [na·(5+nc)][h][w]. Owned by the net. */
+YOLOR_API int yolor_net_n_heads (const yolor_net * net);
+YOLOR_API const float *yolor_net_head (const yolor_net * net, int k,
+    int *c_out, int *h_out, int *w_out);
+
+/* Output of layer @i after a forward when keep_layer_outputs was set (NULL
+ * otherwise). Implicit layers give their parameter; yolo layers their input
+ * unchanged. */
+YOLOR_API const float *yolor_net_layer_output (const yolor_net * net, int i,
+    int *c_out, int *h_out, int *w_out);
+
+/* Type name of layer @i as written in the cfg, e.g. "convolutional". */
+YOLOR_API const char *yolor_net_layer_type (const yolor_net * net, int i);
+
+/* What `yolor info` prints about one layer. */
+typedef struct yolor_layer_info
+{
+  const char *type;             /* static string, cfg spelling */
+  int cfg_line;                 /* line of the [section] in the cfg */
+  int c, h, w;                  /* output shape at the prepared input size
+                                 * (or the default size before prepare) */
+  int n_inputs;
+  int inputs[8];                /* absolute layer indices, -1 = net input */
+  int filters, size, stride, groups;    /* convolutions; 0 otherwise */
+  const char *activation;       /* convolutions; NULL otherwise */
+  int64_t n_params;             /* as stored in the weights (before folding) */
+  double macs;                  /* multiply-accumulates per forward */
+  double time_ms;               /* last forward, when opts.profile was set */
+  int folded_away;              /* 1: merged into another layer at load */
+} yolor_layer_info;
+
+/* Fills @info_out (borrowed) for layer @i. */
+YOLOR_API yolor_status yolor_net_layer_info (const yolor_net * net, int i,
+    yolor_layer_info * info_out);
+
+/* Version string "MAJOR.MINOR.MICRO" (static). */
+YOLOR_API const char *yolor_version (void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* YOLOR_YOLOR_H */

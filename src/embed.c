@@ -1,0 +1,52 @@
+/* Per-object embeddings: the embedding layer's feature map (by default the
+ * shared representation entering the first head's last k>1 conv) averaged
+ * over the cells the detection box covers, then L2-normalised.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <math.h>
+
+#include "postprocess.h"
+
+static int
+clampi (int v, int lo, int hi)
+{
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+
+void
+yolor_embed (yolor_net * net, const yolor_candidate * c, const int *keep,
+    int n)
+{
+  const yolor_layer *e = &net->layers[net->embed_layer];
+  int dim = e->c;
+  size_t plane = (size_t) e->h * e->w;
+  float fx = (float) e->w / (float) net->in_w;
+  float fy = (float) e->h / (float) net->in_h;
+
+  if (n > YOLOR_MAX_EMBED_ROWS)
+    n = YOLOR_MAX_EMBED_ROWS;
+  net->n_embed = n;
+  for (int i = 0; i < n; i++) {
+    const yolor_candidate *k = &c[keep[i]];
+    float *v = net->embed + (size_t) i * dim;
+    int x0 = clampi ((int) floorf (k->x1 * fx), 0, e->w - 1);
+    int y0 = clampi ((int) floorf (k->y1 * fy), 0, e->h - 1);
+    int x1 = clampi ((int) ceilf (k->x2 * fx), x0 + 1, e->w);
+    int y1 = clampi ((int) ceilf (k->y2 * fy), y0 + 1, e->h);
+    double norm = 0.0;
+    float inv = 1.0f / (float) ((x1 - x0) * (y1 - y0));
+    for (int ch = 0; ch < dim; ch++) {
+      const float *f = e->out + ch * plane;
+      double acc = 0.0;
+      for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++)
+          acc += f[(size_t) y * e->w + x];
+      v[ch] = (float) acc * inv;
+      norm += (double) v[ch] * v[ch];
+    }
+    norm = sqrt (norm);
+    for (int ch = 0; ch < dim; ch++)
+      v[ch] = norm > 1e-12 ? (float) (v[ch] / norm) : 0.0f;
+  }
+}

@@ -1,0 +1,128 @@
+/* Load-time folding, so that batch norm and implicit knowledge cost nothing
+ * per frame.
+ *
+ * Batch norm: s = gamma / sqrt(var + eps); W' = s[o]·W; b' = beta − mean·s
+ * (eps 1e-4 for the YOLOR flavour, 1e-5 for darknet).
+ *
+ * Implicit knowledge (the YOLOR paper's Eq. 9 and 10): a head is
+ *   y = M ⊙ (W (x + A) + b)
+ * with A an implicit_add combined by shift_channels before a 1x1 conv and M
+ * an implicit_mul combined by control_channels after it. Then
+ *   W'' = M[o]·W[o,i]   and   b'' = M[o]·(b[o] + Σ_i W[o,i]·A[i]).
+ * The add folds only into a conv with no spatial padding (1x1), the mul into
+ * any conv with a linear activation; each fold needs the intermediate tensor
+ * to have no other reader. The folded shift/control layers become aliases.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <math.h>
+
+#include "yolor-private.h"
+
+void
+yolor_fold_bn (yolor_net * net)
+{
+  double eps = net->flavor == YOLOR_FLAVOR_YOLOR ? 1e-4 : 1e-5;
+  for (int i = 0; i < net->n_layers; i++) {
+    yolor_layer *l = &net->layers[i];
+    int64_t per = (int64_t) (l->c_in / (l->groups ? l->groups : 1))
+        * l->size * l->size;
+    if (l->ops->kind != YOLOR_LAYER_CONV || !l->bn || l->bn_folded)
+      continue;
+    for (int o = 0; o < l->filters; o++) {
+      double s = l->bn_gamma[o] / sqrt ((double) l->bn_var[o] + eps);
+      float *w = l->weights + o * per;
+      for (int64_t k = 0; k < per; k++)
+        w[k] = (float) (w[k] * s);
+      l->bias[o] = (float) (l->bias[o] - l->bn_mean[o] * s);
+    }
+    yolor_free (l->bn_gamma);
+    yolor_free (l->bn_mean);
+    yolor_free (l->bn_var);
+    l->bn_gamma = l->bn_mean = l->bn_var = NULL;
+    l->bn_folded = 1;
+  }
+}
+
+/* Number of layers that read layer @idx. */
+static int
+n_readers (const yolor_net * net, int idx)
+{
+  int n = 0;
+  for (int j = idx + 1; j < net->n_layers; j++)
+    for (int k = 0; k < net->layers[j].n_in; k++)
+      if (net->layers[j].in[k] == idx)
+        n++;
+  return n;
+}
+
+static const yolor_layer *
+implicit_src (const yolor_net * net, const yolor_layer * ch)
+{
+  const yolor_layer *a = &net->layers[ch->in[1]];
+  return a->ops->kind == YOLOR_LAYER_IMPLICIT ? a : NULL;
+}
+
+static int
+is_foldable_conv (const yolor_layer * k)
+{
+  return k->ops->kind == YOLOR_LAYER_CONV && k->act == YOLOR_ACT_LINEAR
+      && (!k->bn || k->bn_folded);
+}
+
+void
+yolor_fold_implicit (yolor_net * net)
+{
+  for (int i = 0; i < net->n_layers; i++) {
+    yolor_layer *k = &net->layers[i];
+    int per;
+    if (!is_foldable_conv (k) || k->in[0] < 0)
+      continue;
+    per = (k->c_in / k->groups) * k->size * k->size;
+
+    /* shift (add) before a 1x1 conv without padding */
+    {
+      yolor_layer *s = &net->layers[k->in[0]];
+      const yolor_layer *a;
+      if (s->ops->kind == YOLOR_LAYER_CHANNELS
+          && s->ops->variant == YOLOR_CH_SHIFT && !s->folded
+          && k->size == 1 && k->pad == 0 && (a = implicit_src (net, s))
+          && n_readers (net, s->index) == 1) {
+        int cpg = k->c_in / k->groups;
+        int opg = k->filters / k->groups;
+        for (int o = 0; o < k->filters; o++) {
+          const float *w = k->weights + (size_t) o * per;
+          const float *av = a->param + (o / opg) * cpg;
+          double acc = k->bias[o];
+          for (int c = 0; c < cpg; c++)
+            acc += (double) w[c] * av[c];
+          k->bias[o] = (float) acc;
+        }
+        s->folded = 1;
+        yolor_log (net, YOLOR_LOG_DEBUG, "folded implicit layer %d (via %d) "
+            "into conv %d", a->index, s->index, k->index);
+      }
+    }
+
+    /* control (mul) after a linear conv whose output only it reads */
+    for (int j = i + 1; j < net->n_layers; j++) {
+      yolor_layer *m = &net->layers[j];
+      const yolor_layer *a;
+      if (m->ops->kind != YOLOR_LAYER_CHANNELS
+          || m->ops->variant != YOLOR_CH_CONTROL || m->in[0] != i
+          || m->folded || !(a = implicit_src (net, m))
+          || n_readers (net, i) != 1)
+        continue;
+      for (int o = 0; o < k->filters; o++) {
+        float *w = k->weights + (size_t) o * per;
+        for (int c = 0; c < per; c++)
+          w[c] *= a->param[o];
+        k->bias[o] *= a->param[o];
+      }
+      m->folded = 1;
+      yolor_log (net, YOLOR_LOG_DEBUG, "folded implicit layer %d (via %d) "
+          "into conv %d", a->index, m->index, k->index);
+      break;
+    }
+  }
+}

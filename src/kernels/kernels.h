@@ -1,0 +1,53 @@
+/* Compute kernels. Every kernel takes the thread count of its net; OpenMP
+ * regions live only in src/kernels/ and src/layers/.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef YOLOR_KERNELS_H
+#define YOLOR_KERNELS_H
+
+#include "yolor-private.h"
+
+/* C[M][N] (+)= A[M][K] · B[K][N], row-major with leading dimensions.
+ * The only BLAS call site. Must not be called inside an OpenMP region. */
+void yolor_gemm (int n_threads, int M, int N, int K, const float *A, int lda,
+    const float *B, int ldb, float *C, int ldc, int accumulate);
+
+/* Plain triple loop (double accumulation), the reference for tests. */
+void yolor_gemm_ref (int M, int N, int K, const float *A, int lda,
+    const float *B, int ldb, float *C, int ldc, int accumulate);
+
+/* Column matrix for a k×k conv: col[(c·k + ky)·k + kx][oy·ow + ox]. */
+void yolor_im2col (int n_threads, const float *x, int c, int h, int w, int k,
+    int stride, int pad, int oh, int ow, float *col);
+
+/* Depthwise k×k conv (one filter per channel), no bias:
+ * y[c] = x[c] ⋆ wt[c]. */
+void yolor_depthwise (int n_threads, const float *x, int c, int h, int w,
+    const float *wt, int k, int stride, int pad, int oh, int ow, float *y);
+
+/* Direct conv, the reference for tests: y[o] = Σ x ⋆ w, no bias. */
+void yolor_conv_ref (const float *x, int c_in, int h, int w, const float *wt,
+    int c_out, int k, int stride, int pad, int groups, int oh, int ow,
+    float *y);
+
+/* y[c][i] = act(y[c][i] + bias[c]) for c < C, i < hw. bias may be NULL. */
+void yolor_bias_act (int n_threads, float *y, int C, int hw,
+    const float *bias, yolor_act act);
+
+/* y[c][i] = act((y − mean)/sqrt(var + eps)·gamma + beta): unfolded BN. */
+void yolor_bn_act (int n_threads, float *y, int C, int hw, const float *gamma,
+    const float *beta, const float *mean, const float *var, float eps,
+    yolor_act act);
+
+/* In-place activation of n values. */
+void yolor_act_apply (int n_threads, float *y, size_t n, yolor_act act);
+
+/* Scalar activation (also used by the kernels above). */
+static inline float
+yolor_sigmoid (float x)
+{
+  return 1.0f / (1.0f + __builtin_expf (-x));
+}
+
+#endif /* YOLOR_KERNELS_H */

@@ -1,0 +1,64 @@
+/* [maxpool] and [avgpool] (global).
+ *
+ * maxpool: window origin at −pool_pad/2; positions outside the input are
+ * never selected (−∞), except YOLOR's k=2 s=1 case (l->pad set), where the
+ * official code zero-pads right and bottom first.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <math.h>
+
+#include "yolor-private.h"
+
+void
+yolor_maxpool_forward (yolor_net * net, yolor_layer * l)
+{
+  const float *x = yolor_layer_in (net, l, 0);
+  const yolor_layer *s = yolor_layer_src (net, l, 0);
+  int h = s ? s->h : net->in_h, w = s ? s->w : net->in_w;
+  int k = l->pool_size, st = l->pool_stride, off = l->pool_pad / 2;
+  int zero_pad = l->pad;
+  int nt = net->n_threads;
+  (void) nt;
+
+#pragma omp parallel for num_threads(nt) schedule(static)
+  for (int c = 0; c < l->c; c++) {
+    const float *xc = x + (size_t) c * h * w;
+    float *yc = l->out + (size_t) c * l->h * l->w;
+    for (int oy = 0; oy < l->h; oy++)
+      for (int ox = 0; ox < l->w; ox++) {
+        float m = -INFINITY;
+        int outside = 0;
+        for (int ky = 0; ky < k; ky++) {
+          int iy = oy * st - off + ky;
+          for (int kx = 0; kx < k; kx++) {
+            int ix = ox * st - off + kx;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+              outside = 1;
+              continue;
+            }
+            float v = xc[(size_t) iy * w + ix];
+            if (v > m || isnan (v))
+              m = v;
+          }
+        }
+        if (zero_pad && outside && !(m >= 0.0f) && !isnan (m))
+          m = 0.0f;
+        yc[(size_t) oy * l->w + ox] = m;
+      }
+  }
+}
+
+void
+yolor_avgpool_forward (yolor_net * net, yolor_layer * l)
+{
+  const float *x = yolor_layer_in (net, l, 0);
+  const yolor_layer *s = yolor_layer_src (net, l, 0);
+  size_t hw = s ? (size_t) s->h * s->w : (size_t) net->in_h * net->in_w;
+  for (int c = 0; c < l->c; c++) {
+    double acc = 0.0;
+    for (size_t i = 0; i < hw; i++)
+      acc += x[c * hw + i];
+    l->out[c] = (float) (acc / (double) hw);
+  }
+}

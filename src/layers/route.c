@@ -1,0 +1,57 @@
+/* [route] (channel concat, optionally of one channel group of each input),
+ * [route_lhalf] (first half of each input) and [shortcut] (residual add).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+
+#include "kernels/kernels.h"
+
+static void
+src_dims (const yolor_net * net, const yolor_layer * l, int k, int *c,
+    size_t *hw)
+{
+  const yolor_layer *s = yolor_layer_src (net, l, k);
+  *c = s ? s->c : 3;
+  *hw = s ? (size_t) s->h * s->w : (size_t) net->in_h * net->in_w;
+}
+
+void
+yolor_route_forward (yolor_net * net, yolor_layer * l)
+{
+  float *dst = l->out;
+  int lhalf = l->ops->kind == YOLOR_LAYER_ROUTE_LHALF;
+  for (int k = 0; k < l->n_in; k++) {
+    int c;
+    size_t hw;
+    int parts = lhalf ? 2 : l->route_groups;
+    int part = lhalf ? 0 : l->route_group_id;
+    src_dims (net, l, k, &c, &hw);
+    size_t n = (size_t) (c / parts) * hw;
+    memcpy (dst, yolor_layer_in (net, l, k) + (size_t) part * n,
+        n * sizeof (float));
+    dst += n;
+  }
+}
+
+void
+yolor_shortcut_forward (yolor_net * net, yolor_layer * l)
+{
+  const float *x = yolor_layer_in (net, l, 0);
+  const float *a = yolor_layer_in (net, l, 1);
+  int ca;
+  size_t hw;
+  size_t n_add, n = (size_t) l->c * l->h * l->w;
+  int nt = net->n_threads;
+  (void) nt;
+  src_dims (net, l, 1, &ca, &hw);
+  n_add = (size_t) (ca < l->c ? ca : l->c) * hw;
+#pragma omp parallel for num_threads(nt) schedule(static)
+  for (size_t i = 0; i < n_add; i++)
+    l->out[i] = x[i] + a[i];
+  if (n > n_add)
+    memcpy (l->out + n_add, x + n_add, (n - n_add) * sizeof (float));
+  /* darknet applies the shortcut's activation; the YOLOR code ignores it */
+  if (net->flavor == YOLOR_FLAVOR_DARKNET)
+    yolor_act_apply (nt, l->out, n, l->act);
+}

@@ -1,0 +1,171 @@
+/* Memory plan: which layers own an output buffer, which alias another
+ * layer's, and where every owned buffer lives in one arena. Buffers whose
+ * lifetimes do not overlap share memory (greedy by size, first fit).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "yolor-private.h"
+
+/* 1 if the layer writes a buffer of its own. */
+static int
+owns_buffer (const yolor_layer * l)
+{
+  switch (l->ops->kind) {
+    case YOLOR_LAYER_IDENTITY:
+    case YOLOR_LAYER_YOLO:
+    case YOLOR_LAYER_IMPLICIT:
+      return 0;
+    case YOLOR_LAYER_ROUTE:
+      return !(l->n_in == 1 && l->route_groups == 1);
+    case YOLOR_LAYER_CHANNELS:
+      return !l->folded;
+    default:
+      return 1;
+  }
+}
+
+/* The layer whose buffer @i's output is: itself, or what it aliases.
+ * -1 = the network input, -2 = an implicit parameter. */
+int
+yolor_plan_root (const yolor_net * net, int i)
+{
+  while (i >= 0) {
+    const yolor_layer *l = &net->layers[i];
+    if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
+      return -2;
+    if (owns_buffer (l))
+      return i;
+    i = l->in[0];
+  }
+  return -1;
+}
+
+static int
+by_size_desc (const void *a, const void *b, void *ctx)
+{
+  const yolor_net *net = ctx;
+  size_t sa = net->layers[*(const int *) a].bytes;
+  size_t sb = net->layers[*(const int *) b].bytes;
+  if (sa != sb)
+    return sa < sb ? 1 : -1;
+  return *(const int *) a - *(const int *) b;
+}
+
+/* Insertion sort with a context (n is a few hundred). */
+static void
+sort_idx (int *idx, int n, yolor_net * net)
+{
+  for (int i = 1; i < n; i++) {
+    int v = idx[i], j = i - 1;
+    while (j >= 0 && by_size_desc (&idx[j], &v, net) > 0) {
+      idx[j + 1] = idx[j];
+      j--;
+    }
+    idx[j + 1] = v;
+  }
+}
+
+static int
+overlaps (const yolor_layer * a, const yolor_layer * b)
+{
+  return a->first_use <= b->last_use && b->first_use <= a->last_use;
+}
+
+yolor_status
+yolor_plan (yolor_net * net, yolor_error * err)
+{
+  int n = net->n_layers;
+  int *idx, n_owned = 0;
+  size_t total = 0, work = 0;
+
+  for (int i = 0; i < n; i++) {
+    yolor_layer *l = &net->layers[i];
+    l->first_use = l->last_use = -1;
+    l->alias = !owns_buffer (l);
+    if (!l->alias) {
+      l->bytes = ((size_t) l->c * l->h * l->w * sizeof (float) + 63)
+          & ~(size_t) 63;
+      l->first_use = l->last_use = i;
+    }
+    if (l->ops->kind == YOLOR_LAYER_CONV) {
+      size_t ws = yolor_conv_workspace (l);
+      if (ws > work)
+        work = ws;
+    }
+  }
+  /* lifetimes: every read extends the root's life */
+  for (int i = 0; i < n; i++) {
+    yolor_layer *l = &net->layers[i];
+    for (int k = 0; k < l->n_in; k++) {
+      int r = yolor_plan_root (net, l->in[k]);
+      if (r >= 0 && net->layers[r].last_use < i)
+        net->layers[r].last_use = i;
+    }
+  }
+  for (int i = 0; i < n; i++) {
+    int keep = net->opts.keep_layer_outputs
+        || net->layers[i].ops->kind == YOLOR_LAYER_YOLO
+        || i == net->embed_layer;
+    int r = yolor_plan_root (net, i);
+    if (keep && r >= 0)
+      net->layers[r].last_use = n;
+  }
+
+  idx = malloc (sizeof (int) * (size_t) n);
+  if (!idx)
+    return yolor_error_set (err, YOLOR_ERR_NO_MEMORY, "out of memory");
+  for (int i = 0; i < n; i++)
+    if (!net->layers[i].alias)
+      idx[n_owned++] = i;
+  sort_idx (idx, n_owned, net);
+
+  for (int a = 0; a < n_owned; a++) {
+    yolor_layer *l = &net->layers[idx[a]];
+    size_t off = 0;
+    int moved = 1;
+    /* first fit: bump past every conflicting placed buffer until stable */
+    while (moved) {
+      moved = 0;
+      for (int b = 0; b < a; b++) {
+        const yolor_layer *p = &net->layers[idx[b]];
+        if (!overlaps (l, p))
+          continue;
+        if (off < p->offset + p->bytes && p->offset < off + l->bytes) {
+          off = p->offset + p->bytes;
+          moved = 1;
+        }
+      }
+    }
+    l->offset = off;
+    if (off + l->bytes > total)
+      total = off + l->bytes;
+  }
+  free (idx);
+
+  yolor_free (net->arena);
+  yolor_free (net->work);
+  net->arena = yolor_malloc (total);
+  net->arena_bytes = total;
+  net->work_floats = work;
+  net->work = yolor_malloc ((work ? work : 1) * sizeof (float));
+  if (!net->arena || !net->work)
+    return yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
+        "cannot allocate %zu bytes of activations", total);
+
+  /* resolve every layer's output pointer */
+  for (int i = 0; i < n; i++) {
+    yolor_layer *l = &net->layers[i];
+    if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
+      l->out = l->param;
+    else if (!l->alias)
+      l->out = (float *) ((char *) net->arena + l->offset);
+    else if (l->in[0] < 0)
+      l->out = net->input;
+    else
+      l->out = net->layers[l->in[0]].out;
+  }
+  return YOLOR_OK;
+}

@@ -1,0 +1,187 @@
+/* .weights reader.
+ *
+ * Layout (little-endian): int32 major, minor, revision; "seen" as int64 when
+ * major*10+minor >= 2, else int32; then for every [convolutional] in cfg
+ * order: BN convs beta, gamma, running_mean, running_var [filters] each, plain
+ * convs bias [filters]; then the weights [filters][c_in/groups][k][k].
+ * Optionally followed by the implicit trailer: every implicit_* layer's
+ * parameter in cfg order. The file size must match exactly, with or without
+ * the trailer.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "yolor-private.h"
+
+static int64_t
+conv_weight_count (const yolor_layer * l)
+{
+  return (int64_t) l->filters * (l->c_in / l->groups) * l->size * l->size;
+}
+
+int64_t
+yolor_weights_conv_floats (const yolor_net * net)
+{
+  int64_t n = 0;
+  for (int i = 0; i < net->n_layers; i++) {
+    const yolor_layer *l = &net->layers[i];
+    if (l->ops->kind == YOLOR_LAYER_CONV)
+      n += (l->bn ? 4 : 1) * (int64_t) l->filters + conv_weight_count (l);
+  }
+  return n;
+}
+
+int64_t
+yolor_weights_implicit_floats (const yolor_net * net)
+{
+  int64_t n = 0;
+  for (int i = 0; i < net->n_layers; i++)
+    if (net->layers[i].ops->kind == YOLOR_LAYER_IMPLICIT)
+      n += net->layers[i].c;
+  return n;
+}
+
+/* Allocates every parameter array (shapes must be known) and sets the
+ * identity values: BN gamma 1, var 1; implicit mul 1, add/cat 0. */
+void
+yolor_weights_allocate (yolor_net * net)
+{
+  for (int i = 0; i < net->n_layers; i++) {
+    yolor_layer *l = &net->layers[i];
+    if (l->ops->kind == YOLOR_LAYER_CONV) {
+      l->weights = yolor_calloc ((size_t) conv_weight_count (l),
+          sizeof (float));
+      l->bias = yolor_calloc ((size_t) l->filters, sizeof (float));
+      if (l->bn) {
+        l->bn_gamma = yolor_calloc ((size_t) l->filters, sizeof (float));
+        l->bn_mean = yolor_calloc ((size_t) l->filters, sizeof (float));
+        l->bn_var = yolor_calloc ((size_t) l->filters, sizeof (float));
+        for (int f = 0; l->bn_gamma && l->bn_var && f < l->filters; f++)
+          l->bn_gamma[f] = l->bn_var[f] = 1.0f;
+      }
+    } else if (l->ops->kind == YOLOR_LAYER_IMPLICIT) {
+      l->param = yolor_calloc ((size_t) l->c, sizeof (float));
+      for (int k = 0; l->param && k < l->c; k++)
+        l->param[k] = l->ops->variant == YOLOR_IMPLICIT_ONE ? 1.0f : 0.0f;
+    }
+  }
+}
+
+static int
+read_floats (FILE * f, float *dst, int64_t n)
+{
+  return fread (dst, sizeof (float), (size_t) n, f) == (size_t) n;
+}
+
+static int32_t
+le32 (const unsigned char *b)
+{
+  return (int32_t) ((uint32_t) b[0] | (uint32_t) b[1] << 8
+      | (uint32_t) b[2] << 16 | (uint32_t) b[3] << 24);
+}
+
+yolor_status
+yolor_weights_load (yolor_net * net, const char *path, yolor_error * err)
+{
+  unsigned char hdr[12];
+  FILE *f;
+  long size;
+  int32_t major, minor;
+  long hdr_bytes;
+  int64_t conv = yolor_weights_conv_floats (net);
+  int64_t impl = yolor_weights_implicit_floats (net);
+  int64_t with_trailer, without;
+  int trailer;
+
+  f = fopen (path, "rb");
+  if (!f)
+    return yolor_error_set (err, YOLOR_ERR_IO, "%s: cannot open weights: %s",
+        path, strerror (errno));
+  if (fseek (f, 0, SEEK_END) != 0 || (size = ftell (f)) < 0
+      || fseek (f, 0, SEEK_SET) != 0) {
+    fclose (f);
+    return yolor_error_set (err, YOLOR_ERR_IO, "%s: cannot read", path);
+  }
+  if (size < 16 || fread (hdr, 1, 12, f) != 12) {
+    fclose (f);
+    return yolor_error_set (err, YOLOR_ERR_IO,
+        "%s: %ld bytes is too short for a weights header", path, size);
+  }
+  major = le32 (hdr);
+  minor = le32 (hdr + 4);
+  if (major < 0 || minor < 0 || major >= 1000 || minor >= 1000) {
+    fclose (f);
+    return yolor_error_set (err, YOLOR_ERR_UNSUPPORTED,
+        "%s: unsupported weights version %d.%d", path, major, minor);
+  }
+  hdr_bytes = (major * 10 + minor >= 2) ? 20 : 16;
+  without = hdr_bytes + 4 * conv;
+  with_trailer = without + 4 * impl;
+  if (size != with_trailer && size != without) {
+    fclose (f);
+    if (impl)
+      return yolor_error_set (err, YOLOR_ERR_IO,
+          "%s: expected %lld bytes (%lld without the implicit trailer) for "
+          "%s, found %ld", path, (long long) with_trailer,
+          (long long) without, net->cfg_path, size);
+    return yolor_error_set (err, YOLOR_ERR_IO,
+        "%s: expected %lld bytes for %s, found %ld%s", path,
+        (long long) without, net->cfg_path, size,
+        size < without ? " (truncated)" : "");
+  }
+  trailer = impl > 0 && size == with_trailer;
+  if (fseek (f, hdr_bytes, SEEK_SET) != 0) {
+    fclose (f);
+    return yolor_error_set (err, YOLOR_ERR_IO, "%s: cannot seek", path);
+  }
+
+  for (int i = 0; i < net->n_layers; i++) {
+    yolor_layer *l = &net->layers[i];
+    int ok = 1;
+    if (l->ops->kind != YOLOR_LAYER_CONV)
+      continue;
+    ok = read_floats (f, l->bias, l->filters);
+    if (ok && l->bn)
+      ok = read_floats (f, l->bn_gamma, l->filters)
+          && read_floats (f, l->bn_mean, l->filters)
+          && read_floats (f, l->bn_var, l->filters);
+    if (ok)
+      ok = read_floats (f, l->weights, conv_weight_count (l));
+    if (!ok) {
+      fclose (f);
+      return yolor_error_set (err, YOLOR_ERR_IO,
+          "%s: read failed at layer %d", path, i);
+    }
+    if (l->bn)
+      for (int k = 0; k < l->filters; k++)
+        if (!(l->bn_var[k] >= 0.0f)) {
+          fclose (f);
+          return yolor_error_set (err, YOLOR_ERR_IO,
+              "%s: layer %d has a negative or NaN batch-norm variance "
+              "(corrupt weights?)", path, i);
+        }
+  }
+  if (trailer) {
+    for (int i = 0; i < net->n_layers; i++) {
+      yolor_layer *l = &net->layers[i];
+      if (l->ops->kind == YOLOR_LAYER_IMPLICIT
+          && !read_floats (f, l->param, l->c)) {
+        fclose (f);
+        return yolor_error_set (err, YOLOR_ERR_IO,
+            "%s: read failed in the implicit trailer", path);
+      }
+    }
+  } else if (impl) {
+    yolor_log (net, YOLOR_LOG_WARNING,
+        "%s has no implicit trailer: the %lld implicit parameters of %s keep "
+        "their identity values (0 for add, 1 for mul), which degrades the "
+        "model; convert the checkpoint with yolor-convert", path,
+        (long long) impl, net->cfg_path);
+  }
+  fclose (f);
+  return YOLOR_OK;
+}
