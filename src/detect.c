@@ -172,8 +172,13 @@ yolor_net_detect (yolor_net * net, const yolor_image * img,
   max_keep = post->max_detections > 0 ? post->max_detections : 300;
   if ((size_t) max_keep > capacity)
     max_keep = (int) capacity;
-  n_keep = yolor_nms (c, n, post->iou_threshold, post->agnostic, net->keep,
-      max_keep);
+  if (net->flavor == YOLOR_FLAVOR_DARKNET && net->nms_kind)
+    n_keep = yolor_nms_diou (c, n, post->iou_threshold,
+        net->nms_kind == 1 ? 0.6f : net->nms_beta, 1.0f / (float) net->in_w,
+        1.0f / (float) net->in_h, post->agnostic, net->keep, max_keep);
+  else
+    n_keep = yolor_nms (c, n, post->iou_threshold, post->agnostic, net->keep,
+        max_keep);
   yolor_embed (net, c, net->keep, n_keep);
   for (int i = 0; i < n_keep; i++) {
     const yolor_candidate *k = &c[net->keep[i]];

@@ -468,8 +468,10 @@ draw_text_run (const yolor_canvas * cv, const text_run * run, uint32_t rgb,
   for (i = 0; i < n_jobs; i++) {
     const plane_job *job = &jobs[i];
     int64_t fx = (int64_t) 1 << job->shift_x, fy = (int64_t) 1 << job->shift_y;
-    int64_t px0 = floor_div (clip.x0, fx), px1 = floor_div (clip.x1 - 1, fx) + 1;
-    int64_t py0 = floor_div (clip.y0, fy), py1 = floor_div (clip.y1 - 1, fy) + 1;
+    int64_t px0 = floor_div (clip.x0, fx);
+    int64_t px1 = floor_div (clip.x1 - 1, fx) + 1;
+    int64_t py0 = floor_div (clip.y0, fy);
+    int64_t py1 = floor_div (clip.y1 - 1, fy) + 1;
     int64_t pr, pc, lx, ly;
 
     for (pr = py0; pr < py1 && pr < job->h; pr++) {

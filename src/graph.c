@@ -320,6 +320,15 @@ parse_yolo (parse_ctx * c, yolor_layer * l)
   l->classes = get_int (c, "classes", 20, 1, 100000);
   l->scale_x_y = get_float (c, "scale_x_y", 1.0f, 0.0f, 100.0f);
   l->new_coords = get_int (c, "new_coords", 0, 0, 1);
+  l->beta_nms = get_float (c, "beta_nms", 0.6f, 0.0f, 100.0f);
+  {
+    const yolor_cfg_kv *kv = find (c, "nms_kind");
+    l->nms_kind = 0;
+    if (kv && strcmp (kv->value, "greedynms") == 0)
+      l->nms_kind = 1;
+    else if (kv && strcmp (kv->value, "diounms") == 0)
+      l->nms_kind = 2;
+  }
   if (c->st != YOLOR_OK || n_mask < 0 || n_anchors2 < 0)
     return;
   if (n_anchors2 == 0 || n_anchors2 % 2) {
@@ -512,6 +521,8 @@ yolor_graph_build (yolor_net * net, const yolor_cfg * cfg, yolor_error * err)
           "%s:%d: [yolo] classes=%d differs from the first head's %d",
           cfg->path, l->line, l->classes, net->n_classes);
     l->yolo_index = net->n_heads;
+    net->nms_kind = l->nms_kind;
+    net->nms_beta = l->beta_nms;
     net->heads[net->n_heads++] = i;
   }
   return YOLOR_OK;

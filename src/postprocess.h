@@ -50,6 +50,13 @@ void yolor_decode_row (const yolor_net * net, int row, float *out);
 int yolor_nms (yolor_candidate * c, int n, float iou_threshold, int agnostic,
     int *keep, int max_keep);
 
+/* darknet's NMS for nms_kind=greedynms (DIoU, exponent 0.6) or diounms
+ * (DIoU, exponent @beta): per class, suppress when IoU − (d²/c²)^β > t,
+ * with centre distance d and enclosing-box diagonal c measured in
+ * coordinates relative to the network input (@sx = 1/in_w, @sy = 1/in_h). */
+int yolor_nms_diou (yolor_candidate * c, int n, float iou_threshold,
+    float beta, float sx, float sy, int agnostic, int *keep, int max_keep);
+
 /* Maps a box from network pixels to frame pixels (clamped). @round: round
  * half to even as the official detect.py. */
 void yolor_map_box (const yolor_net * net, float *x1, float *y1, float *x2,

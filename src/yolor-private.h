@@ -135,6 +135,8 @@ struct yolor_layer
   float scale_x_y;
   int new_coords;
   int yolo_index;
+  int nms_kind;                 /* darknet: 0 plain IoU, 1 greedynms, 2 diounms */
+  float beta_nms;
 
   /* statistics */
   int64_t n_params;             /* stored parameters */
@@ -187,6 +189,8 @@ struct yolor_net
   int net_default_w, net_default_h;     /* [net] width/height */
   int has_implicit;
   int embed_layer;
+  int nms_kind;                 /* of the last [yolo] (darknet flavour) */
+  float nms_beta;
 
   /* prepared state */
   int prepared;

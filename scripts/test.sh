@@ -1,0 +1,16 @@
+#!/bin/sh
+# Installs the dependencies, builds, and runs the whole test suite, then the
+# engine tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/install-deps.sh
+sh scripts/build.sh build
+meson test -C build --print-errorlogs --num-processes 2
+
+if [ ! -f build-asan/build.ninja ]; then
+  meson setup build-asan --buildtype=debugoptimized \
+    -Db_sanitize=address,undefined -Db_lundef=false
+fi
+ninja -C build-asan
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  meson test -C build-asan --suite lib --print-errorlogs --num-processes 2
