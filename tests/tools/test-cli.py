@@ -1,0 +1,265 @@
+#!/usr/bin/python3
+# Smoke tests of the yolor command-line tool: info (exact parameter counts
+# and GFLOPs of the full-size cfgs), run (raw heads vs the official code),
+# eval, detect, bench, and the exit codes.
+#
+# Usage: test-cli.py PATH/TO/yolor
+#
+# Copyright (C) 2026 the gst-yolor authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+import array
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+YOLOR = sys.argv[1] if len(sys.argv) > 1 else "yolor"
+SHARED = os.environ.get("YOLOR_SHARED_DIR", "../shared")
+MODELS = os.path.join(SHARED, "models")
+CFGS = os.path.join(MODELS, "yolor-cfg")
+REF = os.path.join(SHARED, "reference")
+XL = os.path.join(MODELS, "yolo-fastest-1.1-xl", "yolo-fastest-1.1-xl.cfg")
+FASTEST = os.path.join(MODELS, "yolo-fastest-1.1", "yolo-fastest-1.1.cfg")
+
+# name: (size or None for the model default, layers, params, GMACs, GFLOPs)
+# Counted with torch on the official builders (yolor-spec.md section 12).
+FULL_SIZE = {
+    "yolor_csp": (None, "640x640", 188, 52923994, 60.12, 120.24),
+    "yolor_csp_x": (None, "640x640", 216, 99754058, 110.94, 221.89),
+    "yolor_p6": (None, "1280x1280", 235, 37265016, 162.56, 325.12),
+    "yolor_w6": (None, "1280x1280", 235, 79873400, 226.32, 452.65),
+    "yolov4_csp": ("640x640", "640x640", 176, 52921437, 60.12, None),
+    "yolov4_csp_x": ("640x640", "640x640", 204, 99751053, 110.94, None),
+    "yolov4_p6": ("1280x1280", "1280x1280", 305, 127585200, 358.51, None),
+    "yolov4_p7": ("1536x1536", "1536x1536", 366, 287566300, 818.35, None),
+}
+
+failures = []
+
+
+def check(cond, what):
+    print("%s: %s" % ("ok" if cond else "FAIL", what), flush=True)
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+def yolor(*args, timeout=900):
+    r = subprocess.run([YOLOR] + list(args), capture_output=True, text=True,
+                       timeout=timeout)
+    return r.returncode, r.stdout, r.stderr
+
+
+def field(pattern, text):
+    m = re.search(pattern, text, re.M)
+    return m.group(1) if m else None
+
+
+def test_info():
+    for name, (size, shown, layers, params, gmacs, gflops) in FULL_SIZE.items():
+        cfg = os.path.join(CFGS, name + ".cfg")
+        args = ["info", cfg] + (["--size", size] if size else [])
+        rc, out, err = yolor(*args)
+        if not check(rc == 0, "info %s: exit 0 (got %d; %s)"
+                     % (name, rc, err.strip())):
+            continue
+        check("synthetic" in out, "info %s: says the weights are synthetic"
+              % name)
+        got = field(r"^total params:\s*(\d+)", out)
+        check(got is not None and int(got) == params,
+              "info %s: params %s, expected %d" % (name, got, params))
+        got = field(r"layers:\s*(\d+)", out)
+        check(got is not None and int(got) == layers,
+              "info %s: layers %s, expected %d" % (name, got, layers))
+        got = field(r"^total GMACs:\s*([\d.]+)", out)
+        check(got is not None and abs(float(got) - gmacs) <= 0.006,
+              "info %s: GMACs %s, expected %.2f" % (name, got, gmacs))
+        if gflops is not None:
+            got = field(r"^total GFLOPs:\s*([\d.]+)", out)
+            check(got is not None and abs(float(got) - gflops) <= 0.015,
+                  "info %s: GFLOPs %s, expected %.2f" % (name, got, gflops))
+        got = field(r"^total GFLOPs:.* at (\d+x\d+)", out)
+        check(got == shown, "info %s: input %s, expected %s"
+              % (name, got, shown))
+        n_rows = len(re.findall(r"^\s*\d+\s+\S", out, re.M))
+        check(n_rows == layers, "info %s: %d layer rows, expected %d"
+              % (name, n_rows, layers))
+
+
+def read_f32(path):
+    a = array.array("f")
+    with open(path, "rb") as f:
+        a.frombytes(f.read())
+    if sys.byteorder != "little":
+        a.byteswap()
+    return a
+
+
+def test_run():
+    cases = [
+        ("yolor_csp_narrow_320", "horses_square"),
+        ("yolor_csp_narrow_320", "horses_rect"),
+        ("yolor_p6_narrow_384", "horses_square"),
+        ("yolor_unit_64", "horses_square"),
+    ]
+    for folder, tag in cases:
+        d = os.path.join(REF, folder)
+        with open(os.path.join(d, "ref.json")) as f:
+            ref = json.load(f)
+        inp = [i for i in ref["inputs"] if i["tag"] == tag][0]
+        h, w = inp["input_hw"]
+        limits = inp["f32_vs_f64"]["heads_raw_max_abs"]
+        for fold in (True, False):
+            label = "run %s/%s%s" % (folder, tag, "" if fold else " --no-fold")
+            with tempfile.TemporaryDirectory() as tmp:
+                args = ["run", os.path.join(d, "model.cfg"),
+                        "--input", os.path.join(d, tag + "_input.bin"),
+                        "--size", "%dx%d" % (w, h), "--dump", tmp]
+                if not fold:
+                    args.append("--no-fold")
+                rc, out, err = yolor(*args)
+                if not check(rc == 0, "%s: exit 0 (got %d; %s)"
+                             % (label, rc, err.strip())):
+                    continue
+                for k, head in enumerate(inp["heads"]):
+                    dump = os.path.join(tmp, "head%d.bin" % k)
+                    if not check(os.path.exists(dump), "%s: head%d.bin "
+                                 "written" % (label, k)):
+                        continue
+                    got = read_f32(dump)
+                    want = read_f32(os.path.join(d, head["file"]))
+                    if not check(len(got) == len(want), "%s: head%d has %d "
+                                 "floats, expected %d"
+                                 % (label, k, len(got), len(want))):
+                        continue
+                    worst, at = 0.0, 0
+                    for i, (a, b) in enumerate(zip(got, want)):
+                        dlt = abs(a - b)
+                        if not dlt <= worst:     # also catches NaN
+                            worst, at = dlt if dlt == dlt else float("inf"), i
+                    tol = 8.0 * limits[k]
+                    gh, gw = head["grid_hw"]
+                    c, rest = divmod(at, gh * gw)
+                    check(worst <= tol, "%s: head%d max|d| %.3g <= %.3g "
+                          "(worst at c=%d y=%d x=%d: %.6g vs %.6g)"
+                          % (label, k, worst, tol, c, rest // gw, rest % gw,
+                             got[at], want[at]))
+        if len(failures) > 20:
+            return
+
+
+def test_eval():
+    ev = os.path.join(SHARED, "eval", "coco-val-ccby")
+    rc, out, err = yolor("eval", XL, "--images", os.path.join(ev, "images"),
+                         "--labels", os.path.join(ev, "labels"))
+    print(out)
+    if not check(rc == 0, "eval: exit 0 (got %d; %s)" % (rc, err.strip())):
+        return
+    m50 = field(r"^mAP@0\.5 = (\d\.\d{4})$", out)
+    m5095 = field(r"^mAP@0\.5:0\.95 = (\d\.\d{4})$", out)
+    check(m50 is not None and 0.0 <= float(m50) <= 1.0,
+          "eval: prints 'mAP@0.5 = x.xxxx' (%s)" % m50)
+    check(m5095 is not None and 0.0 <= float(m5095) <= 1.0,
+          "eval: prints 'mAP@0.5:0.95 = x.xxxx' (%s)" % m5095)
+    check(m50 is not None and m5095 is not None and float(m50) > 0.05
+          and float(m5095) <= float(m50),
+          "eval: plausible values (mAP@0.5 %s > 0.05, >= mAP@0.5:0.95 %s)"
+          % (m50, m5095))
+    check("ground-truth boxes: 173" in out, "eval: reads all 173 boxes")
+
+
+def test_detect_and_bench():
+    img = os.path.join(SHARED, "images", "dog.jpg")
+    rc, out, err = yolor("detect", XL, img, "--threshold", "0.25")
+    if check(rc == 0, "detect: exit 0 (got %d; %s)" % (rc, err.strip())):
+        try:
+            obj = json.loads(out.strip().splitlines()[0])
+            ok = (obj["file"] == img and obj["width"] == 768
+                  and obj["height"] == 576 and isinstance(obj["detections"],
+                                                          list))
+            for d in obj["detections"]:
+                ok = ok and {"class_id", "label", "confidence", "box",
+                             "relative_coordinates"} <= set(d)
+            check(ok, "detect: JSON object with file, size and detections")
+        except (ValueError, IndexError, KeyError) as e:
+            check(False, "detect: output is JSON (%s)" % e)
+
+    rc, out, err = yolor("bench", FASTEST, "--threads", "2", "--runs", "3",
+                         "--layers")
+    check(rc == 0 and re.search(r"^median [\d.]+ ms/frame, [\d.]+ GFLOP/s$",
+                                out, re.M) is not None,
+          "bench: exit 0 and a 'median ... ms/frame, ... GFLOP/s' line "
+          "(rc %d; %s)" % (rc, err.strip()))
+    rc, out, err = yolor("bench", os.path.join(CFGS, "yolor_csp.cfg"),
+                         "--size", "128x128", "--runs", "1", "--warmup", "0")
+    check(rc == 0 and "synthetic" in out,
+          "bench without weights: synthetic, said in the output (rc %d; %s)"
+          % (rc, err.strip()))
+
+
+def test_exit_codes():
+    img = os.path.join(SHARED, "images", "dog.jpg")
+    usage = [
+        [],
+        ["frobnicate", XL],
+        ["detect"],
+        ["detect", XL],
+        ["detect", XL, img, "--threshold", "2"],
+        ["detect", XL, img, "--bogus"],
+        ["detect", XL, img, "--letterbox", "diagonal"],
+        ["info", XL, "--size", "640"],
+        ["run", XL, "--size", "320x320"],
+        ["eval", XL, "--images", "/tmp"],
+        ["bench", XL, "--runs", "0"],
+    ]
+    for args in usage:
+        rc, out, err = yolor(*args)
+        check(rc == 2 and err.strip() != "", "usage error exits 2: yolor %s "
+              "(got %d)" % (" ".join(args[:1] + args[2:]), rc))
+    rc, out, err = yolor("--help")
+    check(rc == 0 and "detect" in out, "yolor --help exits 0")
+
+    missing = "/nonexistent/missing-model.cfg"
+    for cmd in (["detect", missing, img], ["info", missing],
+                ["run", missing, "--input", "x", "--size", "8x8", "--dump",
+                 "/tmp"]):
+        rc, out, err = yolor(*cmd)
+        check(rc == 1 and missing in err, "missing model: yolor %s exits 1 "
+              "naming the file (got %d: %s)" % (cmd[0], rc, err.strip()))
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = os.path.join(tmp, "copy.cfg")
+        with open(XL) as src, open(cfg, "w") as dst:
+            dst.write(src.read())
+        rc, out, err = yolor("detect", cfg, img)
+        check(rc == 1 and "copy.weights" in err, "missing weights: exit 1 "
+              "naming copy.weights (got %d: %s)" % (rc, err.strip()))
+        bad = os.path.join(tmp, "bad.jpg")
+        with open(bad, "wb") as f:
+            f.write(b"\xff\xd8\xff not really a jpeg")
+        rc, out, err = yolor("detect", XL, bad)
+        check(rc == 1 and "bad.jpg" in err, "undecodable image: exit 1 "
+              "naming it (got %d: %s)" % (rc, err.strip()))
+
+
+def main():
+    if not os.path.isdir(SHARED):
+        print("SKIP: no shared data at %s" % SHARED)
+        return 77
+    test_exit_codes()
+    test_detect_and_bench()
+    test_run()
+    test_info()
+    test_eval()
+    if failures:
+        print("\n%d check(s) failed:" % len(failures))
+        for f in failures:
+            print("  " + f)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

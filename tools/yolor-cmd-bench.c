@@ -1,0 +1,172 @@
+/* yolor bench MODEL --size WxH --threads N: time the network forward pass.
+ *
+ * Copyright (C) 2026 the gst-yolor authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "yolor-cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: yolor bench MODEL.cfg [--size WxH] [--threads N] [options]\n"
+    "Time the network forward pass (no pre- or post-processing) on a fixed\n"
+    "input; print the median time and the arithmetic rate (2 x MACs / time).\n"
+    "Without a weights file, synthetic weights are used (said in the output).\n"
+    "  --size WxH          network input size (default: the model's)\n"
+    "  --threads N         threads (default 0: all cores)\n"
+    "  --runs R            timed runs (default 10)\n"
+    "  --warmup N          untimed runs first (default 1)\n"
+    "  --layers            per-layer median time and GFLOP/s\n"
+    "  --weights FILE      weights (default: MODEL with .weights)\n"
+    "  --flavor F          auto|yolor|darknet\n"
+    "  --synthetic         generated weights even if a weights file exists\n"
+    "  --no-fold           run batch norm / implicit layers unfolded\n";
+
+static int
+cmp_double (const void *pa, const void *pb)
+{
+  double a = *(const double *) pa, b = *(const double *) pb;
+
+  return a < b ? -1 : (a > b);
+}
+
+/* Median of @v[0..n) (sorts @v). */
+static double
+median (double *v, int n)
+{
+  qsort (v, (size_t) n, sizeof *v, cmp_double);
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static void
+print_layers (yolor_net * net, double *layer_ms, int n_layers, int runs)
+{
+  double *col = malloc ((size_t) runs * sizeof *col);
+  double total = 0.0;
+  int i, r;
+
+  if (col == NULL)
+    return;
+  printf ("\n%5s  %-20s %10s %10s\n", "layer", "type", "ms", "GFLOP/s");
+  for (i = 0; i < n_layers; i++) {
+    yolor_layer_info li;
+    double ms;
+
+    memset (&li, 0, sizeof li);
+    yolor_net_layer_info (net, i, &li);
+    for (r = 0; r < runs; r++)
+      col[r] = layer_ms[(size_t) r * n_layers + i];
+    ms = median (col, runs);
+    total += ms;
+    if (li.folded_away)
+      printf ("%5d  %-20s %10s %10s\n", i, li.type ? li.type : "?", "folded",
+          "-");
+    else if (li.macs > 0.0 && ms > 0.0)
+      printf ("%5d  %-20s %10.3f %10.1f\n", i, li.type ? li.type : "?", ms,
+          2.0 * li.macs * 1e-9 / (ms * 1e-3));
+    else
+      printf ("%5d  %-20s %10.3f %10s\n", i, li.type ? li.type : "?", ms, "-");
+  }
+  printf ("sum of layer medians: %.3f ms\n", total);
+  free (col);
+}
+
+int
+yolor_cmd_bench (int argc, char **argv)
+{
+  yolor_cli cli;
+  yolor_options opts;
+  yolor_error err;
+  yolor_net *net;
+  double *times = NULL, *layer_ms = NULL, med, gflop;
+  float *input;
+  size_t i, n;
+  int r, rc, w = 0, h = 0, synthetic = 0, n_layers;
+  int ret = YOLOR_EXIT_RUNTIME;
+
+  rc = yolor_cli_parse (&cli, argc, argv, YOLOR_CLI_OPT_BENCH, usage);
+  if (rc)
+    return rc < 0 ? YOLOR_EXIT_OK : rc;
+  if (cli.n_args > 0) {
+    fprintf (stderr, "yolor bench: unexpected argument '%s'\n\n%s",
+        cli.args[0], usage);
+    return YOLOR_EXIT_USAGE;
+  }
+
+  yolor_cli_fill_options (&cli, &opts);
+  opts.profile = cli.layers;
+  net = yolor_cli_load_net (&cli, &opts, 1, &synthetic);
+  if (net == NULL)
+    return YOLOR_EXIT_RUNTIME;
+
+  w = cli.width;
+  h = cli.height;
+  if (w == 0)
+    yolor_net_input_size (net, &w, &h);
+  memset (&err, 0, sizeof err);
+  if (yolor_net_prepare_input (net, w, h, &err) != YOLOR_OK) {
+    yolor_cli_error (&cli, "%s", err.msg);
+    goto out;
+  }
+  input = yolor_net_input (net);
+  if (input == NULL) {
+    yolor_cli_error (&cli, "the engine has no input tensor");
+    goto out;
+  }
+  /* a smooth, deterministic picture-like input in [0,1] */
+  n = (size_t) 3 * w * h;
+  for (i = 0; i < n; i++)
+    input[i] = (float) ((i * 2654435761u) % 1021u) / 1020.0f;
+
+  n_layers = yolor_net_n_layers (net);
+  times = calloc ((size_t) cli.runs, sizeof *times);
+  if (cli.layers)
+    layer_ms = calloc ((size_t) cli.runs * n_layers, sizeof *layer_ms);
+  if (times == NULL || (cli.layers && layer_ms == NULL)) {
+    yolor_cli_error (&cli, "out of memory");
+    goto out;
+  }
+
+  printf ("model: %s, input %dx%d, threads %d, runs %d, weights: %s\n",
+      cli.model, w, h, cli.n_threads, cli.runs,
+      synthetic ? "synthetic" : "file");
+  for (r = 0; r < cli.warmup; r++) {
+    if (yolor_net_forward (net, &err) != YOLOR_OK) {
+      yolor_cli_error (&cli, "%s", err.msg);
+      goto out;
+    }
+  }
+  for (r = 0; r < cli.runs; r++) {
+    double t0 = yolor_cli_now_ms ();
+    if (yolor_net_forward (net, &err) != YOLOR_OK) {
+      yolor_cli_error (&cli, "%s", err.msg);
+      goto out;
+    }
+    times[r] = yolor_cli_now_ms () - t0;
+    if (cli.layers) {
+      int l;
+      for (l = 0; l < n_layers; l++) {
+        yolor_layer_info li;
+        memset (&li, 0, sizeof li);
+        if (yolor_net_layer_info (net, l, &li) == YOLOR_OK)
+          layer_ms[(size_t) r * n_layers + l] = li.time_ms;
+      }
+    }
+  }
+
+  gflop = 2.0 * yolor_net_gmacs (net);
+  if (cli.layers)
+    print_layers (net, layer_ms, n_layers, cli.runs);
+  med = median (times, cli.runs);
+  printf ("min %.1f ms, max %.1f ms, %.2f GFLOP per frame\n", times[0],
+      times[cli.runs - 1], gflop);
+  printf ("median %.1f ms/frame, %.1f GFLOP/s\n", med,
+      med > 0.0 ? gflop / (med * 1e-3) : 0.0);
+  ret = YOLOR_EXIT_OK;
+out:
+  free (times);
+  free (layer_ms);
+  yolor_net_free (net);
+  return ret;
+}
