@@ -57,6 +57,17 @@ yolor_net_prepare (yolor_net * net, int frame_width, int frame_height,
     return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
         "frame size %dx%d is outside 1..65536", frame_width, frame_height);
   yolor_net_default_input (net, &tw, &th);
+  if (net->flavor == YOLOR_FLAVOR_YOLOR) {
+    /* the official decode assumes strides 8·2^k: sizes must be multiples of
+     * the largest one */
+    int s = 8 << (net->n_heads - 1 < 4 ? net->n_heads - 1 : 4);
+    int rw = (tw + s - 1) / s * s, rh = (th + s - 1) / s * s;
+    if (rw != tw || rh != th)
+      yolor_log (net, YOLOR_LOG_INFO, "input size %dx%d rounded up to %dx%d "
+          "(a multiple of the model stride %d)", tw, th, rw, rh, s);
+    tw = rw;
+    th = rh;
+  }
   net->resize = resolved_resize (net);
   if (net->resize == YOLOR_RESIZE_STRETCH) {
     in_w = tw;

@@ -117,6 +117,8 @@ struct yolor_layer
                                  * bn_folded) */
   float *bn_gamma, *bn_mean, *bn_var;   /* owned; NULL once folded */
   int bn_folded;
+  float *wino;                  /* owned: Winograd weights [36][filters][c_in],
+                                 * replaces weights when set */
   int c_in, h_in, w_in;
 
   /* implicit: owned parameter, c floats; atoms > 0 for *_2d */
@@ -279,5 +281,8 @@ void yolor_dwt_forward (yolor_net * net, yolor_layer * l);
 void yolor_scale_channels_forward (yolor_net * net, yolor_layer * l);
 void yolor_channels_forward (yolor_net * net, yolor_layer * l);
 size_t yolor_conv_workspace (const yolor_layer * l);
+/* Winograd F(4x4,3x3) for 3x3 stride-1 dense convs with folded BN. */
+int yolor_conv_winograd_ok (const yolor_layer * l);
+yolor_status yolor_conv_prepare_winograd (yolor_layer * l);
 
 #endif /* YOLOR_PRIVATE_H */

@@ -136,6 +136,8 @@ typedef struct yolor_options
   int embedding_layer;          /* -1 (default): see yolor_net_embedding_layer */
   int profile;                  /* 1: time every layer of every forward pass
                                  * (yolor_layer_info.time_ms) */
+  int exact_conv;               /* 1: no Winograd; every conv as a plain
+                                 * GEMM (slower, slightly less rounding) */
   yolor_log_fn log;             /* NULL: messages are dropped */
   void *log_user_data;          /* retained: as long as the net */
 } yolor_options;

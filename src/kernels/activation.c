@@ -6,36 +6,6 @@
 
 #include "kernels.h"
 
-static inline float
-act1 (float x, yolor_act act)
-{
-  switch (act) {
-    case YOLOR_ACT_LINEAR:
-      return x;
-    case YOLOR_ACT_LEAKY:
-      return x > 0.0f ? x : 0.1f * x;
-    case YOLOR_ACT_RELU:
-      return x > 0.0f ? x : 0.0f;
-    case YOLOR_ACT_RELU6:
-      return x < 0.0f ? 0.0f : (x > 6.0f ? 6.0f : x);
-    case YOLOR_ACT_LOGISTIC:
-      return yolor_sigmoid (x);
-    case YOLOR_ACT_SILU:
-      return x / (1.0f + expf (-x));
-    case YOLOR_ACT_MISH:
-      /* softplus(x) = x above 20, as PyTorch's threshold */
-      return x * tanhf (x > 20.0f ? x : log1pf (expf (x)));
-    case YOLOR_ACT_TANH:
-      return tanhf (x);
-    case YOLOR_ACT_HARDSWISH:{
-      float t = x + 3.0f;
-      t = t < 0.0f ? 0.0f : (t > 6.0f ? 6.0f : t);
-      return x * t / 6.0f;
-    }
-  }
-  return x;
-}
-
 void
 yolor_bias_act (int n_threads, float *y, int C, int hw, const float *bias,
     yolor_act act)
@@ -55,7 +25,7 @@ yolor_bias_act (int n_threads, float *y, int C, int hw, const float *bias,
       }
     } else {
       for (int i = 0; i < hw; i++)
-        p[i] = act1 (p[i] + b, act);
+        p[i] = yolor_act1 (p[i] + b, act);
     }
   }
 }
@@ -71,7 +41,7 @@ yolor_bn_act (int n_threads, float *y, int C, int hw, const float *gamma,
     float *p = y + (size_t) c * hw;
     float sd = sqrtf (var[c] + eps);
     for (int i = 0; i < hw; i++)
-      p[i] = act1 ((p[i] - mean[c]) / sd * gamma[c] + beta[c], act);
+      p[i] = yolor_act1 ((p[i] - mean[c]) / sd * gamma[c] + beta[c], act);
   }
 }
 
@@ -83,5 +53,5 @@ yolor_act_apply (int n_threads, float *y, size_t n, yolor_act act)
     return;
 #pragma omp parallel for num_threads(n_threads) schedule(static)
   for (size_t i = 0; i < n; i++)
-    y[i] = act1 (y[i], act);
+    y[i] = yolor_act1 (y[i], act);
 }

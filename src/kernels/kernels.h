@@ -6,6 +6,8 @@
 #ifndef YOLOR_KERNELS_H
 #define YOLOR_KERNELS_H
 
+#include <math.h>
+
 #include "yolor-private.h"
 
 /* C[M][N] (+)= A[M][K] · B[K][N], row-major with leading dimensions.
@@ -49,5 +51,47 @@ yolor_sigmoid (float x)
 {
   return 1.0f / (1.0f + __builtin_expf (-x));
 }
+
+/* Scalar activation. */
+static inline float
+yolor_act1 (float x, yolor_act act)
+{
+  switch (act) {
+    case YOLOR_ACT_LINEAR:
+      return x;
+    case YOLOR_ACT_LEAKY:
+      return x > 0.0f ? x : 0.1f * x;
+    case YOLOR_ACT_RELU:
+      return x > 0.0f ? x : 0.0f;
+    case YOLOR_ACT_RELU6:
+      return x < 0.0f ? 0.0f : (x > 6.0f ? 6.0f : x);
+    case YOLOR_ACT_LOGISTIC:
+      return 1.0f / (1.0f + expf (-x));
+    case YOLOR_ACT_SILU:
+      return x / (1.0f + expf (-x));
+    case YOLOR_ACT_MISH:
+      /* softplus(x) = x above 20, as PyTorch's threshold */
+      return x * tanhf (x > 20.0f ? x : log1pf (expf (x)));
+    case YOLOR_ACT_TANH:
+      return tanhf (x);
+    case YOLOR_ACT_HARDSWISH:{
+      float t = x + 3.0f;
+      t = t < 0.0f ? 0.0f : (t > 6.0f ? 6.0f : t);
+      return x * t / 6.0f;
+    }
+  }
+  return x;
+}
+
+
+/* Winograd F(4x4, 3x3), stride 1: transformed weights u[36][cout][cin] from
+ * w[cout][cin][3][3]; workspace floats for a conv of that size; the conv
+ * itself with bias and activation fused (work: yolor_winograd_workspace()
+ * floats). */
+void yolor_winograd_weights (const float *w, int cout, int cin, float *u);
+size_t yolor_winograd_workspace (int cin, int cout, int oh, int ow);
+void yolor_winograd_conv (int n_threads, const float *x, int cin, int h,
+    int w, int pad, const float *u, int cout, const float *bias,
+    yolor_act act, float *y, int oh, int ow, float *work);
 
 #endif /* YOLOR_KERNELS_H */

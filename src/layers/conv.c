@@ -26,9 +26,30 @@ is_depthwise (const yolor_layer * l)
   return l->groups > 1 && l->groups == l->c_in && l->groups == l->filters;
 }
 
+int
+yolor_conv_winograd_ok (const yolor_layer * l)
+{
+  return l->size == 3 && l->stride == 1 && l->groups == 1 && l->c_in >= 8
+      && l->filters >= 8 && (!l->bn || l->bn_folded);
+}
+
+yolor_status
+yolor_conv_prepare_winograd (yolor_layer * l)
+{
+  if (l->wino || !yolor_conv_winograd_ok (l))
+    return YOLOR_OK;
+  l->wino = yolor_malloc (sizeof (float) * 36 * (size_t) l->filters * l->c_in);
+  if (!l->wino)
+    return YOLOR_ERR_NO_MEMORY;
+  yolor_winograd_weights (l->weights, l->filters, l->c_in, l->wino);
+  return YOLOR_OK;
+}
+
 size_t
 yolor_conv_workspace (const yolor_layer * l)
 {
+  if (l->wino)
+    return yolor_winograd_workspace (l->c_in, l->filters, l->h, l->w);
   if (is_direct (l) || is_depthwise (l))
     return 0;
   return (size_t) (l->c_in / l->groups) * l->size * l->size * l->h * l->w;
@@ -43,6 +64,11 @@ yolor_conv_forward (yolor_net * net, yolor_layer * l)
   int ohw = l->h * l->w, K = cpg * l->size * l->size;
   size_t in_plane = (size_t) l->h_in * l->w_in;
 
+  if (l->wino) {
+    yolor_winograd_conv (nt, x, l->c_in, l->h_in, l->w_in, l->pad, l->wino,
+        l->filters, l->bias, l->act, l->out, l->h, l->w, net->work);
+    return;
+  }
   if (is_depthwise (l)) {
     yolor_depthwise (nt, x, l->c_in, l->h_in, l->w_in, l->weights, l->size,
         l->stride, l->pad, l->h, l->w, l->out);

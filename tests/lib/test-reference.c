@@ -103,6 +103,8 @@ check_heads (const ref_case * c, int fold)
     tol = tu_ref_tolerance (json, name, "max_abs");
     ck_assert_msg (!isnan (tol), "no tolerance for %s", name);
     d = tu_max_abs_diff (got, ref, n, &at);
+    printf ("%s/%s fold=%d: max |diff| %.3g = %.2f x the tolerance\n",
+        c->dir, name, fold, d, d / tol);
     ck_assert_msg (d <= tol, "%s/%s fold=%d: max |diff| %.3g > %.3g at %zu "
         "(got %.6g, ref %.6g)", c->dir, name, fold, d, tol, at,
         (double) got[at], (double) ref[at]);
