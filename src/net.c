@@ -175,11 +175,13 @@ free_buffers (yolor_net * net)
   yolor_free (net->input);
   yolor_free (net->arena);
   yolor_free (net->work);
+  yolor_free (net->gemm_work);
   yolor_free (net->cands);
   yolor_free (net->keep);
   yolor_free (net->class_scores);
   yolor_free (net->embed);
   net->input = net->arena = net->work = net->class_scores = net->embed = NULL;
+  net->gemm_work = NULL;
   net->cands = NULL;
   net->keep = NULL;
   net->prepared = 0;

@@ -204,6 +204,7 @@ struct yolor_net
   size_t arena_bytes;
   float *work;                  /* owned conv workspace */
   size_t work_floats;
+  float *gemm_work;             /* owned yolor_sgemm workspace */
 
   /* post-processing buffers (owned, allocated at prepare) */
   int n_rows;                   /* candidate rows over all heads */

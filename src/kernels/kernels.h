@@ -84,6 +84,14 @@ yolor_act1 (float x, yolor_act act)
 }
 
 
+/* The convolution GEMM: C = act (A·B + bias), packed and cache-blocked, with
+ * its own OpenMP threads (no BLAS). @bias may be NULL. @work: at least
+ * yolor_sgemm_workspace (M, n_threads) floats. */
+size_t yolor_sgemm_workspace (int M, int n_threads);
+void yolor_sgemm (int n_threads, int M, int N, int K, const float *A, int lda,
+    const float *B, int ldb, float *C, int ldc, const float *bias,
+    yolor_act act, float *work);
+
 /* Winograd F(4x4, 3x3), stride 1: transformed weights u[36][cout][cin] from
  * w[cout][cin][3][3]; workspace floats for a conv of that size; the conv
  * itself with bias and activation fused (work: yolor_winograd_workspace()
@@ -92,6 +100,6 @@ void yolor_winograd_weights (const float *w, int cout, int cin, float *u);
 size_t yolor_winograd_workspace (int cin, int cout, int oh, int ow);
 void yolor_winograd_conv (int n_threads, const float *x, int cin, int h,
     int w, int pad, const float *u, int cout, const float *bias,
-    yolor_act act, float *y, int oh, int ow, float *work);
+    yolor_act act, float *y, int oh, int ow, float *work, float *gemm_work);
 
 #endif /* YOLOR_KERNELS_H */

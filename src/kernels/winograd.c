@@ -122,7 +122,7 @@ output_tile (const float m[6][6], float y[4][4])
 void
 yolor_winograd_conv (int n_threads, const float *x, int cin, int h, int w,
     int pad, const float *u, int cout, const float *bias, yolor_act act,
-    float *y, int oh, int ow, float *work)
+    float *y, int oh, int ow, float *work, float *gemm_work)
 {
   int tw = (ow + 3) / 4, th = (oh + 3) / 4, tiles = tw * th;
   int chunk = chunk_tiles (cin, cout, tiles);
@@ -164,8 +164,9 @@ yolor_winograd_conv (int n_threads, const float *x, int cin, int h, int w,
 
     /* 36 products: M[k] = U[k] · V[k] */
     for (int k = 0; k < WG_N; k++)
-      yolor_gemm (n_threads, cout, nt, cin, u + (size_t) k * cout * cin, cin,
-          V + (size_t) k * cin * nt, nt, M + (size_t) k * cout * nt, nt, 0);
+      yolor_sgemm (n_threads, cout, nt, cin, u + (size_t) k * cout * cin, cin,
+          V + (size_t) k * cin * nt, nt, M + (size_t) k * cout * nt, nt, NULL,
+          YOLOR_ACT_LINEAR, gemm_work);
 
     /* output transform + bias + activation */
 #pragma omp parallel for num_threads(n_threads) schedule(static)

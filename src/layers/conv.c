@@ -63,15 +63,18 @@ yolor_conv_forward (yolor_net * net, yolor_layer * l)
   int g = l->groups, cpg = l->c_in / g, opg = l->filters / g;
   int ohw = l->h * l->w, K = cpg * l->size * l->size;
   size_t in_plane = (size_t) l->h_in * l->w_in;
+  int fused = !l->bn || l->bn_folded;
 
   if (l->wino) {
     yolor_winograd_conv (nt, x, l->c_in, l->h_in, l->w_in, l->pad, l->wino,
-        l->filters, l->bias, l->act, l->out, l->h, l->w, net->work);
+        l->filters, l->bias, l->act, l->out, l->h, l->w, net->work,
+        net->gemm_work);
     return;
   }
   if (is_depthwise (l)) {
     yolor_depthwise (nt, x, l->c_in, l->h_in, l->w_in, l->weights, l->size,
         l->stride, l->pad, l->h, l->w, l->out);
+    fused = 0;
   } else {
     for (int gi = 0; gi < g; gi++) {
       const float *xg = x + (size_t) gi * cpg * in_plane;
@@ -81,9 +84,13 @@ yolor_conv_forward (yolor_net * net, yolor_layer * l)
             l->pad, l->h, l->w, net->work);
         B = net->work;
       }
-      yolor_gemm (nt, opg, ohw, K, l->weights + (size_t) gi * opg * K, K, B,
-          ohw, l->out + (size_t) gi * opg * ohw, ohw, 0);
+      yolor_sgemm (nt, opg, ohw, K, l->weights + (size_t) gi * opg * K, K, B,
+          ohw, l->out + (size_t) gi * opg * ohw, ohw,
+          fused ? l->bias + (size_t) gi * opg : NULL,
+          fused ? l->act : YOLOR_ACT_LINEAR, net->gemm_work);
     }
+    if (fused)
+      return;
   }
 
   if (l->bn && !l->bn_folded)

@@ -1,6 +1,7 @@
-/* Winograd F(4x4,3x3) against the direct reference convolution on odd sizes,
- * both paddings, several channel counts, with fixed seeds; and its fused bias
- * and activation against the separate epilogue.
+/* The optimized convolution kernels against plain references, on odd sizes
+ * with fixed seeds: the packed GEMM (with its fused bias and activation) and
+ * Winograd F(4x4,3x3) against the direct convolution, both paddings, one and
+ * two threads.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -18,13 +19,62 @@ static const int sizes[][4] = {
   {64, 64, 20, 20}, {13, 7, 2, 31},
 };
 
+/* The packed GEMM with its fused epilogue against the plain reference. */
+static const int gemm_sizes[][3] = {
+  {1, 1, 1}, {3, 17, 5}, {6, 16, 256}, {7, 33, 257}, {13, 200, 300},
+  {64, 400, 576}, {255, 37, 31}, {5, 1000, 3},
+};
+
+START_TEST (test_sgemm)
+{
+  int M = gemm_sizes[_i][0], N = gemm_sizes[_i][1], K = gemm_sizes[_i][2];
+  /* leading dimensions wider than the rows, A and B misaligned by a float */
+  int lda = K + 3, ldb = N + 5, ldc = N + 2;
+  float *A = malloc (sizeof (float) * (M * lda + 1));
+  float *B = malloc (sizeof (float) * (K * ldb + 1));
+  float *C = malloc (sizeof (float) * M * ldc);
+  float *R = malloc (sizeof (float) * M * ldc);
+  float *bias = malloc (sizeof (float) * M);
+  float *work = malloc (sizeof (float) * yolor_sgemm_workspace (M, 2));
+  static const yolor_act acts[] = { YOLOR_ACT_LINEAR, YOLOR_ACT_LEAKY,
+    YOLOR_ACT_SILU, YOLOR_ACT_MISH, YOLOR_ACT_LOGISTIC, YOLOR_ACT_RELU
+  };
+  tu_fill_random (A, M * lda + 1, 7 + _i, -1.0f, 1.0f);
+  tu_fill_random (B, K * ldb + 1, 8 + _i, -1.0f, 1.0f);
+  tu_fill_random (bias, M, 9 + _i, -1.0f, 1.0f);
+  for (size_t a = 0; a < sizeof (acts) / sizeof (acts[0]); a++)
+    for (int nt = 1; nt <= 2; nt++) {
+      double max_d = 0.0;
+      yolor_sgemm (nt, M, N, K, A + 1, lda, B + 1, ldb, C, ldc, bias, acts[a],
+          work);
+      yolor_gemm_ref (M, N, K, A + 1, lda, B + 1, ldb, R, ldc, 0);
+      for (int m = 0; m < M; m++)
+        for (int n = 0; n < N; n++) {
+          float r = yolor_act1 (R[m * ldc + n] + bias[m], acts[a]);
+          double d = fabs ((double) C[m * ldc + n] - r);
+          if (d > max_d)
+            max_d = d;
+        }
+      ck_assert_msg (max_d <= 1e-5 * sqrt ((double) K) + 1e-6,
+          "M=%d N=%d K=%d act=%d threads=%d: max |diff| %.3g", M, N, K,
+          (int) acts[a], nt, max_d);
+    }
+  free (A);
+  free (B);
+  free (C);
+  free (R);
+  free (bias);
+  free (work);
+}
+END_TEST
+
 START_TEST (test_vs_reference)
 {
   int cin = sizes[_i][0], cout = sizes[_i][1], h = sizes[_i][2];
   int w = sizes[_i][3];
   for (int pad = 0; pad <= 1; pad++) {
     int oh = h + 2 * pad - 2, ow = w + 2 * pad - 2;
-    float *x, *wt, *u, *bias, *y, *ref, *work;
+    float *x, *wt, *u, *bias, *y, *ref, *work, *gwork;
     double max_d = 0.0, max_r = 0.0, err2 = 0.0, ref2 = 0.0;
     if (oh < 1 || ow < 1)
       continue;
@@ -36,13 +86,14 @@ START_TEST (test_vs_reference)
     ref = malloc (sizeof (float) * cout * oh * ow);
     work = malloc (sizeof (float) * yolor_winograd_workspace (cin, cout, oh,
             ow));
+    gwork = malloc (sizeof (float) * yolor_sgemm_workspace (cout, 2));
     tu_fill_random (x, (size_t) cin * h * w, 1 + _i, -1.0f, 1.0f);
     tu_fill_random (wt, (size_t) cout * cin * 9, 100 + _i, -0.5f, 0.5f);
     tu_fill_random (bias, cout, 200 + _i, -0.1f, 0.1f);
     yolor_winograd_weights (wt, cout, cin, u);
     for (int nt = 1; nt <= 2; nt++) {
       yolor_winograd_conv (nt, x, cin, h, w, pad, u, cout, bias,
-          YOLOR_ACT_SILU, y, oh, ow, work);
+          YOLOR_ACT_SILU, y, oh, ow, work, gwork);
       yolor_conv_ref (x, cin, h, w, wt, cout, 3, 1, pad, 1, oh, ow, ref);
       yolor_bias_act (1, ref, cout, oh * ow, bias, YOLOR_ACT_SILU);
       for (int i = 0; i < cout * oh * ow; i++) {
@@ -64,6 +115,7 @@ START_TEST (test_vs_reference)
     free (y);
     free (ref);
     free (work);
+    free (gwork);
   }
 }
 END_TEST
@@ -71,10 +123,12 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("winograd");
+  Suite *s = suite_create ("conv-kernels");
   TCase *tc = tcase_create ("f4x4_3x3");
   SRunner *sr;
   int failed;
+  tcase_add_loop_test (tc, test_sgemm, 0,
+      (int) (sizeof (gemm_sizes) / sizeof (gemm_sizes[0])));
   tcase_add_loop_test (tc, test_vs_reference, 0,
       (int) (sizeof (sizes) / sizeof (sizes[0])));
   suite_add_tcase (s, tc);
