@@ -7,31 +7,63 @@
 
 #include "kernels.h"
 
+/* First output index whose input column ox·s − p + kx is ≥ 0, and one past
+ * the last whose column is < w. */
+static inline void
+valid_range (int w, int ow, int s, int p, int kx, int *lo, int *hi)
+{
+  int a = p - kx, l = a > 0 ? (a + s - 1) / s : 0;
+  int b = w - 1 + p - kx, h = b >= 0 ? b / s + 1 : 0;
+  *lo = l;
+  *hi = h < ow ? h : ow;
+}
+
 void
 yolor_depthwise (int n_threads, const float *x, int c, int h, int w,
-    const float *wt, int k, int stride, int pad, int oh, int ow, float *y)
+    const float *wt, int k, int stride, int pad, int oh, int ow,
+    const float *bias, yolor_act act, float *y)
 {
   (void) n_threads;
 #pragma omp parallel for num_threads(n_threads) schedule(static)
   for (int ch = 0; ch < c; ch++) {
     const float *xc = x + (size_t) ch * h * w;
     const float *kc = wt + (size_t) ch * k * k;
-    float *yc = y + (size_t) ch * oh * ow;
-    for (int oy = 0; oy < oh; oy++)
-      for (int ox = 0; ox < ow; ox++) {
-        float acc = 0.0f;
-        for (int ky = 0; ky < k; ky++) {
-          int iy = oy * stride - pad + ky;
-          if (iy < 0 || iy >= h)
-            continue;
-          for (int kx = 0; kx < k; kx++) {
-            int ix = ox * stride - pad + kx;
-            if (ix >= 0 && ix < w)
-              acc += xc[(size_t) iy * w + ix] * kc[ky * k + kx];
+    float b = bias ? bias[ch] : 0.0f;
+    for (int oy = 0; oy < oh; oy++) {
+      float *yr = y + ((size_t) ch * oh + oy) * ow;
+      for (int ox = 0; ox < ow; ox++)
+        yr[ox] = b;
+      for (int ky = 0; ky < k; ky++) {
+        int iy = oy * stride - pad + ky;
+        const float *xr;
+        if (iy < 0 || iy >= h)
+          continue;
+        xr = xc + (size_t) iy * w - pad;
+        for (int kx = 0; kx < k; kx++) {
+          float wv = kc[ky * k + kx];
+          int lo, hi;
+          valid_range (w, ow, stride, pad, kx, &lo, &hi);
+          if (stride == 1) {
+            const float *xs = xr + kx;
+            for (int ox = lo; ox < hi; ox++)
+              yr[ox] += wv * xs[ox];
+          } else {
+            for (int ox = lo; ox < hi; ox++)
+              yr[ox] += wv * xr[ox * stride + kx];
           }
         }
-        yc[(size_t) oy * ow + ox] = acc;
       }
+      if (act == YOLOR_ACT_LEAKY) {
+        for (int ox = 0; ox < ow; ox++)
+          yr[ox] = yr[ox] > 0.0f ? yr[ox] : 0.1f * yr[ox];
+      } else if (act == YOLOR_ACT_RELU) {
+        for (int ox = 0; ox < ow; ox++)
+          yr[ox] = yr[ox] > 0.0f ? yr[ox] : 0.0f;
+      } else if (act != YOLOR_ACT_LINEAR) {
+        for (int ox = 0; ox < ow; ox++)
+          yr[ox] = yolor_act1 (yr[ox], act);
+      }
+    }
   }
 }
 

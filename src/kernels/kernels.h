@@ -23,10 +23,11 @@ void yolor_gemm_ref (int M, int N, int K, const float *A, int lda,
 void yolor_im2col (int n_threads, const float *x, int c, int h, int w, int k,
     int stride, int pad, int oh, int ow, float *col);
 
-/* Depthwise k×k conv (one filter per channel), no bias:
- * y[c] = x[c] ⋆ wt[c]. */
+/* Depthwise k×k conv (one filter per channel) with fused bias (may be NULL)
+ * and activation: y[c] = act (x[c] ⋆ wt[c] + bias[c]). */
 void yolor_depthwise (int n_threads, const float *x, int c, int h, int w,
-    const float *wt, int k, int stride, int pad, int oh, int ow, float *y);
+    const float *wt, int k, int stride, int pad, int oh, int ow,
+    const float *bias, yolor_act act, float *y);
 
 /* Direct conv, the reference for tests: y[o] = Σ x ⋆ w, no bias. */
 void yolor_conv_ref (const float *x, int c_in, int h, int w, const float *wt,

@@ -73,8 +73,10 @@ yolor_conv_forward (yolor_net * net, yolor_layer * l)
   }
   if (is_depthwise (l)) {
     yolor_depthwise (nt, x, l->c_in, l->h_in, l->w_in, l->weights, l->size,
-        l->stride, l->pad, l->h, l->w, l->out);
-    fused = 0;
+        l->stride, l->pad, l->h, l->w, fused ? l->bias : NULL,
+        fused ? l->act : YOLOR_ACT_LINEAR, l->out);
+    if (fused)
+      return;
   } else {
     for (int gi = 0; gi < g; gi++) {
       const float *xg = x + (size_t) gi * cpg * in_plane;
