@@ -14,19 +14,7 @@ yolor_bias_act (int n_threads, float *y, int C, int hw, const float *bias,
 #pragma omp parallel for num_threads(n_threads) schedule(static)
   for (int c = 0; c < C; c++) {
     float *p = y + (size_t) c * hw;
-    float b = bias ? bias[c] : 0.0f;
-    if (act == YOLOR_ACT_LINEAR) {
-      for (int i = 0; i < hw; i++)
-        p[i] += b;
-    } else if (act == YOLOR_ACT_LEAKY) {
-      for (int i = 0; i < hw; i++) {
-        float v = p[i] + b;
-        p[i] = v > 0.0f ? v : 0.1f * v;
-      }
-    } else {
-      for (int i = 0; i < hw; i++)
-        p[i] = yolor_act1 (p[i] + b, act);
-    }
+    yolor_act_row (p, p, hw, bias ? bias[c] : 0.0f, act);
   }
 }
 

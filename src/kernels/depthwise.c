@@ -53,16 +53,8 @@ yolor_depthwise (int n_threads, const float *x, int c, int h, int w,
           }
         }
       }
-      if (act == YOLOR_ACT_LEAKY) {
-        for (int ox = 0; ox < ow; ox++)
-          yr[ox] = yr[ox] > 0.0f ? yr[ox] : 0.1f * yr[ox];
-      } else if (act == YOLOR_ACT_RELU) {
-        for (int ox = 0; ox < ow; ox++)
-          yr[ox] = yr[ox] > 0.0f ? yr[ox] : 0.0f;
-      } else if (act != YOLOR_ACT_LINEAR) {
-        for (int ox = 0; ox < ow; ox++)
-          yr[ox] = yolor_act1 (yr[ox], act);
-      }
+      if (act != YOLOR_ACT_LINEAR)
+        yolor_act_row (yr, yr, ow, 0.0f, act);
     }
   }
 }

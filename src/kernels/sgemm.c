@@ -213,18 +213,7 @@ yolor_sgemm (int n_threads, int M, int N, int K, const float *A, int lda,
                 for (int j = 0; j < cols; j++)
                   acc[i * NR + j] += c[j];
               if (last) {
-                float b = bias ? bias[r] : 0.0f;
-                if (act == YOLOR_ACT_LINEAR)
-                  for (int j = 0; j < cols; j++)
-                    c[j] = t[j] + b;
-                else if (act == YOLOR_ACT_LEAKY)
-                  for (int j = 0; j < cols; j++) {
-                    float v = t[j] + b;
-                    c[j] = v > 0.0f ? v : 0.1f * v;
-                  }
-                else
-                  for (int j = 0; j < cols; j++)
-                    c[j] = yolor_act1 (t[j] + b, act);
+                yolor_act_row (c, t, cols, bias ? bias[r] : 0.0f, act);
               } else {
                 memcpy (c, t, (size_t) cols * sizeof (float));
               }
