@@ -69,54 +69,60 @@ yolor_winograd_workspace (int cin, int cout, int oh, int ow)
   return (size_t) WG_N * (cin + cout) * chunk_tiles (cin, cout, tiles);
 }
 
-/* Bᵀ d B for one 6x6 tile. */
+#define L 8                     /* tiles transformed together (SIMD lanes) */
+
+/* Bᵀ d B for L tiles at once: d[i][j][lane] → v[i][j][lane]. */
 static inline void
-input_tile (const float d[6][6], float v[6][6])
+input_tiles (float d[6][6][L], float v[6][6][L])
 {
-  float t[6][6];
-  for (int j = 0; j < 6; j++) {
-    float d0 = d[0][j], d1 = d[1][j], d2 = d[2][j], d3 = d[3][j],
-        d4 = d[4][j], d5 = d[5][j];
-    t[0][j] = 4 * d0 - 5 * d2 + d4;
-    t[1][j] = -4 * d1 - 4 * d2 + d3 + d4;
-    t[2][j] = 4 * d1 - 4 * d2 - d3 + d4;
-    t[3][j] = -2 * d1 - d2 + 2 * d3 + d4;
-    t[4][j] = 2 * d1 - d2 - 2 * d3 + d4;
-    t[5][j] = 4 * d1 - 5 * d3 + d5;
-  }
-  for (int i = 0; i < 6; i++) {
-    float d0 = t[i][0], d1 = t[i][1], d2 = t[i][2], d3 = t[i][3],
-        d4 = t[i][4], d5 = t[i][5];
-    v[i][0] = 4 * d0 - 5 * d2 + d4;
-    v[i][1] = -4 * d1 - 4 * d2 + d3 + d4;
-    v[i][2] = 4 * d1 - 4 * d2 - d3 + d4;
-    v[i][3] = -2 * d1 - d2 + 2 * d3 + d4;
-    v[i][4] = 2 * d1 - d2 - 2 * d3 + d4;
-    v[i][5] = 4 * d1 - 5 * d3 + d5;
-  }
+  float t[6][6][L];
+  for (int j = 0; j < 6; j++)
+    for (int q = 0; q < L; q++) {
+      float d0 = d[0][j][q], d1 = d[1][j][q], d2 = d[2][j][q];
+      float d3 = d[3][j][q], d4 = d[4][j][q], d5 = d[5][j][q];
+      t[0][j][q] = 4 * d0 - 5 * d2 + d4;
+      t[1][j][q] = -4 * d1 - 4 * d2 + d3 + d4;
+      t[2][j][q] = 4 * d1 - 4 * d2 - d3 + d4;
+      t[3][j][q] = -2 * d1 - d2 + 2 * d3 + d4;
+      t[4][j][q] = 2 * d1 - d2 - 2 * d3 + d4;
+      t[5][j][q] = 4 * d1 - 5 * d3 + d5;
+    }
+  for (int i = 0; i < 6; i++)
+    for (int q = 0; q < L; q++) {
+      float d0 = t[i][0][q], d1 = t[i][1][q], d2 = t[i][2][q];
+      float d3 = t[i][3][q], d4 = t[i][4][q], d5 = t[i][5][q];
+      v[i][0][q] = 4 * d0 - 5 * d2 + d4;
+      v[i][1][q] = -4 * d1 - 4 * d2 + d3 + d4;
+      v[i][2][q] = 4 * d1 - 4 * d2 - d3 + d4;
+      v[i][3][q] = -2 * d1 - d2 + 2 * d3 + d4;
+      v[i][4][q] = 2 * d1 - d2 - 2 * d3 + d4;
+      v[i][5][q] = 4 * d1 - 5 * d3 + d5;
+    }
 }
 
-/* Aᵀ m A for one tile. */
+/* Aᵀ m A for L tiles at once. */
 static inline void
-output_tile (const float m[6][6], float y[4][4])
+output_tiles (float m[6][6][L], float y[4][4][L])
 {
-  float t[4][6];
-  for (int j = 0; j < 6; j++) {
-    float m0 = m[0][j], m1 = m[1][j], m2 = m[2][j], m3 = m[3][j],
-        m4 = m[4][j], m5 = m[5][j];
-    t[0][j] = m0 + m1 + m2 + m3 + m4;
-    t[1][j] = m1 - m2 + 2 * (m3 - m4);
-    t[2][j] = m1 + m2 + 4 * (m3 + m4);
-    t[3][j] = m1 - m2 + 8 * (m3 - m4) + m5;
-  }
-  for (int i = 0; i < 4; i++) {
-    float m0 = t[i][0], m1 = t[i][1], m2 = t[i][2], m3 = t[i][3],
-        m4 = t[i][4], m5 = t[i][5];
-    y[i][0] = m0 + m1 + m2 + m3 + m4;
-    y[i][1] = m1 - m2 + 2 * (m3 - m4);
-    y[i][2] = m1 + m2 + 4 * (m3 + m4);
-    y[i][3] = m1 - m2 + 8 * (m3 - m4) + m5;
-  }
+  float t[4][6][L];
+  for (int j = 0; j < 6; j++)
+    for (int q = 0; q < L; q++) {
+      float m0 = m[0][j][q], m1 = m[1][j][q], m2 = m[2][j][q];
+      float m3 = m[3][j][q], m4 = m[4][j][q], m5 = m[5][j][q];
+      t[0][j][q] = m0 + m1 + m2 + m3 + m4;
+      t[1][j][q] = m1 - m2 + 2 * (m3 - m4);
+      t[2][j][q] = m1 + m2 + 4 * (m3 + m4);
+      t[3][j][q] = m1 - m2 + 8 * (m3 - m4) + m5;
+    }
+  for (int i = 0; i < 4; i++)
+    for (int q = 0; q < L; q++) {
+      float m0 = t[i][0][q], m1 = t[i][1][q], m2 = t[i][2][q];
+      float m3 = t[i][3][q], m4 = t[i][4][q], m5 = t[i][5][q];
+      y[i][0][q] = m0 + m1 + m2 + m3 + m4;
+      y[i][1][q] = m1 - m2 + 2 * (m3 - m4);
+      y[i][2][q] = m1 + m2 + 4 * (m3 + m4);
+      y[i][3][q] = m1 - m2 + 8 * (m3 - m4) + m5;
+    }
 }
 
 void
@@ -133,32 +139,39 @@ yolor_winograd_conv (int n_threads, const float *x, int cin, int h, int w,
   for (int t0 = 0; t0 < tiles; t0 += chunk) {
     int nt = tiles - t0 < chunk ? tiles - t0 : chunk;
 
-    /* input transform: V[k][c][t] */
+    /* input transform: V[k][c][t], L tiles at a time */
 #pragma omp parallel for num_threads(n_threads) schedule(static)
     for (int c = 0; c < cin; c++) {
       const float *xc = x + (size_t) c * h * w;
-      for (int t = 0; t < nt; t++) {
-        int ty = (t0 + t) / tw, tx = (t0 + t) % tw;
-        int y0 = ty * WG_M - pad, x0 = tx * WG_M - pad;
-        float d[6][6], v[6][6];
-        int inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= h && x0 + 6 <= w;
-        for (int i = 0; i < 6; i++) {
-          int iy = y0 + i;
-          const float *row = xc + (size_t) iy * w;
-          if (inside) {
-            for (int j = 0; j < 6; j++)
-              d[i][j] = row[x0 + j];
-          } else {
-            for (int j = 0; j < 6; j++) {
-              int ix = x0 + j;
-              d[i][j] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? row[ix]
-                  : 0.0f;
+      for (int tb = 0; tb < nt; tb += L) {
+        float d[6][6][L], v[6][6][L];
+        int nl = nt - tb < L ? nt - tb : L;
+        for (int q = 0; q < L; q++) {
+          int t = t0 + tb + (q < nl ? q : 0);
+          int ty = t / tw, tx = t % tw;
+          int y0 = ty * WG_M - pad, x0 = tx * WG_M - pad;
+          int inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= h && x0 + 6 <= w;
+          for (int i = 0; i < 6; i++) {
+            int iy = y0 + i;
+            const float *row = xc + (size_t) iy * w;
+            if (inside) {
+              for (int j = 0; j < 6; j++)
+                d[i][j][q] = row[x0 + j];
+            } else {
+              for (int j = 0; j < 6; j++) {
+                int ix = x0 + j;
+                d[i][j][q] = (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                    ? row[ix] : 0.0f;
+              }
             }
           }
         }
-        input_tile ((const float (*)[6]) d, v);
-        for (int k = 0; k < WG_N; k++)
-          V[((size_t) k * cin + c) * nt + t] = v[k / 6][k % 6];
+        input_tiles (d, v);
+        for (int k = 0; k < WG_N; k++) {
+          float *dst = V + ((size_t) k * cin + c) * nt + tb;
+          for (int q = 0; q < nl; q++)
+            dst[q] = v[k / 6][k % 6][q];
+        }
       }
     }
 
@@ -168,26 +181,37 @@ yolor_winograd_conv (int n_threads, const float *x, int cin, int h, int w,
           V + (size_t) k * cin * nt, nt, M + (size_t) k * cout * nt, nt, NULL,
           YOLOR_ACT_LINEAR, gemm_work);
 
-    /* output transform + bias + activation */
+    /* output transform + bias + activation, L tiles at a time */
 #pragma omp parallel for num_threads(n_threads) schedule(static)
     for (int o = 0; o < cout; o++) {
       float b = bias ? bias[o] : 0.0f;
       float *yo = y + (size_t) o * oh * ow;
-      for (int t = 0; t < nt; t++) {
-        int ty = (t0 + t) / tw, tx = (t0 + t) % tw;
-        float m[6][6], r[4][4];
-        for (int k = 0; k < WG_N; k++)
-          m[k / 6][k % 6] = M[((size_t) k * cout + o) * nt + t];
-        output_tile ((const float (*)[6]) m, r);
-        for (int i = 0; i < 4; i++) {
-          int oy = ty * 4 + i;
-          if (oy >= oh)
-            break;
-          for (int j = 0; j < 4; j++) {
-            int ox = tx * 4 + j;
-            if (ox >= ow)
+      for (int tb = 0; tb < nt; tb += L) {
+        float m[6][6][L], r[4][4][L];
+        int nl = nt - tb < L ? nt - tb : L;
+        for (int k = 0; k < WG_N; k++) {
+          const float *src = M + ((size_t) k * cout + o) * nt + tb;
+          for (int q = 0; q < L; q++)
+            m[k / 6][k % 6][q] = src[q < nl ? q : 0];
+        }
+        output_tiles (m, r);
+        for (int q = 0; q < nl; q++) {
+          int t = t0 + tb + q, ty = t / tw, tx = t % tw;
+          for (int i = 0; i < 4; i++) {
+            int oy = ty * 4 + i;
+            float *yr;
+            if (oy >= oh)
               break;
-            yo[(size_t) oy * ow + ox] = yolor_act1 (r[i][j] + b, act);
+            yr = yo + (size_t) oy * ow + tx * 4;
+            if (tx * 4 + 4 <= ow) {
+              float row[4] = { r[i][0][q], r[i][1][q], r[i][2][q],
+                r[i][3][q]
+              };
+              yolor_act_row (yr, row, 4, b, act);
+            } else {
+              for (int j = 0; j < 4 && tx * 4 + j < ow; j++)
+                yr[j] = yolor_act1 (r[i][j][q] + b, act);
+            }
           }
         }
       }
