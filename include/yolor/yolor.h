@@ -102,8 +102,8 @@ typedef enum yolor_resize
   YOLOR_RESIZE_AUTO = 0,        /* YOLOR flavour: LETTERBOX; darknet: STRETCH */
   YOLOR_RESIZE_STRETCH,         /* darknet's plain bilinear resize */
   YOLOR_RESIZE_LETTERBOX,       /* keep ratio, grey 114, square net input */
-  YOLOR_RESIZE_LETTERBOX_RECT   /* keep ratio, pad only to a multiple of the
-                                 * model stride (official detect.py auto=True) */
+  YOLOR_RESIZE_LETTERBOX_RECT   /* keep ratio, pad only to a multiple of 64
+                                 * (official detect.py auto=True) */
 } yolor_resize;
 
 typedef enum yolor_log_level

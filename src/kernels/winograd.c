@@ -153,15 +153,20 @@ yolor_winograd_conv (int n_threads, const float *x, int cin, int h, int w,
           int inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= h && x0 + 6 <= w;
           for (int i = 0; i < 6; i++) {
             int iy = y0 + i;
-            const float *row = xc + (size_t) iy * w;
+            const float *row;
+            if (iy < 0 || iy >= h) {
+              for (int j = 0; j < 6; j++)
+                d[i][j][q] = 0.0f;
+              continue;
+            }
+            row = xc + (size_t) iy * w;
             if (inside) {
               for (int j = 0; j < 6; j++)
                 d[i][j][q] = row[x0 + j];
             } else {
               for (int j = 0; j < 6; j++) {
                 int ix = x0 + j;
-                d[i][j][q] = (iy >= 0 && iy < h && ix >= 0 && ix < w)
-                    ? row[ix] : 0.0f;
+                d[i][j][q] = (ix >= 0 && ix < w) ? row[ix] : 0.0f;
               }
             }
           }

@@ -1,0 +1,734 @@
+/* The optimized compute kernels against their plain references, on odd
+ * sizes with fixed seeds:
+ *  - yolor_gemm (OpenBLAS) and yolor_sgemm (the packed convolution GEMM
+ *    with fused bias + activation) vs yolor_gemm_ref for M, N, K in
+ *    {1, 3, 17, 31, 64, 255}, with and without accumulate / bias, leading
+ *    dimensions wider than the rows, pointers misaligned by one float; the
+ *    padding between rows must stay untouched;
+ *  - convolution the way the engine runs it (im2col + gemm per group, 1x1
+ *    direct gemm, depthwise kernel) and through yolor_conv_forward() itself
+ *    vs yolor_conv_ref, for kernel 1/3/5, stride 1/2, pad 0/1/2, groups
+ *    1/2/depthwise and odd frame sizes down to 1x1;
+ *  - yolor_bias_act / yolor_act_apply / yolor_bn_act vs the scalar formulas
+ *    of every activation, including mish's softplus threshold at 20 and
+ *    large negative inputs (no NaN from logistic, silu or mish);
+ *  - threads: the engine's own OpenMP kernels (yolor_sgemm, im2col,
+ *    depthwise, Winograd, activations, batch norm) and so every convolution
+ *    path give bit-identical results with 1 and 2 threads. yolor_gemm
+ *    (OpenBLAS) does not: OpenBLAS 0.3.21 partitions sgemm differently with
+ *    2 threads, which changes the summation order (measured: last-bit
+ *    differences in 30-60 % of the outputs from M=17, N=64, K=255 up). So
+ *    yolor_gemm is checked with 1 and 2 threads each against the reference,
+ *    and a repeated call with the same thread count must give the same bits.
+ * Every failure message prints all parameters of the case.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/test-util.h"
+#include "kernels/kernels.h"
+#include "yolor-private.h"
+
+/* Normalised mean squared error of @got against @ref, and the max |diff|
+ * (NaN counts as infinite). */
+static double
+nmse (const float *got, const float *ref, size_t n)
+{
+  double num = 0.0, den = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    double d = (double) got[i] - ref[i];
+    if (isnan (got[i]))
+      return INFINITY;
+    num += d * d;
+    den += (double) ref[i] * ref[i];
+  }
+  return den > 0.0 ? num / den : num;
+}
+
+/* ---- GEMM ---- */
+
+static const int gemm_sizes[] = { 1, 3, 17, 31, 64, 255 };
+
+#define N_GEMM_SIZES 6
+
+typedef struct
+{
+  int accumulate;
+  int ld_pad;                   /* extra floats per row in lda, ldb, ldc */
+  int misalign;                 /* 1: every matrix starts 1 float off */
+} gemm_variant;
+
+static const gemm_variant gemm_variants[] = {
+  {0, 0, 0},
+  {1, 0, 0},
+  {0, 5, 0},
+  {1, 3, 1},
+  {0, 0, 1},
+  {1, 7, 0},
+};
+
+#define N_GEMM_VARIANTS ((int) (sizeof (gemm_variants) / sizeof (gemm_variants[0])))
+
+static void
+check_gemm (int M, int N, int K, const gemm_variant * v, uint32_t seed)
+{
+  int lda = K + v->ld_pad, ldb = N + v->ld_pad, ldc = N + v->ld_pad;
+  int off = v->misalign ? 1 : 0;
+  size_t na = (size_t) M * lda + off, nb = (size_t) K * ldb + off;
+  size_t nc = (size_t) M * ldc + off;
+  float *a0 = malloc (na * sizeof (float));
+  float *b0 = malloc (nb * sizeof (float));
+  float *c_init = malloc (nc * sizeof (float));
+  float *c1 = malloc (nc * sizeof (float));
+  float *c2 = malloc (nc * sizeof (float));
+  float *cr = malloc (nc * sizeof (float));
+  float *got = malloc ((size_t) M * N * sizeof (float));
+  float *ref = malloc ((size_t) M * N * sizeof (float));
+  double e, d, tol;
+  size_t at;
+
+  ck_assert (a0 && b0 && c_init && c1 && c2 && cr && got && ref);
+  tu_fill_random (a0, na, seed, -1.0f, 1.0f);
+  tu_fill_random (b0, nb, seed + 1, -1.0f, 1.0f);
+  tu_fill_random (c_init, nc, seed + 2, -1.0f, 1.0f);
+  memcpy (c1, c_init, nc * sizeof (float));
+  memcpy (c2, c_init, nc * sizeof (float));
+  memcpy (cr, c_init, nc * sizeof (float));
+
+  yolor_gemm_ref (M, N, K, a0 + off, lda, b0 + off, ldb, cr + off, ldc,
+      v->accumulate);
+  for (int m = 0; m < M; m++)
+    memcpy (ref + (size_t) m * N, cr + off + (size_t) m * ldc,
+        (size_t) N * sizeof (float));
+  /* |a|,|b| < 1: a float32 dot product of K terms is off by well under
+   * K·2^-23 from the double-accumulated reference. */
+  tol = 1e-6 * (K + 1) + 1e-6;
+
+  for (int nt = 1; nt <= 2; nt++) {
+    float *c = nt == 1 ? c1 : c2;
+    yolor_gemm (nt, M, N, K, a0 + off, lda, b0 + off, ldb, c + off, ldc,
+        v->accumulate);
+    for (int m = 0; m < M; m++)
+      memcpy (got + (size_t) m * N, c + off + (size_t) m * ldc,
+          (size_t) N * sizeof (float));
+    e = nmse (got, ref, (size_t) M * N);
+    d = tu_max_abs_diff (got, ref, (size_t) M * N, &at);
+    ck_assert_msg (e <= 1e-10 && d <= tol, "gemm M=%d N=%d K=%d lda=%d "
+        "ldb=%d ldc=%d misalign=%d accumulate=%d n_threads=%d seed=%u: "
+        "nmse %.3g (max 1e-10), max |diff| %.3g (max %.3g) at row %zu col "
+        "%zu (got %.9g, ref %.9g)", M, N, K, lda, ldb, ldc, off,
+        v->accumulate, nt, seed, e, d, tol, at / (size_t) N,
+        at % (size_t) N, (double) got[at], (double) ref[at]);
+
+    /* nothing outside the M×N window of C is written */
+    for (size_t i = 0; i < nc; i++) {
+      int inside = i >= (size_t) off && (i - off) % (size_t) ldc < (size_t) N
+          && (i - off) / (size_t) ldc < (size_t) M;
+      if (!inside)
+        ck_assert_msg (memcmp (&c[i], &c_init[i], sizeof (float)) == 0,
+            "gemm M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d "
+            "accumulate=%d n_threads=%d: wrote float %zu outside C", M, N, K,
+            lda, ldb, ldc, off, v->accumulate, nt, i);
+    }
+  }
+
+  /* the same call with the same thread count: the same bits */
+  memcpy (cr, c_init, nc * sizeof (float));
+  yolor_gemm (2, M, N, K, a0 + off, lda, b0 + off, ldb, cr + off, ldc,
+      v->accumulate);
+  ck_assert_msg (memcmp (cr, c2, nc * sizeof (float)) == 0,
+      "gemm M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d accumulate=%d "
+      "seed=%u: two runs with 2 threads differ", M, N, K, lda, ldb, ldc, off,
+      v->accumulate, seed);
+
+  free (a0);
+  free (b0);
+  free (c_init);
+  free (c1);
+  free (c2);
+  free (cr);
+  free (got);
+  free (ref);
+}
+
+/* One loop iteration per variant: every M, N, K combination. */
+START_TEST (test_gemm)
+{
+  const gemm_variant *v = &gemm_variants[_i];
+  for (int i = 0; i < N_GEMM_SIZES; i++)
+    for (int j = 0; j < N_GEMM_SIZES; j++)
+      for (int k = 0; k < N_GEMM_SIZES; k++)
+        check_gemm (gemm_sizes[i], gemm_sizes[j], gemm_sizes[k], v,
+            (uint32_t) (1000 * _i + 100 * i + 10 * j + k + 1));
+}
+END_TEST
+
+/* yolor_sgemm: C = act (A·B + bias), against the double reference. */
+static void
+check_sgemm (int M, int N, int K, const gemm_variant * v, yolor_act act,
+    uint32_t seed)
+{
+  int lda = K + v->ld_pad, ldb = N + v->ld_pad, ldc = N + v->ld_pad;
+  int off = v->misalign ? 1 : 0;
+  size_t na = (size_t) M * lda + off, nb = (size_t) K * ldb + off;
+  size_t nc = (size_t) M * ldc + off;
+  float *a0 = malloc (na * sizeof (float));
+  float *b0 = malloc (nb * sizeof (float));
+  float *bias = malloc ((size_t) M * sizeof (float) + sizeof (float));
+  float *c_init = malloc (nc * sizeof (float));
+  float *c[2], *ref = malloc ((size_t) M * N * sizeof (float));
+  float *work[2];
+  double tol = 1e-6 * (K + 1) + 1e-6;
+
+  ck_assert (a0 && b0 && bias && c_init && ref);
+  tu_fill_random (a0, na, seed, -1.0f, 1.0f);
+  tu_fill_random (b0, nb, seed + 1, -1.0f, 1.0f);
+  tu_fill_random (bias, (size_t) M + 1, seed + 2, -1.0f, 1.0f);
+  tu_fill_random (c_init, nc, seed + 3, 100.0f, 200.0f);
+  /* the reference in a dense M×N matrix */
+  yolor_gemm_ref (M, N, K, a0 + off, lda, b0 + off, ldb, ref, N, 0);
+
+  for (int t = 0; t < 2; t++) {
+    int nt = t + 1;
+    c[t] = malloc (nc * sizeof (float));
+    work[t] = malloc (yolor_sgemm_workspace (M, nt) * sizeof (float));
+    ck_assert (c[t] && work[t]);
+    memcpy (c[t], c_init, nc * sizeof (float));
+    yolor_sgemm (nt, M, N, K, a0 + off, lda, b0 + off, ldb, c[t] + off, ldc,
+        v->accumulate ? bias + off : NULL, act, work[t]);
+    for (size_t i = 0; i < nc; i++) {
+      int inside = i >= (size_t) off && (i - off) % (size_t) ldc < (size_t) N
+          && (i - off) / (size_t) ldc < (size_t) M;
+      if (!inside) {
+        ck_assert_msg (memcmp (&c[t][i], &c_init[i], sizeof (float)) == 0,
+            "sgemm M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d bias=%d "
+            "act=%d n_threads=%d: wrote float %zu outside C", M, N, K, lda,
+            ldb, ldc, off, v->accumulate, act, nt, i);
+      } else {
+        size_t m = (i - off) / (size_t) ldc, n = (i - off) % (size_t) ldc;
+        double x = ref[m * N + n] + (v->accumulate ? bias[off + m] : 0.0f);
+        double r = act == YOLOR_ACT_LINEAR ? x : act == YOLOR_ACT_LEAKY
+            ? (x > 0 ? x : 0.1 * x) : x / (1.0 + exp (-x));
+        ck_assert_msg (fabs (c[t][i] - r) <= 1.2 * tol + 2e-6 * fabs (r),
+            "sgemm M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d bias=%d "
+            "act=%d n_threads=%d seed=%u: C[%zu][%zu] = %.9g, reference "
+            "%.9g (tol %.3g)", M, N, K, lda, ldb, ldc, off, v->accumulate,
+            act, nt, seed, m, n, (double) c[t][i], r, 1.2 * tol);
+      }
+    }
+  }
+  ck_assert_msg (memcmp (c[0], c[1], nc * sizeof (float)) == 0,
+      "sgemm M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d bias=%d act=%d "
+      "seed=%u: 1 and 2 threads differ", M, N, K, lda, ldb, ldc, off,
+      v->accumulate, act, seed);
+  for (int t = 0; t < 2; t++) {
+    free (c[t]);
+    free (work[t]);
+  }
+  free (a0);
+  free (b0);
+  free (bias);
+  free (c_init);
+  free (ref);
+}
+
+/* One loop iteration per variant ("accumulate" = with bias here); the
+ * epilogue cycles through linear, leaky and silu. */
+START_TEST (test_sgemm)
+{
+  static const yolor_act acts[] = { YOLOR_ACT_LINEAR, YOLOR_ACT_LEAKY,
+    YOLOR_ACT_SILU
+  };
+  const gemm_variant *v = &gemm_variants[_i];
+  int n = 0;
+  for (int i = 0; i < N_GEMM_SIZES; i++)
+    for (int j = 0; j < N_GEMM_SIZES; j++)
+      for (int k = 0; k < N_GEMM_SIZES; k++, n++)
+        check_sgemm (gemm_sizes[i], gemm_sizes[j], gemm_sizes[k], v,
+            acts[n % 3], (uint32_t) (5000 + 1000 * _i + n));
+  /* more than one K block (KC = 256) and more than one column strip */
+  check_sgemm (7, 400, 600, v, acts[_i % 3], 77 + _i);
+  check_sgemm (13, 1000, 257, v, acts[(_i + 1) % 3], 78 + _i);
+}
+END_TEST
+
+/* ---- convolution ---- */
+
+typedef struct
+{
+  int c_in, c_out, h, w, k, stride, pad, groups;
+} conv_case;
+
+static int
+conv_out (int n, int k, int stride, int pad)
+{
+  return (n + 2 * pad - k) / stride + 1;
+}
+
+/* The engine's conv structure, from the kernels: depthwise kernel when
+ * groups == c_in == c_out; else per group yolor_sgemm on the input itself
+ * (1x1, stride 1, no pad) or on im2col's column matrix. */
+static void
+conv_by_kernels (int nt, const float *x, const conv_case * c, const float *wt,
+    int oh, int ow, float *y, float *work, float *gemm_work)
+{
+  int g = c->groups, cpg = c->c_in / g, opg = c->c_out / g;
+  int ohw = oh * ow, K = cpg * c->k * c->k;
+  size_t in_plane = (size_t) c->h * c->w;
+
+  if (g > 1 && g == c->c_in && g == c->c_out) {
+    yolor_depthwise (nt, x, c->c_in, c->h, c->w, wt, c->k, c->stride, c->pad,
+        oh, ow, NULL, YOLOR_ACT_LINEAR, y);
+    return;
+  }
+  for (int gi = 0; gi < g; gi++) {
+    const float *xg = x + (size_t) gi * cpg * in_plane;
+    const float *B = xg;
+    if (!(c->k == 1 && c->stride == 1 && c->pad == 0)) {
+      yolor_im2col (nt, xg, cpg, c->h, c->w, c->k, c->stride, c->pad, oh, ow,
+          work);
+      B = work;
+    }
+    yolor_sgemm (nt, opg, ohw, K, wt + (size_t) gi * opg * K, K, B, ohw,
+        y + (size_t) gi * opg * ohw, ohw, NULL, YOLOR_ACT_LINEAR, gemm_work);
+  }
+}
+
+static float
+leaky (float v)
+{
+  return v > 0.0f ? v : 0.1f * v;
+}
+
+/* yolor_conv_forward() on a one-layer net whose input is @x: the dispatch
+ * the engine really uses, with a bias and leaky activation. @wino: with the
+ * Winograd weights prepared as the loader does. */
+static void
+conv_by_layer (int nt, float *x, const conv_case * c, float *wt, float *bias,
+    int oh, int ow, float *y, int wino)
+{
+  yolor_net net;
+  yolor_layer l;
+  memset (&net, 0, sizeof (net));
+  memset (&l, 0, sizeof (l));
+  l.ops = yolor_layer_ops_find ("convolutional");
+  ck_assert (l.ops != NULL);
+  l.n_in = 1;
+  l.in[0] = -1;
+  l.c_in = c->c_in;
+  l.h_in = c->h;
+  l.w_in = c->w;
+  l.filters = l.c = c->c_out;
+  l.h = oh;
+  l.w = ow;
+  l.size = c->k;
+  l.stride = c->stride;
+  l.pad = c->pad;
+  l.groups = c->groups;
+  l.act = YOLOR_ACT_LEAKY;
+  l.weights = wt;
+  l.bias = bias;
+  l.out = y;
+  net.flavor = YOLOR_FLAVOR_DARKNET;
+  net.n_threads = nt;
+  net.input = x;
+  net.in_w = c->w;
+  net.in_h = c->h;
+  if (wino) {
+    ck_assert (yolor_conv_winograd_ok (&l));
+    ck_assert_int_eq (yolor_conv_prepare_winograd (&l), YOLOR_OK);
+    ck_assert (l.wino != NULL);
+  }
+  net.work_floats = yolor_conv_workspace (&l);
+  net.work = malloc ((net.work_floats ? net.work_floats : 1) * sizeof (float));
+  net.gemm_work = malloc (yolor_sgemm_workspace (c->c_out / c->groups, nt)
+      * sizeof (float));
+  ck_assert (net.work != NULL && net.gemm_work != NULL);
+  yolor_conv_forward (&net, &l);
+  free (net.work);
+  free (net.gemm_work);
+  yolor_free (l.wino);
+}
+
+#define CONV_FMT "conv c_in=%d c_out=%d h=%d w=%d k=%d stride=%d pad=%d " \
+  "groups=%d (oh=%d ow=%d) seed=%u"
+#define CONV_ARGS(c, oh, ow, seed) (c)->c_in, (c)->c_out, (c)->h, (c)->w, \
+  (c)->k, (c)->stride, (c)->pad, (c)->groups, oh, ow, seed
+
+enum
+{
+  PATH_KERNELS,                 /* im2col + gemm / direct gemm / depthwise */
+  PATH_LAYER,                   /* yolor_conv_forward, bias + leaky */
+  PATH_WINOGRAD,                /* yolor_conv_forward with Winograd weights */
+  N_PATHS
+};
+
+static const char *const path_names[] = { "kernels", "yolor_conv_forward",
+  "Winograd"
+};
+
+static void
+run_path (int path, int nt, float *x, const conv_case * c, float *wt,
+    float *bias, int oh, int ow, float *y, float *work, uint32_t seed)
+{
+  tu_fill_random (y, (size_t) c->c_out * oh * ow, seed, 100.0f, 200.0f);
+  if (path == PATH_KERNELS) {
+    float *gw = malloc (yolor_sgemm_workspace (c->c_out / c->groups, nt)
+        * sizeof (float));
+    ck_assert (gw != NULL);
+    conv_by_kernels (nt, x, c, wt, oh, ow, y, work, gw);
+    free (gw);
+  } else {
+    conv_by_layer (nt, x, c, wt, bias, oh, ow, y, path == PATH_WINOGRAD);
+  }
+}
+
+static void
+check_conv (const conv_case * c, uint32_t seed)
+{
+  int oh = conv_out (c->h, c->k, c->stride, c->pad);
+  int ow = conv_out (c->w, c->k, c->stride, c->pad);
+  int cpg = c->c_in / c->groups;
+  int wino_ok = c->k == 3 && c->stride == 1 && c->groups == 1
+      && c->c_in >= 8 && c->c_out >= 8;
+  size_t nx = (size_t) c->c_in * c->h * c->w;
+  size_t nw = (size_t) c->c_out * cpg * c->k * c->k;
+  size_t ny = (size_t) c->c_out * oh * ow;
+  size_t nwork = (size_t) cpg * c->k * c->k * oh * ow;
+  float *x = malloc (nx * sizeof (float));
+  float *wt = malloc (nw * sizeof (float));
+  float *bias = malloc ((size_t) c->c_out * sizeof (float));
+  float *ref = malloc (ny * sizeof (float));
+  float *ref_act = malloc (ny * sizeof (float));
+  float *y[3];
+  float *work = malloc ((nwork ? nwork : 1) * sizeof (float));
+  float *col2 = malloc ((nwork ? nwork : 1) * sizeof (float));
+
+  for (int i = 0; i < 3; i++) {
+    y[i] = malloc (ny * sizeof (float));
+    ck_assert (y[i] != NULL);
+  }
+  ck_assert (x && wt && bias && ref && ref_act && work && col2);
+  ck_assert_msg (oh >= 1 && ow >= 1, CONV_FMT ": bad case",
+      CONV_ARGS (c, oh, ow, seed));
+  tu_fill_random (x, nx, seed, -1.0f, 1.0f);
+  tu_fill_random (wt, nw, seed + 1, -1.0f, 1.0f);
+  tu_fill_random (bias, (size_t) c->c_out, seed + 2, -0.5f, 0.5f);
+  yolor_conv_ref (x, c->c_in, c->h, c->w, wt, c->c_out, c->k, c->stride,
+      c->pad, c->groups, oh, ow, ref);
+  for (size_t i = 0; i < ny; i++)
+    ref_act[i] = leaky (ref[i] + bias[i / ((size_t) oh * ow)]);
+
+  /* im2col alone: no BLAS, so 1 and 2 threads give the same bits */
+  tu_fill_random (work, nwork, seed + 9, 100.0f, 200.0f);
+  tu_fill_random (col2, nwork, seed + 10, 100.0f, 200.0f);
+  yolor_im2col (1, x, cpg, c->h, c->w, c->k, c->stride, c->pad, oh, ow, work);
+  yolor_im2col (2, x, cpg, c->h, c->w, c->k, c->stride, c->pad, oh, ow, col2);
+  ck_assert_msg (memcmp (work, col2, nwork * sizeof (float)) == 0, CONV_FMT
+      " im2col: 1 and 2 threads differ", CONV_ARGS (c, oh, ow, seed));
+
+  for (int path = 0; path < N_PATHS; path++) {
+    const float *r = path == PATH_KERNELS ? ref : ref_act;
+    /* K ≤ 9·64 products of values below 1; Winograd's transforms add
+     * rounding of their own */
+    double tol = path == PATH_WINOGRAD ? 2e-4 : 5e-5;
+    double max_nmse = path == PATH_WINOGRAD ? 1e-8 : 1e-10;
+    if (path == PATH_WINOGRAD && !wino_ok)
+      continue;
+    /* 1 thread, 2 threads, 2 threads again */
+    for (int run = 0; run < 3; run++) {
+      int nt = run == 0 ? 1 : 2;
+      double e, d;
+      size_t at;
+      run_path (path, nt, x, c, wt, bias, oh, ow, y[run], work,
+          seed + 20 + run);
+      e = nmse (y[run], r, ny);
+      d = tu_max_abs_diff (y[run], r, ny, &at);
+      ck_assert_msg (e <= max_nmse && d <= tol, CONV_FMT " %s n_threads=%d: "
+          "nmse %.3g (max %.3g), max |diff| %.3g (max %.3g) at %zu (got "
+          "%.9g, ref %.9g)", CONV_ARGS (c, oh, ow, seed), path_names[path],
+          nt, e, max_nmse, d, tol, at, (double) y[run][at], (double) r[at]);
+    }
+    ck_assert_msg (memcmp (y[1], y[2], ny * sizeof (float)) == 0, CONV_FMT
+        " %s: two runs with 2 threads differ", CONV_ARGS (c, oh, ow, seed),
+        path_names[path]);
+    ck_assert_msg (memcmp (y[0], y[1], ny * sizeof (float)) == 0, CONV_FMT
+        " %s: 1 and 2 threads differ", CONV_ARGS (c, oh, ow, seed),
+        path_names[path]);
+  }
+
+  free (x);
+  free (wt);
+  free (bias);
+  free (ref);
+  free (ref_act);
+  for (int i = 0; i < 3; i++)
+    free (y[i]);
+  free (work);
+  free (col2);
+}
+
+static const int conv_hw[][2] = { {7, 9}, {13, 5}, {1, 1}, {6, 4} };
+
+#define N_CONV_HW 4
+
+/* One loop iteration per frame size; every k, stride, pad, grouping. */
+START_TEST (test_conv)
+{
+  static const int ks[] = { 1, 3, 5 };
+  int n = 0;
+  for (int ki = 0; ki < 3; ki++)
+    for (int stride = 1; stride <= 2; stride++)
+      for (int pad = 0; pad <= 2; pad++)
+        for (int gk = 0; gk < 3; gk++) {
+          conv_case c;
+          c.h = conv_hw[_i][0];
+          c.w = conv_hw[_i][1];
+          c.k = ks[ki];
+          c.stride = stride;
+          c.pad = pad;
+          if (gk == 0) {
+            c.c_in = 3;
+            c.c_out = 5;
+            c.groups = 1;
+          } else if (gk == 1) {
+            c.c_in = 4;
+            c.c_out = 6;
+            c.groups = 2;
+          } else {
+            c.c_in = c.c_out = c.groups = 5;    /* depthwise */
+          }
+          if (c.h + 2 * pad < c.k || c.w + 2 * pad < c.k)
+            continue;
+          check_conv (&c, (uint32_t) (7919 * _i + 97 * n + 13));
+          n++;
+        }
+  ck_assert_int_gt (n, 20);
+}
+END_TEST
+
+/* Wider channel counts, where the GEMM dimensions get non-trivial. */
+START_TEST (test_conv_wide)
+{
+  static const conv_case cases[] = {
+    {17, 31, 13, 5, 3, 1, 1, 1},
+    {17, 31, 13, 5, 3, 2, 1, 1},
+    {32, 64, 7, 9, 1, 1, 0, 1},
+    {32, 64, 7, 9, 1, 2, 0, 1},
+    {32, 64, 7, 9, 1, 1, 1, 1},     /* 1x1 with padding: not direct */
+    {24, 36, 9, 7, 3, 1, 1, 3},
+    {64, 64, 7, 9, 3, 1, 1, 64},
+    {64, 64, 13, 5, 5, 2, 2, 64},
+    {16, 8, 5, 5, 5, 1, 2, 2},
+    /* Winograd-eligible: 3x3, stride 1, dense, >= 8 channels */
+    {8, 8, 7, 9, 3, 1, 0, 1},
+    {8, 8, 7, 9, 3, 1, 1, 1},
+    {9, 16, 1, 1, 3, 1, 1, 1},
+    {8, 8, 5, 6, 3, 1, 2, 1},
+    {12, 9, 2, 31, 3, 1, 1, 1},
+    {64, 64, 13, 5, 3, 1, 1, 1},
+  };
+  for (size_t i = 0; i < sizeof (cases) / sizeof (cases[0]); i++)
+    check_conv (&cases[i], (uint32_t) (31 + i));
+}
+END_TEST
+
+/* ---- activations ---- */
+
+static double
+act_ref (double x, yolor_act act)
+{
+  switch (act) {
+    case YOLOR_ACT_LINEAR:
+      return x;
+    case YOLOR_ACT_LEAKY:
+      return x > 0 ? x : 0.1 * x;
+    case YOLOR_ACT_RELU:
+      return x > 0 ? x : 0.0;
+    case YOLOR_ACT_RELU6:
+      return x < 0 ? 0.0 : (x > 6 ? 6.0 : x);
+    case YOLOR_ACT_LOGISTIC:
+      return 1.0 / (1.0 + exp (-x));
+    case YOLOR_ACT_SILU:
+      return x / (1.0 + exp (-x));
+    case YOLOR_ACT_MISH:
+      return x * tanh (x > 20.0 ? x : log1p (exp (x)));
+    case YOLOR_ACT_TANH:
+      return tanh (x);
+    case YOLOR_ACT_HARDSWISH:
+      return x * fmin (fmax (x + 3.0, 0.0), 6.0) / 6.0;
+  }
+  return NAN;
+}
+
+static const char *const act_labels[] = { "linear", "leaky", "relu", "relu6",
+  "logistic", "silu", "mish", "tanh", "hardswish"
+};
+
+#define N_ACTS 9
+
+static const float act_specials[] = { -1e30f, -1000.0f, -120.0f, -104.0f,
+  -89.0f, -88.5f, -87.0f, -50.0f, -20.5f, -20.0f, -3.0f, -2.9999f, -1e-8f,
+  -0.0f, 0.0f, 1e-8f, 2.9999f, 3.0f, 5.999f, 6.0f, 6.001f, 19.5f, 19.999f,
+  20.0f, 20.001f, 20.5f, 21.0f, 30.0f, 88.0f, 89.0f, 100.0f, 1000.0f, 1e30f
+};
+
+#define N_SPECIALS ((int) (sizeof (act_specials) / sizeof (act_specials[0])))
+
+static void
+check_act_value (const char *where, yolor_act act, int i, float in,
+    float got)
+{
+  double r = act_ref (in, act);
+  double tol = 1e-6 + 2e-6 * fabs (r);
+  ck_assert_msg (!isnan (got), "%s %s: input[%d] = %.9g gives NaN", where,
+      act_labels[act], i, (double) in);
+  ck_assert_msg (fabs (got - r) <= tol || (isinf (got) && got == r),
+      "%s %s: input[%d] = %.9g: got %.9g, scalar formula %.9g (tol %.3g)",
+      where, act_labels[act], i, (double) in, (double) got, r, tol);
+}
+
+/* yolor_act_apply on specials + random values, 1 and 2 threads. */
+START_TEST (test_act_apply)
+{
+  yolor_act act = (yolor_act) _i;
+  size_t n = (size_t) N_SPECIALS + 1001;      /* odd on purpose */
+  float *x = malloc (n * sizeof (float));
+  float *y1 = malloc (n * sizeof (float));
+  float *y2 = malloc (n * sizeof (float));
+  ck_assert (x && y1 && y2);
+  memcpy (x, act_specials, sizeof (act_specials));
+  tu_fill_random (x + N_SPECIALS, n - N_SPECIALS, 4242 + _i, -30.0f, 30.0f);
+  memcpy (y1, x, n * sizeof (float));
+  memcpy (y2, x, n * sizeof (float));
+  yolor_act_apply (1, y1, n, act);
+  yolor_act_apply (2, y2, n, act);
+  for (size_t i = 0; i < n; i++)
+    check_act_value ("yolor_act_apply", act, (int) i, x[i], y1[i]);
+  ck_assert_msg (memcmp (y1, y2, n * sizeof (float)) == 0,
+      "yolor_act_apply %s n=%zu: 1 and 2 threads differ", act_labels[act], n);
+  free (x);
+  free (y1);
+  free (y2);
+}
+END_TEST
+
+/* yolor_bias_act with and without bias, odd C and hw, 1 and 2 threads. */
+START_TEST (test_bias_act)
+{
+  yolor_act act = (yolor_act) _i;
+  const int C = 7, hw = N_SPECIALS + 4;
+  size_t n = (size_t) C * hw;
+  float *x = malloc (n * sizeof (float));
+  float *bias = malloc ((size_t) C * sizeof (float));
+  float *y1 = malloc (n * sizeof (float));
+  float *y2 = malloc (n * sizeof (float));
+  ck_assert (x && bias && y1 && y2);
+  tu_fill_random (x, n, 77 + _i, -30.0f, 30.0f);
+  memcpy (x, act_specials, sizeof (act_specials));
+  tu_fill_random (bias, (size_t) C, 78 + _i, -2.0f, 2.0f);
+  bias[0] = 0.0f;               /* the specials exactly */
+  for (int with_bias = 0; with_bias <= 1; with_bias++) {
+    const float *b = with_bias ? bias : NULL;
+    memcpy (y1, x, n * sizeof (float));
+    memcpy (y2, x, n * sizeof (float));
+    yolor_bias_act (1, y1, C, hw, b, act);
+    yolor_bias_act (2, y2, C, hw, b, act);
+    for (size_t i = 0; i < n; i++) {
+      float in = x[i] + (b ? b[i / (size_t) hw] : 0.0f);
+      char where[64];
+      snprintf (where, sizeof (where), "yolor_bias_act C=%d hw=%d bias=%d",
+          C, hw, with_bias);
+      check_act_value (where, act, (int) i, in, y1[i]);
+    }
+    ck_assert_msg (memcmp (y1, y2, n * sizeof (float)) == 0,
+        "yolor_bias_act %s C=%d hw=%d bias=%d: 1 and 2 threads differ",
+        act_labels[act], C, hw, with_bias);
+  }
+  free (x);
+  free (bias);
+  free (y1);
+  free (y2);
+}
+END_TEST
+
+/* Unfolded batch norm + activation vs its formula (eps 1e-4 and 1e-5). */
+START_TEST (test_bn_act)
+{
+  yolor_act act = (yolor_act) _i;
+  const int C = 5, hw = 23;
+  size_t n = (size_t) C * hw;
+  float x[5 * 23], y1[5 * 23], y2[5 * 23];
+  float gamma[5], beta[5], mean[5], var[5];
+  const float eps[2] = { 1e-4f, 1e-5f };
+  tu_fill_random (x, n, 900 + _i, -10.0f, 10.0f);
+  tu_fill_random (gamma, 5, 901, 0.2f, 2.0f);
+  tu_fill_random (beta, 5, 902, -1.0f, 1.0f);
+  tu_fill_random (mean, 5, 903, -1.0f, 1.0f);
+  tu_fill_random (var, 5, 904, 0.0f, 3.0f);
+  var[0] = 0.0f;
+  for (int e = 0; e < 2; e++) {
+    memcpy (y1, x, sizeof (x));
+    memcpy (y2, x, sizeof (x));
+    yolor_bn_act (1, y1, C, hw, gamma, beta, mean, var, eps[e], act);
+    yolor_bn_act (2, y2, C, hw, gamma, beta, mean, var, eps[e], act);
+    for (size_t i = 0; i < n; i++) {
+      int c = (int) (i / hw);
+      double v = ((double) x[i] - mean[c]) / sqrt ((double) var[c] + eps[e])
+          * gamma[c] + beta[c];
+      double r = act_ref (v, act);
+      double tol = 1e-5 * (1.0 + fabs (r));
+      ck_assert_msg (fabs (y1[i] - r) <= tol, "yolor_bn_act %s eps=%g c=%d "
+          "i=%zu x=%.9g: got %.9g, formula %.9g", act_labels[act],
+          (double) eps[e], c, i, (double) x[i], (double) y1[i], r);
+    }
+    ck_assert_msg (memcmp (y1, y2, sizeof (y1)) == 0,
+        "yolor_bn_act %s eps=%g: 1 and 2 threads differ", act_labels[act],
+        (double) eps[e]);
+  }
+}
+END_TEST
+
+/* The sigmoid used by decode and activations: never NaN, 0 and 1 at the
+ * ends, exact at 0. */
+START_TEST (test_sigmoid)
+{
+  for (int i = 0; i < N_SPECIALS; i++) {
+    float x = act_specials[i], s = yolor_sigmoid (x);
+    ck_assert_msg (!isnan (s) && s >= 0.0f && s <= 1.0f,
+        "yolor_sigmoid(%.9g) = %.9g", (double) x, (double) s);
+  }
+  ck_assert (yolor_sigmoid (0.0f) == 0.5f);
+  ck_assert (yolor_sigmoid (-1e4f) == 0.0f);
+  ck_assert (yolor_sigmoid (1e4f) == 1.0f);
+}
+END_TEST
+
+int
+main (void)
+{
+  Suite *s = suite_create ("kernels");
+  TCase *tc = tcase_create ("kernels");
+  SRunner *sr;
+  int failed;
+  tcase_set_timeout (tc, 600);
+  tcase_add_loop_test (tc, test_gemm, 0, N_GEMM_VARIANTS);
+  tcase_add_loop_test (tc, test_sgemm, 0, N_GEMM_VARIANTS);
+  tcase_add_loop_test (tc, test_conv, 0, N_CONV_HW);
+  tcase_add_test (tc, test_conv_wide);
+  tcase_add_loop_test (tc, test_act_apply, 0, N_ACTS);
+  tcase_add_loop_test (tc, test_bias_act, 0, N_ACTS);
+  tcase_add_loop_test (tc, test_bn_act, 0, N_ACTS);
+  tcase_add_test (tc, test_sigmoid);
+  suite_add_tcase (s, tc);
+  sr = srunner_create (s);
+  srunner_run_all (sr, CK_NORMAL);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
