@@ -1,0 +1,738 @@
+/* gst-yolor: yolordetect, object detection with libyolor.
+ *
+ * Copyright (C) 2026 the gst-yolor authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-yolordetect
+ * @title: yolordetect
+ * @see_also: yolorosd
+ *
+ * Runs a YOLOR or darknet-family detector (libyolor, on the CPU) on every
+ * frame, or every Nth frame, and attaches the results as metadata; the
+ * pixels pass through untouched. For each detection a
+ * #GstVideoRegionOfInterestMeta with a "detection" parameter (DL Streamer's
+ * field names) and, optionally, a "yolor-embedding" parameter; for each
+ * frame one "GstYolorFrameMeta" carrying all detections, embeddings,
+ * image-level class scores and the inference time. The contract is in
+ * gstyolormeta.h and docs/metadata.md.
+ *
+ * Without a `model`, the default model Yolo-Fastest-1.1-xl is looked up in
+ * $YOLOR_MODEL_DIR, $YOLOR_SHARED_DIR/models and the folder given at build
+ * time.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 filesrc location=video.mp4 ! decodebin ! videoconvert ! \
+ *     yolordetect threshold=0.3 ! yolorosd ! videoconvert ! autovideosink
+ * ]|
+ * |[
+ * gst-launch-1.0 -m videotestsrc num-buffers=10 ! yolordetect \
+ *     post-messages=true ! fakesink
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstyolordetect.h"
+#include "gstyolormeta.h"
+#include "gstyolormodel.h"
+
+#include <string.h>
+#include <gst/video/video.h>
+#include <yolor/yolor.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_yolor_detect_debug);
+#define GST_CAT_DEFAULT gst_yolor_detect_debug
+
+#define MAX_DETECTIONS_LIMIT 1000
+
+enum
+{
+  PROP_0,
+  PROP_MODEL,
+  PROP_WEIGHTS,
+  PROP_LABELS_FILE,
+  PROP_THRESHOLD,
+  PROP_IOU_THRESHOLD,
+  PROP_MAX_DETECTIONS,
+  PROP_OBJECT_CLASS,
+  PROP_INPUT_SIZE,
+  PROP_LETTERBOX,
+  PROP_N_THREADS,
+  PROP_INFERENCE_INTERVAL,
+  PROP_EMBEDDINGS,
+  PROP_POST_MESSAGES,
+};
+
+#define DEFAULT_THRESHOLD -1.0
+#define DEFAULT_IOU_THRESHOLD -1.0
+#define DEFAULT_MAX_DETECTIONS 300
+#define DEFAULT_LETTERBOX GST_YOLOR_LETTERBOX_AUTO
+#define DEFAULT_N_THREADS 0
+#define DEFAULT_INFERENCE_INTERVAL 1
+#define DEFAULT_EMBEDDINGS TRUE
+#define DEFAULT_POST_MESSAGES FALSE
+
+struct _GstYolorDetect
+{
+  GstBaseTransform parent;
+
+  /* Settings: under the object lock; read by start() and, as a snapshot, at
+   * the top of transform_ip(). */
+  gchar *model;
+  gchar *weights;
+  gchar *labels_file;
+  gdouble threshold;
+  gdouble iou_threshold;
+  gint max_detections;
+  gchar *object_class;
+  guint object_class_cookie; /* bumped on every object-class change */
+  gchar *input_size;
+  GstYolorLetterbox letterbox;
+  gint n_threads;
+  guint inference_interval;
+  gboolean embeddings;
+  gboolean post_messages;
+
+  /* State: start()/stop() and the streaming thread. */
+  yolor_net *net;
+  gchar *model_name; /* basename of the .cfg */
+  gchar **labels; /* n_classes names */
+  gint n_classes;
+  guint8 *class_mask;
+  guint mask_cookie;
+  yolor_detection *dets;
+  GstVideoInfo info;
+  yolor_pixfmt pixfmt;
+  guint64 frame_count;
+  /* the last inference, re-attached on skipped frames */
+  gboolean have_last;
+  yolor_detection *last_dets;
+  guint last_n;
+  gfloat *last_emb;
+  gint last_dim;
+  gfloat *last_scores;
+  guint64 last_frame;
+  guint64 last_ns;
+  GstClockTime max_latency; /* longest inference; object lock */
+};
+
+#define FORMATS "{ RGB, BGR, RGBx, BGRx, xRGB, xBGR, RGBA, BGRA, NV12, I420 }"
+
+static GstStaticPadTemplate sink_template =
+    GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+static GstStaticPadTemplate src_template =
+    GST_STATIC_PAD_TEMPLATE ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+
+#define gst_yolor_detect_parent_class parent_class
+G_DEFINE_TYPE (GstYolorDetect, gst_yolor_detect, GST_TYPE_BASE_TRANSFORM);
+GST_ELEMENT_REGISTER_DEFINE (
+    yolordetect, "yolordetect", GST_RANK_NONE, GST_TYPE_YOLOR_DETECT);
+
+/* Where each property lives in the instance (all under the object lock). */
+static gsize
+prop_offset (guint prop_id)
+{
+  switch (prop_id) {
+    case PROP_MODEL:
+      return G_STRUCT_OFFSET (GstYolorDetect, model);
+    case PROP_WEIGHTS:
+      return G_STRUCT_OFFSET (GstYolorDetect, weights);
+    case PROP_LABELS_FILE:
+      return G_STRUCT_OFFSET (GstYolorDetect, labels_file);
+    case PROP_THRESHOLD:
+      return G_STRUCT_OFFSET (GstYolorDetect, threshold);
+    case PROP_IOU_THRESHOLD:
+      return G_STRUCT_OFFSET (GstYolorDetect, iou_threshold);
+    case PROP_MAX_DETECTIONS:
+      return G_STRUCT_OFFSET (GstYolorDetect, max_detections);
+    case PROP_OBJECT_CLASS:
+      return G_STRUCT_OFFSET (GstYolorDetect, object_class);
+    case PROP_INPUT_SIZE:
+      return G_STRUCT_OFFSET (GstYolorDetect, input_size);
+    case PROP_LETTERBOX:
+      return G_STRUCT_OFFSET (GstYolorDetect, letterbox);
+    case PROP_N_THREADS:
+      return G_STRUCT_OFFSET (GstYolorDetect, n_threads);
+    case PROP_INFERENCE_INTERVAL:
+      return G_STRUCT_OFFSET (GstYolorDetect, inference_interval);
+    case PROP_EMBEDDINGS:
+      return G_STRUCT_OFFSET (GstYolorDetect, embeddings);
+    case PROP_POST_MESSAGES:
+      return G_STRUCT_OFFSET (GstYolorDetect, post_messages);
+    default:
+      return 0;
+  }
+}
+
+static void
+gst_yolor_detect_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  GstYolorDetect *self = GST_YOLOR_DETECT (object);
+  gsize off = prop_offset (prop_id);
+  gpointer field = G_STRUCT_MEMBER_P (self, off);
+
+  if (off == 0) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  if (G_VALUE_HOLDS_STRING (value)) {
+    g_free (*(gchar **)field);
+    *(gchar **)field = g_value_dup_string (value);
+  } else if (G_VALUE_HOLDS_DOUBLE (value)) {
+    *(gdouble *)field = g_value_get_double (value);
+  } else if (G_VALUE_HOLDS_INT (value)) {
+    *(gint *)field = g_value_get_int (value);
+  } else if (G_VALUE_HOLDS_UINT (value)) {
+    *(guint *)field = g_value_get_uint (value);
+  } else if (G_VALUE_HOLDS_BOOLEAN (value)) {
+    *(gboolean *)field = g_value_get_boolean (value);
+  } else if (G_VALUE_HOLDS_ENUM (value)) {
+    *(GstYolorLetterbox *)field = g_value_get_enum (value);
+  }
+  if (prop_id == PROP_OBJECT_CLASS)
+    self->object_class_cookie++;
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_yolor_detect_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GstYolorDetect *self = GST_YOLOR_DETECT (object);
+  gsize off = prop_offset (prop_id);
+  gpointer field = G_STRUCT_MEMBER_P (self, off);
+
+  if (off == 0) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  if (G_VALUE_HOLDS_STRING (value))
+    g_value_set_string (value, *(gchar **)field);
+  else if (G_VALUE_HOLDS_DOUBLE (value))
+    g_value_set_double (value, *(gdouble *)field);
+  else if (G_VALUE_HOLDS_INT (value))
+    g_value_set_int (value, *(gint *)field);
+  else if (G_VALUE_HOLDS_UINT (value))
+    g_value_set_uint (value, *(guint *)field);
+  else if (G_VALUE_HOLDS_BOOLEAN (value))
+    g_value_set_boolean (value, *(gboolean *)field);
+  else if (G_VALUE_HOLDS_ENUM (value))
+    g_value_set_enum (value, *(GstYolorLetterbox *)field);
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+engine_log (void *user_data, yolor_log_level level, const char *msg)
+{
+  GstObject *obj = user_data;
+
+  if (level == YOLOR_LOG_ERROR)
+    GST_ERROR_OBJECT (obj, "%s", msg);
+  else if (level == YOLOR_LOG_WARNING)
+    GST_WARNING_OBJECT (obj, "%s", msg);
+  else if (level == YOLOR_LOG_INFO)
+    GST_INFO_OBJECT (obj, "%s", msg);
+  else
+    GST_DEBUG_OBJECT (obj, "%s", msg);
+}
+
+static void
+free_state (GstYolorDetect *self)
+{
+  yolor_net_free (self->net);
+  self->net = NULL;
+  g_clear_pointer (&self->model_name, g_free);
+  g_clear_pointer (&self->labels, g_strfreev);
+  g_clear_pointer (&self->class_mask, g_free);
+  g_clear_pointer (&self->dets, g_free);
+  g_clear_pointer (&self->last_dets, g_free);
+  g_clear_pointer (&self->last_emb, g_free);
+  g_clear_pointer (&self->last_scores, g_free);
+  self->have_last = FALSE;
+  self->n_classes = 0;
+}
+
+static gboolean
+gst_yolor_detect_start (GstBaseTransform *trans)
+{
+  GstYolorDetect *self = GST_YOLOR_DETECT (trans);
+  GstYolorModelSettings set = { 0 };
+  GstYolorModel model = { 0 };
+  GError *err = NULL;
+  gchar *debug = NULL, *cfg, *weights, *labels, *size;
+  gboolean ok;
+
+  GST_OBJECT_LOCK (self);
+  set.cfg = cfg = g_strdup (self->model);
+  set.weights = weights = g_strdup (self->weights);
+  set.labels_file = labels = g_strdup (self->labels_file);
+  set.input_size = size = g_strdup (self->input_size);
+  set.n_threads = self->n_threads;
+  set.resize = (yolor_resize)self->letterbox;
+  self->mask_cookie = self->object_class_cookie - 1; /* force a parse */
+  GST_OBJECT_UNLOCK (self);
+  set.log = engine_log;
+  set.log_user_data = self;
+
+  ok = gst_yolor_model_open (&set, &model, &err, &debug);
+  g_free (cfg);
+  g_free (weights);
+  g_free (labels);
+  g_free (size);
+  if (!ok) {
+    gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,
+        err->domain, err->code, g_strdup (err->message), debug, __FILE__,
+        GST_FUNCTION, __LINE__);
+    g_error_free (err);
+    return FALSE;
+  }
+  GST_INFO_OBJECT (self, "%s: %d classes, labels from %s", model.name,
+      model.n_classes, model.labels_from);
+  g_free (model.labels_from);
+  self->net = model.net;
+  self->labels = model.labels;
+  self->n_classes = model.n_classes;
+  self->model_name = model.name;
+  self->class_mask = g_malloc0 (MAX (self->n_classes, 1));
+  self->dets = g_new0 (yolor_detection, MAX_DETECTIONS_LIMIT);
+  self->last_dets = g_new0 (yolor_detection, MAX_DETECTIONS_LIMIT);
+  self->last_scores = g_new0 (gfloat, MAX (self->n_classes, 1));
+  self->frame_count = 0;
+  self->have_last = FALSE;
+  GST_OBJECT_LOCK (self);
+  self->max_latency = 0;
+  GST_OBJECT_UNLOCK (self);
+  gst_video_info_init (&self->info);
+  return TRUE;
+}
+
+static gboolean
+gst_yolor_detect_stop (GstBaseTransform *trans)
+{
+  free_state (GST_YOLOR_DETECT (trans));
+  return TRUE;
+}
+
+static gboolean
+gst_yolor_detect_set_caps (
+    GstBaseTransform *trans, GstCaps *incaps, GstCaps *outcaps)
+{
+  GstYolorDetect *self = GST_YOLOR_DETECT (trans);
+  GstVideoInfo info;
+  yolor_error err = { YOLOR_OK, "" };
+  yolor_status st;
+
+  (void)outcaps;
+  if (!gst_video_info_from_caps (&info, incaps)
+      || !gst_yolor_pixfmt_from_video (
+          GST_VIDEO_INFO_FORMAT (&info), &self->pixfmt)) {
+    GST_WARNING_OBJECT (self, "unsupported caps %" GST_PTR_FORMAT, incaps);
+    return FALSE;
+  }
+  if (self->net == NULL)
+    return FALSE;
+  st = yolor_net_prepare (self->net, GST_VIDEO_INFO_WIDTH (&info),
+      GST_VIDEO_INFO_HEIGHT (&info), &err);
+  if (st != YOLOR_OK) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("Cannot run the model on %dx%d frames: %s",
+            GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
+            err.msg),
+        ("%s", yolor_status_str (st)));
+    return FALSE;
+  }
+  if (GST_VIDEO_INFO_WIDTH (&info) != GST_VIDEO_INFO_WIDTH (&self->info)
+      || GST_VIDEO_INFO_HEIGHT (&info) != GST_VIDEO_INFO_HEIGHT (&self->info))
+    self->have_last = FALSE; /* old boxes belong to another geometry */
+  self->info = info;
+  GST_INFO_OBJECT (self, "prepared for %" GST_PTR_FORMAT, incaps);
+  return TRUE;
+}
+
+static gboolean
+gst_yolor_detect_propose_allocation (
+    GstBaseTransform *trans, GstQuery *decide_query, GstQuery *query)
+{
+  if (!GST_BASE_TRANSFORM_CLASS (parent_class)
+           ->propose_allocation (trans, decide_query, query))
+    return FALSE;
+  gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
+  return TRUE;
+}
+
+/* Rebuilds the class mask if object-class changed since the last frame. */
+static void
+update_class_mask (GstYolorDetect *self)
+{
+  gchar *spec = NULL, *unknown = NULL;
+  guint cookie;
+
+  GST_OBJECT_LOCK (self);
+  cookie = self->object_class_cookie;
+  if (cookie != self->mask_cookie)
+    spec = g_strdup (self->object_class);
+  GST_OBJECT_UNLOCK (self);
+  if (cookie == self->mask_cookie)
+    return;
+  self->mask_cookie = cookie;
+  if (!gst_yolor_class_mask_parse (
+          spec, self->labels, self->n_classes, self->class_mask, &unknown)) {
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("object-class names no class of the model: %s", unknown),
+        ("object-class='%s'", spec));
+  }
+  g_free (unknown);
+  g_free (spec);
+}
+
+static void
+post_detections (GstYolorDetect *self, GstBuffer *buf)
+{
+  GstStructure *s = gst_yolor_meta_to_message (buf, "yolordetect");
+  GstSegment *seg = &GST_BASE_TRANSFORM (self)->segment;
+  GstClockTime ts = GST_BUFFER_PTS (buf);
+
+  if (s == NULL)
+    return;
+  gst_structure_set (s, "timestamp", G_TYPE_UINT64, ts, "stream-time",
+      G_TYPE_UINT64, gst_segment_to_stream_time (seg, GST_FORMAT_TIME, ts),
+      "running-time", G_TYPE_UINT64,
+      gst_segment_to_running_time (seg, GST_FORMAT_TIME, ts), "duration",
+      G_TYPE_UINT64, GST_BUFFER_DURATION (buf), NULL);
+  gst_element_post_message (
+      GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self), s));
+}
+
+static GstFlowReturn
+gst_yolor_detect_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
+{
+  GstYolorDetect *self = GST_YOLOR_DETECT (trans);
+  yolor_post_params post;
+  yolor_error err = { YOLOR_OK, "" };
+  yolor_status st;
+  GstYolorMetaFrame f = { 0 };
+  gdouble threshold, iou;
+  gint max_det;
+  guint interval;
+  gboolean want_emb, post_msgs;
+
+  if (self->net == NULL
+      || GST_VIDEO_INFO_FORMAT (&self->info) == GST_VIDEO_FORMAT_UNKNOWN)
+    goto not_negotiated;
+
+  GST_OBJECT_LOCK (self);
+  threshold = self->threshold;
+  iou = self->iou_threshold;
+  max_det = self->max_detections;
+  interval = MAX (self->inference_interval, 1);
+  want_emb = self->embeddings;
+  post_msgs = self->post_messages;
+  GST_OBJECT_UNLOCK (self);
+  update_class_mask (self);
+
+  if (!self->have_last || self->frame_count % interval == 0) {
+    GstVideoFrame frame;
+    yolor_image img = { 0 };
+    size_t n = 0;
+    gint64 t0;
+    guint p;
+    const gfloat *emb, *scores;
+    gint dim = 0;
+
+    if (!gst_video_frame_map (&frame, &self->info, buf, GST_MAP_READ))
+      goto map_failed;
+    img.format = self->pixfmt;
+    img.width = GST_VIDEO_FRAME_WIDTH (&frame);
+    img.height = GST_VIDEO_FRAME_HEIGHT (&frame);
+    for (p = 0; p < GST_VIDEO_FRAME_N_PLANES (&frame) && p < 3; p++) {
+      img.planes[p] = GST_VIDEO_FRAME_PLANE_DATA (&frame, p);
+      img.strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, p);
+    }
+    yolor_net_default_post (self->net, &post);
+    if (threshold >= 0)
+      post.conf_threshold = (float)threshold;
+    if (iou >= 0)
+      post.iou_threshold = (float)iou;
+    post.max_detections = MIN (max_det, MAX_DETECTIONS_LIMIT);
+    post.class_mask = self->class_mask;
+
+    t0 = g_get_monotonic_time ();
+    st = yolor_net_detect (self->net, &img, &post, self->dets,
+        (size_t)post.max_detections, &n, &err);
+    gst_video_frame_unmap (&frame);
+    if (st != YOLOR_OK)
+      goto detect_failed;
+
+    self->last_ns = (guint64)(g_get_monotonic_time () - t0) * 1000;
+    self->last_frame = self->frame_count;
+    if (self->last_ns > self->max_latency) {
+      GST_OBJECT_LOCK (self);
+      self->max_latency = self->last_ns;
+      GST_OBJECT_UNLOCK (self);
+      gst_element_post_message (
+          GST_ELEMENT (self), gst_message_new_latency (GST_OBJECT (self)));
+    }
+    self->last_n = (guint)n;
+    memcpy (self->last_dets, self->dets, n * sizeof (yolor_detection));
+    emb = yolor_net_embeddings (self->net, &dim);
+    self->last_dim = emb && n > 0 ? dim : 0;
+    g_clear_pointer (&self->last_emb, g_free);
+    if (self->last_dim > 0)
+      self->last_emb = g_memdup2 (emb, n * dim * sizeof (gfloat));
+    scores = yolor_net_class_scores (self->net);
+    if (scores)
+      memcpy (self->last_scores, scores, self->n_classes * sizeof (gfloat));
+    self->have_last = TRUE;
+    f.fresh = TRUE;
+    GST_LOG_OBJECT (self,
+        "frame %" G_GUINT64_FORMAT ": %u detections in %" G_GUINT64_FORMAT
+        " us",
+        self->frame_count, self->last_n, self->last_ns / 1000);
+  }
+
+  f.width = GST_VIDEO_INFO_WIDTH (&self->info);
+  f.height = GST_VIDEO_INFO_HEIGHT (&self->info);
+  f.inference_frame = self->last_frame;
+  f.inference_ns = self->last_ns;
+  f.model = self->model_name;
+  f.dets = self->last_dets;
+  f.n = self->last_n;
+  f.labels = (const gchar *const *)self->labels;
+  f.n_classes = self->n_classes;
+  f.embeddings = want_emb ? self->last_emb : NULL;
+  f.dim = self->last_dim;
+  f.class_scores = self->last_scores;
+  gst_yolor_meta_attach (buf, &f);
+  if (post_msgs)
+    post_detections (self, buf);
+  self->frame_count++;
+  return GST_FLOW_OK;
+
+  /* ERRORS */
+not_negotiated : {
+  GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+      ("yolordetect received a buffer before caps"));
+  return GST_FLOW_NOT_NEGOTIATED;
+}
+map_failed : {
+  GST_ELEMENT_ERROR (
+      self, STREAM, FAILED, ("Could not map the frame."), (NULL));
+  return GST_FLOW_ERROR;
+}
+detect_failed : {
+  GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Detection failed: %s", err.msg),
+      ("%s", yolor_status_str (st)));
+  return GST_FLOW_ERROR;
+}
+}
+
+/* Adds the longest inference seen so far to the upstream latency, so live
+ * sinks account for the time frames spend here. */
+static gboolean
+gst_yolor_detect_query (
+    GstBaseTransform *trans, GstPadDirection direction, GstQuery *query)
+{
+  GstYolorDetect *self = GST_YOLOR_DETECT (trans);
+  GstClockTime min, max, ours;
+  gboolean live;
+
+  if (!GST_BASE_TRANSFORM_CLASS (parent_class)->query (trans, direction, query))
+    return FALSE;
+  if (direction != GST_PAD_SRC || GST_QUERY_TYPE (query) != GST_QUERY_LATENCY)
+    return TRUE;
+  gst_query_parse_latency (query, &live, &min, &max);
+  GST_OBJECT_LOCK (self);
+  ours = self->max_latency;
+  GST_OBJECT_UNLOCK (self);
+  min += ours;
+  if (GST_CLOCK_TIME_IS_VALID (max))
+    max += ours;
+  gst_query_set_latency (query, live, min, max);
+  return TRUE;
+}
+
+static void
+gst_yolor_detect_finalize (GObject *object)
+{
+  GstYolorDetect *self = GST_YOLOR_DETECT (object);
+
+  free_state (self);
+  g_free (self->model);
+  g_free (self->weights);
+  g_free (self->labels_file);
+  g_free (self->object_class);
+  g_free (self->input_size);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_yolor_detect_class_init (GstYolorDetectClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *bt_class = GST_BASE_TRANSFORM_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+  const GParamFlags at_ready = rw | GST_PARAM_MUTABLE_READY;
+  const GParamFlags live = rw | GST_PARAM_MUTABLE_PLAYING;
+
+  GST_DEBUG_CATEGORY_INIT (
+      gst_yolor_detect_debug, "yolordetect", 0, "YOLOR object detection");
+  gst_yolor_frame_meta_get_info ();
+
+  gobject_class->set_property = gst_yolor_detect_set_property;
+  gobject_class->get_property = gst_yolor_detect_get_property;
+  gobject_class->finalize = gst_yolor_detect_finalize;
+
+  /** GstYolorDetect:model: Since: 0.1 */
+  g_object_class_install_property (gobject_class, PROP_MODEL,
+      g_param_spec_string ("model", "Model",
+          "Path to the model's darknet "
+          ".cfg file. Default: none, meaning Yolo-Fastest-1.1-xl found in "
+          "$YOLOR_MODEL_DIR, $YOLOR_SHARED_DIR/models or the folder set at "
+          "build time. Read when the element starts (READY to PAUSED).",
+          NULL, at_ready));
+  /** GstYolorDetect:weights: Since: 0.1 */
+  g_object_class_install_property (gobject_class, PROP_WEIGHTS,
+      g_param_spec_string ("weights", "Weights",
+          "Path to the model's "
+          ".weights file. Default: none, meaning the .cfg path with .cfg "
+          "replaced by .weights. Read when the element starts (READY to "
+          "PAUSED).",
+          NULL, at_ready));
+  /** GstYolorDetect:labels-file: Since: 0.1 */
+  g_object_class_install_property (gobject_class, PROP_LABELS_FILE,
+      g_param_spec_string ("labels-file", "Labels file",
+          "Path to a file "
+          "with one class name per line, in class-id order. Default: none, "
+          "meaning <stem>.names or coco.names beside the model (or in its "
+          "parent folder), else the built-in COCO names for 80-class "
+          "models, else class<N>. Read when the element starts (READY to "
+          "PAUSED).",
+          NULL, at_ready));
+  /** GstYolorDetect:threshold: Since: 0.1 */
+  g_object_class_install_property (gobject_class, PROP_THRESHOLD,
+      g_param_spec_double ("threshold", "Threshold",
+          "Minimum confidence "
+          "(objectness times class probability, 0.0 to 1.0) for a box to be "
+          "reported. -1 (the default) uses the model's default: 0.25 for "
+          "darknet models, 0.4 for YOLOR models. Can change while playing.",
+          -1.0, 1.0, DEFAULT_THRESHOLD, live));
+  /** GstYolorDetect:iou-threshold: Since: 0.1 */
+  g_object_class_install_property (gobject_class, PROP_IOU_THRESHOLD,
+      g_param_spec_double ("iou-threshold", "IoU threshold",
+          "Non-maximum "
+          "suppression removes a box whose intersection over union with a "
+          "better box of the same class exceeds this value (0.0 to 1.0). "
+          "-1 (the default) uses the model's default: 0.45 for darknet "
+          "models, 0.5 for YOLOR models. Can change while playing.",
+          -1.0, 1.0, DEFAULT_IOU_THRESHOLD, live));
+  /** GstYolorDetect:max-detections: Since: 0.1 */
+  g_object_class_install_property (gobject_class, PROP_MAX_DETECTIONS,
+      g_param_spec_int ("max-detections", "Maximum detections",
+          "Maximum "
+          "number of boxes reported per frame, best first (1 to 1000, "
+          "default 300). Can change while playing.",
+          1, MAX_DETECTIONS_LIMIT, DEFAULT_MAX_DETECTIONS, live));
+  /** GstYolorDetect:object-class: Since: 0.1 */
+  g_object_class_install_property (gobject_class, PROP_OBJECT_CLASS,
+      g_param_spec_string ("object-class", "Object classes",
+          "Comma-"
+          "separated class names or ids to report, for example "
+          "\"person,car\" or \"0,2\"; other classes are dropped before "
+          "non-maximum suppression. Default: none, meaning every class. "
+          "Can change while playing.",
+          NULL, live));
+  /** GstYolorDetect:input-size: Since: 0.1 */
+  g_object_class_install_property (gobject_class, PROP_INPUT_SIZE,
+      g_param_spec_string ("input-size", "Input size",
+          "Network input size "
+          "as WIDTHxHEIGHT (e.g. \"640x384\") or one number for a square, "
+          "each 1 to 8192 and best a multiple of the model stride. Default: "
+          "none, meaning the model's own size. Read when the element starts "
+          "(READY to PAUSED).",
+          NULL, at_ready));
+  /** GstYolorDetect:letterbox: Since: 0.1 */
+  g_object_class_install_property (gobject_class, PROP_LETTERBOX,
+      g_param_spec_enum ("letterbox", "Letterbox",
+          "How a frame is resized "
+          "to the network input. Default: auto, the model's own convention. "
+          "Read when the element starts (READY to PAUSED).",
+          GST_TYPE_YOLOR_LETTERBOX, DEFAULT_LETTERBOX, at_ready));
+  /** GstYolorDetect:n-threads: Since: 0.1 */
+  g_object_class_install_property (gobject_class, PROP_N_THREADS,
+      g_param_spec_int ("n-threads", "Threads",
+          "Number of threads the "
+          "inference uses (0 to 256). 0 (the default) uses every online "
+          "core. Read when the element starts (READY to PAUSED).",
+          0, 256, DEFAULT_N_THREADS, at_ready));
+  /** GstYolorDetect:inference-interval: Since: 0.1 */
+  g_object_class_install_property (gobject_class, PROP_INFERENCE_INTERVAL,
+      g_param_spec_uint ("inference-interval", "Inference interval",
+          "Run inference on every Nth frame (1 to 1000; default 1, every "
+          "frame). The frames in between carry the last results again, "
+          "marked as not fresh, so boxes do not blink. Can change while "
+          "playing.",
+          1, 1000, DEFAULT_INFERENCE_INTERVAL, live));
+  /** GstYolorDetect:embeddings: Since: 0.1 */
+  g_object_class_install_property (gobject_class, PROP_EMBEDDINGS,
+      g_param_spec_boolean ("embeddings", "Embeddings",
+          "Attach a per-object "
+          "embedding (L2-normalised float32 vector) to every detection, in "
+          "the ROI meta and in the frame meta. Default: true. Can change "
+          "while playing.",
+          DEFAULT_EMBEDDINGS, live));
+  /** GstYolorDetect:post-messages: Since: 0.1 */
+  g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
+      g_param_spec_boolean ("post-messages", "Post messages",
+          "Post an "
+          "element message named \"yolordetect\" with the detections of "
+          "every frame (the frame meta's fields without the embeddings, "
+          "plus timestamps) on the bus. Default: false. Can change while "
+          "playing.",
+          DEFAULT_POST_MESSAGES, live));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "YOLOR object detector",
+      "Filter/Analyzer/Video",
+      "Detects objects with a YOLOR or darknet model and attaches them as "
+      "region-of-interest and frame metadata",
+      "the gst-yolor authors");
+
+  bt_class->start = GST_DEBUG_FUNCPTR (gst_yolor_detect_start);
+  bt_class->stop = GST_DEBUG_FUNCPTR (gst_yolor_detect_stop);
+  bt_class->set_caps = GST_DEBUG_FUNCPTR (gst_yolor_detect_set_caps);
+  bt_class->propose_allocation =
+      GST_DEBUG_FUNCPTR (gst_yolor_detect_propose_allocation);
+  bt_class->transform_ip = GST_DEBUG_FUNCPTR (gst_yolor_detect_transform_ip);
+  bt_class->query = GST_DEBUG_FUNCPTR (gst_yolor_detect_query);
+  bt_class->transform_ip_on_passthrough = FALSE;
+  bt_class->passthrough_on_same_caps = FALSE;
+
+  gst_type_mark_as_plugin_api (GST_TYPE_YOLOR_LETTERBOX, 0);
+}
+
+static void
+gst_yolor_detect_init (GstYolorDetect *self)
+{
+  self->threshold = DEFAULT_THRESHOLD;
+  self->iou_threshold = DEFAULT_IOU_THRESHOLD;
+  self->max_detections = DEFAULT_MAX_DETECTIONS;
+  self->letterbox = DEFAULT_LETTERBOX;
+  self->n_threads = DEFAULT_N_THREADS;
+  self->inference_interval = DEFAULT_INFERENCE_INTERVAL;
+  self->embeddings = DEFAULT_EMBEDDINGS;
+  self->post_messages = DEFAULT_POST_MESSAGES;
+  gst_video_info_init (&self->info);
+  gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
+  gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), FALSE);
+  gst_base_transform_set_prefer_passthrough (GST_BASE_TRANSFORM (self), FALSE);
+}

@@ -1,0 +1,363 @@
+/* gst-yolor: model files, class labels and property grammars.
+ *
+ * Copyright (C) 2026 the gst-yolor authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gstyolormodel.h"
+#include "gstyolordetect.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef GST_YOLOR_MODEL_DIR
+#define GST_YOLOR_MODEL_DIR ""
+#endif
+
+/* The 80 COCO names in class-id order (darknet spelling), used when an
+ * 80-class model has no names file beside it. */
+static const gchar *const coco80[80] = { "person", "bicycle", "car",
+  "motorbike", "aeroplane", "bus", "train", "truck", "boat", "traffic light",
+  "fire hydrant", "stop sign", "parking meter", "bench", "bird", "cat", "dog",
+  "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe", "backpack",
+  "umbrella", "handbag", "tie", "suitcase", "frisbee", "skis", "snowboard",
+  "sports ball", "kite", "baseball bat", "baseball glove", "skateboard",
+  "surfboard", "tennis racket", "bottle", "wine glass", "cup", "fork", "knife",
+  "spoon", "bowl", "banana", "apple", "sandwich", "orange", "broccoli",
+  "carrot", "hot dog", "pizza", "donut", "cake", "chair", "sofa", "pottedplant",
+  "bed", "diningtable", "toilet", "tvmonitor", "laptop", "mouse", "remote",
+  "keyboard", "cell phone", "microwave", "oven", "toaster", "sink",
+  "refrigerator", "book", "clock", "vase", "scissors", "teddy bear",
+  "hair drier", "toothbrush" };
+
+static gchar *
+model_in_dir (const gchar *dir)
+{
+  gchar *p;
+
+  if (dir == NULL || *dir == '\0')
+    return NULL;
+  p = g_build_filename (
+      dir, GST_YOLOR_DEFAULT_MODEL, GST_YOLOR_DEFAULT_MODEL ".cfg", NULL);
+  if (g_file_test (p, G_FILE_TEST_IS_REGULAR))
+    return p;
+  g_free (p);
+  p = g_build_filename (dir, GST_YOLOR_DEFAULT_MODEL ".cfg", NULL);
+  if (g_file_test (p, G_FILE_TEST_IS_REGULAR))
+    return p;
+  g_free (p);
+  return NULL;
+}
+
+gchar *
+gst_yolor_default_model_path (void)
+{
+  const gchar *shared = g_getenv ("YOLOR_SHARED_DIR");
+  gchar *p, *models;
+
+  if ((p = model_in_dir (g_getenv ("YOLOR_MODEL_DIR"))))
+    return p;
+  if (shared && *shared) {
+    models = g_build_filename (shared, "models", NULL);
+    p = model_in_dir (models);
+    g_free (models);
+    if (p)
+      return p;
+  }
+  return model_in_dir (GST_YOLOR_MODEL_DIR);
+}
+
+gchar *
+gst_yolor_default_weights_path (const gchar *cfg)
+{
+  gsize len = strlen (cfg);
+
+  if (len > 4 && g_str_has_suffix (cfg, ".cfg"))
+    return g_strdup_printf ("%.*s.weights", (int)(len - 4), cfg);
+  return g_strdup_printf ("%s.weights", cfg);
+}
+
+/* Reads lines of @path into @names[0..n); returns the line count or -1. */
+static gint
+read_names (const gchar *path, gchar **names, gint n, GError **error)
+{
+  gchar *text = NULL, **lines;
+  gint i, count = 0;
+
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return -1;
+  lines = g_strsplit (text, "\n", -1);
+  for (i = 0; lines[i]; i++) {
+    gchar *line = g_strstrip (lines[i]);
+
+    if (*line == '\0' && lines[i + 1] == NULL)
+      break;
+    if (count < n)
+      names[count] = g_strdup (line);
+    count++;
+  }
+  g_strfreev (lines);
+  g_free (text);
+  return count;
+}
+
+gchar **
+gst_yolor_labels_load (const gchar *file, const gchar *cfg, gint n_classes,
+    gchar **used_file_out, GError **error)
+{
+  gchar **names = g_new0 (gchar *, MAX (n_classes, 0) + 1);
+  gint i, n_read = -1;
+
+  *used_file_out = NULL;
+  if (file && *file) {
+    n_read = read_names (file, names, n_classes, error);
+    if (n_read < 0) {
+      g_strfreev (names);
+      return NULL;
+    }
+    *used_file_out = g_strdup (file);
+  } else if (cfg) {
+    gchar *dir = g_path_get_dirname (cfg), *base = g_path_get_basename (cfg);
+    gchar *stem = g_strndup (base,
+        g_str_has_suffix (base, ".cfg") ? strlen (base) - 4 : strlen (base));
+    gchar *stem_names = g_strconcat (stem, ".names", NULL);
+    gchar *cands[3];
+
+    cands[0] = g_build_filename (dir, stem_names, NULL);
+    cands[1] = g_build_filename (dir, "coco.names", NULL);
+    cands[2] = g_build_filename (dir, "..", "coco.names", NULL);
+    for (i = 0; i < 3 && n_read < 0; i++) {
+      if (g_file_test (cands[i], G_FILE_TEST_IS_REGULAR)) {
+        n_read = read_names (cands[i], names, n_classes, NULL);
+        if (n_read >= 0)
+          *used_file_out = g_strdup (cands[i]);
+      }
+    }
+    for (i = 0; i < 3; i++)
+      g_free (cands[i]);
+    g_free (stem_names);
+    g_free (stem);
+    g_free (base);
+    g_free (dir);
+  }
+
+  for (i = 0; i < n_classes; i++) {
+    if (names[i])
+      continue;
+    if (n_read < 0 && n_classes == 80)
+      names[i] = g_strdup (coco80[i]);
+    else
+      names[i] = g_strdup_printf ("class%d", i);
+  }
+  return names;
+}
+
+gboolean
+gst_yolor_class_mask_parse (const gchar *spec, gchar *const *labels,
+    gint n_classes, guint8 *mask_out, gchar **unknown_out)
+{
+  gchar **items;
+  GString *unknown = NULL;
+  gint i, k;
+
+  *unknown_out = NULL;
+  if (spec == NULL || spec[strspn (spec, " \t,")] == '\0') {
+    memset (mask_out, 1, (gsize)n_classes);
+    return TRUE;
+  }
+  memset (mask_out, 0, (gsize)n_classes);
+  items = g_strsplit (spec, ",", -1);
+  for (i = 0; items[i]; i++) {
+    gchar *item = g_strstrip (items[i]), *end = NULL;
+    gint64 id;
+    gboolean found = FALSE;
+
+    if (*item == '\0')
+      continue;
+    id = g_ascii_strtoll (item, &end, 10);
+    if (end && *end == '\0' && end != item) {
+      if (id >= 0 && id < n_classes) {
+        mask_out[id] = 1;
+        found = TRUE;
+      }
+    } else {
+      for (k = 0; k < n_classes; k++) {
+        if (labels[k] && g_ascii_strcasecmp (labels[k], item) == 0) {
+          mask_out[k] = 1;
+          found = TRUE;
+        }
+      }
+    }
+    if (!found) {
+      if (unknown == NULL)
+        unknown = g_string_new (NULL);
+      g_string_append_printf (
+          unknown, "%s'%s'", unknown->len ? ", " : "", item);
+    }
+  }
+  g_strfreev (items);
+  if (unknown) {
+    *unknown_out = g_string_free (unknown, FALSE);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+gst_yolor_parse_input_size (
+    const gchar *spec, gint *width_out, gint *height_out)
+{
+  gchar *end = NULL;
+  gint64 w, h;
+
+  *width_out = *height_out = 0;
+  if (spec == NULL || *spec == '\0')
+    return TRUE;
+  w = g_ascii_strtoll (spec, &end, 10);
+  if (end == spec || w < 1 || w > 8192)
+    return FALSE;
+  if (*end == '\0') {
+    h = w;
+  } else if (*end == 'x' || *end == 'X') {
+    const gchar *hs = end + 1;
+
+    h = g_ascii_strtoll (hs, &end, 10);
+    if (end == hs || *end != '\0' || h < 1 || h > 8192)
+      return FALSE;
+  } else {
+    return FALSE;
+  }
+  *width_out = (gint)w;
+  *height_out = (gint)h;
+  return TRUE;
+}
+
+GType
+gst_yolor_letterbox_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    { GST_YOLOR_LETTERBOX_AUTO,
+        "The model's convention: letterbox for YOLOR "
+        "models, stretch for darknet models",
+        "auto" },
+    { GST_YOLOR_LETTERBOX_STRETCH,
+        "Resize to the network size, ignoring the "
+        "aspect ratio",
+        "stretch" },
+    { GST_YOLOR_LETTERBOX_LETTERBOX,
+        "Keep the aspect ratio, pad to the square "
+        "network size",
+        "letterbox" },
+    { GST_YOLOR_LETTERBOX_LETTERBOX_RECT,
+        "Keep the aspect ratio, pad only to "
+        "a multiple of the model stride",
+        "letterbox-rect" },
+    { 0, NULL, NULL }
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (
+        &type, g_enum_register_static ("GstYolorLetterbox", values));
+  return type;
+}
+
+gboolean
+gst_yolor_pixfmt_from_video (GstVideoFormat f, yolor_pixfmt *out)
+{
+  static const struct
+  {
+    GstVideoFormat v;
+    yolor_pixfmt y;
+  } map[] = {
+    { GST_VIDEO_FORMAT_RGB, YOLOR_PIXFMT_RGB },
+    { GST_VIDEO_FORMAT_BGR, YOLOR_PIXFMT_BGR },
+    { GST_VIDEO_FORMAT_RGBx, YOLOR_PIXFMT_RGBX },
+    { GST_VIDEO_FORMAT_BGRx, YOLOR_PIXFMT_BGRX },
+    { GST_VIDEO_FORMAT_xRGB, YOLOR_PIXFMT_XRGB },
+    { GST_VIDEO_FORMAT_xBGR, YOLOR_PIXFMT_XBGR },
+    { GST_VIDEO_FORMAT_RGBA, YOLOR_PIXFMT_RGBA },
+    { GST_VIDEO_FORMAT_BGRA, YOLOR_PIXFMT_BGRA },
+    { GST_VIDEO_FORMAT_NV12, YOLOR_PIXFMT_NV12 },
+    { GST_VIDEO_FORMAT_I420, YOLOR_PIXFMT_I420 },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (map); i++) {
+    if (map[i].v == f) {
+      *out = map[i].y;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+gboolean
+gst_yolor_model_open (const GstYolorModelSettings *set,
+    GstYolorModel *model_out, GError **error, gchar **debug_out)
+{
+  yolor_options opts;
+  yolor_error err = { YOLOR_OK, "" };
+  yolor_status st;
+  GError *lerr = NULL;
+  gchar *cfg;
+
+  memset (model_out, 0, sizeof *model_out);
+  *debug_out = NULL;
+  yolor_options_init (&opts);
+  opts.n_threads = set->n_threads;
+  opts.resize = set->resize;
+  opts.log = set->log;
+  opts.log_user_data = set->log_user_data;
+  if (!gst_yolor_parse_input_size (
+          set->input_size, &opts.input_width, &opts.input_height)) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        "Invalid input-size '%s'.", set->input_size);
+    *debug_out = g_strdup ("Use WIDTHxHEIGHT, e.g. 640x384, or one number "
+                           "for a square.");
+    return FALSE;
+  }
+
+  if (set->cfg && *set->cfg)
+    cfg = g_strdup (set->cfg);
+  else if ((cfg = gst_yolor_default_model_path ()) == NULL) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
+        "No model set and the default model " GST_YOLOR_DEFAULT_MODEL
+        " was not found.");
+    *debug_out = g_strdup ("Set the model property, or point YOLOR_MODEL_DIR "
+                           "at the folder holding " GST_YOLOR_DEFAULT_MODEL "/ "
+                           "(tools/fetch-models.sh downloads it).");
+    return FALSE;
+  }
+
+  st = yolor_net_load (cfg, set->weights && *set->weights ? set->weights : NULL,
+      &opts, &model_out->net, &err);
+  if (st != YOLOR_OK) {
+    g_set_error (error, GST_RESOURCE_ERROR,
+        st == YOLOR_ERR_IO ? GST_RESOURCE_ERROR_OPEN_READ
+                           : GST_RESOURCE_ERROR_SETTINGS,
+        "Could not load model '%s': %s", cfg, err.msg);
+    *debug_out = g_strdup_printf ("%s (%s)", err.msg, yolor_status_str (st));
+    model_out->net = NULL;
+    g_free (cfg);
+    return FALSE;
+  }
+
+  model_out->n_classes = yolor_net_n_classes (model_out->net);
+  model_out->labels = gst_yolor_labels_load (set->labels_file, cfg,
+      model_out->n_classes, &model_out->labels_from, &lerr);
+  if (model_out->labels == NULL) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
+        "Could not read labels-file '%s'.", set->labels_file);
+    *debug_out = g_strdup (lerr ? lerr->message : "unknown error");
+    g_clear_error (&lerr);
+    yolor_net_free (model_out->net);
+    model_out->net = NULL;
+    g_free (cfg);
+    return FALSE;
+  }
+  if (model_out->labels_from == NULL)
+    model_out->labels_from = g_strdup ("the built-in table");
+  model_out->name = g_path_get_basename (cfg);
+  g_free (cfg);
+  return TRUE;
+}

@@ -1,0 +1,35 @@
+#!/bin/sh
+# RTSP in: detect on a network camera's stream and show it.
+#
+#   pipelines/rtsp-in.sh rtsp://camera.local:554/stream
+#
+# The leaky queue keeps latency bounded when inference is slower than the
+# stream. PIPELINE_TEST=1: the camera is yolor-rtsp-server --raw on
+# 127.0.0.1 serving the sample video, and the output goes to fakesink.
+set -e
+. "$(dirname "$0")/common.sh"
+URL=$1
+if [ -n "$PIPELINE_TEST" ]; then
+  SERVER=$(find_app yolor-rtsp-server)
+  log="$OUT/rtsp-in-server.log"
+  rm -f "$log"
+  "$SERVER" --raw --port 0 --quit-after 120 "$VIDEO" > "$log" 2>&1 &
+  pid=$!
+  trap 'kill $pid 2>/dev/null || true' EXIT
+  i=0
+  while [ "$(head -c 4 "$log" 2>/dev/null)" != "rtsp" ] && [ $i -lt 100 ]; do
+    sleep 0.1; i=$((i + 1))
+  done
+  URL=$(head -n 1 "$log")
+fi
+if [ -z "$URL" ]; then
+  echo "usage: $0 rtsp://HOST:PORT/PATH" >&2
+  exit 2
+fi
+RUN=run
+if [ -n "$PIPELINE_TEST" ]; then
+  RUN=run_until_eos
+fi
+$RUN gst-launch-1.0 rtspsrc location="$URL" latency=200 ! decodebin ! \
+  videoconvert ! queue leaky=downstream max-size-buffers=2 ! $LIMIT \
+  yolordetect ! $OSD videoconvert ! "$VIDEO_SINK" sync=false

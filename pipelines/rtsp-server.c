@@ -1,0 +1,121 @@
+/* yolor-rtsp-server: serves an annotated H.264 stream over RTSP.
+ *
+ * Copyright (C) 2026 the gst-yolor authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Usage: yolor-rtsp-server [--address 127.0.0.1] [--port 8554]
+ *            [--detect-props "threshold=0.3"] [--raw] [--quit-after S] VIDEO
+ *
+ * Serves rtsp://ADDRESS:PORT/yolor: VIDEO decoded, run through
+ * yolordetect ! yolorosd, encoded with x264enc (zerolatency) and payloaded
+ * as RTP/H.264. The media is shared by all clients; when the file ends,
+ * the stream ends (clients reconnect to start again). --raw serves the video
+ * without detection (a camera stand-in for pipelines/rtsp-in.sh).
+ * --port 0 picks a free port. The first line printed is the URL.
+ * Listens on 127.0.0.1 unless --address says otherwise.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <gst/gst.h>
+#include <gst/rtsp-server/rtsp-server.h>
+
+static gboolean
+quit_cb (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gchar *
+quote (const gchar *s)
+{
+  GString *q = g_string_new ("\"");
+
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\\')
+      g_string_append_c (q, '\\');
+    g_string_append_c (q, *s);
+  }
+  g_string_append_c (q, '"');
+  return g_string_free (q, FALSE);
+}
+
+int
+main (int argc, char **argv)
+{
+  gchar *address = NULL, *detect_props = NULL, *launch, *video, *service;
+  gint port = 8554, quit_after = 0;
+  gboolean raw = FALSE;
+  GOptionEntry entries[] = { { "address", 'a', 0, G_OPTION_ARG_STRING, &address,
+                                 "Address to listen on (default 127.0.0.1)",
+                                 "ADDR" },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port,
+        "Port (default 8554; 0 picks a free one)", "PORT" },
+    { "detect-props", 0, 0, G_OPTION_ARG_STRING, &detect_props,
+        "yolordetect properties, e.g. \"threshold=0.3\"", "PROPS" },
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &raw, "Serve the video without detection",
+        NULL },
+    { "quit-after", 0, 0, G_OPTION_ARG_INT, &quit_after,
+        "Exit after S seconds (default: never)", "S" },
+    { NULL } };
+  GOptionContext *ctx = g_option_context_new ("VIDEO");
+  GError *err = NULL;
+  GMainLoop *loop;
+  GstRTSPServer *server;
+  GstRTSPMountPoints *mounts;
+  GstRTSPMediaFactory *factory;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  if (!g_option_context_parse (ctx, &argc, &argv, &err) || argc != 2) {
+    g_printerr ("yolor-rtsp-server: %s\n%s",
+        err ? err->message : "expected one VIDEO",
+        g_option_context_get_help (ctx, TRUE, NULL));
+    return 2;
+  }
+  g_option_context_free (ctx);
+  if (address == NULL)
+    address = g_strdup ("127.0.0.1");
+
+  video = quote (argv[1]);
+  launch = g_strdup_printf (
+      "( filesrc location=%s ! decodebin ! "
+      "videoconvert ! %s%s%s videoconvert ! video/x-raw,format=I420 ! "
+      "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=30 ! "
+      "rtph264pay name=pay0 pt=96 config-interval=1 )",
+      video, raw ? "" : "yolordetect ",
+      raw ? "" : (detect_props ? detect_props : ""),
+      raw ? "" : " ! yolorosd !");
+  loop = g_main_loop_new (NULL, FALSE);
+  server = gst_rtsp_server_new ();
+  gst_rtsp_server_set_address (server, address);
+  service = g_strdup_printf ("%d", port);
+  gst_rtsp_server_set_service (server, service);
+  mounts = gst_rtsp_server_get_mount_points (server);
+  factory = gst_rtsp_media_factory_new ();
+  gst_rtsp_media_factory_set_launch (factory, launch);
+  gst_rtsp_media_factory_set_shared (factory, TRUE);
+  gst_rtsp_mount_points_add_factory (mounts, "/yolor", factory);
+  g_object_unref (mounts);
+
+  if (gst_rtsp_server_attach (server, NULL) == 0) {
+    g_printerr ("yolor-rtsp-server: cannot listen on %s:%d\n", address, port);
+    return 1;
+  }
+  g_print (
+      "rtsp://%s:%d/yolor\n", address, gst_rtsp_server_get_bound_port (server));
+  fflush (stdout);
+  if (quit_after > 0)
+    g_timeout_add_seconds ((guint)quit_after, quit_cb, loop);
+  g_main_loop_run (loop);
+
+  g_object_unref (server);
+  g_main_loop_unref (loop);
+  g_free (service);
+  g_free (launch);
+  g_free (video);
+  g_free (address);
+  g_free (detect_props);
+  return 0;
+}

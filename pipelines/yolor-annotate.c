@@ -1,0 +1,370 @@
+/* yolor-annotate: the main job. Detects objects in a video file and writes
+ * an annotated H.264 MP4 and one JSON line of detections per frame.
+ *
+ * Copyright (C) 2026 the gst-yolor authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Pipeline:
+ *   filesrc ! decodebin ! videoconvert ! yolordetect ! [yolorosd !]
+ *       videoconvert ! x264enc ! mp4mux ! filesink
+ * with a pad probe after yolordetect that reads the frame meta (see
+ * gst/gstyolormeta.h) and writes the JSON lines. The JSON follows the
+ * shape of DL Streamer's gvametaconvert: objects[].detection.bounding_box.
+ *
+ * Usage: yolor-annotate [OPTION…] VIDEO   (--help lists the options)
+ * Prints the output paths, the frame count and the measured fps.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib-unix.h>
+#include <gst/gst.h>
+#include <gst/video/video.h>
+
+#include "gstyolormeta.h"
+
+typedef struct
+{
+  GMainLoop *loop;
+  GstElement *pipeline;
+  FILE *jsonl;
+  guint64 frames;
+  guint64 inferences;
+  guint64 inference_ns;
+  gint max_frames;
+  guint64 frames_in;
+  gint stop; /* atomic: Ctrl-C seen */
+  gboolean eos_sent;
+  gboolean failed;
+} App;
+
+/* Writes @s as a JSON string (quotes and escapes). */
+static void
+json_string (GString *out, const gchar *s)
+{
+  g_string_append_c (out, '"');
+  for (; s && *s; s++) {
+    guchar c = (guchar)*s;
+
+    if (c == '"' || c == '\\')
+      g_string_append_printf (out, "\\%c", c);
+    else if (c < 0x20)
+      g_string_append_printf (out, "\\u%04x", c);
+    else
+      g_string_append_c (out, (gchar)c);
+  }
+  g_string_append_c (out, '"');
+}
+
+static void
+write_json_line (App *app, GstBuffer *buf, const GstStructure *fm)
+{
+  GString *line = g_string_new (NULL);
+  guint i, n = gst_yolor_frame_meta_get_n_detections (fm);
+  gint w = 0, h = 0;
+  gboolean fresh = FALSE;
+  guint64 ns = 0;
+  gchar num[G_ASCII_DTOSTR_BUF_SIZE];
+
+  gst_structure_get_int (fm, "width", &w);
+  gst_structure_get_int (fm, "height", &h);
+  gst_structure_get_boolean (fm, "fresh", &fresh);
+  gst_structure_get_uint64 (fm, "inference_ns", &ns);
+  g_string_append_printf (line,
+      "{\"frame\":%" G_GUINT64_FORMAT ",\"timestamp\":%" G_GUINT64_FORMAT
+      ",\"resolution\":{\"width\":%d,"
+      "\"height\":%d},\"fresh\":%s,\"inference_ms\":%.3f,\"model\":",
+      app->frames, GST_BUFFER_PTS_IS_VALID (buf) ? GST_BUFFER_PTS (buf) : 0, w,
+      h, fresh ? "true" : "false", ns / 1e6);
+  json_string (line, gst_structure_get_string (fm, "model"));
+  g_string_append (line, ",\"objects\":[");
+  for (i = 0; i < n; i++) {
+    GstYolorDetection d;
+
+    if (!gst_yolor_frame_meta_get_row (fm, i, &d))
+      continue;
+    g_string_append_printf (line,
+        "%s{\"id\":%d,\"x\":%d,\"y\":%d,\"w\":%d,"
+        "\"h\":%d,\"roi_type\":",
+        i ? "," : "", d.id, d.x, d.y, d.w, d.h);
+    json_string (line, d.label);
+    g_string_append (line, ",\"detection\":{\"bounding_box\":{");
+    g_string_append_printf (line, "\"x_min\":%s,",
+        g_ascii_formatd (num, sizeof num, "%.5f", d.x_min));
+    g_string_append_printf (line, "\"y_min\":%s,",
+        g_ascii_formatd (num, sizeof num, "%.5f", d.y_min));
+    g_string_append_printf (line, "\"x_max\":%s,",
+        g_ascii_formatd (num, sizeof num, "%.5f", d.x_max));
+    g_string_append_printf (line, "\"y_max\":%s},",
+        g_ascii_formatd (num, sizeof num, "%.5f", d.y_max));
+    g_string_append_printf (line, "\"confidence\":%s,\"label\":",
+        g_ascii_formatd (num, sizeof num, "%.4f", d.confidence));
+    json_string (line, d.label);
+    g_string_append_printf (line, ",\"label_id\":%d}}", d.label_id);
+  }
+  g_string_append (line, "]}\n");
+  fputs (line->str, app->jsonl);
+  g_string_free (line, TRUE);
+}
+
+/* Ctrl-C: finish the MP4 properly (EOS) instead of leaving it unreadable. */
+static gboolean
+on_sigint (gpointer data)
+{
+  App *app = data;
+
+  g_printerr ("yolor-annotate: interrupted, finishing the files\n");
+  g_atomic_int_set (&app->stop, 1);
+  return G_SOURCE_REMOVE;
+}
+
+/* Before the detector: after --max-frames or Ctrl-C, end the stream here
+ * (EOS reaches the muxer, which finishes the MP4) and drop what the decoder
+ * still delivers, so it is not run through the detector. */
+static GstPadProbeReturn
+on_input (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  App *app = data;
+
+  (void)info;
+  if (g_atomic_int_get (&app->stop)
+      || (app->max_frames > 0 && app->frames_in >= (guint64)app->max_frames)) {
+    if (!app->eos_sent) {
+      app->eos_sent = TRUE;
+      gst_pad_send_event (pad, gst_event_new_eos ());
+    }
+    return GST_PAD_PROBE_DROP;
+  }
+  app->frames_in++;
+  return GST_PAD_PROBE_OK;
+}
+
+/* After the detector: one JSON line per frame from the frame meta. */
+static GstPadProbeReturn
+on_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  App *app = data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  const GstStructure *fm;
+  gboolean fresh = FALSE;
+  guint64 ns = 0;
+
+  (void)pad;
+  fm = gst_buffer_get_yolor_frame_meta (buf);
+  if (fm) {
+    write_json_line (app, buf, fm);
+    if (gst_structure_get_boolean (fm, "fresh", &fresh) && fresh
+        && gst_structure_get_uint64 (fm, "inference_ns", &ns)) {
+      app->inferences++;
+      app->inference_ns += ns;
+    }
+  }
+  app->frames++;
+  return GST_PAD_PROBE_OK;
+}
+
+static gboolean
+on_message (GstBus *bus, GstMessage *msg, gpointer data)
+{
+  App *app = data;
+
+  (void)bus;
+  switch (GST_MESSAGE_TYPE (msg)) {
+    case GST_MESSAGE_ERROR: {
+      GError *err = NULL;
+      gchar *dbg = NULL;
+
+      gst_message_parse_error (msg, &err, &dbg);
+      g_printerr ("yolor-annotate: error from %s: %s\n%s\n",
+          GST_OBJECT_NAME (msg->src), err->message, dbg ? dbg : "");
+      g_error_free (err);
+      g_free (dbg);
+      app->failed = TRUE;
+      g_main_loop_quit (app->loop);
+      break;
+    }
+    case GST_MESSAGE_EOS:
+      g_main_loop_quit (app->loop);
+      break;
+    default:
+      break;
+  }
+  return TRUE;
+}
+
+static gchar *
+quote (const gchar *s)
+{
+  GString *q = g_string_new ("\"");
+
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\\')
+      g_string_append_c (q, '\\');
+    g_string_append_c (q, *s);
+  }
+  g_string_append_c (q, '"');
+  return g_string_free (q, FALSE);
+}
+
+int
+main (int argc, char **argv)
+{
+  gchar *out_dir = NULL, *mp4 = NULL, *jsonl = NULL, *model = NULL;
+  gchar *detect_props = NULL;
+  gint max_frames = 0;
+  gboolean no_osd = FALSE, no_video = FALSE;
+  GOptionEntry entries[] = {
+    { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
+        "Folder for the outputs (default: the current folder)", "DIR" },
+    { "mp4", 0, 0, G_OPTION_ARG_FILENAME, &mp4,
+        "Annotated video (default: DIR/<video>-annotated.mp4)", "FILE" },
+    { "jsonl", 0, 0, G_OPTION_ARG_FILENAME, &jsonl,
+        "JSON lines (default: DIR/<video>-detections.jsonl)", "FILE" },
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model,
+        "Model .cfg (default: the element's default model)", "CFG" },
+    { "detect-props", 'p', 0, G_OPTION_ARG_STRING, &detect_props,
+        "More yolordetect properties, e.g. \"threshold=0.3 n-threads=2\"",
+        "PROPS" },
+    { "max-frames", 'n', 0, G_OPTION_ARG_INT, &max_frames,
+        "Stop after N frames (default: the whole video)", "N" },
+    { "no-osd", 0, 0, G_OPTION_ARG_NONE, &no_osd, "Do not draw the boxes",
+        NULL },
+    { "no-video", 0, 0, G_OPTION_ARG_NONE, &no_video,
+        "Write only the JSON lines (no MP4)", NULL },
+    { NULL }
+  };
+  GOptionContext *ctx = g_option_context_new ("VIDEO");
+  GError *err = NULL;
+  App app = { 0 };
+  gchar *stem, *desc, *q_in, *q_mp4, *q_model = NULL;
+  GstElement *detect;
+  GstPad *pad;
+  GstBus *bus;
+  gint64 t0, t1;
+  int ret = 0;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  if (!g_option_context_parse (ctx, &argc, &argv, &err) || argc != 2) {
+    g_printerr ("yolor-annotate: %s\n%s",
+        err ? err->message : "expected one VIDEO",
+        g_option_context_get_help (ctx, TRUE, NULL));
+    return 2;
+  }
+  g_option_context_free (ctx);
+
+  if (out_dir == NULL)
+    out_dir = g_strdup (".");
+  g_mkdir_with_parents (out_dir, 0755);
+  {
+    gchar *base = g_path_get_basename (argv[1]);
+    gchar *dot = strrchr (base, '.');
+
+    if (dot)
+      *dot = '\0';
+    stem = g_build_filename (out_dir, base, NULL);
+    g_free (base);
+  }
+  if (mp4 == NULL)
+    mp4 = g_strconcat (stem, "-annotated.mp4", NULL);
+  if (jsonl == NULL)
+    jsonl = g_strconcat (stem, "-detections.jsonl", NULL);
+
+  if (!no_osd) {
+    GstElementFactory *osd = gst_element_factory_find ("yolorosd");
+
+    if (osd == NULL) {
+      g_printerr ("yolor-annotate: yolorosd is not available; the video "
+                  "will not show the boxes\n");
+      no_osd = TRUE;
+    } else {
+      gst_object_unref (osd);
+    }
+  }
+  q_in = quote (argv[1]);
+  q_mp4 = quote (mp4);
+  if (model)
+    q_model = quote (model);
+  if (no_video)
+    desc = g_strdup_printf (
+        "filesrc location=%s ! decodebin ! videoconvert "
+        "! yolordetect name=detect %s%s %s ! fakesink sync=false",
+        q_in, q_model ? "model=" : "", q_model ? q_model : "",
+        detect_props ? detect_props : "");
+  else
+    desc = g_strdup_printf (
+        "filesrc location=%s ! decodebin ! videoconvert "
+        "! yolordetect name=detect %s%s %s ! %s videoconvert ! "
+        "x264enc tune=zerolatency speed-preset=veryfast ! h264parse ! mp4mux ! "
+        "filesink location=%s",
+        q_in, q_model ? "model=" : "", q_model ? q_model : "",
+        detect_props ? detect_props : "", no_osd ? "" : "yolorosd !", q_mp4);
+  app.pipeline = gst_parse_launch (desc, &err);
+  if (app.pipeline == NULL || err) {
+    g_printerr ("yolor-annotate: cannot build the pipeline: %s\n",
+        err ? err->message : "?");
+    return 1;
+  }
+  app.jsonl = fopen (jsonl, "w");
+  if (app.jsonl == NULL) {
+    g_printerr ("yolor-annotate: cannot write %s\n", jsonl);
+    return 1;
+  }
+  app.max_frames = max_frames;
+  app.loop = g_main_loop_new (NULL, FALSE);
+  detect = gst_bin_get_by_name (GST_BIN (app.pipeline), "detect");
+  pad = gst_element_get_static_pad (detect, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_buffer, &app, NULL);
+  gst_object_unref (pad);
+  pad = gst_element_get_static_pad (detect, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_input, &app, NULL);
+  gst_object_unref (pad);
+  gst_object_unref (detect);
+  bus = gst_element_get_bus (app.pipeline);
+  gst_bus_add_watch (bus, on_message, &app);
+  g_unix_signal_add (SIGINT, on_sigint, &app);
+
+  t0 = g_get_monotonic_time ();
+  if (gst_element_set_state (app.pipeline, GST_STATE_PLAYING)
+      == GST_STATE_CHANGE_FAILURE)
+    app.failed = TRUE;
+  /* an error message may already be waiting; the loop reports it */
+  g_main_loop_run (app.loop);
+  t1 = g_get_monotonic_time ();
+  gst_element_set_state (app.pipeline, GST_STATE_NULL);
+  fclose (app.jsonl);
+
+  if (app.failed || app.frames == 0) {
+    if (!app.failed)
+      g_printerr ("yolor-annotate: no frame was decoded\n");
+    ret = 1;
+  } else {
+    gdouble secs = (t1 - t0) / 1e6;
+
+    if (!no_video)
+      g_print ("annotated video: %s\n", mp4);
+    g_print ("detections (JSON lines): %s\n", jsonl);
+    g_print ("frames: %" G_GUINT64_FORMAT " in %.2f s: %.1f fps end to end "
+             "(decode, detect, draw, encode); inference %.1f ms/frame\n",
+        app.frames, secs, app.frames / secs,
+        app.inferences ? app.inference_ns / 1e6 / app.inferences : 0.0);
+  }
+
+  gst_bus_remove_watch (bus);
+  gst_object_unref (bus);
+  gst_object_unref (app.pipeline);
+  g_main_loop_unref (app.loop);
+  g_free (desc);
+  g_free (q_in);
+  g_free (q_mp4);
+  g_free (q_model);
+  g_free (stem);
+  g_free (out_dir);
+  g_free (mp4);
+  g_free (jsonl);
+  g_free (model);
+  g_free (detect_props);
+  return ret;
+}

@@ -1,0 +1,651 @@
+/* gst-yolor: yolordetect element tests on real frames of the sample video.
+ *
+ * Copyright (C) 2026 the gst-yolor authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "test-util.h"
+#include "gstyolormeta.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#define MIN_IOU 0.6
+
+static const gchar *const formats[] = { "RGB", "BGR", "RGBx", "BGRx", "xRGB",
+  "xBGR", "RGBA", "BGRA", "NV12", "I420" };
+
+/* Asserts the man of TEST_T_MAN is found in @buf scaled by @sx, @sy. */
+static void
+assert_man_found (GstBuffer *buf, gdouble sx, gdouble sy, const gchar *what)
+{
+  gdouble box[4] = { TEST_MAN_BOX }, iou;
+  GstVideoRegionOfInterestMeta *roi;
+
+  roi = test_best_roi (
+      buf, "person", box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy, &iou);
+  fail_unless (roi != NULL, "%s: no person found", what);
+  fail_unless (iou >= MIN_IOU, "%s: person at %u,%u %ux%u, IoU %.2f", what,
+      roi->x, roi->y, roi->w, roi->h, iou);
+}
+
+GST_START_TEST (test_every_format)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (formats); i++) {
+    GstHarness *h = test_detect_harness ("n-threads=2");
+    GstSample *s = test_grab_frame (TEST_T_MAN, formats[i], 0, 0);
+    GstBuffer *out = test_push_sample (h, s);
+
+    assert_man_found (out, 1, 1, formats[i]);
+    /* pixels untouched */
+    {
+      GstMapInfo a, b;
+      GstBuffer *in = gst_sample_get_buffer (s);
+
+      fail_unless (gst_buffer_map (in, &a, GST_MAP_READ));
+      fail_unless (gst_buffer_map (out, &b, GST_MAP_READ));
+      fail_unless_equals_int (a.size, b.size);
+      fail_unless (memcmp (a.data, b.data, a.size) == 0,
+          "%s: pixels "
+          "modified",
+          formats[i]);
+      gst_buffer_unmap (out, &b);
+      gst_buffer_unmap (in, &a);
+    }
+    gst_buffer_unref (out);
+    gst_sample_unref (s);
+    gst_harness_teardown (h);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_people_where_they_are)
+{
+  GstHarness *h = test_detect_harness (NULL);
+  GstSample *s;
+  GstBuffer *out;
+  gdouble man[4] = { TEST_MAN_BOX }, woman[4] = { TEST_WOMAN_BOX }, iou;
+  GstVideoRegionOfInterestMeta *roi;
+  GstStructure *det;
+  gdouble conf, x_min, y_max;
+  gint label_id;
+
+  s = test_grab_frame (TEST_T_WOMAN, "RGB", 0, 0);
+  out = test_push_sample (h, s);
+  roi = test_best_roi (
+      out, "person", woman[0], woman[1], woman[2], woman[3], &iou);
+  fail_unless (roi != NULL && iou >= MIN_IOU, "woman: IoU %.2f", iou);
+  fail_unless (roi->parent_id == -1);
+  det = gst_yolor_roi_get_detection (roi);
+  fail_unless (det != NULL);
+  fail_unless_equals_string (gst_structure_get_string (det, "label"), "person");
+  fail_unless (gst_structure_get_int (det, "label_id", &label_id));
+  fail_unless_equals_int (label_id, 0);
+  fail_unless (gst_structure_get_double (det, "confidence", &conf));
+  fail_unless (conf > 0.25 && conf <= 1.0, "confidence %f", conf);
+  fail_unless (gst_structure_get_double (det, "x_min", &x_min));
+  fail_unless (gst_structure_get_double (det, "y_max", &y_max));
+  fail_unless (fabs (x_min - roi->x / 768.0) < 0.01);
+  fail_unless (fabs (y_max - (roi->y + roi->h) / 432.0) < 0.01);
+  gst_buffer_unref (out);
+  gst_sample_unref (s);
+
+  /* nobody in the room */
+  s = test_grab_frame (TEST_T_EMPTY, "RGB", 0, 0);
+  out = test_push_sample (h, s);
+  test_best_roi (out, "person", man[0], man[1], man[2], man[3], &iou);
+  fail_unless (iou == 0, "a person found in the empty room");
+  fail_unless (gst_buffer_get_yolor_frame_meta (out) != NULL);
+  gst_buffer_unref (out);
+  gst_sample_unref (s);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_frame_meta)
+{
+  GstHarness *h = test_detect_harness (NULL);
+  GstSample *s = test_grab_frame (TEST_T_MAN, "RGB", 0, 0);
+  GstBuffer *out = test_push_sample (h, s), *emb;
+  const GstStructure *fm = gst_buffer_get_yolor_frame_meta (out);
+  GstYolorDetection d;
+  guint i, n, n_person = 0;
+  gint dim = 0, w = 0;
+  gboolean fresh = FALSE;
+  guint64 ns = 0;
+  GstMapInfo map;
+  const GValue *scores;
+
+  fail_unless (fm != NULL);
+  n = gst_yolor_frame_meta_get_n_detections (fm);
+  fail_unless (n >= 1);
+  fail_unless_equals_int (n, test_count_rois (out));
+  fail_unless (gst_structure_get_boolean (fm, "fresh", &fresh) && fresh);
+  fail_unless (gst_structure_get_uint64 (fm, "inference_ns", &ns) && ns > 0);
+  fail_unless (gst_structure_get_int (fm, "width", &w) && w == 768);
+  fail_unless_equals_string (
+      gst_structure_get_string (fm, "model"), "yolo-fastest-1.1-xl.cfg");
+  for (i = 0; i < n; i++) {
+    fail_unless (gst_yolor_frame_meta_get_row (fm, i, &d));
+    fail_unless_equals_int (d.id, i);
+    fail_unless (d.x_min <= d.x_max && d.y_min <= d.y_max);
+    if (d.label_id == 0) {
+      n_person++;
+      fail_unless_equals_string (d.label, "person");
+    }
+  }
+  fail_unless (n_person >= 1);
+
+  /* embeddings: N × D unit vectors, one ROI param each */
+  emb = gst_yolor_frame_meta_get_embeddings (fm, &dim);
+  fail_unless (emb != NULL && dim > 0);
+  fail_unless_equals_int (gst_buffer_get_size (emb), n * dim * 4);
+  fail_unless (gst_buffer_map (emb, &map, GST_MAP_READ));
+  for (i = 0; i < n; i++) {
+    const gfloat *row = (const gfloat *)map.data + (gsize)i * dim;
+    gdouble sq = 0;
+    gint k;
+
+    for (k = 0; k < dim; k++)
+      sq += row[k] * row[k];
+    fail_unless (fabs (sq - 1.0) < 1e-3, "row %u norm² %f", i, sq);
+  }
+  gst_buffer_unmap (emb, &map);
+  {
+    gdouble box[4] = { TEST_MAN_BOX }, iou;
+    GstVideoRegionOfInterestMeta *roi =
+        test_best_roi (out, "person", box[0], box[1], box[2], box[3], &iou);
+    GstStructure *p = gst_video_region_of_interest_meta_get_param (
+        roi, GST_YOLOR_EMBEDDING_PARAM);
+    const GValue *data;
+    gchar *str;
+    GstStructure *back;
+
+    fail_unless (p != NULL);
+    data = gst_structure_get_value (p, "data");
+    fail_unless (data && GST_VALUE_HOLDS_BUFFER (data));
+    fail_unless_equals_int (
+        gst_buffer_get_size (gst_value_get_buffer (data)), dim * 4);
+    fail_unless_equals_string (gst_structure_get_string (p, "type"), "float32");
+    /* survives serialisation */
+    str = gst_structure_to_string (p);
+    back = gst_structure_from_string (str, NULL);
+    fail_unless (back != NULL);
+    fail_unless (gst_structure_is_equal (back, p), "%s", str);
+    gst_structure_free (back);
+    g_free (str);
+  }
+
+  /* image-level class scores: person scores at least its best box */
+  scores = gst_structure_get_value (fm, "class_scores");
+  fail_unless (scores && gst_value_array_get_size (scores) == 80);
+  fail_unless (gst_yolor_frame_meta_get_row (fm, 0, &d));
+  fail_unless (
+      g_value_get_float (gst_value_array_get_value (scores, d.label_id))
+      >= d.confidence - 1e-4);
+
+  gst_buffer_unref (out);
+  gst_sample_unref (s);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_embeddings_off)
+{
+  GstHarness *h = test_detect_harness ("embeddings=false");
+  GstSample *s = test_grab_frame (TEST_T_MAN, "RGB", 0, 0);
+  GstBuffer *out = test_push_sample (h, s);
+  const GstStructure *fm = gst_buffer_get_yolor_frame_meta (out);
+  gint dim = -1;
+  gdouble box[4] = { TEST_MAN_BOX }, iou;
+  GstVideoRegionOfInterestMeta *roi;
+
+  fail_unless (gst_yolor_frame_meta_get_embeddings (fm, &dim) == NULL);
+  roi = test_best_roi (out, "person", box[0], box[1], box[2], box[3], &iou);
+  fail_unless (roi != NULL);
+  fail_unless (gst_video_region_of_interest_meta_get_param (
+                   roi, GST_YOLOR_EMBEDDING_PARAM)
+      == NULL);
+  gst_buffer_unref (out);
+  gst_sample_unref (s);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* inference-interval=3: frames 0 and 3 are fresh; 1 and 2 carry frame 0's
+ * results even though the room is empty there. */
+GST_START_TEST (test_inference_interval)
+{
+  GstHarness *h = test_detect_harness ("inference-interval=3");
+  GstSample *man = test_grab_frame (TEST_T_MAN, "RGB", 0, 0);
+  GstSample *empty = test_grab_frame (TEST_T_EMPTY, "RGB", 0, 0);
+  guint i;
+
+  for (i = 0; i < 4; i++) {
+    GstBuffer *out = test_push_sample (h, i == 0 ? man : empty);
+    const GstStructure *fm = gst_buffer_get_yolor_frame_meta (out);
+    gboolean fresh;
+    guint64 src;
+    gdouble box[4] = { TEST_MAN_BOX }, iou;
+    GstVideoRegionOfInterestMeta *roi;
+
+    fail_unless (fm != NULL);
+    fail_unless (gst_structure_get_boolean (fm, "fresh", &fresh));
+    fail_unless (gst_structure_get_uint64 (fm, "inference_frame", &src));
+    fail_unless_equals_int (fresh, i % 3 == 0);
+    fail_unless_equals_int (src, i < 3 ? 0 : 3);
+    roi = test_best_roi (out, "person", box[0], box[1], box[2], box[3], &iou);
+    if (i < 3) {
+      gboolean dfresh;
+
+      fail_unless (roi != NULL && iou >= MIN_IOU, "frame %u: IoU %.2f", i, iou);
+      fail_unless (gst_structure_get_boolean (
+          gst_yolor_roi_get_detection (roi), "fresh", &dfresh));
+      fail_unless_equals_int (dfresh, i == 0);
+    } else {
+      fail_unless (iou == 0, "frame 3 re-used old results");
+    }
+    gst_buffer_unref (out);
+  }
+  gst_sample_unref (man);
+  gst_sample_unref (empty);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+static guint
+count_label (GstBuffer *buf, const gchar *label)
+{
+  gpointer state = NULL;
+  GstMeta *m;
+  guint n = 0;
+
+  while ((m = gst_buffer_iterate_meta_filtered (
+              buf, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE)))
+    if (((GstVideoRegionOfInterestMeta *)m)->roi_type
+        == g_quark_from_string (label))
+      n++;
+  return n;
+}
+
+GST_START_TEST (test_class_filter)
+{
+  GstHarness *h = test_detect_harness ("object-class=car,bus");
+  GstSample *s = test_grab_frame (TEST_T_MAN, "BGRx", 0, 0);
+  GstBuffer *out;
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+
+  gst_element_set_bus (h->element, bus);
+  out = test_push_sample (h, s);
+  fail_unless_equals_int (count_label (out, "person"), 0);
+  gst_buffer_unref (out);
+
+  /* live change, by id */
+  g_object_set (h->element, "object-class", " 0 ", NULL);
+  out = test_push_sample (h, s);
+  fail_unless (count_label (out, "person") >= 1);
+  fail_unless_equals_int (count_label (out, "person"), test_count_rois (out));
+  gst_buffer_unref (out);
+
+  /* by name, any case */
+  g_object_set (h->element, "object-class", "Person", NULL);
+  out = test_push_sample (h, s);
+  fail_unless (count_label (out, "person") >= 1);
+  gst_buffer_unref (out);
+
+  /* unknown names: a warning on the bus, nothing reported */
+  g_object_set (h->element, "object-class", "unicorn", NULL);
+  out = test_push_sample (h, s);
+  fail_unless_equals_int (test_count_rois (out), 0);
+  gst_buffer_unref (out);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  fail_unless (msg != NULL, "no warning for an unknown class");
+  gst_message_unref (msg);
+
+  /* back to everything */
+  g_object_set (h->element, "object-class", NULL, NULL);
+  out = test_push_sample (h, s);
+  fail_unless (count_label (out, "person") >= 1);
+  gst_buffer_unref (out);
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_sample_unref (s);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_live_thresholds)
+{
+  GstHarness *h = test_detect_harness (NULL);
+  GstSample *s = test_grab_frame (TEST_T_MAN, "RGB", 0, 0);
+  GstBuffer *out;
+  guint n_default, n_low;
+
+  out = test_push_sample (h, s);
+  n_default = test_count_rois (out);
+  fail_unless (n_default >= 1);
+  gst_buffer_unref (out);
+
+  g_object_set (h->element, "threshold", 1.0, NULL);
+  out = test_push_sample (h, s);
+  fail_unless_equals_int (test_count_rois (out), 0);
+  gst_buffer_unref (out);
+
+  g_object_set (h->element, "threshold", 0.02, NULL);
+  out = test_push_sample (h, s);
+  n_low = test_count_rois (out);
+  fail_unless (n_low >= n_default);
+  gst_buffer_unref (out);
+
+  g_object_set (h->element, "max-detections", 1, NULL);
+  out = test_push_sample (h, s);
+  fail_unless_equals_int (test_count_rois (out), 1);
+  gst_buffer_unref (out);
+
+  g_object_set (h->element, "max-detections", 300, "iou-threshold", 0.0,
+      "threshold", 0.02, NULL);
+  out = test_push_sample (h, s);
+  fail_unless (test_count_rois (out) <= n_low);
+  gst_buffer_unref (out);
+
+  gst_sample_unref (s);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* New frame size mid-stream: the net is prepared again. Also odd sizes and
+ * padded strides (RGB rows of 1149 bytes are padded to 1152). */
+GST_START_TEST (test_renegotiate)
+{
+  GstHarness *h = test_detect_harness (NULL);
+  GstSample *s;
+  GstBuffer *out;
+
+  s = test_grab_frame (TEST_T_MAN, "RGB", 0, 0);
+  out = test_push_sample (h, s);
+  assert_man_found (out, 1, 1, "768x432");
+  gst_buffer_unref (out);
+  gst_sample_unref (s);
+
+  s = test_grab_frame (TEST_T_MAN, "RGB", 383, 215);
+  out = test_push_sample (h, s);
+  assert_man_found (out, 383 / 768.0, 215 / 432.0, "383x215 RGB");
+  gst_buffer_unref (out);
+  gst_sample_unref (s);
+
+  s = test_grab_frame (TEST_T_MAN, "I420", 1280, 720);
+  out = test_push_sample (h, s);
+  assert_man_found (out, 1280 / 768.0, 720 / 432.0, "1280x720 I420");
+  gst_buffer_unref (out);
+  gst_sample_unref (s);
+
+  s = test_grab_frame (TEST_T_MAN, "NV12", 322, 182);
+  out = test_push_sample (h, s);
+  assert_man_found (out, 322 / 768.0, 182 / 432.0, "322x182 NV12");
+  gst_buffer_unref (out);
+  gst_sample_unref (s);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_post_messages)
+{
+  GstHarness *h = test_detect_harness ("post-messages=true");
+  GstSample *s = test_grab_frame (TEST_T_MAN, "RGB", 0, 0);
+  GstBus *bus = gst_bus_new ();
+  GstBuffer *out;
+  GstMessage *msg;
+  const GstStructure *st;
+  guint n = 0;
+  guint64 ts = 0;
+
+  gst_element_set_bus (h->element, bus);
+  out = test_push_sample (h, s);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT);
+  fail_unless (msg != NULL);
+  st = gst_message_get_structure (msg);
+  fail_unless (gst_structure_has_name (st, "yolordetect"));
+  fail_unless (gst_structure_get_uint (st, "n_detections", &n) && n >= 1);
+  fail_unless (gst_structure_get_uint64 (st, "timestamp", &ts));
+  fail_unless_equals_uint64 (ts, GST_BUFFER_PTS (out));
+  fail_unless (!gst_structure_has_field (st, "embeddings"));
+  fail_unless (gst_structure_has_field (st, "labels"));
+  gst_message_unref (msg);
+  gst_buffer_unref (out);
+
+  g_object_set (h->element, "post-messages", FALSE, NULL);
+  out = test_push_sample (h, s);
+  fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT) == NULL);
+  gst_buffer_unref (out);
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_sample_unref (s);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* Sets @props on a fresh element, goes to PAUSED and returns the error
+ * posted (transfer full), asserting the state change failed. */
+static GstMessage *
+start_failure (const gchar *model, const gchar *prop, const gchar *val)
+{
+  GstElement *e = gst_element_factory_make ("yolordetect", NULL);
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+
+  fail_unless (e != NULL);
+  gst_element_set_bus (e, bus);
+  g_object_set (e, "model", model, NULL);
+  if (prop)
+    g_object_set (e, prop, val, NULL);
+  fail_unless_equals_int (
+      gst_element_set_state (e, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no error message");
+  fail_unless_equals_int (
+      gst_element_set_state (e, GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  gst_element_set_bus (e, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (e);
+  return msg;
+}
+
+static void
+assert_error (GstMessage *msg, GQuark domain, gint code, const gchar *contains)
+{
+  GError *err = NULL;
+  gchar *dbg = NULL;
+
+  gst_message_parse_error (msg, &err, &dbg);
+  fail_unless (
+      err->domain == domain, "domain %s", g_quark_to_string (err->domain));
+  fail_unless_equals_int (err->code, code);
+  fail_unless (strstr (err->message, contains) != NULL, "'%s' not in '%s'",
+      contains, err->message);
+  g_error_free (err);
+  g_free (dbg);
+  gst_message_unref (msg);
+}
+
+GST_START_TEST (test_bad_model)
+{
+  gchar *dir = g_dir_make_tmp ("yolordetect-XXXXXX", NULL);
+  gchar *cfg = g_build_filename (dir, "broken.cfg", NULL);
+  gchar *weights = g_build_filename (dir, "broken.weights", NULL);
+  gchar *good = test_model_path (), *text = NULL;
+  gsize len;
+
+  /* missing file: RESOURCE/OPEN_READ naming the file */
+  assert_error (start_failure ("/nonexistent/none.cfg", NULL, NULL),
+      GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ, "none.cfg");
+
+  /* malformed cfg: RESOURCE/SETTINGS */
+  fail_unless (g_file_set_contents (cfg,
+      "[net]\nwidth=320\nheight=320\n"
+      "[convolutional]\nfilters=abc\nsize=3\n[nonsense\n",
+      -1, NULL));
+  fail_unless (g_file_set_contents (weights, "0123456789", -1, NULL));
+  assert_error (start_failure (cfg, NULL, NULL), GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_SETTINGS, "broken.cfg");
+
+  /* good cfg, truncated weights: RESOURCE/OPEN_READ */
+  fail_unless (g_file_get_contents (good, &text, &len, NULL));
+  fail_unless (g_file_set_contents (cfg, text, len, NULL));
+  assert_error (start_failure (cfg, NULL, NULL), GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_OPEN_READ, "broken");
+
+  /* unreadable labels-file, bad input-size */
+  assert_error (start_failure (good, "labels-file", "/nonexistent/x.names"),
+      GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ, "x.names");
+  assert_error (start_failure (good, "input-size", "640y"), GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_SETTINGS, "640y");
+
+  g_unlink (cfg);
+  g_unlink (weights);
+  g_rmdir (dir);
+  g_free (text);
+  g_free (good);
+  g_free (weights);
+  g_free (cfg);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_options)
+{
+  GstHarness *h;
+  GstSample *s = test_grab_frame (TEST_T_MAN, "RGB", 0, 0);
+  GstBuffer *out;
+  gchar *labels = g_build_filename (g_get_tmp_dir (), "yolor-labels.txt", NULL);
+  gchar *props;
+  GString *names = g_string_new (NULL);
+  gint i;
+
+  /* labels-file: custom names reach roi_type and the param */
+  for (i = 0; i < 80; i++)
+    g_string_append_printf (names, "%s\n", i == 0 ? "human" : "thing");
+  fail_unless (g_file_set_contents (labels, names->str, -1, NULL));
+  props = g_strdup_printf ("labels-file=\"%s\" input-size=416 "
+                           "letterbox=letterbox",
+      labels);
+  h = test_detect_harness (props);
+  out = test_push_sample (h, s);
+  fail_unless (count_label (out, "human") >= 1);
+  {
+    gdouble box[4] = { TEST_MAN_BOX }, iou;
+    GstVideoRegionOfInterestMeta *roi =
+        test_best_roi (out, "human", box[0], box[1], box[2], box[3], &iou);
+
+    fail_unless (roi != NULL && iou >= MIN_IOU - 0.1,
+        "input-size 416 letterbox: IoU %.2f", iou);
+  }
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+
+  /* the default model is found through YOLOR_MODEL_DIR */
+  {
+    gchar *models = test_shared_path ("models");
+    GstElement *e;
+
+    g_setenv ("YOLOR_MODEL_DIR", models, TRUE);
+    h = gst_harness_new_parse ("yolordetect letterbox=stretch n-threads=1");
+    out = test_push_sample (h, s);
+    fail_unless (count_label (out, "person") >= 1);
+    gst_buffer_unref (out);
+    gst_harness_teardown (h);
+
+    g_setenv ("YOLOR_MODEL_DIR", "/nonexistent", TRUE);
+    g_setenv ("YOLOR_SHARED_DIR", "/nonexistent", TRUE);
+    e = gst_element_factory_make ("yolordetect", NULL);
+    /* the compiled-in folder is the build's shared dir: still found */
+    fail_unless (gst_element_set_state (e, GST_STATE_PAUSED)
+        != GST_STATE_CHANGE_FAILURE);
+    gst_element_set_state (e, GST_STATE_NULL);
+    gst_object_unref (e);
+    {
+      gchar *shared = g_path_get_dirname (models);
+
+      g_setenv ("YOLOR_SHARED_DIR", shared, TRUE);
+      g_free (shared);
+    }
+    g_free (models);
+  }
+
+  g_unlink (labels);
+  g_string_free (names, TRUE);
+  g_free (props);
+  g_free (labels);
+  gst_sample_unref (s);
+}
+
+GST_END_TEST;
+
+/* Sizes the network was not made for: 1x1, odd, far larger than the input. */
+GST_START_TEST (test_extreme_sizes)
+{
+  const gchar *caps[] = {
+    "video/x-raw,format=RGB,width=1,height=1",
+    "video/x-raw,format=I420,width=383,height=215",
+    "video/x-raw,format=NV12,width=17,height=3",
+    "video/x-raw,format=BGRA,width=3000,height=2000",
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (caps); i++) {
+    GstHarness *h = test_detect_harness (NULL);
+    gchar *src = g_strdup_printf ("videotestsrc num-buffers=1 pattern=ball ! "
+                                  "capsfilter caps=%s",
+        caps[i]);
+    GstBuffer *out;
+
+    gst_harness_add_src_parse (h, src, FALSE);
+    fail_unless_equals_int (gst_harness_push_from_src (h), GST_FLOW_OK);
+    out = gst_harness_pull (h);
+    fail_unless (gst_buffer_get_yolor_frame_meta (out) != NULL, "%s", caps[i]);
+    gst_buffer_unref (out);
+    g_free (src);
+    gst_harness_teardown (h);
+  }
+}
+
+GST_END_TEST;
+
+static Suite *
+yolordetect_suite (void)
+{
+  Suite *s = suite_create ("yolordetect");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 300);
+  tcase_add_test (tc, test_every_format);
+  tcase_add_test (tc, test_people_where_they_are);
+  tcase_add_test (tc, test_frame_meta);
+  tcase_add_test (tc, test_embeddings_off);
+  tcase_add_test (tc, test_inference_interval);
+  tcase_add_test (tc, test_class_filter);
+  tcase_add_test (tc, test_live_thresholds);
+  tcase_add_test (tc, test_renegotiate);
+  tcase_add_test (tc, test_extreme_sizes);
+  tcase_add_test (tc, test_post_messages);
+  tcase_add_test (tc, test_bad_model);
+  tcase_add_test (tc, test_options);
+  return s;
+}
+
+GST_CHECK_MAIN (yolordetect);
