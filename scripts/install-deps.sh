@@ -16,6 +16,7 @@ PACKAGES="
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
   python3 python3-torch python3-numpy python3-gi gir1.2-gstreamer-1.0
+  gir1.2-gst-plugins-base-1.0
   valgrind
 "
 
@@ -27,5 +28,5 @@ done
 if [ -n "$missing" ]; then
   echo "Installing:$missing"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q $missing
 fi
