@@ -7,7 +7,7 @@
 #include "kernels.h"
 
 void
-yolor_bias_act (int n_threads, float *y, int C, int hw, const float *bias,
+YOLOR_KFN (yolor_bias_act) (int n_threads, float *y, int C, int hw, const float *bias,
     yolor_act act)
 {
   (void) n_threads;
@@ -19,7 +19,7 @@ yolor_bias_act (int n_threads, float *y, int C, int hw, const float *bias,
 }
 
 void
-yolor_bn_act (int n_threads, float *y, int C, int hw, const float *gamma,
+YOLOR_KFN (yolor_bn_act) (int n_threads, float *y, int C, int hw, const float *gamma,
     const float *beta, const float *mean, const float *var, float eps,
     yolor_act act)
 {
@@ -34,7 +34,7 @@ yolor_bn_act (int n_threads, float *y, int C, int hw, const float *gamma,
 }
 
 void
-yolor_act_apply (int n_threads, float *y, size_t n, yolor_act act)
+YOLOR_KFN (yolor_act_apply) (int n_threads, float *y, size_t n, yolor_act act)
 {
   (void) n_threads;
   if (act == YOLOR_ACT_LINEAR)

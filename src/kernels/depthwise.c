@@ -19,7 +19,7 @@ valid_range (int w, int ow, int s, int p, int kx, int *lo, int *hi)
 }
 
 void
-yolor_depthwise (int n_threads, const float *x, int c, int h, int w,
+YOLOR_KFN (yolor_depthwise) (int n_threads, const float *x, int c, int h, int w,
     const float *wt, int k, int stride, int pad, int oh, int ow,
     const float *bias, yolor_act act, float *y)
 {
@@ -59,6 +59,7 @@ yolor_depthwise (int n_threads, const float *x, int c, int h, int w,
   }
 }
 
+#ifndef YOLOR_KERNELS_AVX2
 void
 yolor_conv_ref (const float *x, int c_in, int h, int w, const float *wt,
     int c_out, int k, int stride, int pad, int groups, int oh, int ow,
@@ -83,3 +84,4 @@ yolor_conv_ref (const float *x, int c_in, int h, int w, const float *wt,
       }
   }
 }
+#endif

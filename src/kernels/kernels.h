@@ -7,8 +7,18 @@
 #define YOLOR_KERNELS_H
 
 #include <math.h>
+#include <string.h>
 
 #include "yolor-private.h"
+
+/* The kernels below marked "dispatched" are compiled twice: for the build's
+ * baseline and, on x86-64, with AVX2+FMA (YOLOR_KERNELS_AVX2); dispatch.c
+ * picks one at run time. YOLOR_KFN names a kernel's variant. */
+#ifdef YOLOR_KERNELS_AVX2
+#define YOLOR_KFN(name) name##_avx2
+#else
+#define YOLOR_KFN(name) name##_generic
+#endif
 
 /* C[M][N] (+)= A[M][K] · B[K][N], row-major with leading dimensions.
  * The only BLAS call site. Must not be called inside an OpenMP region. */
@@ -59,14 +69,9 @@ yolor_sigmoid (float x)
 static inline float
 yolor_expf (float x)
 {
-  float fx, r, p, n;
-  int32_t ni;
-  union
-  {
-    int32_t i;
-    float f;
-  } s;
-  x = x < -87.3f ? -87.3f : (x > 88.7f ? 88.7f : x);
+  float fx, r, p, n, scale;
+  int32_t ni, bits;
+  x = fmaxf (fminf (x, 88.7f), -87.3f);
   fx = x * 1.44269504088896341f + 0.5f;
   ni = (int32_t) fx;
   ni -= (float) ni > fx;
@@ -79,8 +84,9 @@ yolor_expf (float x)
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * r * r + r + 1.0f;
-  s.i = (ni + 127) << 23;
-  return p * s.f;
+  bits = (ni + 127) << 23;
+  memcpy (&scale, &bits, sizeof (scale));
+  return p * scale;
 }
 
 /* Scalar activation. */
@@ -118,37 +124,82 @@ yolor_act1 (float x, yolor_act act)
   return x;
 }
 
-/* y[i] = act (x[i] + b) for i < n, with one loop per activation so that
- * each vectorizes. x may equal y. */
+/* Eight floats at a time with GCC's generic vectors (SSE or AVX, whichever
+ * the build targets); casts between the two types reinterpret the bits. */
+typedef float yolor_v8f __attribute__ ((vector_size (32)));
+typedef int32_t yolor_v8i __attribute__ ((vector_size (32)));
+
+static inline yolor_v8f
+yolor_v8_select (yolor_v8i m, yolor_v8f a, yolor_v8f b)
+{
+  return (yolor_v8f) ((m & (yolor_v8i) a) | (~m & (yolor_v8i) b));
+}
+
+/* yolor_expf() on eight lanes. */
+static inline yolor_v8f
+yolor_expf8 (yolor_v8f x)
+{
+  yolor_v8f zero = { 0 }, fx, nf, r, p;
+  yolor_v8i ni;
+  x = yolor_v8_select (x > 88.7f, zero + 88.7f, x);
+  x = yolor_v8_select (x < -87.3f, zero - 87.3f, x);
+  fx = x * 1.44269504088896341f + 0.5f;
+  ni = __builtin_convertvector (fx, yolor_v8i);
+  nf = __builtin_convertvector (ni, yolor_v8f);
+  ni = ni + (nf > fx);          /* true is −1: floor */
+  nf = __builtin_convertvector (ni, yolor_v8f);
+  r = x - nf * 0.693359375f + nf * 2.12194440e-4f;
+  p = zero + 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  return p * (yolor_v8f) ((ni + 127) << 23);
+}
+
+/* y[i] = act (x[i] + b) for i < n, eight at a time where the activation
+ * allows. x may equal y. */
 static inline void
 yolor_act_row (float *y, const float *x, int n, float b, yolor_act act)
 {
-  switch (act) {
-    case YOLOR_ACT_LINEAR:
-      for (int i = 0; i < n; i++)
-        y[i] = x[i] + b;
-      break;
-    case YOLOR_ACT_LEAKY:
-      for (int i = 0; i < n; i++) {
-        float v = x[i] + b;
-        y[i] = v > 0.0f ? v : 0.1f * v;
+  int i = 0;
+  if (act == YOLOR_ACT_SILU || act == YOLOR_ACT_LOGISTIC
+      || act == YOLOR_ACT_MISH || act == YOLOR_ACT_LEAKY) {
+    for (; i + 8 <= n; i += 8) {
+      yolor_v8f v, e, one = { 0 };
+      one += 1.0f;
+      memcpy (&v, x + i, sizeof (v));
+      v += b;
+      switch (act) {
+        case YOLOR_ACT_SILU:
+          v = v / (one + yolor_expf8 (-v));
+          break;
+        case YOLOR_ACT_LOGISTIC:
+          v = one / (one + yolor_expf8 (-v));
+          break;
+        case YOLOR_ACT_MISH:{
+          yolor_v8f nn;
+          e = yolor_expf8 (yolor_v8_select (v > 20.0f, one * 20.0f, v));
+          nn = e * (e + 2.0f);
+          v = yolor_v8_select (v > 20.0f, v, v * nn / (nn + 2.0f));
+          break;
+        }
+        default:
+          v = yolor_v8_select (v > 0.0f, v, v * 0.1f);
+          break;
       }
-      break;
-    case YOLOR_ACT_SILU:
-      for (int i = 0; i < n; i++) {
-        float v = x[i] + b;
-        y[i] = v / (1.0f + yolor_expf (-v));
-      }
-      break;
-    case YOLOR_ACT_LOGISTIC:
-      for (int i = 0; i < n; i++)
-        y[i] = 1.0f / (1.0f + yolor_expf (-(x[i] + b)));
-      break;
-    default:
-      for (int i = 0; i < n; i++)
-        y[i] = yolor_act1 (x[i] + b, act);
-      break;
+      memcpy (y + i, &v, sizeof (v));
+    }
   }
+  if (act == YOLOR_ACT_LINEAR) {
+    for (; i < n; i++)
+      y[i] = x[i] + b;
+    return;
+  }
+  for (; i < n; i++)
+    y[i] = yolor_act1 (x[i] + b, act);
 }
 
 /* The convolution GEMM: C = act (A·B + bias), packed and cache-blocked, with
@@ -168,5 +219,31 @@ size_t yolor_winograd_workspace (int cin, int cout, int oh, int ow);
 void yolor_winograd_conv (int n_threads, const float *x, int cin, int h,
     int w, int pad, const float *u, int cout, const float *bias,
     yolor_act act, float *y, int oh, int ow, float *work, float *gemm_work);
+
+/* The two variants of every dispatched kernel (dispatch.c calls them). */
+#define YOLOR_KDECL(ret, name, params) \
+  ret name##_generic params; \
+  ret name##_avx2 params;
+
+YOLOR_KDECL (void, yolor_sgemm, (int n_threads, int M, int N, int K,
+        const float *A, int lda, const float *B, int ldb, float *C, int ldc,
+        const float *bias, yolor_act act, float *work))
+YOLOR_KDECL (void, yolor_winograd_conv, (int n_threads, const float *x, int cin,
+        int h, int w, int pad, const float *u, int cout, const float *bias,
+        yolor_act act, float *y, int oh, int ow, float *work,
+        float *gemm_work))
+YOLOR_KDECL (void, yolor_depthwise, (int n_threads, const float *x, int c, int h,
+        int w, const float *wt, int k, int stride, int pad, int oh, int ow,
+        const float *bias, yolor_act act, float *y))
+YOLOR_KDECL (void, yolor_bias_act, (int n_threads, float *y, int C, int hw,
+        const float *bias, yolor_act act))
+YOLOR_KDECL (void, yolor_bn_act, (int n_threads, float *y, int C, int hw,
+        const float *gamma, const float *beta, const float *mean,
+        const float *var, float eps, yolor_act act))
+YOLOR_KDECL (void, yolor_act_apply, (int n_threads, float *y, size_t n,
+        yolor_act act))
+
+/* 1 when the AVX2+FMA kernels are in use. */
+int yolor_kernels_avx2 (void);
 
 #endif /* YOLOR_KERNELS_H */

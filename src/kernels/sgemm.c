@@ -28,12 +28,14 @@
 #define KC 256
 #define NB 192                  /* columns per strip: 12 panels */
 
+#ifndef YOLOR_KERNELS_AVX2
 size_t
 yolor_sgemm_workspace (int M, int n_threads)
 {
   size_t a = (size_t) ((M + MR - 1) / MR) * MR * KC;
   return a + (size_t) n_threads * KC * NB + 64;
 }
+#endif
 
 /* acc[MR][NR] = Σ_k a[k][MR] b[k][NR] */
 static void
@@ -162,7 +164,7 @@ pack_b (const float *B, int ldb, int N, int n0, int nb, int k0, int kc,
 }
 
 void
-yolor_sgemm (int n_threads, int M, int N, int K, const float *A, int lda,
+YOLOR_KFN (yolor_sgemm) (int n_threads, int M, int N, int K, const float *A, int lda,
     const float *B, int ldb, float *C, int ldc, const float *bias,
     yolor_act act, float *work)
 {

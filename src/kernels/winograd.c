@@ -24,6 +24,7 @@
 #define WG_N (WG_T * WG_T)      /* 36 */
 #define WG_WORK_FLOATS (6u << 20)       /* chunk budget, floats */
 
+#ifndef YOLOR_KERNELS_AVX2
 /* G (6x3) */
 static const float G[6][3] = {
   {1.0f / 4, 0, 0},
@@ -53,6 +54,8 @@ yolor_winograd_weights (const float *w, int cout, int cin, float *u)
     }
 }
 
+#endif
+
 static int
 chunk_tiles (int cin, int cout, int tiles)
 {
@@ -62,12 +65,14 @@ chunk_tiles (int cin, int cout, int tiles)
   return n < tiles ? n : tiles;
 }
 
+#ifndef YOLOR_KERNELS_AVX2
 size_t
 yolor_winograd_workspace (int cin, int cout, int oh, int ow)
 {
   int tiles = ((oh + 3) / 4) * ((ow + 3) / 4);
   return (size_t) WG_N * (cin + cout) * chunk_tiles (cin, cout, tiles);
 }
+#endif
 
 #define L 8                     /* tiles transformed together (SIMD lanes) */
 
@@ -126,8 +131,8 @@ output_tiles (float m[6][6][L], float y[4][4][L])
 }
 
 void
-yolor_winograd_conv (int n_threads, const float *x, int cin, int h, int w,
-    int pad, const float *u, int cout, const float *bias, yolor_act act,
+YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin,
+    int h, int w, int pad, const float *u, int cout, const float *bias, yolor_act act,
     float *y, int oh, int ow, float *work, float *gemm_work)
 {
   int tw = (ow + 3) / 4, th = (oh + 3) / 4, tiles = tw * th;
