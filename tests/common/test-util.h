@@ -30,4 +30,9 @@ double tu_max_abs_diff (const float *a, const float *b, size_t n,
 /* Deterministic uniform floats in [lo, hi). */
 void tu_fill_random (float *x, size_t n, uint32_t seed, float lo, float hi);
 
+/* A JPEG decoded to packed RGB with darknet's decoder; transferred (free
+ * with tu_free_image()). NULL on failure. */
+unsigned char *tu_load_rgb (const char *path, int *w, int *h);
+void tu_free_image (unsigned char *px);
+
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../common/test-check.h"
 #include "../common/test-util.h"
 #include "kernels/kernels.h"
 
@@ -125,16 +126,10 @@ main (void)
 {
   Suite *s = suite_create ("conv-kernels");
   TCase *tc = tcase_create ("f4x4_3x3");
-  SRunner *sr;
-  int failed;
   tcase_add_loop_test (tc, test_sgemm, 0,
       (int) (sizeof (gemm_sizes) / sizeof (gemm_sizes[0])));
   tcase_add_loop_test (tc, test_vs_reference, 0,
       (int) (sizeof (sizes) / sizeof (sizes[0])));
   suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tu_run_suite (s);
 }

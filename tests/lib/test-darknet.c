@@ -14,21 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wmissing-prototypes"
-#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
-#pragma GCC diagnostic ignored "-Wcast-qual"
-#pragma GCC diagnostic ignored "-Wmissing-declarations"
-#pragma GCC diagnostic ignored "-Wundef"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#define STBI_ONLY_JPEG
-#define STB_IMAGE_IMPLEMENTATION
-#include <stb/stb_image.h>
-#pragma GCC diagnostic pop
 
+#include "../common/test-check.h"
 #include "../common/test-util.h"
 #include "yolor/yolor.h"
 
@@ -124,13 +111,13 @@ START_TEST (test_model)
   ck_assert_msg (json != NULL, "cannot read %s", jpath);
 
   for (size_t k = 0; k < sizeof (images) / sizeof (images[0]); k++) {
-    int w, h, ch, n_exp, used[300] = { 0 };
+    int w, h, n_exp, used[300] = { 0 };
     det exp[300], got[300];
     yolor_detection d[300];
     yolor_post_params post;
     size_t n = 0;
-    unsigned char *px = stbi_load (tu_shared_path (ipath, sizeof (ipath),
-            "images/%s", images[k]), &w, &h, &ch, 3);
+    unsigned char *px = tu_load_rgb (tu_shared_path (ipath, sizeof (ipath),
+            "images/%s", images[k]), &w, &h);
     yolor_image img = { YOLOR_PIXFMT_RGB, 0, 0, {NULL}, {0}, 0 };
     ck_assert_msg (px != NULL, "cannot decode %s", ipath);
     img.width = w;
@@ -172,7 +159,7 @@ START_TEST (test_model)
         fprintf (stderr, "%s %s: extra class %d conf %.4f\n", m, images[k],
             got[i].cls, got[i].conf);
       }
-    stbi_image_free (px);
+    tu_free_image (px);
   }
   ck_assert_msg (failures == 0, "%s: %d detections differ from darknet", m,
       failures);
@@ -186,14 +173,8 @@ main (void)
 {
   Suite *s = suite_create ("darknet");
   TCase *tc = tcase_create ("expected");
-  SRunner *sr;
-  int failed;
   tcase_set_timeout (tc, 300);
   tcase_add_loop_test (tc, test_model, 0, 3);
   suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tu_run_suite (s);
 }

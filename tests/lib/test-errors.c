@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/test-check.h"
 #include "../common/test-util.h"
 #include "yolor-private.h"
 
@@ -944,8 +945,6 @@ main (void)
 {
   Suite *s = suite_create ("errors");
   TCase *tc = tcase_create ("errors");
-  SRunner *sr;
-  int failed;
   tcase_set_timeout (tc, 600);
   tcase_add_loop_test (tc, test_bad_cfg, 0, N_CFG_CASES);
   tcase_add_test (tc, test_template_cfg_ok);
@@ -965,9 +964,5 @@ main (void)
       (int) (sizeof (bad_inputs) / sizeof (bad_inputs[0])));
   tcase_add_test (tc, test_extreme_frames);
   suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tu_run_suite (s);
 }

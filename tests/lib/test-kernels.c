@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/test-check.h"
 #include "../common/test-util.h"
 #include "kernels/kernels.h"
 #include "yolor-private.h"
@@ -714,8 +715,6 @@ main (void)
 {
   Suite *s = suite_create ("kernels");
   TCase *tc = tcase_create ("kernels");
-  SRunner *sr;
-  int failed;
   tcase_set_timeout (tc, 600);
   tcase_add_loop_test (tc, test_gemm, 0, N_GEMM_VARIANTS);
   tcase_add_loop_test (tc, test_sgemm, 0, N_GEMM_VARIANTS);
@@ -726,9 +725,5 @@ main (void)
   tcase_add_loop_test (tc, test_bn_act, 0, N_ACTS);
   tcase_add_test (tc, test_sigmoid);
   suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tu_run_suite (s);
 }

@@ -27,21 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wmissing-prototypes"
-#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
-#pragma GCC diagnostic ignored "-Wcast-qual"
-#pragma GCC diagnostic ignored "-Wmissing-declarations"
-#pragma GCC diagnostic ignored "-Wundef"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#define STBI_ONLY_JPEG
-#define STB_IMAGE_IMPLEMENTATION
-#include <stb/stb_image.h>
-#pragma GCC diagnostic pop
 
+#include "../common/test-check.h"
 #include "../common/test-util.h"
 #include "postprocess.h"
 #include "yolor-private.h"
@@ -61,9 +48,8 @@ decode (const char *name)
 {
   char p[1024];
   rgb_frame f;
-  int ch;
-  f.px = stbi_load (tu_shared_path (p, sizeof (p), "images/%s", name), &f.w,
-      &f.h, &ch, 3);
+  f.px = tu_load_rgb (tu_shared_path (p, sizeof (p), "images/%s", name), &f.w,
+      &f.h);
   ck_assert_msg (f.px != NULL, "cannot decode %s", p);
   return f;
 }
@@ -207,7 +193,7 @@ START_TEST (test_no_alloc)
       "allocated %llu times in 3 calls", model_names[m],
       (unsigned long long) (yolor_alloc_count () - before));
   yolor_net_free (net);
-  stbi_image_free (f.px);
+  tu_free_image (f.px);
 }
 END_TEST
 
@@ -358,7 +344,7 @@ START_TEST (test_packed_formats)
   free (emb_ref);
   free (cls_ref);
   yolor_net_free (net);
-  stbi_image_free (f.px);
+  tu_free_image (f.px);
 }
 END_TEST
 
@@ -432,7 +418,7 @@ START_TEST (test_yuv_formats)
   printf ("%s: YUV vs RGB: worst best-IoU of a confident detection %.4f\n",
       model_names[m], worst);
   yolor_net_free (net);
-  stbi_image_free (full.px);
+  tu_free_image (full.px);
 }
 END_TEST
 
@@ -495,7 +481,7 @@ START_TEST (test_reprepare)
       "differ", model_names[m], f.w, f.h, nc, na);
   free (half.px);
   yolor_net_free (net);
-  stbi_image_free (f.px);
+  tu_free_image (f.px);
 }
 END_TEST
 
@@ -556,7 +542,7 @@ START_TEST (test_embeddings)
       "%s: two runs give different embeddings", model_names[m]);
   free (copy);
   yolor_net_free (net);
-  stbi_image_free (f.px);
+  tu_free_image (f.px);
 }
 END_TEST
 
@@ -799,7 +785,7 @@ START_TEST (test_preprocess_official)
       "|diff| %.3f/255", c->dir, c->tag, sum_d / (3.0 * nw * nh) * 255.0);
   free (ref);
   yolor_net_free (net);
-  stbi_image_free (f.px);
+  tu_free_image (f.px);
 }
 END_TEST
 
@@ -838,7 +824,7 @@ heads_of (int m, int n_threads, int keep, int *n_heads, size_t *sizes)
     ck_assert (yolor_net_layer_output (net, 0, NULL, NULL, NULL) == NULL);
   }
   yolor_net_free (net);
-  stbi_image_free (f.px);
+  tu_free_image (f.px);
   return out;
 }
 
@@ -901,8 +887,6 @@ main (void)
 {
   Suite *s = suite_create ("net");
   TCase *tc = tcase_create ("net");
-  SRunner *sr;
-  int failed;
   tcase_set_timeout (tc, 600);
   tcase_add_loop_test (tc, test_no_alloc, 0, 3);
   tcase_add_loop_test (tc, test_packed_formats, 0, 3);
@@ -916,9 +900,5 @@ main (void)
   tcase_add_loop_test (tc, test_keep_layer_outputs, 0, 3);
   tcase_add_loop_test (tc, test_threads, 0, 3);
   suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tu_run_suite (s);
 }
