@@ -167,6 +167,7 @@ def main():
         t0 = time.perf_counter()
         net.forward(outs)
         cv_ms.append((time.perf_counter() - t0) * 1e3)
+        time.sleep(0.5)             # let OpenCV's idle workers go to sleep
         res = subprocess.run([a.yolor, "bench", a.model, "--size",
                               "%dx%d" % (w, h), "--threads", str(a.threads),
                               "--runs", str(a.frames), "--warmup", "1"],
@@ -175,6 +176,7 @@ def main():
             sys.exit("yolor bench failed: " + res.stderr)
         mm = re.search(r"median ([0-9.]+) ms/frame", res.stdout)
         yolor_ms.append(float(mm.group(1)))
+        time.sleep(0.5)
         print("round %d: opencv %.1f ms, yolor %.1f ms" % (r + 1, cv_ms[-1],
                                                            yolor_ms[-1]))
     cv_med, y_med = statistics.median(cv_ms), statistics.median(yolor_ms)
