@@ -268,7 +268,12 @@ gst_yolor_meta_attach (GstBuffer *buffer, const GstYolorMetaFrame *f)
 #endif
 
   gst_yolor_frame_meta_get_info ();
-  meta = gst_buffer_add_custom_meta (buffer, GST_YOLOR_FRAME_META_NAME);
+  /* one frame meta per buffer: a later detector replaces an earlier one's */
+  meta = gst_buffer_get_custom_meta (buffer, GST_YOLOR_FRAME_META_NAME);
+  if (meta != NULL)
+    gst_structure_remove_all_fields (gst_custom_meta_get_structure (meta));
+  else
+    meta = gst_buffer_add_custom_meta (buffer, GST_YOLOR_FRAME_META_NAME);
   if (meta == NULL)
     return;
   s = gst_custom_meta_get_structure (meta);

@@ -14,6 +14,16 @@ clampi (int v, int lo, int hi)
   return v < lo ? lo : (v > hi ? hi : v);
 }
 
+/* A grid coordinate as an int; NaN and infinities (overflowed boxes) land
+ * outside the grid, where clampi() puts them on the border. */
+static int
+cell (float v, int n)
+{
+  if (!(v >= 0.0f))
+    return -1;
+  return v > (float) n ? n + 1 : (int) v;
+}
+
 void
 yolor_embed (yolor_net * net, const yolor_candidate * c, const int *keep,
     int n)
@@ -30,10 +40,10 @@ yolor_embed (yolor_net * net, const yolor_candidate * c, const int *keep,
   for (int i = 0; i < n; i++) {
     const yolor_candidate *k = &c[keep[i]];
     float *v = net->embed + (size_t) i * dim;
-    int x0 = clampi ((int) floorf (k->x1 * fx), 0, e->w - 1);
-    int y0 = clampi ((int) floorf (k->y1 * fy), 0, e->h - 1);
-    int x1 = clampi ((int) ceilf (k->x2 * fx), x0 + 1, e->w);
-    int y1 = clampi ((int) ceilf (k->y2 * fy), y0 + 1, e->h);
+    int x0 = clampi (cell (floorf (k->x1 * fx), e->w), 0, e->w - 1);
+    int y0 = clampi (cell (floorf (k->y1 * fy), e->h), 0, e->h - 1);
+    int x1 = clampi (cell (ceilf (k->x2 * fx), e->w), x0 + 1, e->w);
+    int y1 = clampi (cell (ceilf (k->y2 * fy), e->h), y0 + 1, e->h);
     double norm = 0.0;
     float inv = 1.0f / (float) ((x1 - x0) * (y1 - y0));
     for (int ch = 0; ch < dim; ch++) {

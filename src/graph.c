@@ -199,8 +199,15 @@ get_refs (parse_ctx * c, const char *key, int index, yolor_layer * l,
     }
     return 1;
   }
+  if (l->n_in + n > YOLOR_MAX_INPUTS) {
+    if (c->st == YOLOR_OK)
+      c->st = yolor_error_set (c->err, YOLOR_ERR_PARSE,
+          "%s:%d: [%s] '%s' names more than %d layers", c->path, line,
+          c->sec->name, key, YOLOR_MAX_INPUTS - l->n_in);
+    return 0;
+  }
   for (int i = 0; i < n; i++) {
-    int r = (int) v[i];
+    int r = fabs (v[i]) < 1e9 ? (int) v[i] : INT32_MIN;
     int abs_i = r < 0 ? index + r : r;
     if ((double) r != v[i] || abs_i < 0 || abs_i >= index) {
       if (c->st == YOLOR_OK)

@@ -41,7 +41,9 @@ yolor_nms (yolor_candidate * c, int n, float iou_threshold, int agnostic,
     area_a = (ax2 - ax1) * (ay2 - ay1);
     for (int j = i + 1; j < n; j++) {
       float oj, bx1, by1, bx2, by2, iw, ih, inter, area_b, iou;
-      if (c[j].seq < 0)
+      /* the official code keeps classes apart by offsetting them 4096 px;
+       * boxes larger than that could still meet, so compare classes */
+      if (c[j].seq < 0 || (!agnostic && c[j].cls != c[i].cls))
         continue;
       oj = agnostic ? 0.0f : (float) c[j].cls * 4096.0f;
       bx1 = c[j].x1 + oj;

@@ -66,6 +66,48 @@ GST_START_TEST (test_survives_convert_scale)
 
 GST_END_TEST;
 
+/* Two detectors in a row: the buffer carries one frame meta, the second
+ * detector's (the first one's is replaced, not shadowed). */
+GST_START_TEST (test_second_detector_replaces)
+{
+  gchar *model = test_model_path ();
+  gchar *desc = g_strdup_printf ("yolordetect model=\"%s\" threshold=0.999 ! "
+      "yolordetect model=\"%s\" threshold=0.2", model, model);
+  gchar *desc2 = g_strdup_printf ("yolordetect model=\"%s\" threshold=0.2",
+      model);
+  GstHarness *h = gst_harness_new_parse (desc);
+  GstHarness *h2 = gst_harness_new_parse (desc2);
+  GstSample *s = test_grab_frame (TEST_T_MAN, "RGB", 0, 0);
+  GstBuffer *out = test_push_sample (h, s);
+  GstBuffer *alone = test_push_sample (h2, s);
+  const GstStructure *fm = gst_buffer_get_yolor_frame_meta (out);
+  const GstStructure *fm2 = gst_buffer_get_yolor_frame_meta (alone);
+  gpointer state = NULL;
+  GstMeta *m;
+  guint n_frame_metas = 0;
+
+  while ((m = gst_buffer_iterate_meta (out, &state)))
+    if (gst_meta_info_is_custom (m->info)
+        && gst_custom_meta_has_name ((GstCustomMeta *) m,
+            GST_YOLOR_FRAME_META_NAME))
+      n_frame_metas++;
+  fail_unless_equals_int (n_frame_metas, 1);
+  fail_unless (fm != NULL && fm2 != NULL);
+  fail_unless (gst_yolor_frame_meta_get_n_detections (fm2) >= 1);
+  fail_unless_equals_int (gst_yolor_frame_meta_get_n_detections (fm),
+      gst_yolor_frame_meta_get_n_detections (fm2));
+  gst_buffer_unref (out);
+  gst_buffer_unref (alone);
+  gst_sample_unref (s);
+  gst_harness_teardown (h);
+  gst_harness_teardown (h2);
+  g_free (desc);
+  g_free (desc2);
+  g_free (model);
+}
+
+GST_END_TEST;
+
 /* Through a pure format conversion only, tee and queue: still there. */
 GST_START_TEST (test_survives_tee_queue)
 {
@@ -133,6 +175,7 @@ meta_suite (void)
   tcase_add_test (tc, test_survives_convert_scale);
   tcase_add_test (tc, test_survives_tee_queue);
   tcase_add_test (tc, test_copy_and_serialise);
+  tcase_add_test (tc, test_second_detector_replaces);
   return s;
 }
 

@@ -180,6 +180,11 @@ static const cfg_case cfg_cases[] = {
       YOLOR_ERR_PARSE, "layers=-1,x", 0},
   {"route without layers=", NET CONV8 CONV8 "[route]\n\n" HEAD,
       YOLOR_ERR_PARSE, "[route]", 0},
+  {"shortcut naming eight layers", NET CONV8 CONV8 "[shortcut]\n"
+        "from=-1,-1,-1,-1,-1,-1,-1,-1\n\n" HEAD, YOLOR_ERR_PARSE,
+      "from=-1,-1,-1,-1,-1,-1,-1,-1", 0},
+  {"shortcut from=1e20", NET CONV8 CONV8 "[shortcut]\nfrom=1e20\n\n" HEAD,
+      YOLOR_ERR_PARSE, "from=1e20", 0},
   {"shortcut from=0 at layer 0", NET "[shortcut]\nfrom=0\n"
         "activation=linear\n\n" CONV8 HEAD, YOLOR_ERR_PARSE, "from=0", 0},
   {"shortcut from=-5 at layer 2", NET CONV8 CONV8 "[shortcut]\nfrom=-5\n\n"

@@ -882,6 +882,20 @@ START_TEST (test_threads)
 }
 END_TEST
 
+
+/* Class-aware NMS keeps classes apart even when a box is wider than the
+ * official 4096-pixel class offset (large inputs). */
+START_TEST (test_nms_wide_boxes)
+{
+  yolor_candidate c[2] = {
+    {5000.0f, 10.0f, 9000.0f, 500.0f, 0.9f, 0.9f, 0, 0, 0},
+    {904.0f, 10.0f - 4096.0f, 4904.0f, 500.0f - 4096.0f, 0.8f, 0.8f, 1, 1, 1},
+  };
+  int keep[2];
+  ck_assert_int_eq (yolor_nms (c, 2, 0.5f, 0, keep, 2), 2);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -899,6 +913,7 @@ main (void)
       (int) (sizeof (pre_cases) / sizeof (pre_cases[0])));
   tcase_add_loop_test (tc, test_keep_layer_outputs, 0, 3);
   tcase_add_loop_test (tc, test_threads, 0, 3);
+  tcase_add_test (tc, test_nms_wide_boxes);
   suite_add_tcase (s, tc);
   return tu_run_suite (s);
 }
