@@ -183,18 +183,18 @@ gst_yolor_detect_set_property (
   }
   GST_OBJECT_LOCK (self);
   if (G_VALUE_HOLDS_STRING (value)) {
-    g_free (*(gchar **)field);
-    *(gchar **)field = g_value_dup_string (value);
+    g_free (*(gchar **) field);
+    *(gchar **) field = g_value_dup_string (value);
   } else if (G_VALUE_HOLDS_DOUBLE (value)) {
-    *(gdouble *)field = g_value_get_double (value);
+    *(gdouble *) field = g_value_get_double (value);
   } else if (G_VALUE_HOLDS_INT (value)) {
-    *(gint *)field = g_value_get_int (value);
+    *(gint *) field = g_value_get_int (value);
   } else if (G_VALUE_HOLDS_UINT (value)) {
-    *(guint *)field = g_value_get_uint (value);
+    *(guint *) field = g_value_get_uint (value);
   } else if (G_VALUE_HOLDS_BOOLEAN (value)) {
-    *(gboolean *)field = g_value_get_boolean (value);
+    *(gboolean *) field = g_value_get_boolean (value);
   } else if (G_VALUE_HOLDS_ENUM (value)) {
-    *(GstYolorLetterbox *)field = g_value_get_enum (value);
+    *(GstYolorLetterbox *) field = g_value_get_enum (value);
   }
   if (prop_id == PROP_OBJECT_CLASS)
     self->object_class_cookie++;
@@ -215,17 +215,17 @@ gst_yolor_detect_get_property (
   }
   GST_OBJECT_LOCK (self);
   if (G_VALUE_HOLDS_STRING (value))
-    g_value_set_string (value, *(gchar **)field);
+    g_value_set_string (value, *(gchar **) field);
   else if (G_VALUE_HOLDS_DOUBLE (value))
-    g_value_set_double (value, *(gdouble *)field);
+    g_value_set_double (value, *(gdouble *) field);
   else if (G_VALUE_HOLDS_INT (value))
-    g_value_set_int (value, *(gint *)field);
+    g_value_set_int (value, *(gint *) field);
   else if (G_VALUE_HOLDS_UINT (value))
-    g_value_set_uint (value, *(guint *)field);
+    g_value_set_uint (value, *(guint *) field);
   else if (G_VALUE_HOLDS_BOOLEAN (value))
-    g_value_set_boolean (value, *(gboolean *)field);
+    g_value_set_boolean (value, *(gboolean *) field);
   else if (G_VALUE_HOLDS_ENUM (value))
-    g_value_set_enum (value, *(GstYolorLetterbox *)field);
+    g_value_set_enum (value, *(GstYolorLetterbox *) field);
   GST_OBJECT_UNLOCK (self);
 }
 
@@ -276,7 +276,7 @@ gst_yolor_detect_start (GstBaseTransform *trans)
   set.labels_file = labels = g_strdup (self->labels_file);
   set.input_size = size = g_strdup (self->input_size);
   set.n_threads = self->n_threads;
-  set.resize = (yolor_resize)self->letterbox;
+  set.resize = (yolor_resize) self->letterbox;
   self->mask_cookie = self->object_class_cookie - 1; /* force a parse */
   GST_OBJECT_UNLOCK (self);
   set.log = engine_log;
@@ -330,7 +330,7 @@ gst_yolor_detect_set_caps (
   yolor_error err = { YOLOR_OK, "" };
   yolor_status st;
 
-  (void)outcaps;
+  (void) outcaps;
   if (!gst_video_info_from_caps (&info, incaps)
       || !gst_yolor_pixfmt_from_video (
           GST_VIDEO_INFO_FORMAT (&info), &self->pixfmt)) {
@@ -458,20 +458,20 @@ gst_yolor_detect_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     }
     yolor_net_default_post (self->net, &post);
     if (threshold >= 0)
-      post.conf_threshold = (float)threshold;
+      post.conf_threshold = (float) threshold;
     if (iou >= 0)
-      post.iou_threshold = (float)iou;
+      post.iou_threshold = (float) iou;
     post.max_detections = MIN (max_det, MAX_DETECTIONS_LIMIT);
     post.class_mask = self->class_mask;
 
     t0 = g_get_monotonic_time ();
     st = yolor_net_detect (self->net, &img, &post, self->dets,
-        (size_t)post.max_detections, &n, &err);
+        (size_t) post.max_detections, &n, &err);
     gst_video_frame_unmap (&frame);
     if (st != YOLOR_OK)
       goto detect_failed;
 
-    self->last_ns = (guint64)(g_get_monotonic_time () - t0) * 1000;
+    self->last_ns = (guint64) (g_get_monotonic_time () - t0) * 1000;
     self->last_frame = self->frame_count;
     if (self->last_ns > self->max_latency) {
       GST_OBJECT_LOCK (self);
@@ -480,7 +480,7 @@ gst_yolor_detect_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
       gst_element_post_message (
           GST_ELEMENT (self), gst_message_new_latency (GST_OBJECT (self)));
     }
-    self->last_n = (guint)n;
+    self->last_n = (guint) n;
     memcpy (self->last_dets, self->dets, n * sizeof (yolor_detection));
     emb = yolor_net_embeddings (self->net, &dim);
     self->last_dim = emb && n > 0 ? dim : 0;
@@ -505,7 +505,7 @@ gst_yolor_detect_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   f.model = self->model_name;
   f.dets = self->last_dets;
   f.n = self->last_n;
-  f.labels = (const gchar *const *)self->labels;
+  f.labels = (const gchar *const *) self->labels;
   f.n_classes = self->n_classes;
   f.embeddings = want_emb ? self->last_emb : NULL;
   f.dim = self->last_dim;

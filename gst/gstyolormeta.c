@@ -24,10 +24,10 @@ static void
 rect_from_norm (gdouble x0, gdouble y0, gdouble x1, gdouble y1, gint w, gint h,
     gint rect_out[4])
 {
-  gint l = (gint)CLAMP (lround (x0 * w), 0, w);
-  gint t = (gint)CLAMP (lround (y0 * h), 0, h);
-  gint r = (gint)CLAMP (lround (x1 * w), l, w);
-  gint b = (gint)CLAMP (lround (y1 * h), t, h);
+  gint l = (gint) CLAMP (lround (x0 * w), 0, w);
+  gint t = (gint) CLAMP (lround (y0 * h), 0, h);
+  gint r = (gint) CLAMP (lround (x1 * w), l, w);
+  gint b = (gint) CLAMP (lround (y1 * h), t, h);
 
   rect_out[0] = l;
   rect_out[1] = t;
@@ -63,7 +63,7 @@ frame_structure_rescale (GstStructure *s, gint w, gint h)
 static gboolean
 copy_field (GQuark field, const GValue *value, gpointer user_data)
 {
-  gst_structure_id_set_value ((GstStructure *)user_data, field, value);
+  gst_structure_id_set_value ((GstStructure *) user_data, field, value);
   return TRUE;
 }
 
@@ -77,8 +77,8 @@ frame_meta_transform (GstBuffer *dest, GstCustomMeta *meta, GstBuffer *src,
   GstCustomMeta *dmeta;
   GstStructure *ds;
 
-  (void)src;
-  (void)user_data;
+  (void) src;
+  (void) user_data;
   if (!GST_META_TRANSFORM_IS_COPY (type)
       && !GST_VIDEO_META_TRANSFORM_IS_SCALE (type))
     return FALSE;
@@ -108,8 +108,8 @@ register_frame_meta (gpointer unused)
   static const gchar *tags[] = { GST_META_TAG_VIDEO_STR,
     GST_META_TAG_VIDEO_SIZE_STR, NULL };
 
-  (void)unused;
-  return (gpointer)gst_meta_register_custom (
+  (void) unused;
+  return (gpointer) gst_meta_register_custom (
       GST_YOLOR_FRAME_META_NAME, tags, frame_meta_transform, NULL, NULL);
 }
 
@@ -143,7 +143,7 @@ set_array (GstStructure *s, const gchar *name, GType type, guint n,
   gst_structure_take_value (s, name, &arr);
 }
 
-#define DET(f, i) (((const yolor_detection *)(f)->dets)[i])
+#define DET(f, i) (((const yolor_detection *) (f)->dets)[i])
 
 static const gchar *
 label_of (const GstYolorMetaFrame *f, gint class_id)
@@ -174,25 +174,25 @@ get_conf (const GstYolorMetaFrame *f, guint i, GValue *v)
 static void
 get_x_min (const GstYolorMetaFrame *f, guint i, GValue *v)
 {
-  g_value_set_double (v, CLAMP (DET (f, i).x1 / (gdouble)f->width, 0., 1.));
+  g_value_set_double (v, CLAMP (DET (f, i).x1 / (gdouble) f->width, 0., 1.));
 }
 
 static void
 get_y_min (const GstYolorMetaFrame *f, guint i, GValue *v)
 {
-  g_value_set_double (v, CLAMP (DET (f, i).y1 / (gdouble)f->height, 0., 1.));
+  g_value_set_double (v, CLAMP (DET (f, i).y1 / (gdouble) f->height, 0., 1.));
 }
 
 static void
 get_x_max (const GstYolorMetaFrame *f, guint i, GValue *v)
 {
-  g_value_set_double (v, CLAMP (DET (f, i).x2 / (gdouble)f->width, 0., 1.));
+  g_value_set_double (v, CLAMP (DET (f, i).x2 / (gdouble) f->width, 0., 1.));
 }
 
 static void
 get_y_max (const GstYolorMetaFrame *f, guint i, GValue *v)
 {
-  g_value_set_double (v, CLAMP (DET (f, i).y2 / (gdouble)f->height, 0., 1.));
+  g_value_set_double (v, CLAMP (DET (f, i).y2 / (gdouble) f->height, 0., 1.));
 }
 
 static void
@@ -220,11 +220,11 @@ detection_param (const GstYolorMetaFrame *f, guint i)
 
   return gst_structure_new (GST_YOLOR_DETECTION_PARAM, "label_id", G_TYPE_INT,
       d->class_id, "label", G_TYPE_STRING, label_of (f, d->class_id),
-      "confidence", G_TYPE_DOUBLE, (gdouble)d->confidence, "x_min",
-      G_TYPE_DOUBLE, CLAMP (d->x1 / (gdouble)f->width, 0., 1.), "y_min",
-      G_TYPE_DOUBLE, CLAMP (d->y1 / (gdouble)f->height, 0., 1.), "x_max",
-      G_TYPE_DOUBLE, CLAMP (d->x2 / (gdouble)f->width, 0., 1.), "y_max",
-      G_TYPE_DOUBLE, CLAMP (d->y2 / (gdouble)f->height, 0., 1.), "fresh",
+      "confidence", G_TYPE_DOUBLE, (gdouble) d->confidence, "x_min",
+      G_TYPE_DOUBLE, CLAMP (d->x1 / (gdouble) f->width, 0., 1.), "y_min",
+      G_TYPE_DOUBLE, CLAMP (d->y1 / (gdouble) f->height, 0., 1.), "x_max",
+      G_TYPE_DOUBLE, CLAMP (d->x2 / (gdouble) f->width, 0., 1.), "y_max",
+      G_TYPE_DOUBLE, CLAMP (d->y2 / (gdouble) f->height, 0., 1.), "fresh",
       G_TYPE_BOOLEAN, f->fresh, NULL);
 }
 
@@ -236,14 +236,14 @@ embedding_param (GstBuffer *all, gint dim, guint i)
   GstBuffer *row;
   GValue dims = G_VALUE_INIT, v = G_VALUE_INIT;
   GstStructure *s;
-  gsize bytes = (gsize)dim * sizeof (gfloat);
+  gsize bytes = (gsize) dim * sizeof (gfloat);
 
   row = gst_buffer_copy_region (all, GST_BUFFER_COPY_MEMORY, i * bytes, bytes);
   gst_value_array_init (&dims, 2);
   g_value_init (&v, G_TYPE_UINT);
   g_value_set_uint (&v, 1);
   gst_value_array_append_value (&dims, &v);
-  g_value_set_uint (&v, (guint)dim);
+  g_value_set_uint (&v, (guint) dim);
   gst_value_array_append_value (&dims, &v);
   g_value_unset (&v);
   s = gst_structure_new (GST_YOLOR_EMBEDDING_PARAM, "data", GST_TYPE_BUFFER,
@@ -292,13 +292,13 @@ gst_yolor_meta_attach (GstBuffer *buffer, const GstYolorMetaFrame *f)
   set_array (s, "rects", G_TYPE_INT, 4 * n, f, get_rect);
   gst_structure_set (s, "embedding_dim", G_TYPE_INT, dim, NULL);
   if (dim > 0) {
-    gsize bytes = (gsize)n * dim * sizeof (gfloat);
+    gsize bytes = (gsize) n * dim * sizeof (gfloat);
 
     emb = gst_buffer_new_memdup (f->embeddings, bytes);
     gst_structure_set (s, "embeddings", GST_TYPE_BUFFER, emb, NULL);
   }
   if (f->class_scores)
-    set_array (s, "class_scores", G_TYPE_FLOAT, (guint)f->n_classes, f,
+    set_array (s, "class_scores", G_TYPE_FLOAT, (guint) f->n_classes, f,
         get_class_score);
 
 #ifdef HAVE_GST_ANALYTICS
@@ -322,7 +322,7 @@ gst_yolor_meta_attach (GstBuffer *buffer, const GstYolorMetaFrame *f)
     roi = gst_buffer_add_video_region_of_interest_meta_id (buffer,
         g_quark_from_string (label_of (f, d->class_id)), r[0], r[1], r[2],
         r[3]);
-    roi->id = (gint)i;
+    roi->id = (gint) i;
     roi->parent_id = -1;
 #ifdef HAVE_GST_ANALYTICS
     if (rmeta) {
@@ -330,7 +330,7 @@ gst_yolor_meta_attach (GstBuffer *buffer, const GstYolorMetaFrame *f)
 
       if (gst_analytics_relation_meta_add_od_mtd (
               rmeta, roi->roi_type, r[0], r[1], r[2], r[3], d->confidence, &od))
-        roi->id = (gint)od.id;
+        roi->id = (gint) od.id;
     }
 #endif
     gst_video_region_of_interest_meta_add_param (roi, detection_param (f, i));

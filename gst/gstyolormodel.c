@@ -72,7 +72,7 @@ gst_yolor_default_weights_path (const gchar *cfg)
   gsize len = strlen (cfg);
 
   if (len > 4 && g_str_has_suffix (cfg, ".cfg"))
-    return g_strdup_printf ("%.*s.weights", (int)(len - 4), cfg);
+    return g_strdup_printf ("%.*s.weights", (int) (len - 4), cfg);
   return g_strdup_printf ("%s.weights", cfg);
 }
 
@@ -161,10 +161,10 @@ gst_yolor_class_mask_parse (const gchar *spec, gchar *const *labels,
 
   *unknown_out = NULL;
   if (spec == NULL || spec[strspn (spec, " \t,")] == '\0') {
-    memset (mask_out, 1, (gsize)n_classes);
+    memset (mask_out, 1, (gsize) n_classes);
     return TRUE;
   }
-  memset (mask_out, 0, (gsize)n_classes);
+  memset (mask_out, 0, (gsize) n_classes);
   items = g_strsplit (spec, ",", -1);
   for (i = 0; items[i]; i++) {
     gchar *item = g_strstrip (items[i]), *end = NULL;
@@ -226,8 +226,8 @@ gst_yolor_parse_input_size (
   } else {
     return FALSE;
   }
-  *width_out = (gint)w;
-  *height_out = (gint)h;
+  *width_out = (gint) w;
+  *height_out = (gint) h;
   return TRUE;
 }
 

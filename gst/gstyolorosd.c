@@ -114,24 +114,22 @@ struct _GstYolorOsd
 
 #define FORMATS "{ RGB, BGR, RGBx, BGRx, xRGB, xBGR, RGBA, BGRA, NV12, I420 }"
 
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK,
-    GST_PAD_ALWAYS,
-    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+static GstStaticPadTemplate sink_template =
+    GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
 
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC,
-    GST_PAD_ALWAYS,
-    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+static GstStaticPadTemplate src_template =
+    GST_STATIC_PAD_TEMPLATE ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
 
 #define gst_yolor_osd_parent_class parent_class
 G_DEFINE_TYPE (GstYolorOsd, gst_yolor_osd, GST_TYPE_VIDEO_FILTER);
-GST_ELEMENT_REGISTER_DEFINE (yolorosd, "yolorosd", GST_RANK_NONE,
-    GST_TYPE_YOLOR_OSD);
+GST_ELEMENT_REGISTER_DEFINE (
+    yolorosd, "yolorosd", GST_RANK_NONE, GST_TYPE_YOLOR_OSD);
 
 static void
-gst_yolor_osd_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
+gst_yolor_osd_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   GstYolorOsd *self = GST_YOLOR_OSD (object);
 
@@ -160,8 +158,8 @@ gst_yolor_osd_set_property (GObject * object, guint prop_id,
 }
 
 static void
-gst_yolor_osd_get_property (GObject * object, guint prop_id, GValue * value,
-    GParamSpec * pspec)
+gst_yolor_osd_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   GstYolorOsd *self = GST_YOLOR_OSD (object);
 
@@ -190,9 +188,9 @@ gst_yolor_osd_get_property (GObject * object, guint prop_id, GValue * value,
 }
 
 static gboolean
-gst_yolor_osd_set_info (GstVideoFilter * filter,
-    G_GNUC_UNUSED GstCaps * incaps, GstVideoInfo * in_info,
-    G_GNUC_UNUSED GstCaps * outcaps, G_GNUC_UNUSED GstVideoInfo * out_info)
+gst_yolor_osd_set_info (GstVideoFilter *filter, G_GNUC_UNUSED GstCaps *incaps,
+    GstVideoInfo *in_info, G_GNUC_UNUSED GstCaps *outcaps,
+    G_GNUC_UNUSED GstVideoInfo *out_info)
 {
   GstYolorOsd *self = GST_YOLOR_OSD (filter);
   const GstVideoColorimetry *cm = &in_info->colorimetry;
@@ -254,17 +252,16 @@ gst_yolor_osd_set_info (GstVideoFilter * filter,
   return TRUE;
 
   /* ERRORS */
-unsupported_format:
-  {
-    GST_WARNING_OBJECT (self, "unsupported format %s",
-        gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (in_info)));
-    return FALSE;
-  }
+unsupported_format : {
+  GST_WARNING_OBJECT (self, "unsupported format %s",
+      gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (in_info)));
+  return FALSE;
+}
 }
 
 /* Reads an integer field of any integer type. */
 static gboolean
-get_any_int (const GstStructure * s, const gchar * field, gint64 * out)
+get_any_int (const GstStructure *s, const gchar *field, gint64 *out)
 {
   const GValue *v;
 
@@ -288,7 +285,7 @@ get_any_int (const GstStructure * s, const gchar * field, gint64 * out)
 }
 
 static gboolean
-get_any_double (const GstStructure * s, const gchar * field, gdouble * out)
+get_any_double (const GstStructure *s, const gchar *field, gdouble *out)
 {
   const GValue *v;
 
@@ -304,7 +301,7 @@ get_any_double (const GstStructure * s, const gchar * field, gdouble * out)
 }
 
 static void
-append_part (gchar * text, gsize text_size, const gchar * part)
+append_part (gchar *text, gsize text_size, const gchar *part)
 {
   if (text[0] != '\0')
     g_strlcat (text, " ", text_size);
@@ -314,7 +311,7 @@ append_part (gchar * text, gsize text_size, const gchar * part)
 /* What is known about one region, from whichever source had it. */
 typedef struct
 {
-  const gchar *label;           /* borrowed from the meta; may be NULL */
+  const gchar *label; /* borrowed from the meta; may be NULL */
   gboolean has_confidence, has_class, has_track;
   gdouble confidence;
   gint64 class_id, track_id;
@@ -325,8 +322,8 @@ typedef struct
  * by videoscale or a converting videoconvert on 1.22), from the row of
  * yolordetect's frame meta @frame_meta (nullable) with the ROI's id. */
 static void
-gst_yolor_osd_read_region (GstVideoRegionOfInterestMeta * roi,
-    const GstStructure * frame_meta, GstYolorOsdRegion * r)
+gst_yolor_osd_read_region (GstVideoRegionOfInterestMeta *roi,
+    const GstStructure *frame_meta, GstYolorOsdRegion *r)
 {
   GstStructure *det = gst_yolor_roi_get_detection (roi);
   GstYolorDetection row;
@@ -354,15 +351,16 @@ gst_yolor_osd_read_region (GstVideoRegionOfInterestMeta * roi,
 
   r->has_track = get_any_int (det, "object_id", &r->track_id)
       || get_any_int (det, "track_id", &r->track_id)
-      || get_any_int (gst_video_region_of_interest_meta_get_param (roi,
-          "tracking"), "id", &r->track_id);
+      || get_any_int (
+          gst_video_region_of_interest_meta_get_param (roi, "tracking"), "id",
+          &r->track_id);
 }
 
 /* Builds the label text of @r into @text and picks its colour and alpha. */
 static void
-gst_yolor_osd_describe (const GstYolorOsdSettings * settings,
-    const GstYolorOsdRegion * r, gchar * text, gsize text_size,
-    yolor_draw_style * style)
+gst_yolor_osd_describe (const GstYolorOsdSettings *settings,
+    const GstYolorOsdRegion *r, gchar *text, gsize text_size,
+    yolor_draw_style *style)
 {
   gchar part[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -380,8 +378,9 @@ gst_yolor_osd_describe (const GstYolorOsdSettings * settings,
   }
 
   yolor_draw_style_init (style);
-  style->color = yolor_draw_class_color (r->has_class ?
-      (gint) (r->class_id % G_MAXINT) : yolor_draw_label_hash (r->label));
+  style->color =
+      yolor_draw_class_color (r->has_class ? (gint) (r->class_id % G_MAXINT)
+                                           : yolor_draw_label_hash (r->label));
   style->thickness = (gint) settings->line_thickness;
   style->text_scale = (gint) settings->text_scale;
   if (settings->dim_stale && !r->fresh)
@@ -389,13 +388,14 @@ gst_yolor_osd_describe (const GstYolorOsdSettings * settings,
 }
 
 static GstFlowReturn
-gst_yolor_osd_transform_frame_ip (GstVideoFilter * filter,
-    GstVideoFrame * frame)
+gst_yolor_osd_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
 {
   GstYolorOsd *self = GST_YOLOR_OSD (filter);
   GstYolorOsdSettings settings;
   const GstStructure *frame_meta;
-  yolor_canvas canvas = { 0, };
+  yolor_canvas canvas = {
+    0,
+  };
   gpointer iter = NULL;
   GstMeta *meta;
   guint i, n_drawn = 0;
@@ -419,8 +419,9 @@ gst_yolor_osd_transform_frame_ip (GstVideoFilter * filter,
     goto bad_frame;
   frame_meta = gst_buffer_get_yolor_frame_meta (frame->buffer);
 
-  while ((meta = gst_buffer_iterate_meta_filtered (frame->buffer, &iter,
-              GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE)) != NULL) {
+  while ((meta = gst_buffer_iterate_meta_filtered (
+              frame->buffer, &iter, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))
+      != NULL) {
     GstVideoRegionOfInterestMeta *roi = (GstVideoRegionOfInterestMeta *) meta;
     GstYolorOsdRegion region;
     yolor_draw_style style;
@@ -438,27 +439,26 @@ gst_yolor_osd_transform_frame_ip (GstVideoFilter * filter,
   return GST_FLOW_OK;
 
   /* ERRORS */
-bad_frame:
-  {
-    GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Cannot draw on this frame."),
-        ("Frame %dx%d with strides %d/%d/%d does not fit its format.",
-            canvas.width, canvas.height, canvas.strides[0],
-            canvas.strides[1], canvas.strides[2]));
-    return GST_FLOW_ERROR;
-  }
+bad_frame : {
+  GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Cannot draw on this frame."),
+      ("Frame %dx%d with strides %d/%d/%d does not fit its format.",
+          canvas.width, canvas.height, canvas.strides[0], canvas.strides[1],
+          canvas.strides[2]));
+  return GST_FLOW_ERROR;
+}
 }
 
 static void
-gst_yolor_osd_class_init (GstYolorOsdClass * klass)
+gst_yolor_osd_class_init (GstYolorOsdClass *klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstVideoFilterClass *filter_class = GST_VIDEO_FILTER_CLASS (klass);
-  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
-      | GST_PARAM_MUTABLE_PLAYING;
+  GParamFlags flags =
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING;
 
-  GST_DEBUG_CATEGORY_INIT (gst_yolor_osd_debug, "yolorosd", 0,
-      "YOLOR detection drawing");
+  GST_DEBUG_CATEGORY_INIT (
+      gst_yolor_osd_debug, "yolorosd", 0, "YOLOR detection drawing");
 
   gobject_class->set_property = gst_yolor_osd_set_property;
   gobject_class->get_property = gst_yolor_osd_get_property;
@@ -491,7 +491,8 @@ gst_yolor_osd_class_init (GstYolorOsdClass * klass)
           "Size in frame pixels of one pixel of the built-in 5x7 font (0–64); "
           "capitals are 7 times this tall. The default 0 picks it from the "
           "frame height: 1 per 360 rows, at least 1 (1 at 320 rows, 3 at "
-          "1080).", 0, MAX_TEXT_SCALE, DEFAULT_TEXT_SCALE, flags));
+          "1080).",
+          0, MAX_TEXT_SCALE, DEFAULT_TEXT_SCALE, flags));
 
   /**
    * GstYolorOsd:show-labels:
@@ -503,7 +504,8 @@ gst_yolor_osd_class_init (GstYolorOsdClass * klass)
   g_object_class_install_property (gobject_class, PROP_SHOW_LABELS,
       g_param_spec_boolean ("show-labels", "Show labels",
           "Whether to write the class label and, when known, the track id "
-          "above each box. Default: true.", DEFAULT_SHOW_LABELS, flags));
+          "above each box. Default: true.",
+          DEFAULT_SHOW_LABELS, flags));
 
   /**
    * GstYolorOsd:show-confidence:
@@ -539,7 +541,8 @@ gst_yolor_osd_class_init (GstYolorOsdClass * klass)
   gst_element_class_set_static_metadata (element_class,
       "YOLOR detection overlay", "Filter/Effect/Video",
       "Draws region-of-interest boxes, labels, confidences and track ids "
-      "into video frames", "the gst-yolor authors");
+      "into video frames",
+      "the gst-yolor authors");
 
   filter_class->set_info = GST_DEBUG_FUNCPTR (gst_yolor_osd_set_info);
   filter_class->transform_frame_ip =
@@ -547,7 +550,7 @@ gst_yolor_osd_class_init (GstYolorOsdClass * klass)
 }
 
 static void
-gst_yolor_osd_init (GstYolorOsd * self)
+gst_yolor_osd_init (GstYolorOsd *self)
 {
   self->settings.line_thickness = DEFAULT_LINE_THICKNESS;
   self->settings.text_scale = DEFAULT_TEXT_SCALE;

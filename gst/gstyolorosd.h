@@ -14,8 +14,8 @@
 G_BEGIN_DECLS
 
 #define GST_TYPE_YOLOR_OSD (gst_yolor_osd_get_type ())
-G_DECLARE_FINAL_TYPE (GstYolorOsd, gst_yolor_osd, GST, YOLOR_OSD,
-    GstVideoFilter)
+G_DECLARE_FINAL_TYPE (
+    GstYolorOsd, gst_yolor_osd, GST, YOLOR_OSD, GstVideoFilter)
 
 GST_ELEMENT_REGISTER_DECLARE (yolorosd);
 

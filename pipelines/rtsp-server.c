@@ -107,7 +107,7 @@ main (int argc, char **argv)
       "rtsp://%s:%d/yolor\n", address, gst_rtsp_server_get_bound_port (server));
   fflush (stdout);
   if (quit_after > 0)
-    g_timeout_add_seconds ((guint)quit_after, quit_cb, loop);
+    g_timeout_add_seconds ((guint) quit_after, quit_cb, loop);
   g_main_loop_run (loop);
 
   g_object_unref (server);

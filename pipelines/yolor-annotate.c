@@ -46,14 +46,14 @@ json_string (GString *out, const gchar *s)
 {
   g_string_append_c (out, '"');
   for (; s && *s; s++) {
-    guchar c = (guchar)*s;
+    guchar c = (guchar) *s;
 
     if (c == '"' || c == '\\')
       g_string_append_printf (out, "\\%c", c);
     else if (c < 0x20)
       g_string_append_printf (out, "\\u%04x", c);
     else
-      g_string_append_c (out, (gchar)c);
+      g_string_append_c (out, (gchar) c);
   }
   g_string_append_c (out, '"');
 }
@@ -128,9 +128,9 @@ on_input (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
   App *app = data;
 
-  (void)info;
+  (void) info;
   if (g_atomic_int_get (&app->stop)
-      || (app->max_frames > 0 && app->frames_in >= (guint64)app->max_frames)) {
+      || (app->max_frames > 0 && app->frames_in >= (guint64) app->max_frames)) {
     if (!app->eos_sent) {
       app->eos_sent = TRUE;
       gst_pad_send_event (pad, gst_event_new_eos ());
@@ -151,7 +151,7 @@ on_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   gboolean fresh = FALSE;
   guint64 ns = 0;
 
-  (void)pad;
+  (void) pad;
   fm = gst_buffer_get_yolor_frame_meta (buf);
   if (fm) {
     write_json_line (app, buf, fm);
@@ -170,7 +170,7 @@ on_message (GstBus *bus, GstMessage *msg, gpointer data)
 {
   App *app = data;
 
-  (void)bus;
+  (void) bus;
   switch (GST_MESSAGE_TYPE (msg)) {
     case GST_MESSAGE_ERROR: {
       GError *err = NULL;

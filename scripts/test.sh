@@ -4,6 +4,10 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
+# one C style for the whole tree (.clang-format)
+if command -v clang-format >/dev/null 2>&1; then
+  clang-format --dry-run --Werror $(git ls-files '*.c' '*.h')
+fi
 sh scripts/build.sh build
 meson test -C build --print-errorlogs --num-processes 2
 

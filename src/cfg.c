@@ -41,7 +41,7 @@ strip (char **s, size_t *n)
 }
 
 void
-yolor_cfg_clear (yolor_cfg * cfg)
+yolor_cfg_clear (yolor_cfg *cfg)
 {
   if (!cfg)
     return;
@@ -60,7 +60,7 @@ yolor_cfg_clear (yolor_cfg * cfg)
 }
 
 const yolor_cfg_kv *
-yolor_cfg_find (const yolor_cfg_section * s, const char *key)
+yolor_cfg_find (const yolor_cfg_section *s, const char *key)
 {
   for (int k = 0; k < s->n_kv; k++)
     if (strcmp (s->kv[k].key, key) == 0)
@@ -69,15 +69,15 @@ yolor_cfg_find (const yolor_cfg_section * s, const char *key)
 }
 
 static char *
-read_file (const char *path, size_t *len_out, yolor_error * err)
+read_file (const char *path, size_t *len_out, yolor_error *err)
 {
   FILE *f = fopen (path, "rb");
   char *buf;
   long len;
 
   if (!f) {
-    yolor_error_set (err, YOLOR_ERR_IO, "%s: cannot open: %s", path,
-        strerror (errno));
+    yolor_error_set (
+        err, YOLOR_ERR_IO, "%s: cannot open: %s", path, strerror (errno));
     return NULL;
   }
   if (fseek (f, 0, SEEK_END) != 0 || (len = ftell (f)) < 0
@@ -112,7 +112,7 @@ read_file (const char *path, size_t *len_out, yolor_error * err)
 }
 
 static int
-add_section (yolor_cfg * cfg, const char *name, size_t n, int line)
+add_section (yolor_cfg *cfg, const char *name, size_t n, int line)
 {
   yolor_cfg_section *s;
   void *grown = realloc (cfg->sections,
@@ -131,7 +131,7 @@ add_section (yolor_cfg * cfg, const char *name, size_t n, int line)
 }
 
 static int
-add_kv (yolor_cfg_section * s, const char *k, size_t kn, const char *v,
+add_kv (yolor_cfg_section *s, const char *k, size_t kn, const char *v,
     size_t vn, int line)
 {
   void *grown = realloc (s->kv, sizeof (yolor_cfg_kv) * (size_t) (s->n_kv + 1));
@@ -154,7 +154,7 @@ add_kv (yolor_cfg_section * s, const char *k, size_t kn, const char *v,
 }
 
 yolor_status
-yolor_cfg_read (const char *path, yolor_cfg * cfg, yolor_error * err)
+yolor_cfg_read (const char *path, yolor_cfg *cfg, yolor_error *err)
 {
   size_t len = 0;
   char *buf, *p, *end;
@@ -199,8 +199,8 @@ yolor_cfg_read (const char *path, yolor_cfg * cfg, yolor_error * err)
       n -= 2;
       strip (&s, &n);
       if (n == 0) {
-        st = yolor_error_set (err, YOLOR_ERR_PARSE,
-            "%s:%d: empty section name", path, line);
+        st = yolor_error_set (
+            err, YOLOR_ERR_PARSE, "%s:%d: empty section name", path, line);
         break;
       }
       if (!add_section (cfg, s, n, line))
@@ -227,8 +227,8 @@ yolor_cfg_read (const char *path, yolor_cfg * cfg, yolor_error * err)
       strip (&k, &kn);
       strip (&v, &vn);
       if (kn == 0) {
-        st = yolor_error_set (err, YOLOR_ERR_PARSE, "%s:%d: empty key", path,
-            line);
+        st = yolor_error_set (
+            err, YOLOR_ERR_PARSE, "%s:%d: empty key", path, line);
         break;
       }
       sec = &cfg->sections[cfg->n_sections - 1];
@@ -236,8 +236,8 @@ yolor_cfg_read (const char *path, yolor_cfg * cfg, yolor_error * err)
         if (strlen (sec->kv[i].key) == kn
             && memcmp (sec->kv[i].key, k, kn) == 0) {
           st = yolor_error_set (err, YOLOR_ERR_PARSE,
-              "%s:%d: duplicate key '%.*s' (first set on line %d)", path,
-              line, (int) kn, k, sec->kv[i].line);
+              "%s:%d: duplicate key '%.*s' (first set on line %d)", path, line,
+              (int) kn, k, sec->kv[i].line);
           break;
         }
       }
@@ -247,8 +247,8 @@ yolor_cfg_read (const char *path, yolor_cfg * cfg, yolor_error * err)
   }
   free (buf);
   if (st == YOLOR_OK && cfg->n_sections == 0)
-    st = yolor_error_set (err, YOLOR_ERR_PARSE, "%s: no [sections] found",
-        path);
+    st =
+        yolor_error_set (err, YOLOR_ERR_PARSE, "%s: no [sections] found", path);
   if (st != YOLOR_OK)
     yolor_cfg_clear (cfg);
   return st;

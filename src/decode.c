@@ -24,7 +24,7 @@ typedef struct
 } row_loc;
 
 static int
-locate (const yolor_net * net, int row, row_loc * loc)
+locate (const yolor_net *net, int row, row_loc *loc)
 {
   for (int k = 0; k < net->n_heads; k++) {
     const yolor_layer *l = &net->layers[net->heads[k]];
@@ -43,14 +43,14 @@ locate (const yolor_net * net, int row, row_loc * loc)
 }
 
 static inline float
-act_dn (const yolor_layer * l, float t)
+act_dn (const yolor_layer *l, float t)
 {
   return l->new_coords ? t : yolor_sigmoid (t);
 }
 
 /* Box of one location into b[4] = cx, cy, w, h (network pixels). */
 static void
-decode_box (const yolor_net * net, const yolor_layer * l, const float *t,
+decode_box (const yolor_net *net, const yolor_layer *l, const float *t,
     size_t plane, int a, int y, int x, int stride, float *b)
 {
   if (net->flavor == YOLOR_FLAVOR_YOLOR) {
@@ -80,7 +80,7 @@ decode_box (const yolor_net * net, const yolor_layer * l, const float *t,
 }
 
 void
-yolor_decode_row (const yolor_net * net, int row, float *out)
+yolor_decode_row (const yolor_net *net, int row, float *out)
 {
   row_loc loc;
   const yolor_layer *l;
@@ -96,12 +96,12 @@ yolor_decode_row (const yolor_net * net, int row, float *out)
   decode_box (net, l, t, plane, loc.a, loc.y, loc.x, loc.stride, out);
   for (int j = 4; j < no; j++)
     out[j] = net->flavor == YOLOR_FLAVOR_YOLOR ? yolor_sigmoid (t[j * plane])
-        : act_dn (l, t[j * plane]);
+                                               : act_dn (l, t[j * plane]);
 }
 
 int
-yolor_decode (yolor_net * net, const yolor_post_params * post,
-    yolor_candidate * out, int cap, int *overflow)
+yolor_decode (yolor_net *net, const yolor_post_params *post,
+    yolor_candidate *out, int cap, int *overflow)
 {
   int n = 0, seq = 0, row0 = 0;
   float conf = post->conf_threshold;
@@ -122,8 +122,8 @@ yolor_decode (yolor_net * net, const yolor_post_params * post,
         for (int x = 0; x < l->w; x++) {
           size_t p = (size_t) y * l->w + x;
           const float *t = ta + p;
-          float obj = yolor ? yolor_sigmoid (t[4 * plane])
-              : act_dn (l, t[4 * plane]);
+          float obj =
+              yolor ? yolor_sigmoid (t[4 * plane]) : act_dn (l, t[4 * plane]);
           int best = -1;
           float best_s = 0.0f;
           int row = row0 + (int) ((size_t) a * plane + p);
@@ -131,7 +131,8 @@ yolor_decode (yolor_net * net, const yolor_post_params * post,
             continue;
           for (int c = 0; c < l->classes; c++) {
             float s = (yolor ? yolor_sigmoid (t[(5 + c) * plane])
-                : act_dn (l, t[(5 + c) * plane])) * obj;
+                             : act_dn (l, t[(5 + c) * plane]))
+                * obj;
             if (s > net->class_scores[c])
               net->class_scores[c] = s;
             if (!(obj > conf) || !(s > conf))
@@ -190,8 +191,8 @@ yolor_decode (yolor_net * net, const yolor_post_params * post,
       const yolor_layer *l = loc.l;
       int no = 5 + l->classes;
       size_t plane = (size_t) l->h * l->w;
-      const float *t = l->out + (size_t) loc.a * no * plane
-          + (size_t) loc.y * l->w + loc.x;
+      const float *t =
+          l->out + (size_t) loc.a * no * plane + (size_t) loc.y * l->w + loc.x;
       decode_box (net, l, t, plane, loc.a, loc.y, loc.x, loc.stride, b);
     }
     out[i].x1 = b[0] - b[2] / 2.0f;

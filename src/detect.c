@@ -9,16 +9,16 @@
 #include "postprocess.h"
 
 static yolor_resize
-resolved_resize (const yolor_net * net)
+resolved_resize (const yolor_net *net)
 {
   if (net->opts.resize != YOLOR_RESIZE_AUTO)
     return net->opts.resize;
   return net->flavor == YOLOR_FLAVOR_YOLOR ? YOLOR_RESIZE_LETTERBOX
-      : YOLOR_RESIZE_STRETCH;
+                                           : YOLOR_RESIZE_STRETCH;
 }
 
 yolor_status
-yolor_post_prepare (yolor_net * net, yolor_error * err)
+yolor_post_prepare (yolor_net *net, yolor_error *err)
 {
   int64_t cands;
   const yolor_layer *e;
@@ -36,8 +36,8 @@ yolor_post_prepare (yolor_net * net, yolor_error * err)
   net->class_scores = yolor_calloc ((size_t) net->n_classes, sizeof (float));
   e = &net->layers[net->embed_layer];
   net->embed_dim = e->c;
-  net->embed = yolor_malloc (sizeof (float) * YOLOR_MAX_EMBED_ROWS
-      * (size_t) e->c);
+  net->embed =
+      yolor_malloc (sizeof (float) * YOLOR_MAX_EMBED_ROWS * (size_t) e->c);
   net->n_embed = 0;
   if (!net->cands || !net->keep || !net->class_scores || !net->embed)
     return yolor_error_set (err, YOLOR_ERR_NO_MEMORY, "out of memory");
@@ -45,8 +45,8 @@ yolor_post_prepare (yolor_net * net, yolor_error * err)
 }
 
 yolor_status
-yolor_net_prepare (yolor_net * net, int frame_width, int frame_height,
-    yolor_error * err)
+yolor_net_prepare (
+    yolor_net *net, int frame_width, int frame_height, yolor_error *err)
 {
   int tw, th, nw, nh, in_w, in_h, left, top;
   yolor_status st;
@@ -63,8 +63,10 @@ yolor_net_prepare (yolor_net * net, int frame_width, int frame_height,
     int s = 8 << (net->n_heads - 1 < 4 ? net->n_heads - 1 : 4);
     int rw = (tw + s - 1) / s * s, rh = (th + s - 1) / s * s;
     if (rw != tw || rh != th)
-      yolor_log (net, YOLOR_LOG_INFO, "input size %dx%d rounded up to %dx%d "
-          "(a multiple of the model stride %d)", tw, th, rw, rh, s);
+      yolor_log (net, YOLOR_LOG_INFO,
+          "input size %dx%d rounded up to %dx%d "
+          "(a multiple of the model stride %d)",
+          tw, th, rw, rh, s);
     tw = rw;
     th = rh;
   }
@@ -98,7 +100,7 @@ yolor_net_prepare (yolor_net * net, int frame_width, int frame_height,
 }
 
 void
-yolor_net_default_post (const yolor_net * net, yolor_post_params * post)
+yolor_net_default_post (const yolor_net *net, yolor_post_params *post)
 {
   if (!post)
     return;
@@ -117,8 +119,8 @@ yolor_net_default_post (const yolor_net * net, yolor_post_params * post)
 }
 
 void
-yolor_map_box (const yolor_net * net, float *x1, float *y1, float *x2,
-    float *y2, int round)
+yolor_map_box (
+    const yolor_net *net, float *x1, float *y1, float *x2, float *y2, int round)
 {
   float W = (float) net->frame_w, H = (float) net->frame_h;
   float *v[4] = { x1, y1, x2, y2 };
@@ -144,9 +146,9 @@ yolor_map_box (const yolor_net * net, float *x1, float *y1, float *x2,
 }
 
 yolor_status
-yolor_net_detect (yolor_net * net, const yolor_image * img,
-    const yolor_post_params * post, yolor_detection * dets, size_t capacity,
-    size_t *n_out, yolor_error * err)
+yolor_net_detect (yolor_net *net, const yolor_image *img,
+    const yolor_post_params *post, yolor_detection *dets, size_t capacity,
+    size_t *n_out, yolor_error *err)
 {
   yolor_post_params def;
   yolor_candidate *c;
@@ -165,8 +167,8 @@ yolor_net_detect (yolor_net * net, const yolor_image * img,
     post = &def;
   }
   if (!(post->conf_threshold >= 0.0f) || !(post->iou_threshold >= 0.0f))
-    return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
-        "thresholds must be non-negative numbers");
+    return yolor_error_set (
+        err, YOLOR_ERR_INVALID_ARG, "thresholds must be non-negative numbers");
   st = yolor_preprocess (net, img, err);
   if (st)
     return st;
@@ -177,7 +179,8 @@ yolor_net_detect (yolor_net * net, const yolor_image * img,
   c = net->cands;
   n = yolor_decode (net, post, c, net->max_cands, &overflow);
   if (overflow)
-    yolor_log (net, YOLOR_LOG_WARNING, "more than %d boxes passed the "
+    yolor_log (net, YOLOR_LOG_WARNING,
+        "more than %d boxes passed the "
         "confidence threshold %.3g; the rest were dropped before NMS",
         net->max_cands, (double) post->conf_threshold);
   max_keep = post->max_detections > 0 ? post->max_detections : 300;
@@ -188,8 +191,8 @@ yolor_net_detect (yolor_net * net, const yolor_image * img,
         net->nms_kind == 1 ? 0.6f : net->nms_beta, 1.0f / (float) net->in_w,
         1.0f / (float) net->in_h, post->agnostic, net->keep, max_keep);
   else
-    n_keep = yolor_nms (c, n, post->iou_threshold, post->agnostic, net->keep,
-        max_keep);
+    n_keep = yolor_nms (
+        c, n, post->iou_threshold, post->agnostic, net->keep, max_keep);
   yolor_embed (net, c, net->keep, n_keep);
   for (int i = 0; i < n_keep; i++) {
     const yolor_candidate *k = &c[net->keep[i]];
@@ -209,7 +212,7 @@ yolor_net_detect (yolor_net * net, const yolor_image * img,
 }
 
 const float *
-yolor_net_embeddings (const yolor_net * net, int *dim_out)
+yolor_net_embeddings (const yolor_net *net, int *dim_out)
 {
   if (dim_out)
     *dim_out = net ? net->embed_dim : 0;
@@ -217,7 +220,7 @@ yolor_net_embeddings (const yolor_net * net, int *dim_out)
 }
 
 const float *
-yolor_net_class_scores (const yolor_net * net)
+yolor_net_class_scores (const yolor_net *net)
 {
   return net ? net->class_scores : NULL;
 }

@@ -32,30 +32,30 @@ typedef struct plane_job
 {
   uint8_t *data;
   int stride;
-  int w, h;                     /* plane size in samples */
-  int shift_x, shift_y;         /* log2 of the subsampling against luma */
-  int bpp;                      /* bytes per sample */
-  int n;                        /* colour bytes written per sample */
+  int w, h; /* plane size in samples */
+  int shift_x, shift_y; /* log2 of the subsampling against luma */
+  int bpp; /* bytes per sample */
+  int n; /* colour bytes written per sample */
   int off[3];
   uint8_t val[3];
-  int alpha_off;                /* byte composited as alpha, or -1 */
+  int alpha_off; /* byte composited as alpha, or -1 */
 } plane_job;
 
 typedef struct packed_layout
 {
-  int bpp, r, g, b, a;          /* byte offsets; a = -1: no alpha byte */
+  int bpp, r, g, b, a; /* byte offsets; a = -1: no alpha byte */
 } packed_layout;
 
 /* Indexed by yolor_pixfmt for the packed formats. */
 static const packed_layout packed_layouts[] = {
-  [YOLOR_PIXFMT_RGB] = {3, 0, 1, 2, -1},
-  [YOLOR_PIXFMT_BGR] = {3, 2, 1, 0, -1},
-  [YOLOR_PIXFMT_RGBX] = {4, 0, 1, 2, -1},
-  [YOLOR_PIXFMT_BGRX] = {4, 2, 1, 0, -1},
-  [YOLOR_PIXFMT_XRGB] = {4, 1, 2, 3, -1},
-  [YOLOR_PIXFMT_XBGR] = {4, 3, 2, 1, -1},
-  [YOLOR_PIXFMT_RGBA] = {4, 0, 1, 2, 3},
-  [YOLOR_PIXFMT_BGRA] = {4, 2, 1, 0, 3},
+  [YOLOR_PIXFMT_RGB] = { 3, 0, 1, 2, -1 },
+  [YOLOR_PIXFMT_BGR] = { 3, 2, 1, 0, -1 },
+  [YOLOR_PIXFMT_RGBX] = { 4, 0, 1, 2, -1 },
+  [YOLOR_PIXFMT_BGRX] = { 4, 2, 1, 0, -1 },
+  [YOLOR_PIXFMT_XRGB] = { 4, 1, 2, 3, -1 },
+  [YOLOR_PIXFMT_XBGR] = { 4, 3, 2, 1, -1 },
+  [YOLOR_PIXFMT_RGBA] = { 4, 0, 1, 2, 3 },
+  [YOLOR_PIXFMT_BGRA] = { 4, 2, 1, 0, 3 },
 };
 
 static int
@@ -84,14 +84,14 @@ clamp64 (int64_t v, int64_t lo, int64_t hi)
 }
 
 static int
-box_is_empty (const draw_box * b)
+box_is_empty (const draw_box *b)
 {
   return b->x0 >= b->x1 || b->y0 >= b->y1;
 }
 
 /* Intersects @b with the canvas. Returns 0 when nothing is left. */
 static int
-clip_to_canvas (const yolor_canvas * cv, draw_box * b)
+clip_to_canvas (const yolor_canvas *cv, draw_box *b)
 {
   b->x0 = clamp64 (b->x0, 0, cv->width);
   b->x1 = clamp64 (b->x1, 0, cv->width);
@@ -101,7 +101,7 @@ clip_to_canvas (const yolor_canvas * cv, draw_box * b)
 }
 
 yolor_status
-yolor_canvas_check (const yolor_canvas * canvas)
+yolor_canvas_check (const yolor_canvas *canvas)
 {
   int64_t w, cw;
   int i, n_planes;
@@ -128,7 +128,8 @@ yolor_canvas_check (const yolor_canvas * canvas)
     return YOLOR_ERR_INVALID_ARG;
   }
 
-  if (!is_packed (canvas->format) && ((int) canvas->matrix < 0
+  if (!is_packed (canvas->format)
+      && ((int) canvas->matrix < 0
           || (int) canvas->matrix > (int) YOLOR_YUV_BT709_FULL))
     return YOLOR_ERR_INVALID_ARG;
 
@@ -148,8 +149,8 @@ to_byte (double v)
 
 /* 0xRRGGBB → Y'CbCr bytes with the canvas's matrix and range. */
 static void
-rgb_to_yuv (uint32_t rgb, yolor_yuv_matrix matrix, int height, uint8_t * y,
-    uint8_t * u, uint8_t * v)
+rgb_to_yuv (uint32_t rgb, yolor_yuv_matrix matrix, int height, uint8_t *y,
+    uint8_t *u, uint8_t *v)
 {
   double kr, kb, r, g, b, luma, pb, pr;
   int full = 0;
@@ -191,8 +192,8 @@ rgb_to_yuv (uint32_t rgb, yolor_yuv_matrix matrix, int height, uint8_t * y,
 }
 
 static void
-job_init (plane_job * job, uint8_t * data, int stride, int w, int h,
-    int shift, int bpp)
+job_init (
+    plane_job *job, uint8_t *data, int stride, int w, int h, int shift, int bpp)
 {
   memset (job, 0, sizeof (*job));
   job->data = data;
@@ -208,7 +209,7 @@ job_init (plane_job * job, uint8_t * data, int stride, int w, int h,
 /* Splits @rgb into per-plane jobs for @cv (already checked). Returns the
  * number of jobs written to @jobs (at most 3). */
 static int
-make_jobs (const yolor_canvas * cv, uint32_t rgb, plane_job * jobs)
+make_jobs (const yolor_canvas *cv, uint32_t rgb, plane_job *jobs)
 {
   int cw = (cv->width + 1) / 2, ch = (cv->height + 1) / 2;
   uint8_t y, u, v;
@@ -216,8 +217,8 @@ make_jobs (const yolor_canvas * cv, uint32_t rgb, plane_job * jobs)
   if (is_packed (cv->format)) {
     const packed_layout *l = &packed_layouts[cv->format];
 
-    job_init (&jobs[0], cv->planes[0], cv->strides[0], cv->width,
-        cv->height, 0, l->bpp);
+    job_init (&jobs[0], cv->planes[0], cv->strides[0], cv->width, cv->height, 0,
+        l->bpp);
     jobs[0].n = 3;
     jobs[0].off[0] = l->r;
     jobs[0].off[1] = l->g;
@@ -230,8 +231,8 @@ make_jobs (const yolor_canvas * cv, uint32_t rgb, plane_job * jobs)
   }
 
   rgb_to_yuv (rgb, cv->matrix, cv->height, &y, &u, &v);
-  job_init (&jobs[0], cv->planes[0], cv->strides[0], cv->width, cv->height,
-      0, 1);
+  job_init (
+      &jobs[0], cv->planes[0], cv->strides[0], cv->width, cv->height, 0, 1);
   jobs[0].n = 1;
   jobs[0].val[0] = y;
 
@@ -262,8 +263,8 @@ blend (uint8_t dst, uint8_t src, unsigned alpha)
 /* Writes samples [c0, c1) of plane row @row. Callers guarantee
  * 0 ≤ c0 ≤ c1 ≤ job->w and 0 ≤ row < job->h. */
 static void
-fill_span (const plane_job * job, int64_t row, int64_t c0, int64_t c1,
-    uint8_t alpha)
+fill_span (
+    const plane_job *job, int64_t row, int64_t c0, int64_t c1, uint8_t alpha)
 {
   uint8_t *p;
   int64_t c;
@@ -292,7 +293,7 @@ fill_span (const plane_job * job, int64_t row, int64_t c0, int64_t c1,
  * when its footprint touches a written luma pixel: it touches the clipped
  * @outer and its in-canvas part is not entirely inside @hole. */
 static void
-fill_region (const yolor_canvas * cv, const plane_job * jobs, int n_jobs,
+fill_region (const yolor_canvas *cv, const plane_job *jobs, int n_jobs,
     draw_box outer, draw_box hole, uint8_t alpha)
 {
   int i;
@@ -342,7 +343,7 @@ fill_region (const yolor_canvas * cv, const plane_job * jobs, int n_jobs,
 }
 
 static void
-fill_box (const yolor_canvas * cv, draw_box b, uint32_t rgb, uint8_t alpha)
+fill_box (const yolor_canvas *cv, draw_box b, uint32_t rgb, uint8_t alpha)
 {
   plane_job jobs[3];
   draw_box none = { 0, 0, 0, 0 };
@@ -352,8 +353,8 @@ fill_box (const yolor_canvas * cv, draw_box b, uint32_t rgb, uint8_t alpha)
 }
 
 static void
-outline_box (const yolor_canvas * cv, draw_box b, int64_t t, uint32_t rgb,
-    uint8_t alpha)
+outline_box (
+    const yolor_canvas *cv, draw_box b, int64_t t, uint32_t rgb, uint8_t alpha)
 {
   plane_job jobs[3];
   draw_box hole = { b.x0 + t, b.y0 + t, b.x1 - t, b.y1 - t };
@@ -363,8 +364,8 @@ outline_box (const yolor_canvas * cv, draw_box b, int64_t t, uint32_t rgb,
 }
 
 yolor_status
-yolor_draw_fill_rect (const yolor_canvas * canvas, int x, int y, int w,
-    int h, uint32_t rgb, uint8_t alpha)
+yolor_draw_fill_rect (const yolor_canvas *canvas, int x, int y, int w, int h,
+    uint32_t rgb, uint8_t alpha)
 {
   draw_box b = { x, y, (int64_t) x + w, (int64_t) y + h };
 
@@ -376,7 +377,7 @@ yolor_draw_fill_rect (const yolor_canvas * canvas, int x, int y, int w,
 }
 
 yolor_status
-yolor_draw_rect (const yolor_canvas * canvas, int x, int y, int w, int h,
+yolor_draw_rect (const yolor_canvas *canvas, int x, int y, int w, int h,
     int thickness, uint32_t rgb, uint8_t alpha)
 {
   draw_box b = { x, y, (int64_t) x + w, (int64_t) y + h };
@@ -413,8 +414,8 @@ text_width64 (int64_t n_chars, int64_t scale)
 }
 
 void
-yolor_draw_text_size (const char *text, int scale, int *width_out,
-    int *height_out)
+yolor_draw_text_size (
+    const char *text, int scale, int *width_out, int *height_out)
 {
   int64_t n = text_length (text), s = scale < 1 ? 1 : scale;
   int64_t w = text_width64 (n, s);
@@ -430,14 +431,14 @@ typedef struct text_run
 {
   const char *text;
   int64_t n_chars;
-  int64_t x, y;                 /* top-left corner */
+  int64_t x, y; /* top-left corner */
   int64_t scale;
 } text_run;
 
 /* Whether luma pixel (lx, ly) is inked; (lx, ly) must not be left of or
  * above the run's corner. */
 static int
-text_inked (const text_run * run, int64_t lx, int64_t ly)
+text_inked (const text_run *run, int64_t lx, int64_t ly)
 {
   int64_t fx = (lx - run->x) / run->scale, fy = (ly - run->y) / run->scale;
   int64_t ci = fx / YOLOR_FONT_CELL_WIDTH, col = fx % YOLOR_FONT_CELL_WIDTH;
@@ -451,14 +452,13 @@ text_inked (const text_run * run, int64_t lx, int64_t ly)
 }
 
 static void
-draw_text_run (const yolor_canvas * cv, const text_run * run, uint32_t rgb,
-    uint8_t alpha)
+draw_text_run (
+    const yolor_canvas *cv, const text_run *run, uint32_t rgb, uint8_t alpha)
 {
   plane_job jobs[3];
   draw_box clip = { run->x, run->y,
     run->x + text_width64 (run->n_chars, run->scale),
-    run->y + YOLOR_FONT_GLYPH_HEIGHT * run->scale
-  };
+    run->y + YOLOR_FONT_GLYPH_HEIGHT * run->scale };
   int i, n_jobs;
 
   if (alpha == 0 || run->n_chars == 0 || !clip_to_canvas (cv, &clip))
@@ -495,7 +495,7 @@ draw_text_run (const yolor_canvas * cv, const text_run * run, uint32_t rgb,
 }
 
 yolor_status
-yolor_draw_text (const yolor_canvas * canvas, int x, int y, const char *text,
+yolor_draw_text (const yolor_canvas *canvas, int x, int y, const char *text,
     int scale, uint32_t rgb, uint8_t alpha)
 {
   text_run run;
@@ -514,7 +514,7 @@ yolor_draw_text (const yolor_canvas * canvas, int x, int y, const char *text,
 /* ---- Detections ---- */
 
 void
-yolor_draw_style_init (yolor_draw_style * style)
+yolor_draw_style_init (yolor_draw_style *style)
 {
   if (style == NULL)
     return;
@@ -539,8 +539,8 @@ yolor_draw_auto_text_scale (int frame_height)
 }
 
 yolor_status
-yolor_draw_detection (const yolor_canvas * canvas, int x, int y, int w,
-    int h, const char *label, const yolor_draw_style * style)
+yolor_draw_detection (const yolor_canvas *canvas, int x, int y, int w, int h,
+    const char *label, const yolor_draw_style *style)
 {
   draw_box box = { x, y, (int64_t) x + w, (int64_t) y + h }, visible;
   int64_t t, s, pad, n_chars, lw, lh, lx, ly, fw, fh;
@@ -555,9 +555,9 @@ yolor_draw_detection (const yolor_canvas * canvas, int x, int y, int w,
   fw = canvas->width;
   fh = canvas->height;
   t = style->thickness > 0 ? style->thickness
-      : yolor_draw_auto_thickness (canvas->height);
+                           : yolor_draw_auto_thickness (canvas->height);
   s = style->text_scale > 0 ? style->text_scale
-      : yolor_draw_auto_text_scale (canvas->height);
+                            : yolor_draw_auto_text_scale (canvas->height);
   outline_box (canvas, box, t, style->color, style->alpha);
 
   n_chars = text_length (label);
@@ -591,8 +591,8 @@ yolor_draw_detection (const yolor_canvas * canvas, int x, int y, int w,
   run.x = lx + pad;
   run.y = ly + pad;
   run.scale = s;
-  draw_text_run (canvas, &run, yolor_draw_contrast_color (style->color),
-      style->alpha);
+  draw_text_run (
+      canvas, &run, yolor_draw_contrast_color (style->color), style->alpha);
   return YOLOR_OK;
 }
 
@@ -601,10 +601,26 @@ yolor_draw_detection (const yolor_canvas * canvas, int x, int y, int w,
 /* Hues 137.5° apart (so neighbouring class ids differ strongly), saturation
  * alternating 0.85 / 0.65, value 1.0 except every third entry at 0.8. */
 static const uint32_t palette[YOLOR_DRAW_PALETTE_SIZE] = {
-  0xFF2626, 0x59FF8A, 0x841FCC, 0xFFEA59, 0x26DBFF,
-  0xCC478F, 0x5CFF26, 0x6059FF, 0xCC591F, 0x59FFC1,
-  0xED26FF, 0xB0CC47, 0x2692FF, 0xFF597B, 0x1FCC2D,
-  0x9859FF, 0xFFB726, 0x47CCC7, 0xFF26C8, 0xA5FF59,
+  0xFF2626,
+  0x59FF8A,
+  0x841FCC,
+  0xFFEA59,
+  0x26DBFF,
+  0xCC478F,
+  0x5CFF26,
+  0x6059FF,
+  0xCC591F,
+  0x59FFC1,
+  0xED26FF,
+  0xB0CC47,
+  0x2692FF,
+  0xFF597B,
+  0x1FCC2D,
+  0x9859FF,
+  0xFFB726,
+  0x47CCC7,
+  0xFF26C8,
+  0xA5FF59,
 };
 
 uint32_t

@@ -25,8 +25,7 @@ cell (float v, int n)
 }
 
 void
-yolor_embed (yolor_net * net, const yolor_candidate * c, const int *keep,
-    int n)
+yolor_embed (yolor_net *net, const yolor_candidate *c, const int *keep, int n)
 {
   const yolor_layer *e = &net->layers[net->embed_layer];
   int dim = e->c;

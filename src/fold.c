@@ -20,13 +20,13 @@
 #include "yolor-private.h"
 
 void
-yolor_fold_bn (yolor_net * net)
+yolor_fold_bn (yolor_net *net)
 {
   double eps = net->flavor == YOLOR_FLAVOR_YOLOR ? 1e-4 : 1e-5;
   for (int i = 0; i < net->n_layers; i++) {
     yolor_layer *l = &net->layers[i];
-    int64_t per = (int64_t) (l->c_in / (l->groups ? l->groups : 1))
-        * l->size * l->size;
+    int64_t per =
+        (int64_t) (l->c_in / (l->groups ? l->groups : 1)) * l->size * l->size;
     if (l->ops->kind != YOLOR_LAYER_CONV || !l->bn || l->bn_folded)
       continue;
     for (int o = 0; o < l->filters; o++) {
@@ -46,7 +46,7 @@ yolor_fold_bn (yolor_net * net)
 
 /* Number of layers that read layer @idx. */
 static int
-n_readers (const yolor_net * net, int idx)
+n_readers (const yolor_net *net, int idx)
 {
   int n = 0;
   for (int j = idx + 1; j < net->n_layers; j++)
@@ -57,21 +57,21 @@ n_readers (const yolor_net * net, int idx)
 }
 
 static const yolor_layer *
-implicit_src (const yolor_net * net, const yolor_layer * ch)
+implicit_src (const yolor_net *net, const yolor_layer *ch)
 {
   const yolor_layer *a = &net->layers[ch->in[1]];
   return a->ops->kind == YOLOR_LAYER_IMPLICIT ? a : NULL;
 }
 
 static int
-is_foldable_conv (const yolor_layer * k)
+is_foldable_conv (const yolor_layer *k)
 {
   return k->ops->kind == YOLOR_LAYER_CONV && k->act == YOLOR_ACT_LINEAR
       && (!k->bn || k->bn_folded);
 }
 
 void
-yolor_fold_implicit (yolor_net * net)
+yolor_fold_implicit (yolor_net *net)
 {
   for (int i = 0; i < net->n_layers; i++) {
     yolor_layer *k = &net->layers[i];
@@ -85,8 +85,8 @@ yolor_fold_implicit (yolor_net * net)
       yolor_layer *s = &net->layers[k->in[0]];
       const yolor_layer *a;
       if (s->ops->kind == YOLOR_LAYER_CHANNELS
-          && s->ops->variant == YOLOR_CH_SHIFT && !s->folded
-          && k->size == 1 && k->pad == 0 && (a = implicit_src (net, s))
+          && s->ops->variant == YOLOR_CH_SHIFT && !s->folded && k->size == 1
+          && k->pad == 0 && (a = implicit_src (net, s))
           && n_readers (net, s->index) == 1) {
         int cpg = k->c_in / k->groups;
         int opg = k->filters / k->groups;
@@ -99,8 +99,10 @@ yolor_fold_implicit (yolor_net * net)
           k->bias[o] = (float) acc;
         }
         s->folded = 1;
-        yolor_log (net, YOLOR_LOG_DEBUG, "folded implicit layer %d (via %d) "
-            "into conv %d", a->index, s->index, k->index);
+        yolor_log (net, YOLOR_LOG_DEBUG,
+            "folded implicit layer %d (via %d) "
+            "into conv %d",
+            a->index, s->index, k->index);
       }
     }
 
@@ -109,9 +111,8 @@ yolor_fold_implicit (yolor_net * net)
       yolor_layer *m = &net->layers[j];
       const yolor_layer *a;
       if (m->ops->kind != YOLOR_LAYER_CHANNELS
-          || m->ops->variant != YOLOR_CH_CONTROL || m->in[0] != i
-          || m->folded || !(a = implicit_src (net, m))
-          || n_readers (net, i) != 1)
+          || m->ops->variant != YOLOR_CH_CONTROL || m->in[0] != i || m->folded
+          || !(a = implicit_src (net, m)) || n_readers (net, i) != 1)
         continue;
       for (int o = 0; o < k->filters; o++) {
         float *w = k->weights + (size_t) o * per;
@@ -120,8 +121,10 @@ yolor_fold_implicit (yolor_net * net)
         k->bias[o] *= a->param[o];
       }
       m->folded = 1;
-      yolor_log (net, YOLOR_LOG_DEBUG, "folded implicit layer %d (via %d) "
-          "into conv %d", a->index, m->index, k->index);
+      yolor_log (net, YOLOR_LOG_DEBUG,
+          "folded implicit layer %d (via %d) "
+          "into conv %d",
+          a->index, m->index, k->index);
       break;
     }
   }

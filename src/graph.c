@@ -12,18 +12,17 @@
 #include "yolor-private.h"
 
 static const char *const net_keys[] = { "batch", "subdivisions", "width",
-  "height", "channels", "momentum", "decay", "angle", "saturation",
-  "exposure", "hue", "learning_rate", "burn_in", "max_batches", "policy",
-  "steps", "scales", "step", "gamma", "power", "mosaic", "mosaic_bound",
-  "max_chart_loss", "letter_box", "flip", "blur", "gaussian_noise", "mixup",
-  "cutmix", "adversarial_lr", "attention", "track", "time_steps",
-  "augment_speed", "sequential_subdivisions", "init_sequential_subdivisions",
-  "label_smooth_eps", "optimized_memory", "workspace_size_limit_MB",
-  "contrastive", "contrastive_jit_flip", "contrastive_color", "unsupervised",
-  "inputs", "max_crop", "min_crop", "aspect", "resize_step",
-  "dynamic_minibatch", "loss_scale", "use_cuda_graph", "try_fix_nan",
-  "ema_alpha", "batch_normalize", "show_receptive_field", "seed", NULL
-};
+  "height", "channels", "momentum", "decay", "angle", "saturation", "exposure",
+  "hue", "learning_rate", "burn_in", "max_batches", "policy", "steps", "scales",
+  "step", "gamma", "power", "mosaic", "mosaic_bound", "max_chart_loss",
+  "letter_box", "flip", "blur", "gaussian_noise", "mixup", "cutmix",
+  "adversarial_lr", "attention", "track", "time_steps", "augment_speed",
+  "sequential_subdivisions", "init_sequential_subdivisions", "label_smooth_eps",
+  "optimized_memory", "workspace_size_limit_MB", "contrastive",
+  "contrastive_jit_flip", "contrastive_color", "unsupervised", "inputs",
+  "max_crop", "min_crop", "aspect", "resize_step", "dynamic_minibatch",
+  "loss_scale", "use_cuda_graph", "try_fix_nan", "ema_alpha", "batch_normalize",
+  "show_receptive_field", "seed", NULL };
 
 static const char *const act_names[] = {
   [YOLOR_ACT_LINEAR] = "linear",
@@ -67,7 +66,7 @@ typedef struct
 } parse_ctx;
 
 static const yolor_cfg_kv *
-find (parse_ctx * c, const char *key)
+find (parse_ctx *c, const char *key)
 {
   const yolor_cfg_kv *kv = yolor_cfg_find (c->sec, key);
   if (kv)
@@ -76,18 +75,18 @@ find (parse_ctx * c, const char *key)
 }
 
 static int
-fail (parse_ctx * c, int line, yolor_status code, const char *what,
+fail (parse_ctx *c, int line, yolor_status code, const char *what,
     const char *key, const char *value)
 {
   if (c->st == YOLOR_OK)
-    c->st = yolor_error_set (c->err, code, "%s:%d: [%s] %s '%s'%s%s%s",
-        c->path, line, c->sec->name, what, key, value ? " = '" : "",
-        value ? value : "", value ? "'" : "");
+    c->st = yolor_error_set (c->err, code, "%s:%d: [%s] %s '%s'%s%s%s", c->path,
+        line, c->sec->name, what, key, value ? " = '" : "", value ? value : "",
+        value ? "'" : "");
   return 0;
 }
 
 static int
-get_int (parse_ctx * c, const char *key, int def, int lo, int hi)
+get_int (parse_ctx *c, const char *key, int def, int lo, int hi)
 {
   const yolor_cfg_kv *kv = find (c, key);
   char *end;
@@ -97,20 +96,20 @@ get_int (parse_ctx * c, const char *key, int def, int lo, int hi)
   errno = 0;
   v = strtol (kv->value, &end, 10);
   if (errno || end == kv->value || *end != '\0')
-    return fail (c, kv->line, YOLOR_ERR_PARSE, "expected an integer for",
-        key, kv->value);
+    return fail (c, kv->line, YOLOR_ERR_PARSE, "expected an integer for", key,
+        kv->value);
   if (v < lo || v > hi) {
     if (c->st == YOLOR_OK)
       c->st = yolor_error_set (c->err, YOLOR_ERR_PARSE,
-          "%s:%d: [%s] '%s' = %ld is out of range [%d, %d]", c->path,
-          kv->line, c->sec->name, key, v, lo, hi);
+          "%s:%d: [%s] '%s' = %ld is out of range [%d, %d]", c->path, kv->line,
+          c->sec->name, key, v, lo, hi);
     return def;
   }
   return (int) v;
 }
 
 static float
-get_float (parse_ctx * c, const char *key, float def, float lo, float hi)
+get_float (parse_ctx *c, const char *key, float def, float lo, float hi)
 {
   const yolor_cfg_kv *kv = find (c, key);
   char *end;
@@ -120,13 +119,13 @@ get_float (parse_ctx * c, const char *key, float def, float lo, float hi)
   errno = 0;
   v = strtod (kv->value, &end);
   if (errno || end == kv->value || *end != '\0' || !isfinite (v))
-    return (float) fail (c, kv->line, YOLOR_ERR_PARSE,
-        "expected a number for", key, kv->value);
+    return (float) fail (
+        c, kv->line, YOLOR_ERR_PARSE, "expected a number for", key, kv->value);
   if (v < lo || v > hi) {
     if (c->st == YOLOR_OK)
       c->st = yolor_error_set (c->err, YOLOR_ERR_PARSE,
-          "%s:%d: [%s] '%s' = %g is out of range [%g, %g]", c->path,
-          kv->line, c->sec->name, key, v, (double) lo, (double) hi);
+          "%s:%d: [%s] '%s' = %g is out of range [%g, %g]", c->path, kv->line,
+          c->sec->name, key, v, (double) lo, (double) hi);
     return def;
   }
   return (float) v;
@@ -134,7 +133,7 @@ get_float (parse_ctx * c, const char *key, float def, float lo, float hi)
 
 /* Comma-separated numbers (spaces allowed). Returns the count, or -1. */
 static int
-get_list (parse_ctx * c, const char *key, double *out, int max, int *line)
+get_list (parse_ctx *c, const char *key, double *out, int max, int *line)
 {
   const yolor_cfg_kv *kv = find (c, key);
   const char *p;
@@ -153,8 +152,8 @@ get_list (parse_ctx * c, const char *key, double *out, int max, int *line)
     errno = 0;
     v = strtod (p, &end);
     if (errno || end == p || !isfinite (v)) {
-      fail (c, kv->line, YOLOR_ERR_PARSE, "expected a list of numbers for",
-          key, kv->value);
+      fail (c, kv->line, YOLOR_ERR_PARSE, "expected a list of numbers for", key,
+          kv->value);
       return -1;
     }
     if (n >= max) {
@@ -171,8 +170,8 @@ get_list (parse_ctx * c, const char *key, double *out, int max, int *line)
     if (*p == ',')
       p++;
     else if (*p) {
-      fail (c, kv->line, YOLOR_ERR_PARSE, "expected a list of numbers for",
-          key, kv->value);
+      fail (c, kv->line, YOLOR_ERR_PARSE, "expected a list of numbers for", key,
+          kv->value);
       return -1;
     }
   }
@@ -181,8 +180,8 @@ get_list (parse_ctx * c, const char *key, double *out, int max, int *line)
 
 /* Layer references: negative = relative to @index, else absolute. */
 static int
-get_refs (parse_ctx * c, const char *key, int index, yolor_layer * l,
-    int required)
+get_refs (
+    parse_ctx *c, const char *key, int index, yolor_layer *l, int required)
 {
   double v[YOLOR_MAX_INPUTS];
   int line = c->sec->line;
@@ -192,9 +191,9 @@ get_refs (parse_ctx * c, const char *key, int index, yolor_layer * l,
   if (n == 0) {
     if (required) {
       if (c->st == YOLOR_OK)
-        c->st = yolor_error_set (c->err, YOLOR_ERR_PARSE,
-            "%s:%d: [%s] needs '%s='", c->path, c->sec->line, c->sec->name,
-            key);
+        c->st =
+            yolor_error_set (c->err, YOLOR_ERR_PARSE, "%s:%d: [%s] needs '%s='",
+                c->path, c->sec->line, c->sec->name, key);
       return 0;
     }
     return 1;
@@ -212,8 +211,8 @@ get_refs (parse_ctx * c, const char *key, int index, yolor_layer * l,
     if ((double) r != v[i] || abs_i < 0 || abs_i >= index) {
       if (c->st == YOLOR_OK)
         c->st = yolor_error_set (c->err, YOLOR_ERR_PARSE,
-            "%s:%d: [%s] layer %d: '%s' refers to layer %d, which %s",
-            c->path, line, c->sec->name, index, key, abs_i,
+            "%s:%d: [%s] layer %d: '%s' refers to layer %d, which %s", c->path,
+            line, c->sec->name, index, key, abs_i,
             abs_i >= index ? "is not an earlier layer" : "does not exist");
       return 0;
     }
@@ -223,7 +222,7 @@ get_refs (parse_ctx * c, const char *key, int index, yolor_layer * l,
 }
 
 static void
-check_keys (parse_ctx * c, const char *const *keys)
+check_keys (parse_ctx *c, const char *const *keys)
 {
   for (int k = 0; k < c->sec->n_kv && c->st == YOLOR_OK; k++) {
     const yolor_cfg_kv *kv = &c->sec->kv[k];
@@ -241,14 +240,13 @@ check_keys (parse_ctx * c, const char *const *keys)
 /* ---- flavour ---- */
 
 yolor_flavor
-yolor_graph_detect_flavor (const yolor_cfg * cfg)
+yolor_graph_detect_flavor (const yolor_cfg *cfg)
 {
   static const char *const yolor_only[] = { "implicit_add", "implicit_mul",
     "implicit_cat", "implicit_add_2d", "implicit_mul_2d", "implicit_cat_2d",
     "shift_channels", "control_channels", "select_channels",
     "alternate_channels", "shift_channels_2d", "control_channels_2d",
-    "select_channels_2d", "alternate_channels_2d", "route_lhalf", "dwt", NULL
-  };
+    "select_channels_2d", "alternate_channels_2d", "route_lhalf", "dwt", NULL };
   int n_yolo = 0, new_coords = 0;
 
   for (int i = 1; i < cfg->n_sections; i++) {
@@ -280,7 +278,7 @@ yolor_graph_detect_flavor (const yolor_cfg * cfg)
 /* ---- per-section parsing ---- */
 
 static void
-parse_conv (parse_ctx * c, yolor_layer * l)
+parse_conv (parse_ctx *c, yolor_layer *l)
 {
   const yolor_cfg_kv *kv;
   int ok;
@@ -316,7 +314,7 @@ parse_conv (parse_ctx * c, yolor_layer * l)
 }
 
 static void
-parse_yolo (parse_ctx * c, yolor_layer * l)
+parse_yolo (parse_ctx *c, yolor_layer *l)
 {
   double mask[YOLOR_MAX_MASK], anchors[2 * 64];
   int mline = c->sec->line, aline = c->sec->line;
@@ -366,7 +364,7 @@ parse_yolo (parse_ctx * c, yolor_layer * l)
 }
 
 static void
-parse_section (parse_ctx * c, yolor_net * net, yolor_layer * l, int index)
+parse_section (parse_ctx *c, yolor_net *net, yolor_layer *l, int index)
 {
   const yolor_layer_ops *ops = l->ops;
   const yolor_cfg_kv *kv;
@@ -411,8 +409,8 @@ parse_section (parse_ctx * c, yolor_net * net, yolor_layer * l, int index)
       if (kv) {
         l->act = yolor_act_from_name (kv->value, &ok);
         if (!ok)
-          fail (c, kv->line, YOLOR_ERR_UNSUPPORTED,
-              "unknown activation for", "activation", kv->value);
+          fail (c, kv->line, YOLOR_ERR_UNSUPPORTED, "unknown activation for",
+              "activation", kv->value);
       }
       kv = find (c, "weights_type");
       if (kv && strcmp (kv->value, "none") != 0)
@@ -458,7 +456,7 @@ parse_section (parse_ctx * c, yolor_net * net, yolor_layer * l, int index)
 }
 
 yolor_status
-yolor_graph_build (yolor_net * net, const yolor_cfg * cfg, yolor_error * err)
+yolor_graph_build (yolor_net *net, const yolor_cfg *cfg, yolor_error *err)
 {
   const yolor_cfg_section *first = &cfg->sections[0];
   parse_ctx c = { cfg->path, first, err, YOLOR_OK };
@@ -473,15 +471,15 @@ yolor_graph_build (yolor_net * net, const yolor_cfg * cfg, yolor_error * err)
   net->net_default_h = get_int (&c, "height", 416, 1, YOLOR_MAX_DIM);
   if (get_int (&c, "channels", 3, 1, 4) != 3 && c.st == YOLOR_OK)
     c.st = yolor_error_set (err, YOLOR_ERR_UNSUPPORTED,
-        "%s:%d: [net] only 3-channel (RGB) networks are supported",
-        cfg->path, first->line);
+        "%s:%d: [net] only 3-channel (RGB) networks are supported", cfg->path,
+        first->line);
   if (c.st != YOLOR_OK)
     return c.st;
 
   n = cfg->n_sections - 1;
   if (n < 1)
-    return yolor_error_set (err, YOLOR_ERR_PARSE, "%s: no layers after [net]",
-        cfg->path);
+    return yolor_error_set (
+        err, YOLOR_ERR_PARSE, "%s: no layers after [net]", cfg->path);
   net->layers = calloc ((size_t) n, sizeof (yolor_layer));
   if (!net->layers)
     return yolor_error_set (err, YOLOR_ERR_NO_MEMORY, "out of memory");

@@ -12,7 +12,7 @@
 #include "yolor-private.h"
 
 void
-yolor_net_default_input (const yolor_net * net, int *w, int *h)
+yolor_net_default_input (const yolor_net *net, int *w, int *h)
 {
   if (net->opts.input_width > 0 && net->opts.input_height > 0) {
     *w = net->opts.input_width;
@@ -27,7 +27,7 @@ yolor_net_default_input (const yolor_net * net, int *w, int *h)
 
 /* The feature map entering the last k>1 conv before the first head. */
 static int
-default_embed_layer (const yolor_net * net)
+default_embed_layer (const yolor_net *net)
 {
   int y = net->heads[0];
   for (int j = y - 1; j >= 0; j--) {
@@ -42,8 +42,8 @@ default_embed_layer (const yolor_net * net)
 
 static yolor_status
 load_common (const char *cfg_path, const char *weights_path, int synthetic,
-    uint32_t seed, const yolor_options * opts, yolor_net ** net_out,
-    yolor_error * err)
+    uint32_t seed, const yolor_options *opts, yolor_net **net_out,
+    yolor_error *err)
 {
   yolor_cfg cfg;
   yolor_net *net;
@@ -67,11 +67,13 @@ load_common (const char *cfg_path, const char *weights_path, int synthetic,
   else
     yolor_options_init (&net->opts);
   net->cfg_path = strdup (cfg_path);
-  net->n_threads = net->opts.n_threads > 0 ? net->opts.n_threads
+  net->n_threads = net->opts.n_threads > 0
+      ? net->opts.n_threads
       : (int) sysconf (_SC_NPROCESSORS_ONLN);
   if (net->n_threads < 1)
     net->n_threads = 1;
-  net->flavor = net->opts.flavor != YOLOR_FLAVOR_AUTO ? net->opts.flavor
+  net->flavor = net->opts.flavor != YOLOR_FLAVOR_AUTO
+      ? net->opts.flavor
       : yolor_graph_detect_flavor (&cfg);
   net->embed_layer = -1;
 
@@ -85,10 +87,10 @@ load_common (const char *cfg_path, const char *weights_path, int synthetic,
     yolor_weights_allocate (net);
     for (int i = 0; i < net->n_layers; i++) {
       yolor_layer *l = &net->layers[i];
-      if ((l->ops->kind == YOLOR_LAYER_CONV && (!l->weights || !l->bias
-                  || (l->bn && (!l->bn_gamma || !l->bn_var
-                          || !l->bn_mean)))) || (l->ops->kind
-              == YOLOR_LAYER_IMPLICIT && !l->param)) {
+      if ((l->ops->kind == YOLOR_LAYER_CONV
+              && (!l->weights || !l->bias
+                  || (l->bn && (!l->bn_gamma || !l->bn_var || !l->bn_mean))))
+          || (l->ops->kind == YOLOR_LAYER_IMPLICIT && !l->param)) {
         st = yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
             "cannot allocate the weights of layer %d", i);
         break;
@@ -121,8 +123,8 @@ load_common (const char *cfg_path, const char *weights_path, int synthetic,
     yolor_fold_bn (net);
     yolor_fold_implicit (net);
   }
-  for (int i = 0; st == YOLOR_OK && !net->opts.exact_conv
-      && i < net->n_layers; i++) {
+  for (int i = 0; st == YOLOR_OK && !net->opts.exact_conv && i < net->n_layers;
+       i++) {
     yolor_layer *l = &net->layers[i];
     if (l->ops->kind == YOLOR_LAYER_CONV
         && yolor_conv_prepare_winograd (l) != YOLOR_OK)
@@ -144,8 +146,10 @@ load_common (const char *cfg_path, const char *weights_path, int synthetic,
     yolor_net_free (net);
     return st;
   }
-  yolor_log (net, YOLOR_LOG_INFO, "%s: %d layers, %d heads, %d classes, %s "
-      "flavour", cfg_path, net->n_layers, net->n_heads, net->n_classes,
+  yolor_log (net, YOLOR_LOG_INFO,
+      "%s: %d layers, %d heads, %d classes, %s "
+      "flavour",
+      cfg_path, net->n_layers, net->n_heads, net->n_classes,
       net->flavor == YOLOR_FLAVOR_YOLOR ? "YOLOR" : "darknet");
   *net_out = net;
   return YOLOR_OK;
@@ -153,7 +157,7 @@ load_common (const char *cfg_path, const char *weights_path, int synthetic,
 
 yolor_status
 yolor_net_load (const char *cfg_path, const char *weights_path,
-    const yolor_options * opts, yolor_net ** net_out, yolor_error * err)
+    const yolor_options *opts, yolor_net **net_out, yolor_error *err)
 {
   if (!cfg_path)
     return yolor_error_set (err, YOLOR_ERR_INVALID_ARG, "cfg path is NULL");
@@ -162,7 +166,7 @@ yolor_net_load (const char *cfg_path, const char *weights_path,
 
 yolor_status
 yolor_net_load_synthetic (const char *cfg_path, uint32_t seed,
-    const yolor_options * opts, yolor_net ** net_out, yolor_error * err)
+    const yolor_options *opts, yolor_net **net_out, yolor_error *err)
 {
   if (!cfg_path)
     return yolor_error_set (err, YOLOR_ERR_INVALID_ARG, "cfg path is NULL");
@@ -170,7 +174,7 @@ yolor_net_load_synthetic (const char *cfg_path, uint32_t seed,
 }
 
 static void
-free_buffers (yolor_net * net)
+free_buffers (yolor_net *net)
 {
   yolor_free (net->input);
   yolor_free (net->arena);
@@ -188,7 +192,7 @@ free_buffers (yolor_net * net)
 }
 
 void
-yolor_net_free (yolor_net * net)
+yolor_net_free (yolor_net *net)
 {
   if (!net)
     return;
@@ -210,8 +214,8 @@ yolor_net_free (yolor_net * net)
 }
 
 yolor_status
-yolor_net_prepare_input (yolor_net * net, int width, int height,
-    yolor_error * err)
+yolor_net_prepare_input (
+    yolor_net *net, int width, int height, yolor_error *err)
 {
   yolor_status st;
   if (!net)
@@ -238,7 +242,7 @@ yolor_net_prepare_input (yolor_net * net, int width, int height,
 }
 
 float *
-yolor_net_input (yolor_net * net)
+yolor_net_input (yolor_net *net)
 {
   return net ? net->input : NULL;
 }
@@ -252,11 +256,11 @@ now_ms (void)
 }
 
 yolor_status
-yolor_net_forward (yolor_net * net, yolor_error * err)
+yolor_net_forward (yolor_net *net, yolor_error *err)
 {
   if (!net || !net->prepared)
-    return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
-        "the net is not prepared");
+    return yolor_error_set (
+        err, YOLOR_ERR_INVALID_ARG, "the net is not prepared");
   for (int i = 0; i < net->n_layers; i++) {
     yolor_layer *l = &net->layers[i];
     double t0 = net->opts.profile ? now_ms () : 0.0;
@@ -297,8 +301,8 @@ yolor_net_forward (yolor_net * net, yolor_error * err)
         yolor_channels_forward (net, l);
         break;
       default:
-        return yolor_error_set (err, YOLOR_ERR_INTERNAL,
-            "layer %d has no forward pass", i);
+        return yolor_error_set (
+            err, YOLOR_ERR_INTERNAL, "layer %d has no forward pass", i);
     }
     if (net->opts.profile)
       l->time_ms = now_ms () - t0;
@@ -309,44 +313,43 @@ yolor_net_forward (yolor_net * net, yolor_error * err)
 /* ---- queries ---- */
 
 int
-yolor_net_n_classes (const yolor_net * net)
+yolor_net_n_classes (const yolor_net *net)
 {
   return net ? net->n_classes : 0;
 }
 
 yolor_flavor
-yolor_net_flavor (const yolor_net * net)
+yolor_net_flavor (const yolor_net *net)
 {
   return net ? net->flavor : YOLOR_FLAVOR_AUTO;
 }
 
 int
-yolor_net_n_layers (const yolor_net * net)
+yolor_net_n_layers (const yolor_net *net)
 {
   return net ? net->n_layers : 0;
 }
 
 int
-yolor_net_max_stride (const yolor_net * net)
+yolor_net_max_stride (const yolor_net *net)
 {
   return net ? net->max_stride : 0;
 }
 
 int
-yolor_net_n_heads (const yolor_net * net)
+yolor_net_n_heads (const yolor_net *net)
 {
   return net ? net->n_heads : 0;
 }
 
 int
-yolor_net_embedding_layer (const yolor_net * net)
+yolor_net_embedding_layer (const yolor_net *net)
 {
   return net ? net->embed_layer : -1;
 }
 
 void
-yolor_net_input_size (const yolor_net * net, int *width_out,
-    int *height_out)
+yolor_net_input_size (const yolor_net *net, int *width_out, int *height_out)
 {
   int w = 0, h = 0;
   if (net && net->prepared) {
@@ -361,7 +364,7 @@ yolor_net_input_size (const yolor_net * net, int *width_out,
 }
 
 int64_t
-yolor_net_n_params (const yolor_net * net)
+yolor_net_n_params (const yolor_net *net)
 {
   int64_t n = 0;
   for (int i = 0; net && i < net->n_layers; i++)
@@ -370,7 +373,7 @@ yolor_net_n_params (const yolor_net * net)
 }
 
 double
-yolor_net_gmacs (const yolor_net * net)
+yolor_net_gmacs (const yolor_net *net)
 {
   double m = 0.0;
   for (int i = 0; net && i < net->n_layers; i++)
@@ -379,8 +382,7 @@ yolor_net_gmacs (const yolor_net * net)
 }
 
 const float *
-yolor_net_head (const yolor_net * net, int k, int *c_out, int *h_out,
-    int *w_out)
+yolor_net_head (const yolor_net *net, int k, int *c_out, int *h_out, int *w_out)
 {
   const yolor_layer *l;
   if (!net || !net->prepared || k < 0 || k >= net->n_heads)
@@ -396,8 +398,8 @@ yolor_net_head (const yolor_net * net, int k, int *c_out, int *h_out,
 }
 
 const float *
-yolor_net_layer_output (const yolor_net * net, int i, int *c_out, int *h_out,
-    int *w_out)
+yolor_net_layer_output (
+    const yolor_net *net, int i, int *c_out, int *h_out, int *w_out)
 {
   const yolor_layer *l;
   if (!net || !net->prepared || i < 0 || i >= net->n_layers
@@ -414,7 +416,7 @@ yolor_net_layer_output (const yolor_net * net, int i, int *c_out, int *h_out,
 }
 
 const char *
-yolor_net_layer_type (const yolor_net * net, int i)
+yolor_net_layer_type (const yolor_net *net, int i)
 {
   if (!net || i < 0 || i >= net->n_layers)
     return NULL;
@@ -422,7 +424,7 @@ yolor_net_layer_type (const yolor_net * net, int i)
 }
 
 yolor_status
-yolor_net_layer_info (const yolor_net * net, int i, yolor_layer_info * info)
+yolor_net_layer_info (const yolor_net *net, int i, yolor_layer_info *info)
 {
   const yolor_layer *l;
   if (!net || !info || i < 0 || i >= net->n_layers)

@@ -22,7 +22,7 @@ by_score (const void *a, const void *b)
 }
 
 int
-yolor_nms (yolor_candidate * c, int n, float iou_threshold, int agnostic,
+yolor_nms (yolor_candidate *c, int n, float iou_threshold, int agnostic,
     int *keep, int max_keep)
 {
   int n_keep = 0;
@@ -65,7 +65,7 @@ yolor_nms (yolor_candidate * c, int n, float iou_threshold, int agnostic,
 }
 
 int
-yolor_nms_diou (yolor_candidate * c, int n, float iou_threshold, float beta,
+yolor_nms_diou (yolor_candidate *c, int n, float iou_threshold, float beta,
     float sx, float sy, int agnostic, int *keep, int max_keep)
 {
   int n_keep = 0;
@@ -80,8 +80,7 @@ yolor_nms_diou (yolor_candidate * c, int n, float iou_threshold, float beta,
     ax2 = c[i].x2 * sx;
     ay2 = c[i].y2 * sy;
     for (int j = i + 1; j < n; j++) {
-      float bx1, by1, bx2, by2, iw, ih, inter, uni, iou, ew, eh, cc, d, dx,
-          dy;
+      float bx1, by1, bx2, by2, iw, ih, inter, uni, iou, ew, eh, cc, d, dx, dy;
       if (c[j].seq < 0 || (!agnostic && c[j].cls != c[i].cls))
         continue;
       bx1 = c[j].x1 * sx;

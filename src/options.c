@@ -7,7 +7,7 @@
 #include "yolor-private.h"
 
 void
-yolor_options_init (yolor_options * opts)
+yolor_options_init (yolor_options *opts)
 {
   if (!opts)
     return;

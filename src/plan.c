@@ -11,7 +11,7 @@
 
 /* 1 if the layer writes a buffer of its own. */
 static int
-owns_buffer (const yolor_layer * l)
+owns_buffer (const yolor_layer *l)
 {
   switch (l->ops->kind) {
     case YOLOR_LAYER_IDENTITY:
@@ -30,7 +30,7 @@ owns_buffer (const yolor_layer * l)
 /* The layer whose buffer @i's output is: itself, or what it aliases.
  * -1 = the network input, -2 = an implicit parameter. */
 int
-yolor_plan_root (const yolor_net * net, int i)
+yolor_plan_root (const yolor_net *net, int i)
 {
   while (i >= 0) {
     const yolor_layer *l = &net->layers[i];
@@ -56,7 +56,7 @@ by_size_desc (const void *a, const void *b, void *ctx)
 
 /* Insertion sort with a context (n is a few hundred). */
 static void
-sort_idx (int *idx, int n, yolor_net * net)
+sort_idx (int *idx, int n, yolor_net *net)
 {
   for (int i = 1; i < n; i++) {
     int v = idx[i], j = i - 1;
@@ -69,13 +69,13 @@ sort_idx (int *idx, int n, yolor_net * net)
 }
 
 static int
-overlaps (const yolor_layer * a, const yolor_layer * b)
+overlaps (const yolor_layer *a, const yolor_layer *b)
 {
   return a->first_use <= b->last_use && b->first_use <= a->last_use;
 }
 
 yolor_status
-yolor_plan (yolor_net * net, yolor_error * err)
+yolor_plan (yolor_net *net, yolor_error *err)
 {
   int n = net->n_layers;
   int *idx, n_owned = 0;
@@ -86,8 +86,8 @@ yolor_plan (yolor_net * net, yolor_error * err)
     l->first_use = l->last_use = -1;
     l->alias = !owns_buffer (l);
     if (!l->alias) {
-      l->bytes = ((size_t) l->c * l->h * l->w * sizeof (float) + 63)
-          & ~(size_t) 63;
+      l->bytes =
+          ((size_t) l->c * l->h * l->w * sizeof (float) + 63) & ~(size_t) 63;
       l->first_use = l->last_use = i;
     }
     if (l->ops->kind == YOLOR_LAYER_CONV) {
@@ -155,8 +155,8 @@ yolor_plan (yolor_net * net, yolor_error * err)
       if (l->ops->kind == YOLOR_LAYER_CONV && l->filters / l->groups > max_m)
         max_m = l->filters / l->groups;
     }
-    net->gemm_work = yolor_malloc (sizeof (float)
-        * yolor_sgemm_workspace (max_m, net->n_threads));
+    net->gemm_work = yolor_malloc (
+        sizeof (float) * yolor_sgemm_workspace (max_m, net->n_threads));
   }
   net->arena = yolor_malloc (total);
   net->arena_bytes = total;

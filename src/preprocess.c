@@ -26,39 +26,34 @@ typedef struct
 } yuv_coef;
 
 static void
-yuv_coefs (const yolor_image * img, yuv_coef * k)
+yuv_coefs (const yolor_image *img, yuv_coef *k)
 {
   yolor_yuv_matrix m = img->matrix;
   if (m == YOLOR_YUV_AUTO)
     m = img->height >= 720 ? YOLOR_YUV_BT709 : YOLOR_YUV_BT601;
   switch (m) {
     case YOLOR_YUV_BT601_FULL:
-      *k = (yuv_coef) {
-      0.0f, 1.0f, 1.402f, -0.344136f, -0.714136f, 1.772f};
+      *k = (yuv_coef){ 0.0f, 1.0f, 1.402f, -0.344136f, -0.714136f, 1.772f };
       break;
     case YOLOR_YUV_BT709_FULL:
-      *k = (yuv_coef) {
-      0.0f, 1.0f, 1.5748f, -0.187324f, -0.468124f, 1.8556f};
+      *k = (yuv_coef){ 0.0f, 1.0f, 1.5748f, -0.187324f, -0.468124f, 1.8556f };
       break;
     case YOLOR_YUV_BT709:
-      *k = (yuv_coef) {
-      16.0f, 255.0f / 219.0f, 1.5748f * 255.0f / 224.0f,
-            -0.187324f * 255.0f / 224.0f, -0.468124f * 255.0f / 224.0f,
-            1.8556f * 255.0f / 224.0f};
+      *k = (yuv_coef){ 16.0f, 255.0f / 219.0f, 1.5748f * 255.0f / 224.0f,
+        -0.187324f * 255.0f / 224.0f, -0.468124f * 255.0f / 224.0f,
+        1.8556f * 255.0f / 224.0f };
       break;
     default:
-      *k = (yuv_coef) {
-      16.0f, 255.0f / 219.0f, 1.402f * 255.0f / 224.0f,
-            -0.344136f * 255.0f / 224.0f, -0.714136f * 255.0f / 224.0f,
-            1.772f * 255.0f / 224.0f};
+      *k = (yuv_coef){ 16.0f, 255.0f / 219.0f, 1.402f * 255.0f / 224.0f,
+        -0.344136f * 255.0f / 224.0f, -0.714136f * 255.0f / 224.0f,
+        1.772f * 255.0f / 224.0f };
       break;
   }
 }
 
 /* RGB bytes of pixel (x, y). */
 static inline void
-fetch (const yolor_image * img, const yuv_coef * k, int x, int y,
-    uint8_t * rgb)
+fetch (const yolor_image *img, const yuv_coef *k, int x, int y, uint8_t *rgb)
 {
   const uint8_t *p;
   float Y, U, V;
@@ -95,7 +90,7 @@ fetch (const yolor_image * img, const yuv_coef * k, int x, int y,
       U = p[0];
       V = p[1];
       break;
-    default:                   /* I420 */
+    default: /* I420 */
       Y = img->planes[0][(size_t) y * img->strides[0] + x];
       U = img->planes[1][(size_t) (y / 2) * img->strides[1] + x / 2];
       V = img->planes[2][(size_t) (y / 2) * img->strides[2] + x / 2];
@@ -116,9 +111,8 @@ round_half_even (double v)
 }
 
 void
-yolor_letterbox_geometry (int frame_w, int frame_h, int target_w,
-    int target_h, int rect, int *new_w, int *new_h, int *in_w, int *in_h,
-    int *left, int *top)
+yolor_letterbox_geometry (int frame_w, int frame_h, int target_w, int target_h,
+    int rect, int *new_w, int *new_h, int *in_w, int *in_h, int *left, int *top)
 {
   double r = fmin ((double) target_h / frame_h, (double) target_w / frame_w);
   int nw = round_half_even (frame_w * r), nh = round_half_even (frame_h * r);
@@ -161,7 +155,7 @@ cv_coef (int d, double scale, int src_len, int *s0, int *a0)
 }
 
 static void
-letterbox (yolor_net * net, const yolor_image * img, const yuv_coef * k)
+letterbox (yolor_net *net, const yolor_image *img, const yuv_coef *k)
 {
   int W = net->in_w, H = net->in_h;
   int nw = net->lb_w, nh = net->lb_h;
@@ -210,8 +204,9 @@ letterbox (yolor_net * net, const yolor_image * img, const yuv_coef * k)
         for (int ch = 0; ch < 3; ch++) {
           int d0 = p[0][ch] * a0 + p[1][ch] * (2048 - a0);
           int d1 = p[2][ch] * a0 + p[3][ch] * (2048 - a0);
-          int v = ((((d0 >> 4) * b0) >> 16) + (((d1 >> 4) * (2048 - b0)) >> 16)
-              + 2) >> 2;
+          int v =
+              ((((d0 >> 4) * b0) >> 16) + (((d1 >> 4) * (2048 - b0)) >> 16) + 2)
+              >> 2;
           float f = (float) (v < 0 ? 0 : (v > 255 ? 255 : v)) / 255.0f;
           (ch == 0 ? r : ch == 1 ? g : b)[x] = f;
         }
@@ -221,7 +216,7 @@ letterbox (yolor_net * net, const yolor_image * img, const yuv_coef * k)
 }
 
 static inline float
-px (const yolor_image * img, const yuv_coef * k, int x, int y, int ch)
+px (const yolor_image *img, const yuv_coef *k, int x, int y, int ch)
 {
   uint8_t rgb[3];
   fetch (img, k, x, y, rgb);
@@ -230,7 +225,7 @@ px (const yolor_image * img, const yuv_coef * k, int x, int y, int ch)
 
 /* darknet's resize_image(), one output pixel at a time. */
 static void
-stretch (yolor_net * net, const yolor_image * img, const yuv_coef * k)
+stretch (yolor_net *net, const yolor_image *img, const yuv_coef *k)
 {
   int W = net->in_w, H = net->in_h, iw = img->width, ih = img->height;
   size_t plane = (size_t) W * H;
@@ -288,20 +283,20 @@ bytes_per_pixel (yolor_pixfmt f)
 }
 
 yolor_status
-yolor_preprocess (yolor_net * net, const yolor_image * img, yolor_error * err)
+yolor_preprocess (yolor_net *net, const yolor_image *img, yolor_error *err)
 {
   yuv_coef k;
   int yuv;
   if (!img || (unsigned) img->format >= YOLOR_PIXFMT_COUNT)
-    return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
-        "no image or unknown pixel format");
+    return yolor_error_set (
+        err, YOLOR_ERR_INVALID_ARG, "no image or unknown pixel format");
   if (img->width != net->frame_w || img->height != net->frame_h)
     return yolor_error_set (err, YOLOR_ERR_SHAPE,
         "frame is %dx%d but the net was prepared for %dx%d", img->width,
         img->height, net->frame_w, net->frame_h);
   yuv = img->format == YOLOR_PIXFMT_NV12 || img->format == YOLOR_PIXFMT_I420;
-  if (!img->planes[0] || img->strides[0] < img->width
-      * bytes_per_pixel (img->format))
+  if (!img->planes[0]
+      || img->strides[0] < img->width * bytes_per_pixel (img->format))
     return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
         "plane 0 is missing or its stride %d is below %d bytes",
         img->strides[0], img->width * bytes_per_pixel (img->format));

@@ -8,14 +8,16 @@
 
 #include "yolor-private.h"
 
-#define SHAPE_ERR(l, ...) \
-  yolor_error_set (err, YOLOR_ERR_SHAPE, "%s:%d: layer %d [%s]: " \
-      "%s", net->cfg_path, (l)->line, (l)->index, (l)->ops->name, \
+#define SHAPE_ERR(l, ...)                                                      \
+  yolor_error_set (err, YOLOR_ERR_SHAPE,                                       \
+      "%s:%d: layer %d [%s]: "                                                 \
+      "%s",                                                                    \
+      net->cfg_path, (l)->line, (l)->index, (l)->ops->name,                    \
       (snprintf (msg, sizeof (msg), __VA_ARGS__), msg))
 
 static void
-src_shape (const yolor_net * net, int idx, int in_w, int in_h, int *c,
-    int *h, int *w)
+src_shape (
+    const yolor_net *net, int idx, int in_w, int in_h, int *c, int *h, int *w)
 {
   if (idx < 0) {
     *c = 3;
@@ -35,7 +37,7 @@ too_big (int c, int h, int w)
 }
 
 yolor_status
-yolor_graph_shapes (yolor_net * net, int in_w, int in_h, yolor_error * err)
+yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
 {
   char msg[256];
   int yolor = net->flavor == YOLOR_FLAVOR_YOLOR;
@@ -60,8 +62,10 @@ yolor_graph_shapes (yolor_net * net, int in_w, int in_h, yolor_error * err)
         l->h_in = sh;
         l->w_in = sw;
         if (sc % l->groups)
-          return SHAPE_ERR (l, "%d input channels are not divisible by "
-              "groups=%d", sc, l->groups);
+          return SHAPE_ERR (l,
+              "%d input channels are not divisible by "
+              "groups=%d",
+              sc, l->groups);
         c = l->filters;
         h = (sh + 2 * l->pad - l->size) / l->stride + 1;
         w = (sw + 2 * l->pad - l->size) / l->stride + 1;
@@ -85,12 +89,14 @@ yolor_graph_shapes (yolor_net * net, int in_w, int in_h, yolor_error * err)
             return SHAPE_ERR (l, "layer %d is %dx%d but layer %d is %dx%d",
                 l->in[k], jw, jh, l->in[0], w, h);
           if (jc % div)
-            return SHAPE_ERR (l, "layer %d has %d channels, not divisible "
-                "by %d", l->in[k], jc, div);
+            return SHAPE_ERR (l,
+                "layer %d has %d channels, not divisible "
+                "by %d",
+                l->in[k], jc, div);
           c += jc / div;
         }
         break;
-      case YOLOR_LAYER_SHORTCUT:{
+      case YOLOR_LAYER_SHORTCUT: {
         int fc, fh, fw;
         src_shape (net, l->in[1], in_w, in_h, &fc, &fh, &fw);
         if (fh != sh || fw != sw)
@@ -103,7 +109,7 @@ yolor_graph_shapes (yolor_net * net, int in_w, int in_h, yolor_error * err)
       }
       case YOLOR_LAYER_MAXPOOL:
         if (yolor && l->pool_size == 2 && l->pool_stride == 1) {
-          l->pad = 1;           /* zero padding right/bottom */
+          l->pad = 1; /* zero padding right/bottom */
           l->pool_pad = 1;
         } else if (yolor) {
           l->pad = 0;
@@ -137,12 +143,14 @@ yolor_graph_shapes (yolor_net * net, int in_w, int in_h, yolor_error * err)
         h = sh;
         w = sw;
         break;
-      case YOLOR_LAYER_SCALE_CHANNELS:{
+      case YOLOR_LAYER_SCALE_CHANNELS: {
         int fc, fh, fw;
         src_shape (net, l->in[1], in_w, in_h, &fc, &fh, &fw);
         if (sh != 1 || sw != 1 || sc != fc)
-          return SHAPE_ERR (l, "scales layer %d (%d channels) by a %dx%dx%d "
-              "input; expected %dx1x1", l->in[1], fc, sc, sh, sw, fc);
+          return SHAPE_ERR (l,
+              "scales layer %d (%d channels) by a %dx%dx%d "
+              "input; expected %dx1x1",
+              l->in[1], fc, sc, sh, sw, fc);
         c = fc;
         h = fh;
         w = fw;
@@ -153,15 +161,19 @@ yolor_graph_shapes (yolor_net * net, int in_w, int in_h, yolor_error * err)
         h = w = 1;
         l->n_params = c;
         break;
-      case YOLOR_LAYER_CHANNELS:{
+      case YOLOR_LAYER_CHANNELS: {
         int ac, ah, aw;
         src_shape (net, l->in[1], in_w, in_h, &ac, &ah, &aw);
         if (ah != 1 || aw != 1)
-          return SHAPE_ERR (l, "'from' layer %d must be a Cx1x1 vector, is "
-              "%dx%dx%d", l->in[1], ac, ah, aw);
+          return SHAPE_ERR (l,
+              "'from' layer %d must be a Cx1x1 vector, is "
+              "%dx%dx%d",
+              l->in[1], ac, ah, aw);
         if (l->ops->variant != YOLOR_CH_ALTERNATE && ac != sc)
-          return SHAPE_ERR (l, "vector of layer %d has %d channels, the "
-              "input has %d", l->in[1], ac, sc);
+          return SHAPE_ERR (l,
+              "vector of layer %d has %d channels, the "
+              "input has %d",
+              l->in[1], ac, sc);
         c = l->ops->variant == YOLOR_CH_ALTERNATE ? ac + sc : sc;
         h = sh;
         w = sw;
@@ -169,9 +181,10 @@ yolor_graph_shapes (yolor_net * net, int in_w, int in_h, yolor_error * err)
       }
       case YOLOR_LAYER_YOLO:
         if (sc != l->n_mask * (5 + l->classes))
-          return SHAPE_ERR (l, "input has %d channels; %d anchors x (5 + %d "
-              "classes) need %d", sc, l->n_mask, l->classes,
-              l->n_mask * (5 + l->classes));
+          return SHAPE_ERR (l,
+              "input has %d channels; %d anchors x (5 + %d "
+              "classes) need %d",
+              sc, l->n_mask, l->classes, l->n_mask * (5 + l->classes));
         c = sc;
         h = sh;
         w = sw;

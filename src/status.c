@@ -39,7 +39,7 @@ yolor_version (void)
 }
 
 yolor_status
-yolor_error_set (yolor_error * err, yolor_status code, const char *fmt, ...)
+yolor_error_set (yolor_error *err, yolor_status code, const char *fmt, ...)
 {
   if (err) {
     va_list ap;
@@ -52,7 +52,7 @@ yolor_error_set (yolor_error * err, yolor_status code, const char *fmt, ...)
 }
 
 void
-yolor_log (const yolor_net * net, yolor_log_level level, const char *fmt, ...)
+yolor_log (const yolor_net *net, yolor_log_level level, const char *fmt, ...)
 {
   char msg[512];
   va_list ap;

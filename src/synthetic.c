@@ -9,7 +9,7 @@
 #include "yolor-private.h"
 
 static float
-next_uniform (uint64_t * s)
+next_uniform (uint64_t *s)
 {
   /* xorshift64*: top 24 bits → [−1, 1) */
   *s ^= *s >> 12;
@@ -19,7 +19,7 @@ next_uniform (uint64_t * s)
 }
 
 void
-yolor_weights_synthetic (yolor_net * net, uint32_t seed)
+yolor_weights_synthetic (yolor_net *net, uint32_t seed)
 {
   uint64_t s = 0x9E3779B97F4A7C15ULL ^ seed;
   for (int i = 0; i < net->n_layers; i++) {

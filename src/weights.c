@@ -18,13 +18,13 @@
 #include "yolor-private.h"
 
 static int64_t
-conv_weight_count (const yolor_layer * l)
+conv_weight_count (const yolor_layer *l)
 {
   return (int64_t) l->filters * (l->c_in / l->groups) * l->size * l->size;
 }
 
 int64_t
-yolor_weights_conv_floats (const yolor_net * net)
+yolor_weights_conv_floats (const yolor_net *net)
 {
   int64_t n = 0;
   for (int i = 0; i < net->n_layers; i++) {
@@ -36,7 +36,7 @@ yolor_weights_conv_floats (const yolor_net * net)
 }
 
 int64_t
-yolor_weights_implicit_floats (const yolor_net * net)
+yolor_weights_implicit_floats (const yolor_net *net)
 {
   int64_t n = 0;
   for (int i = 0; i < net->n_layers; i++)
@@ -48,13 +48,13 @@ yolor_weights_implicit_floats (const yolor_net * net)
 /* Allocates every parameter array (shapes must be known) and sets the
  * identity values: BN gamma 1, var 1; implicit mul 1, add/cat 0. */
 void
-yolor_weights_allocate (yolor_net * net)
+yolor_weights_allocate (yolor_net *net)
 {
   for (int i = 0; i < net->n_layers; i++) {
     yolor_layer *l = &net->layers[i];
     if (l->ops->kind == YOLOR_LAYER_CONV) {
-      l->weights = yolor_calloc ((size_t) conv_weight_count (l),
-          sizeof (float));
+      l->weights =
+          yolor_calloc ((size_t) conv_weight_count (l), sizeof (float));
       l->bias = yolor_calloc ((size_t) l->filters, sizeof (float));
       if (l->bn) {
         l->bn_gamma = yolor_calloc ((size_t) l->filters, sizeof (float));
@@ -72,7 +72,7 @@ yolor_weights_allocate (yolor_net * net)
 }
 
 static int
-read_floats (FILE * f, float *dst, int64_t n)
+read_floats (FILE *f, float *dst, int64_t n)
 {
   return fread (dst, sizeof (float), (size_t) n, f) == (size_t) n;
 }
@@ -85,7 +85,7 @@ le32 (const unsigned char *b)
 }
 
 yolor_status
-yolor_weights_load (yolor_net * net, const char *path, yolor_error * err)
+yolor_weights_load (yolor_net *net, const char *path, yolor_error *err)
 {
   unsigned char hdr[12];
   FILE *f;
@@ -126,8 +126,9 @@ yolor_weights_load (yolor_net * net, const char *path, yolor_error * err)
     if (impl)
       return yolor_error_set (err, YOLOR_ERR_IO,
           "%s: expected %lld bytes (%lld without the implicit trailer) for "
-          "%s, found %ld", path, (long long) with_trailer,
-          (long long) without, net->cfg_path, size);
+          "%s, found %ld",
+          path, (long long) with_trailer, (long long) without, net->cfg_path,
+          size);
     return yolor_error_set (err, YOLOR_ERR_IO,
         "%s: expected %lld bytes for %s, found %ld%s", path,
         (long long) without, net->cfg_path, size,
@@ -153,8 +154,8 @@ yolor_weights_load (yolor_net * net, const char *path, yolor_error * err)
       ok = read_floats (f, l->weights, conv_weight_count (l));
     if (!ok) {
       fclose (f);
-      return yolor_error_set (err, YOLOR_ERR_IO,
-          "%s: read failed at layer %d", path, i);
+      return yolor_error_set (
+          err, YOLOR_ERR_IO, "%s: read failed at layer %d", path, i);
     }
     if (l->bn)
       for (int k = 0; k < l->filters; k++)
@@ -162,7 +163,8 @@ yolor_weights_load (yolor_net * net, const char *path, yolor_error * err)
           fclose (f);
           return yolor_error_set (err, YOLOR_ERR_IO,
               "%s: layer %d has a negative or NaN batch-norm variance "
-              "(corrupt weights?)", path, i);
+              "(corrupt weights?)",
+              path, i);
         }
   }
   if (trailer) {
@@ -171,16 +173,16 @@ yolor_weights_load (yolor_net * net, const char *path, yolor_error * err)
       if (l->ops->kind == YOLOR_LAYER_IMPLICIT
           && !read_floats (f, l->param, l->c)) {
         fclose (f);
-        return yolor_error_set (err, YOLOR_ERR_IO,
-            "%s: read failed in the implicit trailer", path);
+        return yolor_error_set (
+            err, YOLOR_ERR_IO, "%s: read failed in the implicit trailer", path);
       }
     }
   } else if (impl) {
     yolor_log (net, YOLOR_LOG_WARNING,
         "%s has no implicit trailer: the %lld implicit parameters of %s keep "
         "their identity values (0 for add, 1 for mul), which degrades the "
-        "model; convert the checkpoint with yolor-convert", path,
-        (long long) impl, net->cfg_path);
+        "model; convert the checkpoint with yolor-convert",
+        path, (long long) impl, net->cfg_path);
   }
   fclose (f);
   return YOLOR_OK;

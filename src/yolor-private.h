@@ -13,17 +13,17 @@
 
 #define YOLOR_MAX_INPUTS 8
 #define YOLOR_MAX_MASK 16
-#define YOLOR_MAX_DIM 16384     /* largest tensor side we accept */
-#define YOLOR_MAX_EMBED_ROWS 1024       /* embeddings kept per frame */
-#define YOLOR_MAX_CANDIDATES (1 << 21)  /* (box, class) pairs before NMS */
+#define YOLOR_MAX_DIM 16384 /* largest tensor side we accept */
+#define YOLOR_MAX_EMBED_ROWS 1024 /* embeddings kept per frame */
+#define YOLOR_MAX_CANDIDATES (1 << 21) /* (box, class) pairs before NMS */
 
 /* Set @err (may be NULL) and return @code. printf-style message. */
-yolor_status yolor_error_set (yolor_error * err, yolor_status code,
+yolor_status yolor_error_set (yolor_error *err, yolor_status code,
     const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
 
 /* Logs through the net's callback (no-op without one). */
-void yolor_log (const yolor_net * net, yolor_log_level level,
-    const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
+void yolor_log (const yolor_net *net, yolor_log_level level, const char *fmt,
+    ...) __attribute__ ((format (printf, 3, 4)));
 
 /* 64-byte aligned allocation; yolor_free(NULL) is a no-op. Every call counts
  * in yolor_alloc_count() so tests can assert that run allocates nothing. */
@@ -39,7 +39,7 @@ typedef enum yolor_act
   YOLOR_ACT_RELU,
   YOLOR_ACT_RELU6,
   YOLOR_ACT_LOGISTIC,
-  YOLOR_ACT_SILU,               /* also "swish" */
+  YOLOR_ACT_SILU, /* also "swish" */
   YOLOR_ACT_MISH,
   YOLOR_ACT_TANH,
   YOLOR_ACT_HARDSWISH
@@ -56,25 +56,25 @@ typedef enum yolor_layer_kind
   YOLOR_LAYER_UPSAMPLE,
   YOLOR_LAYER_REORG,
   YOLOR_LAYER_DWT,
-  YOLOR_LAYER_IDENTITY,         /* dropout, silence */
+  YOLOR_LAYER_IDENTITY, /* dropout, silence */
   YOLOR_LAYER_SCALE_CHANNELS,
-  YOLOR_LAYER_IMPLICIT,         /* implicit_add/mul/cat(_2d) */
-  YOLOR_LAYER_CHANNELS,         /* shift/control/select/alternate(_2d) */
+  YOLOR_LAYER_IMPLICIT, /* implicit_add/mul/cat(_2d) */
+  YOLOR_LAYER_CHANNELS, /* shift/control/select/alternate(_2d) */
   YOLOR_LAYER_YOLO
 } yolor_layer_kind;
 
 typedef enum yolor_implicit_init
 {
-  YOLOR_IMPLICIT_ZERO = 0,      /* add, cat: identity value 0 */
-  YOLOR_IMPLICIT_ONE            /* mul: identity value 1 */
+  YOLOR_IMPLICIT_ZERO = 0, /* add, cat: identity value 0 */
+  YOLOR_IMPLICIT_ONE /* mul: identity value 1 */
 } yolor_implicit_init;
 
 typedef enum yolor_channels_op
 {
-  YOLOR_CH_SHIFT = 0,           /* x + a */
-  YOLOR_CH_CONTROL,             /* x * a */
-  YOLOR_CH_SELECT,              /* x * sigmoid(a) */
-  YOLOR_CH_ALTERNATE            /* cat(a broadcast, x) */
+  YOLOR_CH_SHIFT = 0, /* x + a */
+  YOLOR_CH_CONTROL, /* x * a */
+  YOLOR_CH_SELECT, /* x * sigmoid(a) */
+  YOLOR_CH_ALTERNATE /* cat(a broadcast, x) */
 } yolor_channels_op;
 
 typedef struct yolor_layer yolor_layer;
@@ -83,9 +83,9 @@ typedef struct yolor_cfg_section yolor_cfg_section;
 /* One row of the layer registry (src/layers/registry.c). */
 typedef struct yolor_layer_ops
 {
-  const char *name;             /* cfg section name */
+  const char *name; /* cfg section name */
   yolor_layer_kind kind;
-  int variant;                  /* kind-specific: channels op, implicit init,
+  int variant; /* kind-specific: channels op, implicit init,
                                  * 1 for *_2d */
   /* Keys this section accepts besides the generic ones (NULL-terminated);
    * any other key is a parse error naming file:line. */
@@ -97,27 +97,27 @@ const yolor_layer_ops *yolor_layer_ops_find (const char *name);
 
 struct yolor_layer
 {
-  const yolor_layer_ops *ops;   /* borrowed: static registry row */
+  const yolor_layer_ops *ops; /* borrowed: static registry row */
   int index;
-  int line;                     /* cfg line of the [section] */
+  int line; /* cfg line of the [section] */
 
   int n_in;
-  int in[YOLOR_MAX_INPUTS];     /* absolute layer indices; -1 = net input */
+  int in[YOLOR_MAX_INPUTS]; /* absolute layer indices; -1 = net input */
 
-  int c, h, w;                  /* output shape */
-  float *out;                   /* borrowed: arena slice, alias or param */
-  int alias;                    /* 1: out is another layer's buffer */
-  int folded;                   /* 1: merged into a neighbour at load */
+  int c, h, w; /* output shape */
+  float *out; /* borrowed: arena slice, alias or param */
+  int alias; /* 1: out is another layer's buffer */
+  int folded; /* 1: merged into a neighbour at load */
 
   /* convolutional */
   int filters, size, stride, pad, groups, bn;
   yolor_act act;
-  float *weights;               /* owned: [filters][c_in/groups][k][k] */
-  float *bias;                  /* owned: [filters] (BN folded in when
+  float *weights; /* owned: [filters][c_in/groups][k][k] */
+  float *bias; /* owned: [filters] (BN folded in when
                                  * bn_folded) */
-  float *bn_gamma, *bn_mean, *bn_var;   /* owned; NULL once folded */
+  float *bn_gamma, *bn_mean, *bn_var; /* owned; NULL once folded */
   int bn_folded;
-  float *wino;                  /* owned: Winograd weights [36][filters][c_in],
+  float *wino; /* owned: Winograd weights [36][filters][c_in],
                                  * replaces weights when set */
   int c_in, h_in, w_in;
 
@@ -133,21 +133,21 @@ struct yolor_layer
   int classes;
   int n_mask;
   int mask[YOLOR_MAX_MASK];
-  float anchors[2 * YOLOR_MAX_MASK];    /* masked anchors, pixels */
+  float anchors[2 * YOLOR_MAX_MASK]; /* masked anchors, pixels */
   float scale_x_y;
   int new_coords;
   int yolo_index;
-  int nms_kind;                 /* darknet: 0 plain IoU, 1 greedynms, 2 diounms */
+  int nms_kind; /* darknet: 0 plain IoU, 1 greedynms, 2 diounms */
   float beta_nms;
 
   /* statistics */
-  int64_t n_params;             /* stored parameters */
+  int64_t n_params; /* stored parameters */
   double macs;
   double time_ms;
 
   /* plan */
-  size_t bytes;                 /* output bytes when it owns a buffer */
-  size_t offset;                /* arena offset */
+  size_t bytes; /* output bytes when it owns a buffer */
+  size_t offset; /* arena offset */
   int first_use, last_use;
 };
 
@@ -182,108 +182,107 @@ struct yolor_net
   yolor_flavor flavor;
   int n_threads;
 
-  yolor_layer *layers;          /* owned, n_layers */
+  yolor_layer *layers; /* owned, n_layers */
   int n_layers;
   int n_heads;
-  int *heads;                   /* owned: layer index of each [yolo] */
+  int *heads; /* owned: layer index of each [yolo] */
   int n_classes;
   int max_stride;
-  int net_default_w, net_default_h;     /* [net] width/height */
+  int net_default_w, net_default_h; /* [net] width/height */
   int has_implicit;
   int embed_layer;
-  int nms_kind;                 /* of the last [yolo] (darknet flavour) */
+  int nms_kind; /* of the last [yolo] (darknet flavour) */
   float nms_beta;
 
   /* prepared state */
   int prepared;
-  int in_w, in_h;               /* network input */
-  int frame_w, frame_h;         /* frame size of yolor_net_prepare (0 if
+  int in_w, in_h; /* network input */
+  int frame_w, frame_h; /* frame size of yolor_net_prepare (0 if
                                  * prepared with prepare_input) */
-  float *input;                 /* owned [3][in_h][in_w] */
-  float *arena;                 /* owned */
+  float *input; /* owned [3][in_h][in_w] */
+  float *arena; /* owned */
   size_t arena_bytes;
-  float *work;                  /* owned conv workspace */
+  float *work; /* owned conv workspace */
   size_t work_floats;
-  float *gemm_work;             /* owned yolor_sgemm workspace */
+  float *gemm_work; /* owned yolor_sgemm workspace */
 
   /* post-processing buffers (owned, allocated at prepare) */
-  int n_rows;                   /* candidate rows over all heads */
-  void *cands;                  /* yolor_candidate[max_cands] */
+  int n_rows; /* candidate rows over all heads */
+  void *cands; /* yolor_candidate[max_cands] */
   int max_cands;
-  int *keep;                    /* indices kept by NMS */
-  float *class_scores;          /* n_classes */
-  float *embed;                 /* YOLOR_MAX_EMBED_ROWS x embed_dim */
+  int *keep; /* indices kept by NMS */
+  float *class_scores; /* n_classes */
+  float *embed; /* YOLOR_MAX_EMBED_ROWS x embed_dim */
   int embed_dim;
   int n_embed;
 
   /* letterbox geometry of the prepared frame */
-  double gain, pad_x, pad_y;     /* scale_coords: frame = (net − pad)/gain */
-  double sx, sy;                /* stretch: frame = net · s */
-  int lb_w, lb_h, lb_left, lb_top;      /* letterboxed image in the input */
-  int resize;                   /* resolved yolor_resize */
+  double gain, pad_x, pad_y; /* scale_coords: frame = (net − pad)/gain */
+  double sx, sy; /* stretch: frame = net · s */
+  int lb_w, lb_h, lb_left, lb_top; /* letterboxed image in the input */
+  int resize; /* resolved yolor_resize */
 };
 
 /* cfg.c */
-yolor_status yolor_cfg_read (const char *path, yolor_cfg * cfg,
-    yolor_error * err);
-void yolor_cfg_clear (yolor_cfg * cfg);
-const yolor_cfg_kv *yolor_cfg_find (const yolor_cfg_section * s,
-    const char *key);
+yolor_status yolor_cfg_read (
+    const char *path, yolor_cfg *cfg, yolor_error *err);
+void yolor_cfg_clear (yolor_cfg *cfg);
+const yolor_cfg_kv *yolor_cfg_find (
+    const yolor_cfg_section *s, const char *key);
 
 /* net.c: the input size from the options or the model's default. */
-void yolor_net_default_input (const yolor_net * net, int *w, int *h);
+void yolor_net_default_input (const yolor_net *net, int *w, int *h);
 
 /* graph.c: builds layers from the cfg and infers shapes. */
-yolor_status yolor_graph_build (yolor_net * net, const yolor_cfg * cfg,
-    yolor_error * err);
-yolor_status yolor_graph_shapes (yolor_net * net, int in_w, int in_h,
-    yolor_error * err);
-yolor_flavor yolor_graph_detect_flavor (const yolor_cfg * cfg);
+yolor_status yolor_graph_build (
+    yolor_net *net, const yolor_cfg *cfg, yolor_error *err);
+yolor_status yolor_graph_shapes (
+    yolor_net *net, int in_w, int in_h, yolor_error *err);
+yolor_flavor yolor_graph_detect_flavor (const yolor_cfg *cfg);
 yolor_act yolor_act_from_name (const char *name, int *ok);
 const char *yolor_act_name (yolor_act act);
 
 /* weights.c */
-yolor_status yolor_weights_load (yolor_net * net, const char *path,
-    yolor_error * err);
-int64_t yolor_weights_conv_floats (const yolor_net * net);
-int64_t yolor_weights_implicit_floats (const yolor_net * net);
-void yolor_weights_allocate (yolor_net * net);
+yolor_status yolor_weights_load (
+    yolor_net *net, const char *path, yolor_error *err);
+int64_t yolor_weights_conv_floats (const yolor_net *net);
+int64_t yolor_weights_implicit_floats (const yolor_net *net);
+void yolor_weights_allocate (yolor_net *net);
 
 /* synthetic.c */
-void yolor_weights_synthetic (yolor_net * net, uint32_t seed);
+void yolor_weights_synthetic (yolor_net *net, uint32_t seed);
 
 /* fold.c */
-void yolor_fold_bn (yolor_net * net);
-void yolor_fold_implicit (yolor_net * net);
+void yolor_fold_bn (yolor_net *net);
+void yolor_fold_implicit (yolor_net *net);
 
 /* plan.c */
-yolor_status yolor_plan (yolor_net * net, yolor_error * err);
+yolor_status yolor_plan (yolor_net *net, yolor_error *err);
 /* The layer whose buffer layer @i's output is (itself or what it aliases);
  * -1 = the network input, -2 = an implicit parameter. Valid after load. */
-int yolor_plan_root (const yolor_net * net, int i);
+int yolor_plan_root (const yolor_net *net, int i);
 
 /* layers: forward passes. Inputs via yolor_layer_in(). */
 static inline const yolor_layer *
-yolor_layer_src (const yolor_net * net, const yolor_layer * l, int k)
+yolor_layer_src (const yolor_net *net, const yolor_layer *l, int k)
 {
   return l->in[k] < 0 ? NULL : &net->layers[l->in[k]];
 }
 
-const float *yolor_layer_in (const yolor_net * net, const yolor_layer * l,
-    int k);
-void yolor_conv_forward (yolor_net * net, yolor_layer * l);
-void yolor_maxpool_forward (yolor_net * net, yolor_layer * l);
-void yolor_avgpool_forward (yolor_net * net, yolor_layer * l);
-void yolor_route_forward (yolor_net * net, yolor_layer * l);
-void yolor_shortcut_forward (yolor_net * net, yolor_layer * l);
-void yolor_upsample_forward (yolor_net * net, yolor_layer * l);
-void yolor_reorg_forward (yolor_net * net, yolor_layer * l);
-void yolor_dwt_forward (yolor_net * net, yolor_layer * l);
-void yolor_scale_channels_forward (yolor_net * net, yolor_layer * l);
-void yolor_channels_forward (yolor_net * net, yolor_layer * l);
-size_t yolor_conv_workspace (const yolor_layer * l);
+const float *yolor_layer_in (const yolor_net *net, const yolor_layer *l, int k);
+void yolor_conv_forward (yolor_net *net, yolor_layer *l);
+void yolor_maxpool_forward (yolor_net *net, yolor_layer *l);
+void yolor_avgpool_forward (yolor_net *net, yolor_layer *l);
+void yolor_route_forward (yolor_net *net, yolor_layer *l);
+void yolor_shortcut_forward (yolor_net *net, yolor_layer *l);
+void yolor_upsample_forward (yolor_net *net, yolor_layer *l);
+void yolor_reorg_forward (yolor_net *net, yolor_layer *l);
+void yolor_dwt_forward (yolor_net *net, yolor_layer *l);
+void yolor_scale_channels_forward (yolor_net *net, yolor_layer *l);
+void yolor_channels_forward (yolor_net *net, yolor_layer *l);
+size_t yolor_conv_workspace (const yolor_layer *l);
 /* Winograd F(4x4,3x3) for 3x3 stride-1 dense convs with folded BN. */
-int yolor_conv_winograd_ok (const yolor_layer * l);
-yolor_status yolor_conv_prepare_winograd (yolor_layer * l);
+int yolor_conv_winograd_ok (const yolor_layer *l);
+yolor_status yolor_conv_prepare_winograd (yolor_layer *l);
 
 #endif /* YOLOR_PRIVATE_H */

@@ -10,21 +10,18 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const coco80[80] = {
-  "person", "bicycle", "car", "motorbike", "aeroplane", "bus", "train",
-  "truck", "boat", "traffic light", "fire hydrant", "stop sign",
-  "parking meter", "bench", "bird", "cat", "dog", "horse", "sheep", "cow",
-  "elephant", "bear", "zebra", "giraffe", "backpack", "umbrella", "handbag",
-  "tie", "suitcase", "frisbee", "skis", "snowboard", "sports ball", "kite",
-  "baseball bat", "baseball glove", "skateboard", "surfboard",
+static const char *const coco80[80] = { "person", "bicycle", "car", "motorbike",
+  "aeroplane", "bus", "train", "truck", "boat", "traffic light", "fire hydrant",
+  "stop sign", "parking meter", "bench", "bird", "cat", "dog", "horse", "sheep",
+  "cow", "elephant", "bear", "zebra", "giraffe", "backpack", "umbrella",
+  "handbag", "tie", "suitcase", "frisbee", "skis", "snowboard", "sports ball",
+  "kite", "baseball bat", "baseball glove", "skateboard", "surfboard",
   "tennis racket", "bottle", "wine glass", "cup", "fork", "knife", "spoon",
   "bowl", "banana", "apple", "sandwich", "orange", "broccoli", "carrot",
   "hot dog", "pizza", "donut", "cake", "chair", "sofa", "pottedplant", "bed",
-  "diningtable", "toilet", "tvmonitor", "laptop", "mouse", "remote",
-  "keyboard", "cell phone", "microwave", "oven", "toaster", "sink",
-  "refrigerator", "book", "clock", "vase", "scissors", "teddy bear",
-  "hair drier", "toothbrush"
-};
+  "diningtable", "toilet", "tvmonitor", "laptop", "mouse", "remote", "keyboard",
+  "cell phone", "microwave", "oven", "toaster", "sink", "refrigerator", "book",
+  "clock", "vase", "scissors", "teddy bear", "hair drier", "toothbrush" };
 
 /* Returns: a newly allocated "<dir of path>/<name>" (transferred). */
 static char *
@@ -54,7 +51,8 @@ read_names_file (const char *path, char **names, int n_classes)
     return -1;
   while (fgets (line, sizeof line, f)) {
     size_t len = strlen (line);
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'
+    while (len > 0
+        && (line[len - 1] == '\n' || line[len - 1] == '\r'
             || line[len - 1] == ' ' || line[len - 1] == '\t'))
       line[--len] = '\0';
     if (len == 0 && feof (f))
@@ -73,7 +71,7 @@ read_names_file (const char *path, char **names, int n_classes)
 }
 
 char **
-yolor_cli_names_load (const yolor_cli * cli, int n_classes)
+yolor_cli_names_load (const yolor_cli *cli, int n_classes)
 {
   char **names;
   char *candidates[2] = { NULL, NULL };
@@ -90,8 +88,8 @@ yolor_cli_names_load (const yolor_cli * cli, int n_classes)
     file = cli->names;
     n_read = read_names_file (file, names, n_classes);
     if (n_read < 0) {
-      yolor_cli_error (cli, "cannot read class names '%s': %s", file,
-          strerror (errno));
+      yolor_cli_error (
+          cli, "cannot read class names '%s': %s", file, strerror (errno));
       yolor_cli_names_free (names, n_classes);
       return NULL;
     }
@@ -107,8 +105,10 @@ yolor_cli_names_load (const yolor_cli * cli, int n_classes)
   }
 
   if (n_read >= 0 && n_read != n_classes && !cli->quiet)
-    fprintf (stderr, "yolor %s: warning: '%s' has %d names, the model %d "
-        "classes\n", cli->command, file, n_read, n_classes);
+    fprintf (stderr,
+        "yolor %s: warning: '%s' has %d names, the model %d "
+        "classes\n",
+        cli->command, file, n_read, n_classes);
 
   for (i = 0; i < n_classes; i++) {
     if (names[i])

@@ -41,34 +41,32 @@ enum
   OPT_AP,
 };
 
-static const struct option long_options[] = {
-  {"weights", required_argument, NULL, OPT_WEIGHTS},
-  {"labels", required_argument, NULL, OPT_LABELS},
-  {"names", required_argument, NULL, OPT_NAMES},
-  {"threads", required_argument, NULL, OPT_THREADS},
-  {"size", required_argument, NULL, OPT_SIZE},
-  {"letterbox", required_argument, NULL, OPT_LETTERBOX},
-  {"flavor", required_argument, NULL, OPT_FLAVOR},
-  {"synthetic", no_argument, NULL, OPT_SYNTHETIC},
-  {"no-fold", no_argument, NULL, OPT_NO_FOLD},
-  {"quiet", no_argument, NULL, OPT_QUIET},
-  {"help", no_argument, NULL, OPT_HELP},
-  {"threshold", required_argument, NULL, OPT_THRESHOLD},
-  {"iou", required_argument, NULL, OPT_IOU},
-  {"max-det", required_argument, NULL, OPT_MAX_DET},
-  {"agnostic", no_argument, NULL, OPT_AGNOSTIC},
-  {"input", required_argument, NULL, OPT_INPUT},
-  {"dump", required_argument, NULL, OPT_DUMP},
-  {"runs", required_argument, NULL, OPT_RUNS},
-  {"warmup", required_argument, NULL, OPT_WARMUP},
-  {"layers", no_argument, NULL, OPT_LAYERS},
-  {"images", required_argument, NULL, OPT_IMAGES},
-  {"ap", required_argument, NULL, OPT_AP},
-  {NULL, 0, NULL, 0}
-};
+static const struct option long_options[] = { { "weights", required_argument,
+                                                  NULL, OPT_WEIGHTS },
+  { "labels", required_argument, NULL, OPT_LABELS },
+  { "names", required_argument, NULL, OPT_NAMES },
+  { "threads", required_argument, NULL, OPT_THREADS },
+  { "size", required_argument, NULL, OPT_SIZE },
+  { "letterbox", required_argument, NULL, OPT_LETTERBOX },
+  { "flavor", required_argument, NULL, OPT_FLAVOR },
+  { "synthetic", no_argument, NULL, OPT_SYNTHETIC },
+  { "no-fold", no_argument, NULL, OPT_NO_FOLD },
+  { "quiet", no_argument, NULL, OPT_QUIET },
+  { "help", no_argument, NULL, OPT_HELP },
+  { "threshold", required_argument, NULL, OPT_THRESHOLD },
+  { "iou", required_argument, NULL, OPT_IOU },
+  { "max-det", required_argument, NULL, OPT_MAX_DET },
+  { "agnostic", no_argument, NULL, OPT_AGNOSTIC },
+  { "input", required_argument, NULL, OPT_INPUT },
+  { "dump", required_argument, NULL, OPT_DUMP },
+  { "runs", required_argument, NULL, OPT_RUNS },
+  { "warmup", required_argument, NULL, OPT_WARMUP },
+  { "layers", no_argument, NULL, OPT_LAYERS },
+  { "images", required_argument, NULL, OPT_IMAGES },
+  { "ap", required_argument, NULL, OPT_AP }, { NULL, 0, NULL, 0 } };
 
 void
-yolor_cli_error (const yolor_cli * cli, const char *fmt, ...)
+yolor_cli_error (const yolor_cli *cli, const char *fmt, ...)
 {
   va_list ap;
 
@@ -127,12 +125,11 @@ yolor_cli_parse_size (const char *s, int *w_out, int *h_out)
   return 0;
 }
 
-static int
-usage_error (const yolor_cli * cli, const char *usage, const char *fmt, ...)
-    __attribute__ ((format (printf, 3, 4)));
+static int usage_error (const yolor_cli *cli, const char *usage,
+    const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
 
 static int
-usage_error (const yolor_cli * cli, const char *usage, const char *fmt, ...)
+usage_error (const yolor_cli *cli, const char *usage, const char *fmt, ...)
 {
   va_list ap;
 
@@ -169,8 +166,8 @@ option_allowed (int id, unsigned extra)
 }
 
 int
-yolor_cli_parse (yolor_cli * cli, int argc, char **argv, unsigned extra,
-    const char *usage)
+yolor_cli_parse (
+    yolor_cli *cli, int argc, char **argv, unsigned extra, const char *usage)
 {
   int c, idx;
 
@@ -181,7 +178,7 @@ yolor_cli_parse (yolor_cli * cli, int argc, char **argv, unsigned extra,
   cli->runs = 10;
   cli->warmup = 1;
 
-  optind = 0;                   /* full re-initialisation (glibc) */
+  optind = 0; /* full re-initialisation (glibc) */
   opterr = 0;
   for (;;) {
     idx = -1;
@@ -190,13 +187,12 @@ yolor_cli_parse (yolor_cli * cli, int argc, char **argv, unsigned extra,
       break;
     if (c == '?') {
       if (optopt != 0)
-        return usage_error (cli, usage, "unknown option '-%c'",
-            (char) optopt);
+        return usage_error (cli, usage, "unknown option '-%c'", (char) optopt);
       return usage_error (cli, usage, "unknown option '%s'", argv[optind - 1]);
     }
     if (c == ':')
-      return usage_error (cli, usage, "option '%s' needs a value",
-          argv[optind - 1]);
+      return usage_error (
+          cli, usage, "option '%s' needs a value", argv[optind - 1]);
     if (!option_allowed (c, extra))
       return usage_error (cli, usage, "option '--%s' does not apply here",
           long_options[idx >= 0 ? idx : 0].name);
@@ -245,8 +241,8 @@ yolor_cli_parse (yolor_cli * cli, int argc, char **argv, unsigned extra,
         else if (!strcmp (optarg, "darknet"))
           cli->flavor = YOLOR_FLAVOR_DARKNET;
         else
-          return usage_error (cli, usage,
-              "bad --flavor '%s' (auto, yolor or darknet)", optarg);
+          return usage_error (
+              cli, usage, "bad --flavor '%s' (auto, yolor or darknet)", optarg);
         break;
       case OPT_SYNTHETIC:
         cli->synthetic = 1;
@@ -262,8 +258,8 @@ yolor_cli_parse (yolor_cli * cli, int argc, char **argv, unsigned extra,
         return -1;
       case OPT_THRESHOLD:
         if (parse_unit_float (optarg, &cli->threshold))
-          return usage_error (cli, usage, "bad --threshold '%s' (0..1)",
-              optarg);
+          return usage_error (
+              cli, usage, "bad --threshold '%s' (0..1)", optarg);
         break;
       case OPT_IOU:
         if (parse_unit_float (optarg, &cli->iou))
@@ -298,13 +294,13 @@ yolor_cli_parse (yolor_cli * cli, int argc, char **argv, unsigned extra,
         break;
       case OPT_AP:
         if (strcmp (optarg, "coco101") && strcmp (optarg, "allpoint"))
-          return usage_error (cli, usage,
-              "bad --ap '%s' (coco101 or allpoint)", optarg);
+          return usage_error (
+              cli, usage, "bad --ap '%s' (coco101 or allpoint)", optarg);
         cli->ap_method = optarg;
         break;
       default:
-        return usage_error (cli, usage, "unexpected option '%s'",
-            argv[optind - 1]);
+        return usage_error (
+            cli, usage, "unexpected option '%s'", argv[optind - 1]);
     }
   }
 
@@ -317,7 +313,7 @@ yolor_cli_parse (yolor_cli * cli, int argc, char **argv, unsigned extra,
 }
 
 char *
-yolor_cli_weights_path (const yolor_cli * cli)
+yolor_cli_weights_path (const yolor_cli *cli)
 {
   size_t n;
   char *p;
@@ -336,7 +332,7 @@ yolor_cli_weights_path (const yolor_cli * cli)
 }
 
 void
-yolor_cli_fill_options (const yolor_cli * cli, yolor_options * opts)
+yolor_cli_fill_options (const yolor_cli *cli, yolor_options *opts)
 {
   yolor_options_init (opts);
   opts->n_threads = cli->n_threads;
@@ -359,7 +355,7 @@ log_to_stderr (void *user_data, yolor_log_level level, const char *msg)
 }
 
 yolor_net *
-yolor_cli_load_net (const yolor_cli * cli, const yolor_options * opts_in,
+yolor_cli_load_net (const yolor_cli *cli, const yolor_options *opts_in,
     int allow_synthetic, int *synthetic_out)
 {
   yolor_options opts = *opts_in;
@@ -375,8 +371,8 @@ yolor_cli_load_net (const yolor_cli * cli, const yolor_options * opts_in,
   }
 
   if (access (cli->model, R_OK) != 0) {
-    yolor_cli_error (cli, "cannot read model '%s': %s", cli->model,
-        strerror (errno));
+    yolor_cli_error (
+        cli, "cannot read model '%s': %s", cli->model, strerror (errno));
     return NULL;
   }
 
@@ -389,14 +385,16 @@ yolor_cli_load_net (const yolor_cli * cli, const yolor_options * opts_in,
       && access (weights, F_OK) != 0) {
     synthetic = 1;
     if (!cli->quiet)
-      fprintf (stderr, "yolor %s: no weights file '%s': using synthetic "
-          "weights\n", cli->command, weights);
+      fprintf (stderr,
+          "yolor %s: no weights file '%s': using synthetic "
+          "weights\n",
+          cli->command, weights);
   }
 
   memset (&err, 0, sizeof err);
   if (synthetic)
-    st = yolor_net_load_synthetic (cli->model, YOLOR_CLI_SYNTHETIC_SEED,
-        &opts, &net, &err);
+    st = yolor_net_load_synthetic (
+        cli->model, YOLOR_CLI_SYNTHETIC_SEED, &opts, &net, &err);
   else
     st = yolor_net_load (cli->model, weights, &opts, &net, &err);
 
@@ -418,7 +416,7 @@ yolor_cli_load_net (const yolor_cli * cli, const yolor_options * opts_in,
 }
 
 void
-yolor_cli_json_string (FILE * f, const char *s)
+yolor_cli_json_string (FILE *f, const char *s)
 {
   const unsigned char *p;
 

@@ -17,42 +17,42 @@
 /* Which options a subcommand accepts, besides the common ones. */
 enum
 {
-  YOLOR_CLI_OPT_POST = 1 << 0,  /* --threshold --iou --max-det --agnostic */
-  YOLOR_CLI_OPT_RUN = 1 << 1,   /* --input --dump */
+  YOLOR_CLI_OPT_POST = 1 << 0, /* --threshold --iou --max-det --agnostic */
+  YOLOR_CLI_OPT_RUN = 1 << 1, /* --input --dump */
   YOLOR_CLI_OPT_BENCH = 1 << 2, /* --runs --warmup --layers */
-  YOLOR_CLI_OPT_EVAL = 1 << 3,  /* --images --ap (--labels means a folder) */
+  YOLOR_CLI_OPT_EVAL = 1 << 3, /* --images --ap (--labels means a folder) */
 };
 
 /* Parsed command line. Every string is borrowed from argv. */
 typedef struct yolor_cli
 {
-  const char *command;          /* "detect", "run", ... */
-  const char *model;            /* the .cfg path (first positional) */
-  char **args;                  /* the other positionals */
+  const char *command; /* "detect", "run", ... */
+  const char *model; /* the .cfg path (first positional) */
+  char **args; /* the other positionals */
   int n_args;
 
-  const char *weights;          /* NULL: the cfg's stem + ".weights" */
-  const char *names;            /* class-name file; NULL: searched */
-  const char *labels_dir;       /* eval: ground-truth folder */
-  const char *images_dir;       /* eval */
-  const char *input;            /* run */
-  const char *dump;             /* run */
-  const char *ap_method;        /* eval: NULL, "coco101" or "allpoint" */
+  const char *weights; /* NULL: the cfg's stem + ".weights" */
+  const char *names; /* class-name file; NULL: searched */
+  const char *labels_dir; /* eval: ground-truth folder */
+  const char *images_dir; /* eval */
+  const char *input; /* run */
+  const char *dump; /* run */
+  const char *ap_method; /* eval: NULL, "coco101" or "allpoint" */
 
-  int n_threads;                /* 0: all cores */
-  int width, height;            /* 0: model default */
+  int n_threads; /* 0: all cores */
+  int width, height; /* 0: model default */
   yolor_flavor flavor;
   yolor_resize resize;
   int synthetic;
   int no_fold;
   int quiet;
 
-  float threshold;              /* < 0: model default */
-  float iou;                    /* < 0: model default */
-  int max_det;                  /* 0: model default */
+  float threshold; /* < 0: model default */
+  float iou; /* < 0: model default */
+  int max_det; /* 0: model default */
   int agnostic;
 
-  int runs;                     /* bench */
+  int runs; /* bench */
   int warmup;
   int layers;
 } yolor_cli;
@@ -62,11 +62,11 @@ typedef struct yolor_cli
  * for --help and after a usage error. Returns YOLOR_EXIT_OK, or the code
  * the program should exit with (YOLOR_EXIT_USAGE; or -1 after --help,
  * meaning "exit 0 now"). */
-int yolor_cli_parse (yolor_cli * cli, int argc, char **argv, unsigned extra,
-    const char *usage);
+int yolor_cli_parse (
+    yolor_cli *cli, int argc, char **argv, unsigned extra, const char *usage);
 
 /* Prints "yolor COMMAND: " + message + newline on stderr. */
-void yolor_cli_error (const yolor_cli * cli, const char *fmt, ...)
+void yolor_cli_error (const yolor_cli *cli, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
 
 /* Parses "WxH" into positive ints. Returns 0 on success, -1 otherwise. */
@@ -75,18 +75,18 @@ int yolor_cli_parse_size (const char *s, int *w_out, int *h_out);
 /* Returns: a newly allocated path (transferred: free()) of the weights file
  * to use: cli->weights, or the model path with ".cfg" replaced by
  * ".weights" (appended when there is no ".cfg"). NULL when out of memory. */
-char *yolor_cli_weights_path (const yolor_cli * cli);
+char *yolor_cli_weights_path (const yolor_cli *cli);
 
 /* Fills @opts (borrowed) from the common options. */
-void yolor_cli_fill_options (const yolor_cli * cli, yolor_options * opts);
+void yolor_cli_fill_options (const yolor_cli *cli, yolor_options *opts);
 
 /* Loads the model. Synthetic weights are used with --synthetic, or when
  * @allow_synthetic is set and no --weights was given and the default
  * weights file does not exist; *@synthetic_out (may be NULL) says which.
  * Prints the engine's message on stderr on failure.
  * Returns: the net (transferred: yolor_net_free()) or NULL. */
-yolor_net *yolor_cli_load_net (const yolor_cli * cli,
-    const yolor_options * opts, int allow_synthetic, int *synthetic_out);
+yolor_net *yolor_cli_load_net (const yolor_cli *cli, const yolor_options *opts,
+    int allow_synthetic, int *synthetic_out);
 
 /* Seed of the synthetic weights the tool uses. */
 #define YOLOR_CLI_SYNTHETIC_SEED 1u
@@ -97,11 +97,11 @@ yolor_net *yolor_cli_load_net (const yolor_cli * cli,
  * names file also get "classN". Returns NULL on failure (message printed);
  * otherwise an array of @n_classes strings, transferred: free it with
  * yolor_cli_names_free(). */
-char **yolor_cli_names_load (const yolor_cli * cli, int n_classes);
+char **yolor_cli_names_load (const yolor_cli *cli, int n_classes);
 void yolor_cli_names_free (char **names, int n_classes);
 
 /* Writes @s (borrowed) as a JSON string literal. */
-void yolor_cli_json_string (FILE * f, const char *s);
+void yolor_cli_json_string (FILE *f, const char *s);
 
 /* Returns: the name of @flavor / @resize (static strings). */
 const char *yolor_cli_flavor_name (yolor_flavor flavor);

@@ -40,7 +40,7 @@ median (double *v, int n)
 }
 
 static void
-print_layers (yolor_net * net, double *layer_ms, int n_layers, int runs)
+print_layers (yolor_net *net, double *layer_ms, int n_layers, int runs)
 {
   double *col = malloc ((size_t) runs * sizeof *col);
   double total = 0.0;
@@ -60,8 +60,8 @@ print_layers (yolor_net * net, double *layer_ms, int n_layers, int runs)
     ms = median (col, runs);
     total += ms;
     if (li.folded_away)
-      printf ("%5d  %-20s %10s %10s\n", i, li.type ? li.type : "?", "folded",
-          "-");
+      printf (
+          "%5d  %-20s %10s %10s\n", i, li.type ? li.type : "?", "folded", "-");
     else if (li.macs > 0.0 && ms > 0.0)
       printf ("%5d  %-20s %10.3f %10.1f\n", i, li.type ? li.type : "?", ms,
           2.0 * li.macs * 1e-9 / (ms * 1e-3));
@@ -89,8 +89,8 @@ yolor_cmd_bench (int argc, char **argv)
   if (rc)
     return rc < 0 ? YOLOR_EXIT_OK : rc;
   if (cli.n_args > 0) {
-    fprintf (stderr, "yolor bench: unexpected argument '%s'\n\n%s",
-        cli.args[0], usage);
+    fprintf (stderr, "yolor bench: unexpected argument '%s'\n\n%s", cli.args[0],
+        usage);
     return YOLOR_EXIT_USAGE;
   }
 

@@ -26,26 +26,26 @@ static const char usage[] =
     "  --no-fold           do not fold batch norm / implicit layers\n";
 
 static void
-print_detection (FILE * out, const yolor_detection * d, int w, int h,
+print_detection (FILE *out, const yolor_detection *d, int w, int h,
     char **names, int n_classes)
 {
   double cx = 0.5 * (d->x1 + d->x2) / w, cy = 0.5 * (d->y1 + d->y2) / h;
   double bw = (double) (d->x2 - d->x1) / w, bh = (double) (d->y2 - d->y1) / h;
 
   fprintf (out, "{\"class_id\": %d, \"label\": ", d->class_id);
-  yolor_cli_json_string (out, d->class_id >= 0 && d->class_id < n_classes ?
-      names[d->class_id] : "");
-  fprintf (out, ", \"confidence\": %.6f, \"objectness\": %.6f, "
+  yolor_cli_json_string (out,
+      d->class_id >= 0 && d->class_id < n_classes ? names[d->class_id] : "");
+  fprintf (out,
+      ", \"confidence\": %.6f, \"objectness\": %.6f, "
       "\"box\": {\"x1\": %.2f, \"y1\": %.2f, \"x2\": %.2f, \"y2\": %.2f}, "
       "\"relative_coordinates\": {\"center_x\": %.6f, \"center_y\": %.6f, "
       "\"width\": %.6f, \"height\": %.6f}}",
-      d->confidence, d->objectness, d->x1, d->y1, d->x2, d->y2,
-      cx, cy, bw, bh);
+      d->confidence, d->objectness, d->x1, d->y1, d->x2, d->y2, cx, cy, bw, bh);
 }
 
 static int
-detect_one (const yolor_cli * cli, yolor_net * net, const char *path,
-    const yolor_post_params * post, yolor_detection * dets, size_t cap,
+detect_one (const yolor_cli *cli, yolor_net *net, const char *path,
+    const yolor_post_params *post, yolor_detection *dets, size_t cap,
     int *prepared_w, int *prepared_h, char **names, int n_classes)
 {
   yolor_rgb_image rgb;
@@ -88,8 +88,7 @@ detect_one (const yolor_cli * cli, yolor_net * net, const char *path,
   for (i = 0; i < n; i++) {
     if (i)
       fputs (", ", stdout);
-    print_detection (stdout, &dets[i], rgb.width, rgb.height, names,
-        n_classes);
+    print_detection (stdout, &dets[i], rgb.width, rgb.height, names, n_classes);
   }
   fputs ("]}\n", stdout);
   fflush (stdout);
@@ -145,8 +144,8 @@ yolor_cmd_detect (int argc, char **argv)
   }
 
   for (i = 0; i < cli.n_args; i++) {
-    if (detect_one (&cli, net, cli.args[i], &post, dets, cap, &pw, &ph,
-            names, n_classes))
+    if (detect_one (&cli, net, cli.args[i], &post, dets, cap, &pw, &ph, names,
+            n_classes))
       failed = 1;
   }
 

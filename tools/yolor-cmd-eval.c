@@ -58,7 +58,7 @@ is_image_name (const char *name)
 /* Returns the sorted image file names of @dir (transferred: each and the
  * array with free()), count in *@n_out; NULL on error (message printed). */
 static char **
-list_images (const yolor_cli * cli, const char *dir, size_t *n_out)
+list_images (const yolor_cli *cli, const char *dir, size_t *n_out)
 {
   DIR *d = opendir (dir);
   struct dirent *e;
@@ -67,8 +67,8 @@ list_images (const yolor_cli * cli, const char *dir, size_t *n_out)
 
   *n_out = 0;
   if (d == NULL) {
-    yolor_cli_error (cli, "cannot open image folder '%s': %s", dir,
-        strerror (errno));
+    yolor_cli_error (
+        cli, "cannot open image folder '%s': %s", dir, strerror (errno));
     return NULL;
   }
   while ((e = readdir (d)) != NULL) {
@@ -106,8 +106,8 @@ oom:
 /* Reads LABELS/<stem>.txt into pixel boxes (*@gt_out transferred, free()).
  * A missing file means no objects. Returns 0, or -1 on a malformed file. */
 static int
-read_labels (const yolor_cli * cli, const char *dir, const char *image,
-    int w, int h, yolor_eval_box ** gt_out, size_t *n_out)
+read_labels (const yolor_cli *cli, const char *dir, const char *image, int w,
+    int h, yolor_eval_box **gt_out, size_t *n_out)
 {
   char path[4096], line[512];
   const char *dot = strrchr (image, '.');
@@ -133,10 +133,10 @@ read_labels (const yolor_cli * cli, const char *dir, const char *image,
       p++;
     if (*p == '\0' || *p == '\n' || *p == '\r')
       continue;
-    if (sscanf (p, "%d %lf %lf %lf %lf%n", &cls, &cx, &cy, &bw, &bh,
-            &consumed) != 5 || cls < 0 || bw < 0.0 || bh < 0.0) {
-      yolor_cli_error (cli, "%s:%d: expected 'class cx cy w h'", path,
-          lineno);
+    if (sscanf (p, "%d %lf %lf %lf %lf%n", &cls, &cx, &cy, &bw, &bh, &consumed)
+            != 5
+        || cls < 0 || bw < 0.0 || bh < 0.0) {
+      yolor_cli_error (cli, "%s:%d: expected 'class cx cy w h'", path, lineno);
       free (gt);
       fclose (f);
       return -1;
@@ -180,7 +180,7 @@ typedef struct eval_run
 } eval_run;
 
 static int
-eval_one (eval_run * run, yolor_eval * ev, const char *file)
+eval_one (eval_run *run, yolor_eval *ev, const char *file)
 {
   const yolor_cli *cli = run->cli;
   char path[4096], msg[512];
@@ -212,8 +212,8 @@ eval_one (eval_run * run, yolor_eval * ev, const char *file)
   img.height = rgb.height;
   img.planes[0] = rgb.data;
   img.strides[0] = rgb.stride;
-  if (yolor_net_detect (run->net, &img, &run->post, run->dets, run->cap, &n,
-          &err)) {
+  if (yolor_net_detect (
+          run->net, &img, &run->post, run->dets, run->cap, &n, &err)) {
     yolor_cli_error (cli, "%s: %s", path, err.msg);
     goto out;
   }
@@ -225,8 +225,8 @@ eval_one (eval_run * run, yolor_eval * ev, const char *file)
     run->boxes[i].confidence = run->dets[i].confidence;
     run->boxes[i].class_id = run->dets[i].class_id;
   }
-  if (read_labels (cli, cli->labels_dir, file, rgb.width, rgb.height, &gt,
-          &n_gt))
+  if (read_labels (
+          cli, cli->labels_dir, file, rgb.width, rgb.height, &gt, &n_gt))
     goto out;
   if (yolor_eval_add_image (ev, gt, n_gt, run->boxes, n)) {
     yolor_cli_error (cli, "out of memory");
@@ -242,7 +242,7 @@ out:
 }
 
 static void
-print_results (const eval_run * run, const yolor_eval * ev,
+print_results (const eval_run *run, const yolor_eval *ev,
     yolor_ap_method method, char **names, int n_classes, size_t n_images)
 {
   yolor_eval_class *cls = calloc ((size_t) n_classes, sizeof *cls);
@@ -255,13 +255,14 @@ print_results (const eval_run * run, const yolor_eval * ev,
   }
   n_present = yolor_eval_compute (ev, method, cls, &map50, &map5095);
   printf ("images: %zu, ground-truth boxes: %zu, detections: %zu, classes "
-      "with ground truth: %d\n", n_images, run->n_gt_total,
-      run->n_det_total, n_present < 0 ? 0 : n_present);
+          "with ground truth: %d\n",
+      n_images, run->n_gt_total, run->n_det_total,
+      n_present < 0 ? 0 : n_present);
   printf ("settings: conf %.3g, NMS IoU %.3g, max %d per image, AP: %s\n",
       run->post.conf_threshold, run->post.iou_threshold,
-      run->post.max_detections, method == YOLOR_AP_ALLPOINT ?
-      "all-point area (VOC 2010+, darknet map)" :
-      "101-point interpolation (COCO)");
+      run->post.max_detections,
+      method == YOLOR_AP_ALLPOINT ? "all-point area (VOC 2010+, darknet map)"
+                                  : "101-point interpolation (COCO)");
   if (yolor_eval_n_ignored (ev) > 0)
     printf ("note: %zu boxes with a class id outside the model's ignored\n",
         yolor_eval_n_ignored (ev));
@@ -290,13 +291,15 @@ yolor_cmd_eval (int argc, char **argv)
   size_t i, n_files = 0;
   int rc, n_classes = 0, darknet, ret = YOLOR_EXIT_RUNTIME;
 
-  rc = yolor_cli_parse (&cli, argc, argv, YOLOR_CLI_OPT_POST |
-      YOLOR_CLI_OPT_EVAL, usage);
+  rc = yolor_cli_parse (
+      &cli, argc, argv, YOLOR_CLI_OPT_POST | YOLOR_CLI_OPT_EVAL, usage);
   if (rc)
     return rc < 0 ? YOLOR_EXIT_OK : rc;
   if (cli.n_args > 0 || !cli.images_dir || !cli.labels_dir) {
-    fprintf (stderr, "yolor eval: %s\n\n%s", cli.n_args > 0 ?
-        "unexpected argument" : "--images and --labels are required", usage);
+    fprintf (stderr, "yolor eval: %s\n\n%s",
+        cli.n_args > 0 ? "unexpected argument"
+                       : "--images and --labels are required",
+        usage);
     return YOLOR_EXIT_USAGE;
   }
 
@@ -309,10 +312,10 @@ yolor_cmd_eval (int argc, char **argv)
 
   darknet = yolor_net_flavor (run.net) == YOLOR_FLAVOR_DARKNET;
   yolor_net_default_post (run.net, &run.post);
-  run.post.conf_threshold = cli.threshold >= 0.0f ? cli.threshold :
-      (darknet ? 0.005f : 0.001f);
-  run.post.iou_threshold = cli.iou >= 0.0f ? cli.iou :
-      (darknet ? 0.45f : 0.65f);
+  run.post.conf_threshold =
+      cli.threshold >= 0.0f ? cli.threshold : (darknet ? 0.005f : 0.001f);
+  run.post.iou_threshold =
+      cli.iou >= 0.0f ? cli.iou : (darknet ? 0.45f : 0.65f);
   if (cli.max_det > 0)
     run.post.max_detections = cli.max_det;
   if (run.post.max_detections <= 0)
@@ -320,8 +323,8 @@ yolor_cmd_eval (int argc, char **argv)
   if (cli.agnostic)
     run.post.agnostic = 1;
   if (cli.ap_method)
-    method = strcmp (cli.ap_method, "allpoint") ? YOLOR_AP_COCO101 :
-        YOLOR_AP_ALLPOINT;
+    method = strcmp (cli.ap_method, "allpoint") ? YOLOR_AP_COCO101
+                                                : YOLOR_AP_ALLPOINT;
   else
     method = darknet ? YOLOR_AP_ALLPOINT : YOLOR_AP_COCO101;
 
@@ -339,8 +342,8 @@ yolor_cmd_eval (int argc, char **argv)
   if (files == NULL)
     goto out;
   if (n_files == 0) {
-    yolor_cli_error (&cli, "no images (.jpg, .jpeg, .png, .bmp) in '%s'",
-        cli.images_dir);
+    yolor_cli_error (
+        &cli, "no images (.jpg, .jpeg, .png, .bmp) in '%s'", cli.images_dir);
     goto out;
   }
   printf ("model: %s (%s flavour, %d classes)\n", cli.model,

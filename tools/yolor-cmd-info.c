@@ -21,7 +21,7 @@ static const char usage[] =
     "  --no-fold           load without folding\n";
 
 static void
-format_inputs (const yolor_layer_info * li, char *buf, size_t len)
+format_inputs (const yolor_layer_info *li, char *buf, size_t len)
 {
   size_t used = 0;
   int j;
@@ -32,8 +32,8 @@ format_inputs (const yolor_layer_info * li, char *buf, size_t len)
     return;
   }
   for (j = 0; j < li->n_inputs && j < 8 && used < len; j++) {
-    int n = snprintf (buf + used, len - used, "%s%d", j ? "," : "",
-        li->inputs[j]);
+    int n =
+        snprintf (buf + used, len - used, "%s%d", j ? "," : "", li->inputs[j]);
     if (n < 0)
       break;
     used += (size_t) n;
@@ -55,8 +55,8 @@ yolor_cmd_info (int argc, char **argv)
   if (rc)
     return rc < 0 ? YOLOR_EXIT_OK : rc;
   if (cli.n_args > 0) {
-    fprintf (stderr, "yolor info: unexpected argument '%s'\n\n%s",
-        cli.args[0], usage);
+    fprintf (stderr, "yolor info: unexpected argument '%s'\n\n%s", cli.args[0],
+        usage);
     return YOLOR_EXIT_USAGE;
   }
 
@@ -71,17 +71,19 @@ yolor_cmd_info (int argc, char **argv)
   printf ("model: %s\n", cli.model);
   if (synthetic)
     printf ("weights: synthetic (seed %u)%s%s%s\n", YOLOR_CLI_SYNTHETIC_SEED,
-        cli.synthetic ? "" : ", no file '", cli.synthetic ? "" :
-        (weights ? weights : ""), cli.synthetic ? "" : "'");
+        cli.synthetic ? "" : ", no file '",
+        cli.synthetic ? "" : (weights ? weights : ""),
+        cli.synthetic ? "" : "'");
   else
     printf ("weights: %s\n", weights ? weights : "");
   printf ("flavor: %s, classes: %d, layers: %d, heads: %d, max stride: %d, "
-      "input: %dx%d\n\n", yolor_cli_flavor_name (yolor_net_flavor (net)),
-      yolor_net_n_classes (net), n_layers, yolor_net_n_heads (net),
-      yolor_net_max_stride (net), in_w, in_h);
+          "input: %dx%d\n\n",
+      yolor_cli_flavor_name (yolor_net_flavor (net)), yolor_net_n_classes (net),
+      n_layers, yolor_net_n_heads (net), yolor_net_max_stride (net), in_w,
+      in_h);
 
-  printf ("%5s  %-20s %-14s %-18s %12s %16s  %s\n", "layer", "type",
-      "inputs", "output CxHxW", "params", "MACs", "notes");
+  printf ("%5s  %-20s %-14s %-18s %12s %16s  %s\n", "layer", "type", "inputs",
+      "output CxHxW", "params", "MACs", "notes");
   for (i = 0; i < n_layers; i++) {
     yolor_layer_info li;
     yolor_error err;
@@ -115,10 +117,10 @@ yolor_cmd_info (int argc, char **argv)
   gmacs = yolor_net_gmacs (net);
   printf ("\ntotal params: %" PRId64 "\n", yolor_net_n_params (net));
   printf ("total GMACs: %.3f\n", gmacs);
-  printf ("total GFLOPs: %.2f (2 x GMACs) at %dx%d\n", 2.0 * gmacs, in_w,
-      in_h);
+  printf ("total GFLOPs: %.2f (2 x GMACs) at %dx%d\n", 2.0 * gmacs, in_w, in_h);
   if (sum_params != yolor_net_n_params (net)
-      || (sum_macs > 0.0 && (sum_macs * 1e-9 - gmacs > 1e-6 * gmacs + 1e-9
+      || (sum_macs > 0.0
+          && (sum_macs * 1e-9 - gmacs > 1e-6 * gmacs + 1e-9
               || gmacs - sum_macs * 1e-9 > 1e-6 * gmacs + 1e-9)))
     printf ("note: per-layer sums differ: %" PRId64 " params, %.3f GMACs\n",
         sum_params, sum_macs * 1e-9);

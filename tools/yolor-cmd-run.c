@@ -24,14 +24,13 @@ static const char usage[] =
 
 /* Reads exactly @n floats from @path into @dst. Returns 0 or -1. */
 static int
-read_tensor (const yolor_cli * cli, const char *path, float *dst, size_t n)
+read_tensor (const yolor_cli *cli, const char *path, float *dst, size_t n)
 {
   FILE *f = fopen (path, "rb");
   long size;
 
   if (f == NULL) {
-    yolor_cli_error (cli, "cannot open input '%s': %s", path,
-        strerror (errno));
+    yolor_cli_error (cli, "cannot open input '%s': %s", path, strerror (errno));
     return -1;
   }
   if (fseek (f, 0, SEEK_END) != 0 || (size = ftell (f)) < 0
@@ -41,8 +40,10 @@ read_tensor (const yolor_cli * cli, const char *path, float *dst, size_t n)
     return -1;
   }
   if ((size_t) size != n * sizeof (float)) {
-    yolor_cli_error (cli, "input '%s' has %ld bytes; --size needs %zu "
-        "(3 x H x W float32)", path, size, n * sizeof (float));
+    yolor_cli_error (cli,
+        "input '%s' has %ld bytes; --size needs %zu "
+        "(3 x H x W float32)",
+        path, size, n * sizeof (float));
     fclose (f);
     return -1;
   }
@@ -56,7 +57,7 @@ read_tensor (const yolor_cli * cli, const char *path, float *dst, size_t n)
 }
 
 static int
-write_head (const yolor_cli * cli, const char *dir, int k, const float *data,
+write_head (const yolor_cli *cli, const char *dir, int k, const float *data,
     int c, int h, int w)
 {
   char path[4096];
@@ -91,8 +92,9 @@ yolor_cmd_run (int argc, char **argv)
   if (rc)
     return rc < 0 ? YOLOR_EXIT_OK : rc;
   if (cli.n_args > 0 || !cli.input || !cli.dump || cli.width == 0) {
-    fprintf (stderr, "yolor run: %s\n\n%s", cli.n_args > 0 ?
-        "unexpected argument" : "--input, --size and --dump are required",
+    fprintf (stderr, "yolor run: %s\n\n%s",
+        cli.n_args > 0 ? "unexpected argument"
+                       : "--input, --size and --dump are required",
         usage);
     return YOLOR_EXIT_USAGE;
   }
@@ -112,16 +114,15 @@ yolor_cmd_run (int argc, char **argv)
     yolor_cli_error (&cli, "the engine has no input tensor");
     goto out;
   }
-  if (read_tensor (&cli, cli.input, input,
-          (size_t) 3 * cli.width * cli.height))
+  if (read_tensor (&cli, cli.input, input, (size_t) 3 * cli.width * cli.height))
     goto out;
   if (yolor_net_forward (net, &err) != YOLOR_OK) {
     yolor_cli_error (&cli, "%s", err.msg);
     goto out;
   }
   if (mkdir (cli.dump, 0777) != 0 && errno != EEXIST) {
-    yolor_cli_error (&cli, "cannot create '%s': %s", cli.dump,
-        strerror (errno));
+    yolor_cli_error (
+        &cli, "cannot create '%s': %s", cli.dump, strerror (errno));
     goto out;
   }
   for (k = 0; k < yolor_net_n_heads (net); k++) {

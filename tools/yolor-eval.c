@@ -14,14 +14,14 @@ typedef struct eval_record
 {
   float confidence;
   int class_id;
-  size_t order;                 /* insertion order, for a stable sort */
-  unsigned tp;                  /* bit k: true positive at threshold k */
+  size_t order; /* insertion order, for a stable sort */
+  unsigned tp; /* bit k: true positive at threshold k */
 } eval_record;
 
 struct yolor_eval
 {
   int n_classes;
-  size_t *n_gt;                 /* per class */
+  size_t *n_gt; /* per class */
   eval_record *records;
   size_t n_records, cap_records;
   size_t n_ignored;
@@ -53,7 +53,7 @@ yolor_eval_new (int n_classes)
 }
 
 void
-yolor_eval_free (yolor_eval * ev)
+yolor_eval_free (yolor_eval *ev)
 {
   if (ev == NULL)
     return;
@@ -63,13 +63,13 @@ yolor_eval_free (yolor_eval * ev)
 }
 
 size_t
-yolor_eval_n_ignored (const yolor_eval * ev)
+yolor_eval_n_ignored (const yolor_eval *ev)
 {
   return ev->n_ignored;
 }
 
 static double
-box_iou (const yolor_eval_box * a, const yolor_eval_box * b)
+box_iou (const yolor_eval_box *a, const yolor_eval_box *b)
 {
   double iw = (a->x2 < b->x2 ? a->x2 : b->x2) - (a->x1 > b->x1 ? a->x1 : b->x1);
   double ih = (a->y2 < b->y2 ? a->y2 : b->y2) - (a->y1 > b->y1 ? a->y1 : b->y1);
@@ -101,7 +101,7 @@ cmp_ranked (const void *pa, const void *pb)
 }
 
 static int
-reserve_records (yolor_eval * ev, size_t n_more)
+reserve_records (yolor_eval *ev, size_t n_more)
 {
   size_t cap = ev->cap_records ? ev->cap_records : 1024;
   eval_record *r;
@@ -119,8 +119,8 @@ reserve_records (yolor_eval * ev, size_t n_more)
 }
 
 int
-yolor_eval_add_image (yolor_eval * ev, const yolor_eval_box * gt,
-    size_t n_gt, const yolor_eval_box * dets, size_t n_dets)
+yolor_eval_add_image (yolor_eval *ev, const yolor_eval_box *gt, size_t n_gt,
+    const yolor_eval_box *dets, size_t n_dets)
 {
   ranked_det *ranked = NULL;
   unsigned *tp = NULL;
@@ -216,7 +216,7 @@ cmp_record (const void *pa, const void *pb)
 /* AP of one class at one threshold from its records (sorted). @prec and
  * @rec are scratch arrays of n entries. */
 static double
-average_precision (const eval_record * r, size_t n, size_t n_gt, int k,
+average_precision (const eval_record *r, size_t n, size_t n_gt, int k,
     yolor_ap_method method, double *prec, double *rec)
 {
   size_t i, tp = 0, fp = 0;
@@ -260,8 +260,8 @@ average_precision (const eval_record * r, size_t n, size_t n_gt, int k,
 }
 
 int
-yolor_eval_compute (const yolor_eval * ev, yolor_ap_method method,
-    yolor_eval_class * classes_out, double *map50_out, double *map50_95_out)
+yolor_eval_compute (const yolor_eval *ev, yolor_ap_method method,
+    yolor_eval_class *classes_out, double *map50_out, double *map50_95_out)
 {
   eval_record *r = NULL;
   double *prec = NULL, *rec = NULL;
@@ -293,8 +293,8 @@ yolor_eval_compute (const yolor_eval * ev, yolor_ap_method method,
     cls.n_gt = ev->n_gt[c];
     cls.n_dets = end - start;
     for (k = 0; k < YOLOR_EVAL_N_IOU; k++) {
-      cls.ap[k] = average_precision (r + start, end - start, cls.n_gt, k,
-          method, prec, rec);
+      cls.ap[k] = average_precision (
+          r + start, end - start, cls.n_gt, k, method, prec, rec);
       cls.ap50_95 += cls.ap[k] / YOLOR_EVAL_N_IOU;
     }
     if (cls.n_gt > 0) {

@@ -22,7 +22,7 @@
 
 #include <stddef.h>
 
-#define YOLOR_EVAL_N_IOU 10     /* thresholds 0.50:0.05:0.95 */
+#define YOLOR_EVAL_N_IOU 10 /* thresholds 0.50:0.05:0.95 */
 
 typedef enum yolor_ap_method
 {
@@ -45,15 +45,15 @@ typedef struct yolor_eval yolor_eval;
 yolor_eval *yolor_eval_new (int n_classes);
 
 /* NULL is a no-op. */
-void yolor_eval_free (yolor_eval * ev);
+void yolor_eval_free (yolor_eval *ev);
 
 /* Adds one image: @gt (@n_gt boxes) and @dets (@n_dets), both borrowed.
  * Boxes with a class id outside the range are ignored and counted in
  * yolor_eval_n_ignored(). Returns 0, or -1 when out of memory. */
-int yolor_eval_add_image (yolor_eval * ev, const yolor_eval_box * gt,
-    size_t n_gt, const yolor_eval_box * dets, size_t n_dets);
+int yolor_eval_add_image (yolor_eval *ev, const yolor_eval_box *gt, size_t n_gt,
+    const yolor_eval_box *dets, size_t n_dets);
 
-size_t yolor_eval_n_ignored (const yolor_eval * ev);
+size_t yolor_eval_n_ignored (const yolor_eval *ev);
 
 /* Per-class results. ap[k] is the AP at IoU 0.50 + 0.05·k. */
 typedef struct yolor_eval_class
@@ -61,14 +61,14 @@ typedef struct yolor_eval_class
   size_t n_gt;
   size_t n_dets;
   double ap[YOLOR_EVAL_N_IOU];
-  double ap50_95;               /* mean of ap[] */
+  double ap50_95; /* mean of ap[] */
 } yolor_eval_class;
 
 /* Computes AP with @method. @classes_out (borrowed, n_classes entries, may
  * be NULL) receives the per-class values. *@map50_out and *@map50_95_out
  * receive the means over classes with ground truth (0 when there is none);
  * returns the number of such classes, or -1 when out of memory. */
-int yolor_eval_compute (const yolor_eval * ev, yolor_ap_method method,
-    yolor_eval_class * classes_out, double *map50_out, double *map50_95_out);
+int yolor_eval_compute (const yolor_eval *ev, yolor_ap_method method,
+    yolor_eval_class *classes_out, double *map50_out, double *map50_95_out);
 
 #endif /* YOLOR_EVAL_H */

@@ -37,8 +37,7 @@ static const char generic_pipeline[] =
     "filesrc name=src ! decodebin ! videoconvert ! video/x-raw,format=RGB ! "
     "appsink name=sink sync=false";
 
-static void
-set_error (char *errbuf, size_t errlen, const char *fmt, ...)
+static void set_error (char *errbuf, size_t errlen, const char *fmt, ...)
     G_GNUC_PRINTF (3, 4);
 
 static void
@@ -55,7 +54,7 @@ set_error (char *errbuf, size_t errlen, const char *fmt, ...)
 
 /* Copies the first sample's frame into @out. Returns 0 or -1. */
 static int
-copy_sample (GstSample * sample, const char *path, yolor_rgb_image * out,
+copy_sample (GstSample *sample, const char *path, yolor_rgb_image *out,
     char *errbuf, size_t errlen)
 {
   GstVideoInfo info;
@@ -95,7 +94,7 @@ copy_sample (GstSample * sample, const char *path, yolor_rgb_image * out,
 
 /* Runs one pipeline description on @path. Returns 0 or -1. */
 static int
-decode_with (const char *desc, const char *path, yolor_rgb_image * out,
+decode_with (const char *desc, const char *path, yolor_rgb_image *out,
     char *errbuf, size_t errlen)
 {
   GError *gerr = NULL;
@@ -119,23 +118,25 @@ decode_with (const char *desc, const char *path, yolor_rgb_image * out,
   g_object_set (src, "location", path, NULL);
   bus = gst_element_get_bus (pipeline);
 
-  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE)
-    set_error (errbuf, errlen, "cannot decode '%s': pipeline failed to "
-        "start", path);
+  if (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+      == GST_STATE_CHANGE_FAILURE)
+    set_error (errbuf, errlen,
+        "cannot decode '%s': pipeline failed to "
+        "start",
+        path);
   else {
-    gint64 deadline = g_get_monotonic_time () +
-        (gint64) DECODE_TIMEOUT_MS * 1000;
+    gint64 deadline =
+        g_get_monotonic_time () + (gint64) DECODE_TIMEOUT_MS * 1000;
 
     while (g_get_monotonic_time () < deadline) {
       GstMessage *msg;
 
-      sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
-          50 * GST_MSECOND);
+      sample =
+          gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 50 * GST_MSECOND);
       if (sample)
         break;
-      msg = gst_bus_timed_pop_filtered (bus, 10 * GST_MSECOND,
-          GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+      msg = gst_bus_timed_pop_filtered (
+          bus, 10 * GST_MSECOND, GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
       if (msg == NULL && !gst_app_sink_is_eos (GST_APP_SINK (sink)))
         continue;
       if (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
@@ -145,8 +146,8 @@ decode_with (const char *desc, const char *path, yolor_rgb_image * out,
             e ? e->message : "error");
         g_clear_error (&e);
       } else {
-        set_error (errbuf, errlen, "cannot decode '%s': no picture in it",
-            path);
+        set_error (
+            errbuf, errlen, "cannot decode '%s': no picture in it", path);
       }
       if (msg)
         gst_message_unref (msg);
@@ -180,7 +181,7 @@ have_element (const char *name)
 }
 
 static int
-is_jpeg (FILE * f)
+is_jpeg (FILE *f)
 {
   unsigned char m[3];
 
@@ -189,8 +190,8 @@ is_jpeg (FILE * f)
 }
 
 int
-yolor_rgb_image_load (const char *path, yolor_rgb_image * out,
-    char *errbuf, size_t errlen)
+yolor_rgb_image_load (
+    const char *path, yolor_rgb_image *out, char *errbuf, size_t errlen)
 {
   GError *gerr = NULL;
   FILE *f;
@@ -203,8 +204,8 @@ yolor_rgb_image_load (const char *path, yolor_rgb_image * out,
   }
   f = fopen (path, "rb");
   if (f == NULL) {
-    set_error (errbuf, errlen, "cannot open image '%s': %s", path,
-        strerror (errno));
+    set_error (
+        errbuf, errlen, "cannot open image '%s': %s", path, strerror (errno));
     return -1;
   }
   jpeg = is_jpeg (f);
@@ -229,7 +230,7 @@ yolor_rgb_image_load (const char *path, yolor_rgb_image * out,
 }
 
 void
-yolor_rgb_image_clear (yolor_rgb_image * img)
+yolor_rgb_image_clear (yolor_rgb_image *img)
 {
   if (img == NULL)
     return;

@@ -15,8 +15,8 @@ typedef struct yolor_rgb_image
 {
   int width;
   int height;
-  int stride;                   /* bytes per row, >= 3 * width */
-  uint8_t *data;                /* owned: release with yolor_rgb_image_clear() */
+  int stride; /* bytes per row, >= 3 * width */
+  uint8_t *data; /* owned: release with yolor_rgb_image_clear() */
 } yolor_rgb_image;
 
 /* Decodes the image file @path (borrowed) into *@out. JPEG files go through
@@ -26,10 +26,10 @@ typedef struct yolor_rgb_image
  * (yolor_rgb_image_clear()) and 0 is returned. On failure, returns -1 and
  * writes a message naming the file into @errbuf (@errlen bytes, may be
  * 0); *@out is then zeroed. */
-int yolor_rgb_image_load (const char *path, yolor_rgb_image * out,
-    char *errbuf, size_t errlen);
+int yolor_rgb_image_load (
+    const char *path, yolor_rgb_image *out, char *errbuf, size_t errlen);
 
 /* Frees the pixels of @img (borrowed) and zeroes it. NULL is a no-op. */
-void yolor_rgb_image_clear (yolor_rgb_image * img);
+void yolor_rgb_image_clear (yolor_rgb_image *img);
 
 #endif /* YOLOR_IMAGE_FILE_H */

@@ -15,22 +15,23 @@ typedef struct yolor_command
 } yolor_command;
 
 static const yolor_command commands[] = {
-  {"detect", yolor_cmd_detect, "detect objects in images (JSON lines)"},
-  {"run", yolor_cmd_run, "run the network on a raw tensor, dump the heads"},
-  {"info", yolor_cmd_info, "layers, shapes, parameters and GFLOPs"},
-  {"bench", yolor_cmd_bench, "time the forward pass"},
-  {"eval", yolor_cmd_eval, "mAP on a folder of YOLO-labelled images"},
+  { "detect", yolor_cmd_detect, "detect objects in images (JSON lines)" },
+  { "run", yolor_cmd_run, "run the network on a raw tensor, dump the heads" },
+  { "info", yolor_cmd_info, "layers, shapes, parameters and GFLOPs" },
+  { "bench", yolor_cmd_bench, "time the forward pass" },
+  { "eval", yolor_cmd_eval, "mAP on a folder of YOLO-labelled images" },
 };
 
 static void
-print_usage (FILE * f)
+print_usage (FILE *f)
 {
   size_t i;
 
   fprintf (f, "Usage: yolor COMMAND MODEL.cfg [options]\n\nCommands:\n");
   for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf (f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-  fprintf (f, "\n'yolor COMMAND --help' lists the options of a command.\n"
+  fprintf (f,
+      "\n'yolor COMMAND --help' lists the options of a command.\n"
       "Exit status: 0 ok, 1 runtime error, 2 usage error.\n");
 }
 

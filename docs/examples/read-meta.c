@@ -54,7 +54,7 @@ main (int argc, char **argv)
   if (start > 0)
     gst_element_seek_simple (pipe, GST_FORMAT_TIME,
         GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE,
-        (gint64)(start * GST_SECOND));
+        (gint64) (start * GST_SECOND));
   gst_element_set_state (pipe, GST_STATE_PLAYING);
 
   for (i = 0; i < n_frames; i++) {
@@ -104,7 +104,7 @@ main (int argc, char **argv)
     /* 2. the same objects as ROI metas, as any ROI-aware element sees them */
     while ((meta = gst_buffer_iterate_meta_filtered (
                 buf, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
-      GstVideoRegionOfInterestMeta *roi = (GstVideoRegionOfInterestMeta *)meta;
+      GstVideoRegionOfInterestMeta *roi = (GstVideoRegionOfInterestMeta *) meta;
       GstStructure *det = gst_yolor_roi_get_detection (roi);
       gdouble conf = 0;
 

@@ -72,7 +72,7 @@ typedef struct yolor_canvas
   int height;
   uint8_t *planes[3];
   int strides[3];
-  yolor_yuv_matrix matrix;      /* YUV formats only; 0 = AUTO (BT.709 from
+  yolor_yuv_matrix matrix; /* YUV formats only; 0 = AUTO (BT.709 from
                                  * 720 rows, BT.601 below; limited range) */
 } yolor_canvas;
 
@@ -80,7 +80,7 @@ typedef struct yolor_canvas
  * height ≥ 1, non-NULL planes for that format and strides large enough for
  * one row. Every drawing function performs this check first.
  * Returns: YOLOR_OK or YOLOR_ERR_INVALID_ARG. */
-YOLOR_API yolor_status yolor_canvas_check (const yolor_canvas * canvas);
+YOLOR_API yolor_status yolor_canvas_check (const yolor_canvas *canvas);
 
 /* Alpha of a fully opaque drawing. */
 #define YOLOR_DRAW_OPAQUE 255
@@ -90,15 +90,15 @@ YOLOR_API yolor_status yolor_canvas_check (const yolor_canvas * canvas);
 /* Fills the rectangle (x, y, w, h) with @rgb (0xRRGGBB) at @alpha.
  * @canvas is borrowed. Clipped; w ≤ 0 or h ≤ 0 draws nothing.
  * Returns: YOLOR_OK or YOLOR_ERR_INVALID_ARG (bad canvas). */
-YOLOR_API yolor_status yolor_draw_fill_rect (const yolor_canvas * canvas,
-    int x, int y, int w, int h, uint32_t rgb, uint8_t alpha);
+YOLOR_API yolor_status yolor_draw_fill_rect (const yolor_canvas *canvas, int x,
+    int y, int w, int h, uint32_t rgb, uint8_t alpha);
 
 /* Draws the outline of the box (x, y, w, h), @thickness pixels wide, inside
  * the box (see Geometry above). A thickness ≥ half the box's smaller side
  * fills the box; @thickness ≤ 0 draws nothing. @canvas is borrowed.
  * Returns: YOLOR_OK or YOLOR_ERR_INVALID_ARG (bad canvas). */
-YOLOR_API yolor_status yolor_draw_rect (const yolor_canvas * canvas,
-    int x, int y, int w, int h, int thickness, uint32_t rgb, uint8_t alpha);
+YOLOR_API yolor_status yolor_draw_rect (const yolor_canvas *canvas, int x,
+    int y, int w, int h, int thickness, uint32_t rgb, uint8_t alpha);
 
 /* ---- Text ---- */
 
@@ -120,8 +120,8 @@ YOLOR_API const uint8_t *yolor_font_glyph (int c);
  * at @scale (values < 1 count as 1): width = n·6·scale − scale (no trailing
  * gap), height = 8·scale; both 0 for an empty string. Either out-parameter
  * may be NULL. Lengths that would overflow an int saturate at INT32_MAX. */
-YOLOR_API void yolor_draw_text_size (const char *text, int scale,
-    int *width_out, int *height_out);
+YOLOR_API void yolor_draw_text_size (
+    const char *text, int scale, int *width_out, int *height_out);
 
 /* Draws @text (borrowed, NUL-terminated; NULL draws nothing) with its top-left
  * corner at (x, y), each font pixel a @scale × @scale block (values < 1 count
@@ -129,23 +129,23 @@ YOLOR_API void yolor_draw_text_size (const char *text, int scale,
  * yolor_draw_fill_rect()). Everything is on one line: '\n' and other
  * non-printable bytes are drawn as '?'. Clipped. @canvas is borrowed.
  * Returns: YOLOR_OK or YOLOR_ERR_INVALID_ARG (bad canvas). */
-YOLOR_API yolor_status yolor_draw_text (const yolor_canvas * canvas,
-    int x, int y, const char *text, int scale, uint32_t rgb, uint8_t alpha);
+YOLOR_API yolor_status yolor_draw_text (const yolor_canvas *canvas, int x,
+    int y, const char *text, int scale, uint32_t rgb, uint8_t alpha);
 
 /* ---- Detections ---- */
 
 /* How yolor_draw_detection() draws one box. */
 typedef struct yolor_draw_style
 {
-  uint32_t color;               /* box and label background, 0xRRGGBB */
-  int thickness;                /* outline width in pixels; 0 = auto */
-  int text_scale;               /* font pixel size; 0 = auto */
-  uint8_t alpha;                /* YOLOR_DRAW_OPAQUE, or lower to dim */
+  uint32_t color; /* box and label background, 0xRRGGBB */
+  int thickness; /* outline width in pixels; 0 = auto */
+  int text_scale; /* font pixel size; 0 = auto */
+  uint8_t alpha; /* YOLOR_DRAW_OPAQUE, or lower to dim */
 } yolor_draw_style;
 
 /* Fills @style (borrowed): colour of class 0, automatic thickness and text
  * scale (chosen from the canvas height at drawing time), opaque. */
-YOLOR_API void yolor_draw_style_init (yolor_draw_style * style);
+YOLOR_API void yolor_draw_style_init (yolor_draw_style *style);
 
 /* Outline thickness used when a style asks for "auto": one pixel per 360
  * frame rows, rounded, at least 1 (320 rows → 1, 720 → 2, 1080 → 3,
@@ -164,9 +164,8 @@ YOLOR_API int yolor_draw_auto_text_scale (int frame_height);
  * frame. Nothing is drawn when the box does not intersect the frame.
  * @canvas and @style are borrowed.
  * Returns: YOLOR_OK or YOLOR_ERR_INVALID_ARG (bad canvas, NULL style). */
-YOLOR_API yolor_status yolor_draw_detection (const yolor_canvas * canvas,
-    int x, int y, int w, int h, const char *label,
-    const yolor_draw_style * style);
+YOLOR_API yolor_status yolor_draw_detection (const yolor_canvas *canvas, int x,
+    int y, int w, int h, const char *label, const yolor_draw_style *style);
 
 /* ---- Colours ---- */
 

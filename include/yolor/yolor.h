@@ -61,12 +61,12 @@ extern "C" {
 typedef enum yolor_status
 {
   YOLOR_OK = 0,
-  YOLOR_ERR_INVALID_ARG,        /* a caller bug: NULL, bad size, bad enum */
+  YOLOR_ERR_INVALID_ARG, /* a caller bug: NULL, bad size, bad enum */
   YOLOR_ERR_NO_MEMORY,
-  YOLOR_ERR_IO,                 /* file missing/unreadable, truncated weights */
-  YOLOR_ERR_PARSE,              /* malformed cfg; message names file:line */
-  YOLOR_ERR_UNSUPPORTED,        /* well-formed but unknown layer/option */
-  YOLOR_ERR_SHAPE,              /* sizes that do not fit together */
+  YOLOR_ERR_IO, /* file missing/unreadable, truncated weights */
+  YOLOR_ERR_PARSE, /* malformed cfg; message names file:line */
+  YOLOR_ERR_UNSUPPORTED, /* well-formed but unknown layer/option */
+  YOLOR_ERR_SHAPE, /* sizes that do not fit together */
   YOLOR_ERR_INTERNAL
 } yolor_status;
 
@@ -99,10 +99,10 @@ typedef enum yolor_flavor
 /* How a frame becomes the network input. */
 typedef enum yolor_resize
 {
-  YOLOR_RESIZE_AUTO = 0,        /* YOLOR flavour: LETTERBOX; darknet: STRETCH */
-  YOLOR_RESIZE_STRETCH,         /* darknet's plain bilinear resize */
-  YOLOR_RESIZE_LETTERBOX,       /* keep ratio, grey 114, square net input */
-  YOLOR_RESIZE_LETTERBOX_RECT   /* keep ratio, pad only to a multiple of 64
+  YOLOR_RESIZE_AUTO = 0, /* YOLOR flavour: LETTERBOX; darknet: STRETCH */
+  YOLOR_RESIZE_STRETCH, /* darknet's plain bilinear resize */
+  YOLOR_RESIZE_LETTERBOX, /* keep ratio, grey 114, square net input */
+  YOLOR_RESIZE_LETTERBOX_RECT /* keep ratio, pad only to a multiple of 64
                                  * (official detect.py auto=True) */
 } yolor_resize;
 
@@ -115,35 +115,35 @@ typedef enum yolor_log_level
 } yolor_log_level;
 
 /* @msg is borrowed. Called from the thread that called into the library. */
-typedef void (*yolor_log_fn) (void *user_data, yolor_log_level level,
-    const char *msg);
+typedef void (*yolor_log_fn) (
+    void *user_data, yolor_log_level level, const char *msg);
 
 typedef struct yolor_options
 {
-  int n_threads;                /* 0: all online cores. Used by the kernels'
+  int n_threads; /* 0: all online cores. Used by the kernels'
                                  * OpenMP regions (num_threads clause) and
                                  * set on OpenBLAS before each BLAS call. */
   yolor_flavor flavor;
-  int fold;                     /* 1 (default): fold BN and implicit layers
+  int fold; /* 1 (default): fold BN and implicit layers
                                  * into convolutions at load. 0: run the
                                  * graph as written (for verification). */
-  int input_width;              /* 0: default (cfg [net] for darknet, 640 /
+  int input_width; /* 0: default (cfg [net] for darknet, 640 /
                                  * 1280 for YOLOR P5 / P6 models) */
   int input_height;
   yolor_resize resize;
-  int keep_layer_outputs;       /* 1: every layer output stays readable after
+  int keep_layer_outputs; /* 1: every layer output stays readable after
                                  * a forward pass (costs memory; debugging) */
-  int embedding_layer;          /* -1 (default): see yolor_net_embedding_layer */
-  int profile;                  /* 1: time every layer of every forward pass
+  int embedding_layer; /* -1 (default): see yolor_net_embedding_layer */
+  int profile; /* 1: time every layer of every forward pass
                                  * (yolor_layer_info.time_ms) */
-  int exact_conv;               /* 1: no Winograd; every conv as a plain
+  int exact_conv; /* 1: no Winograd; every conv as a plain
                                  * GEMM (slower, slightly less rounding) */
-  yolor_log_fn log;             /* NULL: messages are dropped */
-  void *log_user_data;          /* retained: as long as the net */
+  yolor_log_fn log; /* NULL: messages are dropped */
+  void *log_user_data; /* retained: as long as the net */
 } yolor_options;
 
 /* Fills @opts (borrowed) with the defaults. */
-YOLOR_API void yolor_options_init (yolor_options * opts);
+YOLOR_API void yolor_options_init (yolor_options *opts);
 
 /* Pixel formats accepted straight from video frames. Packed formats use
  * planes[0]; NV12 uses planes[0] (Y) and planes[1] (interleaved UV); I420
@@ -183,7 +183,7 @@ typedef struct yolor_image
   int height;
   const uint8_t *planes[3];
   int strides[3];
-  yolor_yuv_matrix matrix;      /* YUV formats only; 0 = AUTO */
+  yolor_yuv_matrix matrix; /* YUV formats only; 0 = AUTO */
 } yolor_image;
 
 /* One detection. Box corners in frame pixels, clamped to [0, width] x
@@ -191,7 +191,7 @@ typedef struct yolor_image
 typedef struct yolor_detection
 {
   float x1, y1, x2, y2;
-  float confidence;             /* objectness × class probability */
+  float confidence; /* objectness × class probability */
   float objectness;
   int class_id;
 } yolor_detection;
@@ -199,13 +199,13 @@ typedef struct yolor_detection
 /* Post-processing, per call (so thresholds can change on every frame). */
 typedef struct yolor_post_params
 {
-  float conf_threshold;         /* keep obj > t and obj·cls > t */
-  float iou_threshold;          /* suppress when IoU > t */
-  int max_detections;           /* after NMS; official: 300 */
-  int agnostic;                 /* 1: NMS across classes */
-  int multi_label;              /* 1: a box may be reported once per class
+  float conf_threshold; /* keep obj > t and obj·cls > t */
+  float iou_threshold; /* suppress when IoU > t */
+  int max_detections; /* after NMS; official: 300 */
+  int agnostic; /* 1: NMS across classes */
+  int multi_label; /* 1: a box may be reported once per class
                                  * above the threshold (official for nc > 1) */
-  const uint8_t *class_mask;    /* borrowed; NULL or n_classes bytes, nonzero
+  const uint8_t *class_mask; /* borrowed; NULL or n_classes bytes, nonzero
                                  * = keep. Applied before NMS. */
 } yolor_post_params;
 
@@ -219,116 +219,115 @@ typedef struct yolor_net yolor_net;
  * states the bytes expected and found), _PARSE (file:line), _UNSUPPORTED,
  * _SHAPE, _NO_MEMORY, _INVALID_ARG. */
 YOLOR_API yolor_status yolor_net_load (const char *cfg_path,
-    const char *weights_path, const yolor_options * opts,
-    yolor_net ** net_out, yolor_error * err);
+    const char *weights_path, const yolor_options *opts, yolor_net **net_out,
+    yolor_error *err);
 
 /* As yolor_net_load(), but fills every parameter with deterministic synthetic
  * values from @seed (for measuring architectures without weight files). */
 YOLOR_API yolor_status yolor_net_load_synthetic (const char *cfg_path,
-    uint32_t seed, const yolor_options * opts, yolor_net ** net_out,
-    yolor_error * err);
+    uint32_t seed, const yolor_options *opts, yolor_net **net_out,
+    yolor_error *err);
 
 /* NULL is a no-op. */
-YOLOR_API void yolor_net_free (yolor_net * net);
+YOLOR_API void yolor_net_free (yolor_net *net);
 
 /* Allocates every buffer needed to detect on frames of @frame_width ×
  * @frame_height (the network input size follows from the options and, for
  * LETTERBOX_RECT, from the frame's aspect). Call again when the frame size
  * changes. */
-YOLOR_API yolor_status yolor_net_prepare (yolor_net * net, int frame_width,
-    int frame_height, yolor_error * err);
+YOLOR_API yolor_status yolor_net_prepare (
+    yolor_net *net, int frame_width, int frame_height, yolor_error *err);
 
 /* Fills @post (borrowed) with the model's defaults: YOLOR flavour conf 0.4,
  * IoU 0.5 (official detect.py); darknet conf 0.25, IoU 0.45 (darknet
  * detector test); max 300, class-aware, multi-label when n_classes > 1. */
-YOLOR_API void yolor_net_default_post (const yolor_net * net,
-    yolor_post_params * post);
+YOLOR_API void yolor_net_default_post (
+    const yolor_net *net, yolor_post_params *post);
 
 /* Runs preprocessing, the network, decode and NMS on @img (borrowed; its size
  * must be the prepared one). Writes up to @capacity detections, best first,
  * to @dets and their count to *@n_out. Allocates nothing. */
-YOLOR_API yolor_status yolor_net_detect (yolor_net * net,
-    const yolor_image * img, const yolor_post_params * post,
-    yolor_detection * dets, size_t capacity, size_t * n_out,
-    yolor_error * err);
+YOLOR_API yolor_status yolor_net_detect (yolor_net *net, const yolor_image *img,
+    const yolor_post_params *post, yolor_detection *dets, size_t capacity,
+    size_t *n_out, yolor_error *err);
 
 /* Per-object embeddings of the last yolor_net_detect(): *@n_out × @dim
  * floats (row i belongs to dets[i]), each row L2-normalised, average-pooled
  * over the detection box on the embedding layer's feature map. Owned by the
  * net, valid until the next detect/prepare. */
-YOLOR_API const float *yolor_net_embeddings (const yolor_net * net,
-    int *dim_out);
+YOLOR_API const float *yolor_net_embeddings (
+    const yolor_net *net, int *dim_out);
 
 /* Image-level multi-label score per class from the last detect: for each
  * class the highest obj·cls over every candidate box. n_classes floats,
  * owned by the net. */
-YOLOR_API const float *yolor_net_class_scores (const yolor_net * net);
+YOLOR_API const float *yolor_net_class_scores (const yolor_net *net);
 
 /* The layer whose output the embeddings pool. Default: the feature map that
  * enters the last k>1 convolution of the first (highest-resolution) head. */
-YOLOR_API int yolor_net_embedding_layer (const yolor_net * net);
+YOLOR_API int yolor_net_embedding_layer (const yolor_net *net);
 
 /* Model facts. */
-YOLOR_API int yolor_net_n_classes (const yolor_net * net);
-YOLOR_API yolor_flavor yolor_net_flavor (const yolor_net * net);
-YOLOR_API int yolor_net_n_layers (const yolor_net * net);
-YOLOR_API int yolor_net_max_stride (const yolor_net * net);
+YOLOR_API int yolor_net_n_classes (const yolor_net *net);
+YOLOR_API yolor_flavor yolor_net_flavor (const yolor_net *net);
+YOLOR_API int yolor_net_n_layers (const yolor_net *net);
+YOLOR_API int yolor_net_max_stride (const yolor_net *net);
 /* Network input size after prepare (or the default before). */
-YOLOR_API void yolor_net_input_size (const yolor_net * net, int *width_out,
-    int *height_out);
+YOLOR_API void yolor_net_input_size (
+    const yolor_net *net, int *width_out, int *height_out);
 /* Parameter count as stored (before folding) and multiply-accumulates of one
  * forward pass at the prepared input size (or the default). */
-YOLOR_API int64_t yolor_net_n_params (const yolor_net * net);
-YOLOR_API double yolor_net_gmacs (const yolor_net * net);
+YOLOR_API int64_t yolor_net_n_params (const yolor_net *net);
+YOLOR_API double yolor_net_gmacs (const yolor_net *net);
 
 /* ---- Lower level: run the network on a tensor you made yourself ---- */
 
 /* Allocates for a network input of exactly @width × @height. */
-YOLOR_API yolor_status yolor_net_prepare_input (yolor_net * net, int width,
-    int height, yolor_error * err);
+YOLOR_API yolor_status yolor_net_prepare_input (
+    yolor_net *net, int width, int height, yolor_error *err);
 
 /* The planar float RGB input tensor [3][h][w] to fill before
  * yolor_net_forward(). Owned by the net; valid until the next prepare. */
-YOLOR_API float *yolor_net_input (yolor_net * net);
+YOLOR_API float *yolor_net_input (yolor_net *net);
 
 /* Runs the layers on yolor_net_input(). Allocates nothing. */
-YOLOR_API yolor_status yolor_net_forward (yolor_net * net, yolor_error * err);
+YOLOR_API yolor_status yolor_net_forward (yolor_net *net, yolor_error *err);
 
 /* Number of [yolo] layers and the raw tensor entering head @k after a
  * forward, NCHW [na·(5+nc)][h][w]. Owned by the net. */
-YOLOR_API int yolor_net_n_heads (const yolor_net * net);
-YOLOR_API const float *yolor_net_head (const yolor_net * net, int k,
-    int *c_out, int *h_out, int *w_out);
+YOLOR_API int yolor_net_n_heads (const yolor_net *net);
+YOLOR_API const float *yolor_net_head (
+    const yolor_net *net, int k, int *c_out, int *h_out, int *w_out);
 
 /* Output of layer @i after a forward when keep_layer_outputs was set (NULL
  * otherwise). Implicit layers give their parameter; yolo layers their input
  * unchanged. */
-YOLOR_API const float *yolor_net_layer_output (const yolor_net * net, int i,
-    int *c_out, int *h_out, int *w_out);
+YOLOR_API const float *yolor_net_layer_output (
+    const yolor_net *net, int i, int *c_out, int *h_out, int *w_out);
 
 /* Type name of layer @i as written in the cfg, e.g. "convolutional". */
-YOLOR_API const char *yolor_net_layer_type (const yolor_net * net, int i);
+YOLOR_API const char *yolor_net_layer_type (const yolor_net *net, int i);
 
 /* What `yolor info` prints about one layer. */
 typedef struct yolor_layer_info
 {
-  const char *type;             /* static string, cfg spelling */
-  int cfg_line;                 /* line of the [section] in the cfg */
-  int c, h, w;                  /* output shape at the prepared input size
+  const char *type; /* static string, cfg spelling */
+  int cfg_line; /* line of the [section] in the cfg */
+  int c, h, w; /* output shape at the prepared input size
                                  * (or the default size before prepare) */
   int n_inputs;
-  int inputs[8];                /* absolute layer indices, -1 = net input */
-  int filters, size, stride, groups;    /* convolutions; 0 otherwise */
-  const char *activation;       /* convolutions; NULL otherwise */
-  int64_t n_params;             /* as stored in the weights (before folding) */
-  double macs;                  /* multiply-accumulates per forward */
-  double time_ms;               /* last forward, when opts.profile was set */
-  int folded_away;              /* 1: merged into another layer at load */
+  int inputs[8]; /* absolute layer indices, -1 = net input */
+  int filters, size, stride, groups; /* convolutions; 0 otherwise */
+  const char *activation; /* convolutions; NULL otherwise */
+  int64_t n_params; /* as stored in the weights (before folding) */
+  double macs; /* multiply-accumulates per forward */
+  double time_ms; /* last forward, when opts.profile was set */
+  int folded_away; /* 1: merged into another layer at load */
 } yolor_layer_info;
 
 /* Fills @info_out (borrowed) for layer @i. */
-YOLOR_API yolor_status yolor_net_layer_info (const yolor_net * net, int i,
-    yolor_layer_info * info_out);
+YOLOR_API yolor_status yolor_net_layer_info (
+    const yolor_net *net, int i, yolor_layer_info *info_out);
 
 /* Version string "MAJOR.MINOR.MICRO" (static). */
 YOLOR_API const char *yolor_version (void);

@@ -7,8 +7,8 @@
 #include "kernels.h"
 
 void
-YOLOR_KFN (yolor_bias_act) (int n_threads, float *y, int C, int hw, const float *bias,
-    yolor_act act)
+YOLOR_KFN (yolor_bias_act) (
+    int n_threads, float *y, int C, int hw, const float *bias, yolor_act act)
 {
   (void) n_threads;
 #pragma omp parallel for num_threads(n_threads) schedule(static)
@@ -19,9 +19,9 @@ YOLOR_KFN (yolor_bias_act) (int n_threads, float *y, int C, int hw, const float 
 }
 
 void
-YOLOR_KFN (yolor_bn_act) (int n_threads, float *y, int C, int hw, const float *gamma,
-    const float *beta, const float *mean, const float *var, float eps,
-    yolor_act act)
+YOLOR_KFN (yolor_bn_act) (int n_threads, float *y, int C, int hw,
+    const float *gamma, const float *beta, const float *mean, const float *var,
+    float eps, yolor_act act)
 {
   (void) n_threads;
 #pragma omp parallel for num_threads(n_threads) schedule(static)

@@ -62,8 +62,7 @@ YOLOR_KFN (yolor_depthwise) (int n_threads, const float *x, int c, int h, int w,
 #ifndef YOLOR_KERNELS_AVX2
 void
 yolor_conv_ref (const float *x, int c_in, int h, int w, const float *wt,
-    int c_out, int k, int stride, int pad, int groups, int oh, int ow,
-    float *y)
+    int c_out, int k, int stride, int pad, int groups, int oh, int ow, float *y)
 {
   int cpg = c_in / groups, opg = c_out / groups;
   for (int o = 0; o < c_out; o++) {

@@ -44,8 +44,8 @@ yolor_sgemm (int n_threads, int M, int N, int K, const float *A, int lda,
     const float *B, int ldb, float *C, int ldc, const float *bias,
     yolor_act act, float *work)
 {
-  PICK (yolor_sgemm) (n_threads, M, N, K, A, lda, B, ldb, C, ldc, bias, act,
-      work);
+  PICK (yolor_sgemm)
+  (n_threads, M, N, K, A, lda, B, ldb, C, ldc, bias, act, work);
 }
 
 void
@@ -53,8 +53,9 @@ yolor_winograd_conv (int n_threads, const float *x, int cin, int h, int w,
     int pad, const float *u, int cout, const float *bias, yolor_act act,
     float *y, int oh, int ow, float *work, float *gemm_work)
 {
-  PICK (yolor_winograd_conv) (n_threads, x, cin, h, w, pad, u, cout, bias,
-      act, y, oh, ow, work, gemm_work);
+  PICK (yolor_winograd_conv)
+  (n_threads, x, cin, h, w, pad, u, cout, bias, act, y, oh, ow, work,
+      gemm_work);
 }
 
 void
@@ -62,13 +63,13 @@ yolor_depthwise (int n_threads, const float *x, int c, int h, int w,
     const float *wt, int k, int stride, int pad, int oh, int ow,
     const float *bias, yolor_act act, float *y)
 {
-  PICK (yolor_depthwise) (n_threads, x, c, h, w, wt, k, stride, pad, oh, ow,
-      bias, act, y);
+  PICK (yolor_depthwise)
+  (n_threads, x, c, h, w, wt, k, stride, pad, oh, ow, bias, act, y);
 }
 
 void
-yolor_bias_act (int n_threads, float *y, int C, int hw, const float *bias,
-    yolor_act act)
+yolor_bias_act (
+    int n_threads, float *y, int C, int hw, const float *bias, yolor_act act)
 {
   PICK (yolor_bias_act) (n_threads, y, C, hw, bias, act);
 }

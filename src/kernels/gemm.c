@@ -21,8 +21,8 @@ yolor_gemm (int n_threads, int M, int N, int K, const float *A, int lda,
     openblas_set_num_threads (n_threads);
     __atomic_store_n (&blas_threads_set, n_threads, __ATOMIC_RELAXED);
   }
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f, A,
-      lda, B, ldb, accumulate ? 1.0f : 0.0f, C, ldc);
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f, A, lda,
+      B, ldb, accumulate ? 1.0f : 0.0f, C, ldc);
 }
 
 void

@@ -26,7 +26,7 @@ yolor_im2col (int n_threads, const float *x, int c, int h, int w, int k,
       }
       const float *src = xc + (size_t) iy * w;
       if (stride == 1) {
-        int lo = pad - kx, hi = w + pad - kx;   /* ox in [lo, hi) reads */
+        int lo = pad - kx, hi = w + pad - kx; /* ox in [lo, hi) reads */
         if (lo < 0)
           lo = 0;
         if (hi > ow)
@@ -34,8 +34,8 @@ yolor_im2col (int n_threads, const float *x, int c, int h, int w, int k,
         for (int ox = 0; ox < lo && ox < ow; ox++)
           d[ox] = 0.0f;
         if (hi > lo)
-          memcpy (d + lo, src + lo - pad + kx, sizeof (float) * (size_t) (hi
-                  - lo));
+          memcpy (
+              d + lo, src + lo - pad + kx, sizeof (float) * (size_t) (hi - lo));
         for (int ox = hi > lo ? hi : (lo > 0 ? lo : 0); ox < ow; ox++)
           d[ox] = 0.0f;
       } else {

@@ -45,8 +45,8 @@ void yolor_conv_ref (const float *x, int c_in, int h, int w, const float *wt,
     float *y);
 
 /* y[c][i] = act(y[c][i] + bias[c]) for c < C, i < hw. bias may be NULL. */
-void yolor_bias_act (int n_threads, float *y, int C, int hw,
-    const float *bias, yolor_act act);
+void yolor_bias_act (
+    int n_threads, float *y, int C, int hw, const float *bias, yolor_act act);
 
 /* y[c][i] = act((y − mean)/sqrt(var + eps)·gamma + beta): unfolded BN. */
 void yolor_bn_act (int n_threads, float *y, int C, int hw, const float *gamma,
@@ -106,7 +106,7 @@ yolor_act1 (float x, yolor_act act)
       return 1.0f / (1.0f + yolor_expf (-x));
     case YOLOR_ACT_SILU:
       return x / (1.0f + yolor_expf (-x));
-    case YOLOR_ACT_MISH:{
+    case YOLOR_ACT_MISH: {
       /* x·tanh(softplus(x)) = x·n/(n + 2) with n = e^x·(e^x + 2); above 20
        * softplus is x itself, as in PyTorch */
       float e = yolor_expf (x > 20.0f ? 20.0f : x);
@@ -115,7 +115,7 @@ yolor_act1 (float x, yolor_act act)
     }
     case YOLOR_ACT_TANH:
       return tanhf (x);
-    case YOLOR_ACT_HARDSWISH:{
+    case YOLOR_ACT_HARDSWISH: {
       float t = x + 3.0f;
       t = t < 0.0f ? 0.0f : (t > 6.0f ? 6.0f : t);
       return x * t / 6.0f;
@@ -144,10 +144,10 @@ yolor_expf8 (yolor_v8f x)
   x = yolor_v8_select (x > 88.7f, zero + 88.7f, x);
   x = yolor_v8_select (x < -87.3f, zero - 87.3f, x);
   fx = x * 1.44269504088896341f + 0.5f;
-  ni = __builtin_convertvector (fx, yolor_v8i);
-  nf = __builtin_convertvector (ni, yolor_v8f);
-  ni = ni + (nf > fx);          /* true is −1: floor */
-  nf = __builtin_convertvector (ni, yolor_v8f);
+  ni = __builtin_convertvector(fx, yolor_v8i);
+  nf = __builtin_convertvector(ni, yolor_v8f);
+  ni = ni + (nf > fx); /* true is −1: floor */
+  nf = __builtin_convertvector(ni, yolor_v8f);
   r = x - nf * 0.693359375f + nf * 2.12194440e-4f;
   p = zero + 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
@@ -179,7 +179,7 @@ yolor_act_row (float *y, const float *x, int n, float b, yolor_act act)
         case YOLOR_ACT_LOGISTIC:
           v = one / (one + yolor_expf8 (-v));
           break;
-        case YOLOR_ACT_MISH:{
+        case YOLOR_ACT_MISH: {
           yolor_v8f nn;
           e = yolor_expf8 (yolor_v8_select (v > 20.0f, one * 20.0f, v));
           nn = e * (e + 2.0f);
@@ -216,32 +216,35 @@ void yolor_sgemm (int n_threads, int M, int N, int K, const float *A, int lda,
  * floats). */
 void yolor_winograd_weights (const float *w, int cout, int cin, float *u);
 size_t yolor_winograd_workspace (int cin, int cout, int oh, int ow);
-void yolor_winograd_conv (int n_threads, const float *x, int cin, int h,
-    int w, int pad, const float *u, int cout, const float *bias,
-    yolor_act act, float *y, int oh, int ow, float *work, float *gemm_work);
+void yolor_winograd_conv (int n_threads, const float *x, int cin, int h, int w,
+    int pad, const float *u, int cout, const float *bias, yolor_act act,
+    float *y, int oh, int ow, float *work, float *gemm_work);
 
 /* The two variants of every dispatched kernel (dispatch.c calls them). */
-#define YOLOR_KDECL(ret, name, params) \
-  ret name##_generic params; \
+#define YOLOR_KDECL(ret, name, params)                                         \
+  ret name##_generic params;                                                   \
   ret name##_avx2 params;
 
-YOLOR_KDECL (void, yolor_sgemm, (int n_threads, int M, int N, int K,
-        const float *A, int lda, const float *B, int ldb, float *C, int ldc,
-        const float *bias, yolor_act act, float *work))
-YOLOR_KDECL (void, yolor_winograd_conv, (int n_threads, const float *x, int cin,
-        int h, int w, int pad, const float *u, int cout, const float *bias,
-        yolor_act act, float *y, int oh, int ow, float *work,
-        float *gemm_work))
-YOLOR_KDECL (void, yolor_depthwise, (int n_threads, const float *x, int c, int h,
-        int w, const float *wt, int k, int stride, int pad, int oh, int ow,
-        const float *bias, yolor_act act, float *y))
-YOLOR_KDECL (void, yolor_bias_act, (int n_threads, float *y, int C, int hw,
-        const float *bias, yolor_act act))
-YOLOR_KDECL (void, yolor_bn_act, (int n_threads, float *y, int C, int hw,
-        const float *gamma, const float *beta, const float *mean,
-        const float *var, float eps, yolor_act act))
-YOLOR_KDECL (void, yolor_act_apply, (int n_threads, float *y, size_t n,
+YOLOR_KDECL (void, yolor_sgemm,
+    (int n_threads, int M, int N, int K, const float *A, int lda,
+        const float *B, int ldb, float *C, int ldc, const float *bias,
+        yolor_act act, float *work))
+YOLOR_KDECL (void, yolor_winograd_conv,
+    (int n_threads, const float *x, int cin, int h, int w, int pad,
+        const float *u, int cout, const float *bias, yolor_act act, float *y,
+        int oh, int ow, float *work, float *gemm_work))
+YOLOR_KDECL (void, yolor_depthwise,
+    (int n_threads, const float *x, int c, int h, int w, const float *wt, int k,
+        int stride, int pad, int oh, int ow, const float *bias, yolor_act act,
+        float *y))
+YOLOR_KDECL (void, yolor_bias_act,
+    (int n_threads, float *y, int C, int hw, const float *bias, yolor_act act))
+YOLOR_KDECL (void, yolor_bn_act,
+    (int n_threads, float *y, int C, int hw, const float *gamma,
+        const float *beta, const float *mean, const float *var, float eps,
         yolor_act act))
+YOLOR_KDECL (
+    void, yolor_act_apply, (int n_threads, float *y, size_t n, yolor_act act))
 
 /* 1 when the AVX2+FMA kernels are in use. */
 int yolor_kernels_avx2 (void);

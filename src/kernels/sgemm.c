@@ -26,7 +26,7 @@
 #define MR 6
 #define NR 16
 #define KC 256
-#define NB 192                  /* columns per strip: 12 panels */
+#define NB 192 /* columns per strip: 12 panels */
 
 #ifndef YOLOR_KERNELS_AVX2
 size_t
@@ -57,8 +57,7 @@ kernel_c (int kc, const float *a, const float *b, float *acc)
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
-__attribute__ ((target ("avx2,fma")))
-static void
+__attribute__ ((target ("avx2,fma"))) static void
 kernel_avx2 (int kc, const float *a, const float *b, float *acc)
 {
   __m256 c00 = _mm256_setzero_ps (), c01 = _mm256_setzero_ps ();
@@ -142,8 +141,8 @@ pack_a (const float *A, int lda, int M, int p, int k0, int kc, float *dst)
 
 /* B rows [k0, k0+kc), columns [n0, n0+nb) into NR-wide panels. */
 static void
-pack_b (const float *B, int ldb, int N, int n0, int nb, int k0, int kc,
-    float *dst)
+pack_b (
+    const float *B, int ldb, int N, int n0, int nb, int k0, int kc, float *dst)
 {
   for (int j0 = 0; j0 < nb; j0 += NR) {
     float *d = dst + (size_t) j0 * kc;
@@ -164,8 +163,8 @@ pack_b (const float *B, int ldb, int N, int n0, int nb, int k0, int kc,
 }
 
 void
-YOLOR_KFN (yolor_sgemm) (int n_threads, int M, int N, int K, const float *A, int lda,
-    const float *B, int ldb, float *C, int ldc, const float *bias,
+YOLOR_KFN (yolor_sgemm) (int n_threads, int M, int N, int K, const float *A,
+    int lda, const float *B, int ldb, float *C, int ldc, const float *bias,
     yolor_act act, float *work)
 {
   int n_panels = (M + MR - 1) / MR;

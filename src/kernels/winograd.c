@@ -19,20 +19,20 @@
 
 #include "kernels.h"
 
-#define WG_T 6                  /* input tile */
-#define WG_M 4                  /* output tile */
-#define WG_N (WG_T * WG_T)      /* 36 */
-#define WG_WORK_FLOATS (6u << 20)       /* chunk budget, floats */
+#define WG_T 6 /* input tile */
+#define WG_M 4 /* output tile */
+#define WG_N (WG_T * WG_T) /* 36 */
+#define WG_WORK_FLOATS (6u << 20) /* chunk budget, floats */
 
 #ifndef YOLOR_KERNELS_AVX2
 /* G (6x3) */
 static const float G[6][3] = {
-  {1.0f / 4, 0, 0},
-  {-1.0f / 6, -1.0f / 6, -1.0f / 6},
-  {-1.0f / 6, 1.0f / 6, -1.0f / 6},
-  {1.0f / 24, 1.0f / 12, 1.0f / 6},
-  {1.0f / 24, -1.0f / 12, 1.0f / 6},
-  {0, 0, 1},
+  { 1.0f / 4, 0, 0 },
+  { -1.0f / 6, -1.0f / 6, -1.0f / 6 },
+  { -1.0f / 6, 1.0f / 6, -1.0f / 6 },
+  { 1.0f / 24, 1.0f / 12, 1.0f / 6 },
+  { 1.0f / 24, -1.0f / 12, 1.0f / 6 },
+  { 0, 0, 1 },
 };
 
 void
@@ -74,7 +74,7 @@ yolor_winograd_workspace (int cin, int cout, int oh, int ow)
 }
 #endif
 
-#define L 8                     /* tiles transformed together (SIMD lanes) */
+#define L 8 /* tiles transformed together (SIMD lanes) */
 
 /* Bᵀ d B for L tiles at once: d[i][j][lane] → v[i][j][lane]. */
 static inline void
@@ -131,8 +131,8 @@ output_tiles (float m[6][6][L], float y[4][4][L])
 }
 
 void
-YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin,
-    int h, int w, int pad, const float *u, int cout, const float *bias, yolor_act act,
+YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin, int h,
+    int w, int pad, const float *u, int cout, const float *bias, yolor_act act,
     float *y, int oh, int ow, float *work, float *gemm_work)
 {
   int tw = (ow + 3) / 4, th = (oh + 3) / 4, tiles = tw * th;
@@ -191,7 +191,7 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin,
           V + (size_t) k * cin * nt, nt, M + (size_t) k * cout * nt, nt, NULL,
           YOLOR_ACT_LINEAR, gemm_work);
 
-    /* output transform + bias + activation, L tiles at a time */
+      /* output transform + bias + activation, L tiles at a time */
 #pragma omp parallel for num_threads(n_threads) schedule(static)
     for (int o = 0; o < cout; o++) {
       float b = bias ? bias[o] : 0.0f;
@@ -214,9 +214,7 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin,
               break;
             yr = yo + (size_t) oy * ow + tx * 4;
             if (tx * 4 + 4 <= ow) {
-              float row[4] = { r[i][0][q], r[i][1][q], r[i][2][q],
-                r[i][3][q]
-              };
+              float row[4] = { r[i][0][q], r[i][1][q], r[i][2][q], r[i][3][q] };
               yolor_act_row (yr, row, 4, b, act);
             } else {
               for (int j = 0; j < 4 && tx * 4 + j < ow; j++)

@@ -8,33 +8,33 @@
 #include "kernels/kernels.h"
 
 const float *
-yolor_layer_in (const yolor_net * net, const yolor_layer * l, int k)
+yolor_layer_in (const yolor_net *net, const yolor_layer *l, int k)
 {
   int idx = l->in[k];
   return idx < 0 ? net->input : net->layers[idx].out;
 }
 
 static int
-is_direct (const yolor_layer * l)
+is_direct (const yolor_layer *l)
 {
   return l->size == 1 && l->stride == 1 && l->pad == 0;
 }
 
 static int
-is_depthwise (const yolor_layer * l)
+is_depthwise (const yolor_layer *l)
 {
   return l->groups > 1 && l->groups == l->c_in && l->groups == l->filters;
 }
 
 int
-yolor_conv_winograd_ok (const yolor_layer * l)
+yolor_conv_winograd_ok (const yolor_layer *l)
 {
   return l->size == 3 && l->stride == 1 && l->groups == 1 && l->c_in >= 8
       && l->filters >= 8 && (!l->bn || l->bn_folded);
 }
 
 yolor_status
-yolor_conv_prepare_winograd (yolor_layer * l)
+yolor_conv_prepare_winograd (yolor_layer *l)
 {
   if (l->wino || !yolor_conv_winograd_ok (l))
     return YOLOR_OK;
@@ -46,7 +46,7 @@ yolor_conv_prepare_winograd (yolor_layer * l)
 }
 
 size_t
-yolor_conv_workspace (const yolor_layer * l)
+yolor_conv_workspace (const yolor_layer *l)
 {
   if (l->wino)
     return yolor_winograd_workspace (l->c_in, l->filters, l->h, l->w);
@@ -56,7 +56,7 @@ yolor_conv_workspace (const yolor_layer * l)
 }
 
 void
-yolor_conv_forward (yolor_net * net, yolor_layer * l)
+yolor_conv_forward (yolor_net *net, yolor_layer *l)
 {
   const float *x = yolor_layer_in (net, l, 0);
   int nt = net->n_threads;
@@ -82,8 +82,8 @@ yolor_conv_forward (yolor_net * net, yolor_layer * l)
       const float *xg = x + (size_t) gi * cpg * in_plane;
       const float *B = xg;
       if (!is_direct (l)) {
-        yolor_im2col (nt, xg, cpg, l->h_in, l->w_in, l->size, l->stride,
-            l->pad, l->h, l->w, net->work);
+        yolor_im2col (nt, xg, cpg, l->h_in, l->w_in, l->size, l->stride, l->pad,
+            l->h, l->w, net->work);
         B = net->work;
       }
       yolor_sgemm (nt, opg, ohw, K, l->weights + (size_t) gi * opg * K, K, B,
@@ -96,9 +96,8 @@ yolor_conv_forward (yolor_net * net, yolor_layer * l)
   }
 
   if (l->bn && !l->bn_folded)
-    yolor_bn_act (nt, l->out, l->filters, ohw, l->bn_gamma, l->bias,
-        l->bn_mean, l->bn_var,
-        net->flavor == YOLOR_FLAVOR_YOLOR ? 1e-4f : 1e-5f, l->act);
+    yolor_bn_act (nt, l->out, l->filters, ohw, l->bn_gamma, l->bias, l->bn_mean,
+        l->bn_var, net->flavor == YOLOR_FLAVOR_YOLOR ? 1e-4f : 1e-5f, l->act);
   else
     yolor_bias_act (nt, l->out, l->filters, ohw, l->bias, l->act);
 }

@@ -10,7 +10,7 @@
 #include "kernels/kernels.h"
 
 void
-yolor_channels_forward (yolor_net * net, yolor_layer * l)
+yolor_channels_forward (yolor_net *net, yolor_layer *l)
 {
   const float *x = yolor_layer_in (net, l, 0);
   const float *a = yolor_layer_in (net, l, 1);
@@ -51,7 +51,7 @@ yolor_channels_forward (yolor_net * net, yolor_layer * l)
 }
 
 void
-yolor_scale_channels_forward (yolor_net * net, yolor_layer * l)
+yolor_scale_channels_forward (yolor_net *net, yolor_layer *l)
 {
   const float *s = yolor_layer_in (net, l, 0);
   const float *x = yolor_layer_in (net, l, 1);

@@ -11,7 +11,7 @@
 #include "yolor-private.h"
 
 void
-yolor_maxpool_forward (yolor_net * net, yolor_layer * l)
+yolor_maxpool_forward (yolor_net *net, yolor_layer *l)
 {
   const float *x = yolor_layer_in (net, l, 0);
   const yolor_layer *s = yolor_layer_src (net, l, 0);
@@ -50,7 +50,7 @@ yolor_maxpool_forward (yolor_net * net, yolor_layer * l)
 }
 
 void
-yolor_avgpool_forward (yolor_net * net, yolor_layer * l)
+yolor_avgpool_forward (yolor_net *net, yolor_layer *l)
 {
   const float *x = yolor_layer_in (net, l, 0);
   const yolor_layer *s = yolor_layer_src (net, l, 0);

@@ -8,13 +8,16 @@
 
 #include "yolor-private.h"
 
-#define K(...) (const char *const[]) { __VA_ARGS__, NULL }
+#define K(...)                                                                 \
+  (const char *const[])                                                        \
+  {                                                                            \
+    __VA_ARGS__, NULL                                                          \
+  }
 
 static const char *const conv_keys[] = { "batch_normalize", "filters", "size",
   "stride", "stride_x", "stride_y", "pad", "padding", "activation", "groups",
   "dilation", "stopbackward", "dontload", "dontloadscales", "train_only_bn",
-  NULL
-};
+  NULL };
 
 static const char *const yolo_keys[] = { "mask", "anchors", "classes", "num",
   "jitter", "ignore_thresh", "truth_thresh", "random", "scale_x_y",
@@ -24,53 +27,54 @@ static const char *const yolo_keys[] = { "mask", "anchors", "classes", "num",
   "new_coords", "resize", "focal_loss", "map", "track_history_size",
   "sim_thresh", "dets_for_track", "dets_for_show", "track_ciou_norm",
   "embedding_layer", "atoms", "na", "nc", "weights_type",
-  "weights_normalization", "stopbackward", NULL
-};
+  "weights_normalization", "stopbackward", NULL };
 
 static const char *const implicit_keys[] = { "filters", "mean", "std", NULL };
-static const char *const implicit2d_keys[] =
-    { "filters", "atoms", "mean", "std", NULL };
+static const char *const implicit2d_keys[] = { "filters", "atoms", "mean",
+  "std", NULL };
 static const char *const from_keys[] = { "from", NULL };
 
 static const yolor_layer_ops registry[] = {
-  {"convolutional", YOLOR_LAYER_CONV, 0, conv_keys},
-  {"conv", YOLOR_LAYER_CONV, 0, conv_keys},
-  {"route", YOLOR_LAYER_ROUTE, 0, K ("layers", "groups", "group_id",
-          "stopbackward")},
-  {"route_lhalf", YOLOR_LAYER_ROUTE_LHALF, 0, K ("layers")},
-  {"shortcut", YOLOR_LAYER_SHORTCUT, 0, K ("from", "activation",
-          "weights_type", "weights_normalization", "stopbackward")},
-  {"maxpool", YOLOR_LAYER_MAXPOOL, 0, K ("size", "stride", "padding",
-          "stopbackward")},
-  {"avgpool", YOLOR_LAYER_AVGPOOL, 0, K ("stopbackward")},
-  {"upsample", YOLOR_LAYER_UPSAMPLE, 0, K ("stride", "scale",
-          "stopbackward")},
-  {"reorg", YOLOR_LAYER_REORG, 0, K ("stride", "stopbackward")},
-  {"dwt", YOLOR_LAYER_DWT, 0, K ("stopbackward")},
-  {"dropout", YOLOR_LAYER_IDENTITY, 0, K ("probability", "dropblock",
-          "dropblock_size_rel", "dropblock_size_abs")},
-  {"silence", YOLOR_LAYER_IDENTITY, 0, K ("stopbackward")},
-  {"scale_channels", YOLOR_LAYER_SCALE_CHANNELS, 0, K ("from", "activation",
-          "scale_wh")},
-  {"implicit_add", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ZERO, implicit_keys},
-  {"implicit_cat", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ZERO, implicit_keys},
-  {"implicit_mul", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ONE, implicit_keys},
-  {"implicit_add_2d", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ZERO,
-      implicit2d_keys},
-  {"implicit_cat_2d", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ZERO,
-      implicit2d_keys},
-  {"implicit_mul_2d", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ONE,
-      implicit2d_keys},
-  {"shift_channels", YOLOR_LAYER_CHANNELS, YOLOR_CH_SHIFT, from_keys},
-  {"shift_channels_2d", YOLOR_LAYER_CHANNELS, YOLOR_CH_SHIFT, from_keys},
-  {"control_channels", YOLOR_LAYER_CHANNELS, YOLOR_CH_CONTROL, from_keys},
-  {"control_channels_2d", YOLOR_LAYER_CHANNELS, YOLOR_CH_CONTROL, from_keys},
-  {"select_channels", YOLOR_LAYER_CHANNELS, YOLOR_CH_SELECT, from_keys},
-  {"select_channels_2d", YOLOR_LAYER_CHANNELS, YOLOR_CH_SELECT, from_keys},
-  {"alternate_channels", YOLOR_LAYER_CHANNELS, YOLOR_CH_ALTERNATE, from_keys},
-  {"alternate_channels_2d", YOLOR_LAYER_CHANNELS, YOLOR_CH_ALTERNATE,
-      from_keys},
-  {"yolo", YOLOR_LAYER_YOLO, 0, yolo_keys},
+  { "convolutional", YOLOR_LAYER_CONV, 0, conv_keys },
+  { "conv", YOLOR_LAYER_CONV, 0, conv_keys },
+  { "route", YOLOR_LAYER_ROUTE, 0,
+      K ("layers", "groups", "group_id", "stopbackward") },
+  { "route_lhalf", YOLOR_LAYER_ROUTE_LHALF, 0, K ("layers") },
+  { "shortcut", YOLOR_LAYER_SHORTCUT, 0,
+      K ("from", "activation", "weights_type", "weights_normalization",
+          "stopbackward") },
+  { "maxpool", YOLOR_LAYER_MAXPOOL, 0,
+      K ("size", "stride", "padding", "stopbackward") },
+  { "avgpool", YOLOR_LAYER_AVGPOOL, 0, K ("stopbackward") },
+  { "upsample", YOLOR_LAYER_UPSAMPLE, 0,
+      K ("stride", "scale", "stopbackward") },
+  { "reorg", YOLOR_LAYER_REORG, 0, K ("stride", "stopbackward") },
+  { "dwt", YOLOR_LAYER_DWT, 0, K ("stopbackward") },
+  { "dropout", YOLOR_LAYER_IDENTITY, 0,
+      K ("probability", "dropblock", "dropblock_size_rel",
+          "dropblock_size_abs") },
+  { "silence", YOLOR_LAYER_IDENTITY, 0, K ("stopbackward") },
+  { "scale_channels", YOLOR_LAYER_SCALE_CHANNELS, 0,
+      K ("from", "activation", "scale_wh") },
+  { "implicit_add", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ZERO, implicit_keys },
+  { "implicit_cat", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ZERO, implicit_keys },
+  { "implicit_mul", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ONE, implicit_keys },
+  { "implicit_add_2d", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ZERO,
+      implicit2d_keys },
+  { "implicit_cat_2d", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ZERO,
+      implicit2d_keys },
+  { "implicit_mul_2d", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ONE,
+      implicit2d_keys },
+  { "shift_channels", YOLOR_LAYER_CHANNELS, YOLOR_CH_SHIFT, from_keys },
+  { "shift_channels_2d", YOLOR_LAYER_CHANNELS, YOLOR_CH_SHIFT, from_keys },
+  { "control_channels", YOLOR_LAYER_CHANNELS, YOLOR_CH_CONTROL, from_keys },
+  { "control_channels_2d", YOLOR_LAYER_CHANNELS, YOLOR_CH_CONTROL, from_keys },
+  { "select_channels", YOLOR_LAYER_CHANNELS, YOLOR_CH_SELECT, from_keys },
+  { "select_channels_2d", YOLOR_LAYER_CHANNELS, YOLOR_CH_SELECT, from_keys },
+  { "alternate_channels", YOLOR_LAYER_CHANNELS, YOLOR_CH_ALTERNATE, from_keys },
+  { "alternate_channels_2d", YOLOR_LAYER_CHANNELS, YOLOR_CH_ALTERNATE,
+      from_keys },
+  { "yolo", YOLOR_LAYER_YOLO, 0, yolo_keys },
 };
 
 const yolor_layer_ops *

@@ -9,7 +9,7 @@
 #include "yolor-private.h"
 
 static void
-in_dims (const yolor_net * net, const yolor_layer * l, int *c, int *h, int *w)
+in_dims (const yolor_net *net, const yolor_layer *l, int *c, int *h, int *w)
 {
   const yolor_layer *s = yolor_layer_src (net, l, 0);
   *c = s ? s->c : 3;
@@ -18,7 +18,7 @@ in_dims (const yolor_net * net, const yolor_layer * l, int *c, int *h, int *w)
 }
 
 void
-yolor_upsample_forward (yolor_net * net, yolor_layer * l)
+yolor_upsample_forward (yolor_net *net, yolor_layer *l)
 {
   const float *x = yolor_layer_in (net, l, 0);
   int c, h, w, s = l->stride;
@@ -36,7 +36,7 @@ yolor_upsample_forward (yolor_net * net, yolor_layer * l)
 }
 
 void
-yolor_reorg_forward (yolor_net * net, yolor_layer * l)
+yolor_reorg_forward (yolor_net *net, yolor_layer *l)
 {
   static const int yolor_dy[4] = { 0, 1, 0, 1 }, yolor_dx[4] = { 0, 0, 1, 1 };
   static const int dn_dy[4] = { 0, 0, 1, 1 }, dn_dx[4] = { 0, 1, 0, 1 };
@@ -56,7 +56,7 @@ yolor_reorg_forward (yolor_net * net, yolor_layer * l)
 }
 
 void
-yolor_dwt_forward (yolor_net * net, yolor_layer * l)
+yolor_dwt_forward (yolor_net *net, yolor_layer *l)
 {
   const float *x = yolor_layer_in (net, l, 0);
   int c, h, w;

@@ -8,8 +8,7 @@
 #include "kernels/kernels.h"
 
 static void
-src_dims (const yolor_net * net, const yolor_layer * l, int k, int *c,
-    size_t *hw)
+src_dims (const yolor_net *net, const yolor_layer *l, int k, int *c, size_t *hw)
 {
   const yolor_layer *s = yolor_layer_src (net, l, k);
   *c = s ? s->c : 3;
@@ -17,7 +16,7 @@ src_dims (const yolor_net * net, const yolor_layer * l, int k, int *c,
 }
 
 void
-yolor_route_forward (yolor_net * net, yolor_layer * l)
+yolor_route_forward (yolor_net *net, yolor_layer *l)
 {
   float *dst = l->out;
   int lhalf = l->ops->kind == YOLOR_LAYER_ROUTE_LHALF;
@@ -35,7 +34,7 @@ yolor_route_forward (yolor_net * net, yolor_layer * l)
 }
 
 void
-yolor_shortcut_forward (yolor_net * net, yolor_layer * l)
+yolor_shortcut_forward (yolor_net *net, yolor_layer *l)
 {
   const float *x = yolor_layer_in (net, l, 0);
   const float *a = yolor_layer_in (net, l, 1);

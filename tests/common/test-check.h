@@ -10,7 +10,7 @@
 
 /* Runs @s (transferred) and returns the process exit status. */
 static inline int
-tu_run_suite (Suite * s)
+tu_run_suite (Suite *s)
 {
   SRunner *sr = srunner_create (s);
   int failed;

@@ -103,7 +103,8 @@ tu_fill_random (float *x, size_t n, uint32_t seed, float lo, float hi)
     s ^= s >> 12;
     s ^= s << 25;
     s ^= s >> 27;
-    x[i] = lo + (hi - lo) * (float) (((s * 2685821657736338717ULL) >> 40)
-        / 16777216.0);
+    x[i] = lo
+        + (hi - lo)
+            * (float) (((s * 2685821657736338717ULL) >> 40) / 16777216.0);
   }
 }

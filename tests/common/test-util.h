@@ -20,12 +20,10 @@ char *tu_read_file (const char *path, size_t *len_out);
 float *tu_read_f32 (const char *path, size_t *n_out);
 
 /* suggested_tolerances[@file][@field] of a ref.json text; NAN if absent. */
-double tu_ref_tolerance (const char *json, const char *file,
-    const char *field);
+double tu_ref_tolerance (const char *json, const char *file, const char *field);
 
 /* Largest |a − b| over n values (NaN counts as infinite); index in *at. */
-double tu_max_abs_diff (const float *a, const float *b, size_t n,
-    size_t *at);
+double tu_max_abs_diff (const float *a, const float *b, size_t n, size_t *at);
 
 /* Deterministic uniform floats in [lo, hi). */
 void tu_fill_random (float *x, size_t n, uint32_t seed, float lo, float hi);

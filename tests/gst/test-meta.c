@@ -41,13 +41,14 @@ GST_START_TEST (test_survives_convert_scale)
 
     fail_unless (gst_yolor_frame_meta_get_row (fm, i, &d));
     /* rects follow the new geometry */
-    fail_unless (abs (d.x - (gint)(d.x_min * 384 + 0.5)) <= 1);
-    fail_unless (abs (d.y + d.h - (gint)(d.y_max * 216 + 0.5)) <= 1);
+    fail_unless (abs (d.x - (gint) (d.x_min * 384 + 0.5)) <= 1);
+    fail_unless (abs (d.y + d.h - (gint) (d.y_max * 216 + 0.5)) <= 1);
     /* joined to the ROI meta by id; its box was scaled by videoscale */
     roi = gst_buffer_get_video_region_of_interest_meta_id (out, d.id);
     fail_unless (roi != NULL, "no ROI with id %d", d.id);
     fail_unless (roi->roi_type == g_quark_from_string (d.label));
-    fail_unless (abs ((gint)roi->x - d.x) <= 2 && abs ((gint)roi->w - d.w) <= 2,
+    fail_unless (
+        abs ((gint) roi->x - d.x) <= 2 && abs ((gint) roi->w - d.w) <= 2,
         "ROI %u,%u %ux%u vs row %d,%d %dx%d", roi->x, roi->y, roi->w, roi->h,
         d.x, d.y, d.w, d.h);
     if (d.label_id == 0
@@ -72,9 +73,10 @@ GST_START_TEST (test_second_detector_replaces)
 {
   gchar *model = test_model_path ();
   gchar *desc = g_strdup_printf ("yolordetect model=\"%s\" threshold=0.999 ! "
-      "yolordetect model=\"%s\" threshold=0.2", model, model);
-  gchar *desc2 = g_strdup_printf ("yolordetect model=\"%s\" threshold=0.2",
-      model);
+                                 "yolordetect model=\"%s\" threshold=0.2",
+      model, model);
+  gchar *desc2 =
+      g_strdup_printf ("yolordetect model=\"%s\" threshold=0.2", model);
   GstHarness *h = gst_harness_new_parse (desc);
   GstHarness *h2 = gst_harness_new_parse (desc2);
   GstSample *s = test_grab_frame (TEST_T_MAN, "RGB", 0, 0);
@@ -88,8 +90,8 @@ GST_START_TEST (test_second_detector_replaces)
 
   while ((m = gst_buffer_iterate_meta (out, &state)))
     if (gst_meta_info_is_custom (m->info)
-        && gst_custom_meta_has_name ((GstCustomMeta *) m,
-            GST_YOLOR_FRAME_META_NAME))
+        && gst_custom_meta_has_name (
+            (GstCustomMeta *) m, GST_YOLOR_FRAME_META_NAME))
       n_frame_metas++;
   fail_unless_equals_int (n_frame_metas, 1);
   fail_unless (fm != NULL && fm2 != NULL);

@@ -51,7 +51,7 @@ test_grab_frame (gdouble seconds, const gchar *format, gint width, gint height)
   if (seconds > 0) {
     fail_unless (gst_element_seek_simple (pipe, GST_FORMAT_TIME,
         GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE,
-        (gint64)(seconds * GST_SECOND)));
+        (gint64) (seconds * GST_SECOND)));
     gst_element_get_state (pipe, NULL, NULL, GST_CLOCK_TIME_NONE);
   }
   sample = gst_app_sink_pull_preroll (GST_APP_SINK (sink));
@@ -133,7 +133,7 @@ test_best_roi (GstBuffer *buf, const gchar *label, gdouble x1, gdouble y1,
   *iou_out = 0;
   while ((m = gst_buffer_iterate_meta_filtered (
               buf, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
-    GstVideoRegionOfInterestMeta *r = (GstVideoRegionOfInterestMeta *)m;
+    GstVideoRegionOfInterestMeta *r = (GstVideoRegionOfInterestMeta *) m;
     gdouble iou;
 
     if (label && r->roi_type != g_quark_from_string (label))

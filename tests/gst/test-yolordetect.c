@@ -146,7 +146,7 @@ GST_START_TEST (test_frame_meta)
   fail_unless_equals_int (gst_buffer_get_size (emb), n * dim * 4);
   fail_unless (gst_buffer_map (emb, &map, GST_MAP_READ));
   for (i = 0; i < n; i++) {
-    const gfloat *row = (const gfloat *)map.data + (gsize)i * dim;
+    const gfloat *row = (const gfloat *) map.data + (gsize) i * dim;
     gdouble sq = 0;
     gint k;
 
@@ -269,7 +269,7 @@ count_label (GstBuffer *buf, const gchar *label)
 
   while ((m = gst_buffer_iterate_meta_filtered (
               buf, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE)))
-    if (((GstVideoRegionOfInterestMeta *)m)->roi_type
+    if (((GstVideoRegionOfInterestMeta *) m)->roi_type
         == g_quark_from_string (label))
       n++;
   return n;

@@ -24,10 +24,11 @@ typedef struct
 } Fixture;
 
 static void
-fixture_init (Fixture * f, const gchar * format, gint width, gint height)
+fixture_init (Fixture *f, const gchar *format, gint width, gint height)
 {
   gchar *caps = g_strdup_printf ("video/x-raw,format=%s,width=%d,height=%d,"
-      "framerate=30/1", format, width, height);
+                                 "framerate=30/1",
+      format, width, height);
 
   GstCaps *c = gst_caps_from_string (caps);
 
@@ -39,7 +40,7 @@ fixture_init (Fixture * f, const gchar * format, gint width, gint height)
 }
 
 static void
-fixture_clear (Fixture * f)
+fixture_clear (Fixture *f)
 {
   gst_harness_teardown (f->h);
 }
@@ -47,7 +48,7 @@ fixture_clear (Fixture * f)
 /* A frame filled with a per-format background (RGB 40,80,120; NV12 Y 90
  * UV 128) plus a seeded pattern when @pattern is TRUE. */
 static GstBuffer *
-make_frame (Fixture * f, gboolean pattern)
+make_frame (Fixture *f, gboolean pattern)
 {
   GstBuffer *buf = gst_buffer_new_and_alloc (GST_VIDEO_INFO_SIZE (&f->info));
   GstVideoFrame frame;
@@ -83,8 +84,8 @@ make_frame (Fixture * f, gboolean pattern)
 
 /* Adds an ROI with a "detection" structure holding @fields (may be NULL). */
 static GstVideoRegionOfInterestMeta *
-add_roi (GstBuffer * buf, const gchar * type, guint x, guint y, guint w,
-    guint h, GstStructure * detection)
+add_roi (GstBuffer *buf, const gchar *type, guint x, guint y, guint w, guint h,
+    GstStructure *detection)
 {
   GstVideoRegionOfInterestMeta *roi =
       gst_buffer_add_video_region_of_interest_meta (buf, type, x, y, w, h);
@@ -95,7 +96,7 @@ add_roi (GstBuffer * buf, const gchar * type, guint x, guint y, guint w,
 }
 
 static GstBuffer *
-push_pull (Fixture * f, GstBuffer * in)
+push_pull (Fixture *f, GstBuffer *in)
 {
   GstBuffer *out;
 
@@ -106,7 +107,7 @@ push_pull (Fixture * f, GstBuffer * in)
 }
 
 static guint32
-rgb_at (const GstVideoFrame * frame, gint x, gint y)
+rgb_at (const GstVideoFrame *frame, gint x, gint y)
 {
   const guint8 *p = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (frame, 0)
       + y * GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0) + x * 3;
@@ -115,7 +116,7 @@ rgb_at (const GstVideoFrame * frame, gint x, gint y)
 }
 
 static guint8
-plane_at (const GstVideoFrame * frame, guint p, gint x, gint y)
+plane_at (const GstVideoFrame *frame, guint p, gint x, gint y)
 {
   const guint8 *d = GST_VIDEO_FRAME_PLANE_DATA (frame, p);
 
@@ -147,11 +148,12 @@ GST_START_TEST (test_rgb_box)
   const guint32 bg = 0x285078;
 
   fixture_init (&f, "RGB", 64, 48);
-  g_object_set (f.h->element, "show-labels", FALSE, "show-confidence", FALSE,
-      NULL);
+  g_object_set (
+      f.h->element, "show-labels", FALSE, "show-confidence", FALSE, NULL);
   in = make_frame (&f, FALSE);
-  add_roi (in, "person", 10, 12, 20, 16, gst_structure_new ("detection",
-          "label_id", G_TYPE_INT, 0, "confidence", G_TYPE_DOUBLE, 0.9, NULL));
+  add_roi (in, "person", 10, 12, 20, 16,
+      gst_structure_new ("detection", "label_id", G_TYPE_INT, 0, "confidence",
+          G_TYPE_DOUBLE, 0.9, NULL));
   out = push_pull (&f, in);
 
   fail_unless (gst_video_frame_map (&frame, &f.info, out, GST_MAP_READ));
@@ -184,8 +186,8 @@ GST_START_TEST (test_nv12_box)
   g_object_set (f.h->element, "show-labels", FALSE, "show-confidence", FALSE,
       "line-thickness", 2, NULL);
   in = make_frame (&f, FALSE);
-  add_roi (in, "car", 9, 7, 20, 16, gst_structure_new ("detection",
-          "label_id", G_TYPE_INT, 3, NULL));
+  add_roi (in, "car", 9, 7, 20, 16,
+      gst_structure_new ("detection", "label_id", G_TYPE_INT, 3, NULL));
   out = push_pull (&f, in);
 
   fail_unless (gst_video_frame_map (&frame, &f.info, out, GST_MAP_READ));
@@ -202,9 +204,9 @@ GST_START_TEST (test_nv12_box)
   fail_unless_equals_int (plane_at (&frame, 0, 26, 20), 90);
   /* Chroma (interleaved UV): sample (4,3) covers luma 8..9 × 6..7 and so
    * touches the corner; (8,7) is well inside the box; (15,3) is outside. */
-  fail_if (plane_at (&frame, 1, 8, 3) == 128 && plane_at (&frame, 1, 9,
-          3) == 128);
-  fail_unless (plane_at (&frame, 1, 8, 3) < 128);       /* yellow: U low */
+  fail_if (
+      plane_at (&frame, 1, 8, 3) == 128 && plane_at (&frame, 1, 9, 3) == 128);
+  fail_unless (plane_at (&frame, 1, 8, 3) < 128); /* yellow: U low */
   fail_unless_equals_int (plane_at (&frame, 1, 16, 7), 128);
   fail_unless_equals_int (plane_at (&frame, 1, 17, 7), 128);
   fail_unless_equals_int (plane_at (&frame, 1, 30, 3), 128);
@@ -233,8 +235,8 @@ GST_START_TEST (test_no_meta_identical)
     fail_unless (gst_buffer_map (ref, &a, GST_MAP_READ));
     fail_unless (gst_buffer_map (out, &b, GST_MAP_READ));
     fail_unless_equals_int (a.size, b.size);
-    fail_unless (memcmp (a.data, b.data, a.size) == 0, "%s changed",
-        formats[i]);
+    fail_unless (
+        memcmp (a.data, b.data, a.size) == 0, "%s changed", formats[i]);
     gst_buffer_unmap (ref, &a);
     gst_buffer_unmap (out, &b);
     gst_buffer_unref (ref);
@@ -251,16 +253,16 @@ GST_START_TEST (test_label)
   static const struct
   {
     gboolean labels, confidence;
-    gint n_chars;               /* 0: no label */
-    const gchar *track;         /* where the track id comes from */
+    gint n_chars; /* 0: no label */
+    const gchar *track; /* where the track id comes from */
   } cases[] = {
-    {TRUE, TRUE, 8, NULL},      /* "dog 0.50" */
-    {TRUE, TRUE, 11, "object_id"},      /* "dog 0.50 #7" */
-    {TRUE, TRUE, 11, "track_id"},
-    {TRUE, TRUE, 11, "tracking"},
-    {TRUE, FALSE, 6, "tracking"},       /* "dog #7" */
-    {FALSE, TRUE, 4, "object_id"},      /* "0.50" */
-    {FALSE, FALSE, 0, "object_id"},
+    { TRUE, TRUE, 8, NULL }, /* "dog 0.50" */
+    { TRUE, TRUE, 11, "object_id" }, /* "dog 0.50 #7" */
+    { TRUE, TRUE, 11, "track_id" },
+    { TRUE, TRUE, 11, "tracking" },
+    { TRUE, FALSE, 6, "tracking" }, /* "dog #7" */
+    { FALSE, TRUE, 4, "object_id" }, /* "0.50" */
+    { FALSE, FALSE, 0, "object_id" },
   };
   guint i;
 
@@ -284,8 +286,8 @@ GST_START_TEST (test_label)
       gst_structure_set (det, "track_id", G_TYPE_UINT64, (guint64) 7, NULL);
     roi = add_roi (in, "ignored", 20, 40, 60, 40, det);
     if (g_strcmp0 (cases[i].track, "tracking") == 0)
-      gst_video_region_of_interest_meta_add_param (roi,
-          gst_structure_new ("tracking", "id", G_TYPE_INT, 7, NULL));
+      gst_video_region_of_interest_meta_add_param (
+          roi, gst_structure_new ("tracking", "id", G_TYPE_INT, 7, NULL));
     out = push_pull (&f, in);
 
     fail_unless (gst_video_frame_map (&frame, &f.info, out, GST_MAP_READ));
@@ -326,19 +328,22 @@ GST_START_TEST (test_stale)
     guint32 want;
 
     fixture_init (&f, "RGB", 64, 48);
-    g_object_set (f.h->element, "show-labels", FALSE, "show-confidence",
-        FALSE, "dim-stale", dim, NULL);
+    g_object_set (f.h->element, "show-labels", FALSE, "show-confidence", FALSE,
+        "dim-stale", dim, NULL);
     in = make_frame (&f, FALSE);
-    add_roi (in, "person", 4, 4, 10, 10, gst_structure_new ("detection",
-            "label_id", G_TYPE_INT, 0, "fresh", G_TYPE_BOOLEAN, FALSE, NULL));
-    add_roi (in, "person", 30, 4, 10, 10, gst_structure_new ("detection",
-            "label_id", G_TYPE_INT, 0, "fresh", G_TYPE_BOOLEAN, TRUE, NULL));
+    add_roi (in, "person", 4, 4, 10, 10,
+        gst_structure_new ("detection", "label_id", G_TYPE_INT, 0, "fresh",
+            G_TYPE_BOOLEAN, FALSE, NULL));
+    add_roi (in, "person", 30, 4, 10, 10,
+        gst_structure_new ("detection", "label_id", G_TYPE_INT, 0, "fresh",
+            G_TYPE_BOOLEAN, TRUE, NULL));
     out = push_pull (&f, in);
 
     fail_unless (gst_video_frame_map (&frame, &f.info, out, GST_MAP_READ));
     want = dim ? ((guint32) blend8 (40, 0xFF, DIM_ALPHA) << 16)
-        | ((guint32) blend8 (80, 0x26, DIM_ALPHA) << 8)
-        | blend8 (120, 0x26, DIM_ALPHA) : CLASS0;
+            | ((guint32) blend8 (80, 0x26, DIM_ALPHA) << 8)
+            | blend8 (120, 0x26, DIM_ALPHA)
+               : CLASS0;
     fail_unless_equals_int (rgb_at (&frame, 4, 4), want);
     fail_unless_equals_int (rgb_at (&frame, 13, 13), want);
     fail_unless_equals_int (rgb_at (&frame, 30, 4), CLASS0);
@@ -393,7 +398,7 @@ GST_START_TEST (test_foreign_and_extreme)
 GST_END_TEST;
 
 static void
-append_value (GValue * arr, GType type, gconstpointer v)
+append_value (GValue *arr, GType type, gconstpointer v)
 {
   GValue x = G_VALUE_INIT;
 
@@ -408,7 +413,7 @@ append_value (GValue * arr, GType type, gconstpointer v)
 }
 
 static void
-set_array (GstStructure * s, const gchar * field, GType type, guint n,
+set_array (GstStructure *s, const gchar *field, GType type, guint n,
     gconstpointer values, gsize elem_size)
 {
   GValue arr = G_VALUE_INIT;
@@ -417,7 +422,7 @@ set_array (GstStructure * s, const gchar * field, GType type, guint n,
   g_value_init (&arr, GST_TYPE_ARRAY);
   for (i = 0; i < n; i++) {
     if (type == G_TYPE_STRING)
-      append_value (&arr, type, ((const gchar * const *) values)[i]);
+      append_value (&arr, type, ((const gchar *const *) values)[i]);
     else
       append_value (&arr, type, (const guint8 *) values + i * elem_size);
   }
@@ -428,11 +433,10 @@ set_array (GstStructure * s, const gchar * field, GType type, guint n,
  * 3 "dog", confidence 0.5, not fresh. Registered here when the plugin under
  * test did not register it. */
 static void
-add_frame_meta (GstBuffer * buf, gint x, gint y, gint w, gint h)
+add_frame_meta (GstBuffer *buf, gint x, gint y, gint w, gint h)
 {
   static const gchar *tags[] = { GST_META_TAG_VIDEO_STR,
-    GST_META_TAG_VIDEO_SIZE_STR, NULL
-  };
+    GST_META_TAG_VIDEO_SIZE_STR, NULL };
   const gint ids[] = { 0 }, label_ids[] = { 3 }, rect[] = { x, y, w, h };
   const gdouble conf[] = { 0.5 }, x0[] = { 0.1 }, y0[] = { 0.3 };
   const gdouble x1[] = { 0.5 }, y1[] = { 0.7 };
@@ -469,7 +473,7 @@ GST_START_TEST (test_frame_meta_fallback)
   guint32 dimmed = ((guint32) blend8 (0x28, 0xFF, DIM_ALPHA) << 16)
       | ((guint32) blend8 (0x50, 0xEA, DIM_ALPHA) << 8)
       | blend8 (0x78, 0x59, DIM_ALPHA);
-  gint lw = 8 * 6 + 1;          /* "dog 0.50" */
+  gint lw = 8 * 6 + 1; /* "dog 0.50" */
 
   fixture_init (&f, "RGB", 160, 120);
   g_object_set (f.h->element, "dim-stale", TRUE, NULL);
@@ -505,10 +509,10 @@ GST_START_TEST (test_properties)
   fail_unless (labels);
   fail_unless (conf);
   fail_unless (!dim);
-  g_object_set (e, "line-thickness", 5, "text-scale", 2, "dim-stale", TRUE,
-      NULL);
-  g_object_get (e, "line-thickness", &t, "text-scale", &s, "dim-stale", &dim,
-      NULL);
+  g_object_set (
+      e, "line-thickness", 5, "text-scale", 2, "dim-stale", TRUE, NULL);
+  g_object_get (
+      e, "line-thickness", &t, "text-scale", &s, "dim-stale", &dim, NULL);
   fail_unless_equals_int (t, 5);
   fail_unless_equals_int (s, 2);
   fail_unless (dim);
@@ -528,16 +532,16 @@ GST_START_TEST (test_property_stress)
   fixture_init (&f, "NV12", 64, 48);
   g_value_init (&v, G_TYPE_UINT);
   g_value_set_uint (&v, 3);
-  threads[0] = gst_harness_stress_property_start_full (f.h, "line-thickness",
-      &v, G_USEC_PER_SEC / 1000);
+  threads[0] = gst_harness_stress_property_start_full (
+      f.h, "line-thickness", &v, G_USEC_PER_SEC / 1000);
   g_value_set_uint (&v, 2);
-  threads[1] = gst_harness_stress_property_start_full (f.h, "text-scale", &v,
-      G_USEC_PER_SEC / 1000);
+  threads[1] = gst_harness_stress_property_start_full (
+      f.h, "text-scale", &v, G_USEC_PER_SEC / 1000);
   g_value_unset (&v);
   g_value_init (&v, G_TYPE_BOOLEAN);
   g_value_set_boolean (&v, TRUE);
-  threads[2] = gst_harness_stress_property_start_full (f.h, "dim-stale", &v,
-      G_USEC_PER_SEC / 1000);
+  threads[2] = gst_harness_stress_property_start_full (
+      f.h, "dim-stale", &v, G_USEC_PER_SEC / 1000);
   g_value_unset (&v);
 
   for (i = 0; i < 50; i++) {

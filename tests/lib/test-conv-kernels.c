@@ -16,14 +16,25 @@
 
 static const int sizes[][4] = {
   /* cin, cout, h, w */
-  {8, 8, 7, 9}, {9, 13, 13, 5}, {16, 8, 1, 1}, {3, 5, 4, 4}, {32, 17, 11, 23},
-  {64, 64, 20, 20}, {13, 7, 2, 31},
+  { 8, 8, 7, 9 },
+  { 9, 13, 13, 5 },
+  { 16, 8, 1, 1 },
+  { 3, 5, 4, 4 },
+  { 32, 17, 11, 23 },
+  { 64, 64, 20, 20 },
+  { 13, 7, 2, 31 },
 };
 
 /* The packed GEMM with its fused epilogue against the plain reference. */
 static const int gemm_sizes[][3] = {
-  {1, 1, 1}, {3, 17, 5}, {6, 16, 256}, {7, 33, 257}, {13, 200, 300},
-  {64, 400, 576}, {255, 37, 31}, {5, 1000, 3},
+  { 1, 1, 1 },
+  { 3, 17, 5 },
+  { 6, 16, 256 },
+  { 7, 33, 257 },
+  { 13, 200, 300 },
+  { 64, 400, 576 },
+  { 255, 37, 31 },
+  { 5, 1000, 3 },
 };
 
 START_TEST (test_sgemm)
@@ -38,16 +49,15 @@ START_TEST (test_sgemm)
   float *bias = malloc (sizeof (float) * M);
   float *work = malloc (sizeof (float) * yolor_sgemm_workspace (M, 2));
   static const yolor_act acts[] = { YOLOR_ACT_LINEAR, YOLOR_ACT_LEAKY,
-    YOLOR_ACT_SILU, YOLOR_ACT_MISH, YOLOR_ACT_LOGISTIC, YOLOR_ACT_RELU
-  };
+    YOLOR_ACT_SILU, YOLOR_ACT_MISH, YOLOR_ACT_LOGISTIC, YOLOR_ACT_RELU };
   tu_fill_random (A, M * lda + 1, 7 + _i, -1.0f, 1.0f);
   tu_fill_random (B, K * ldb + 1, 8 + _i, -1.0f, 1.0f);
   tu_fill_random (bias, M, 9 + _i, -1.0f, 1.0f);
   for (size_t a = 0; a < sizeof (acts) / sizeof (acts[0]); a++)
     for (int nt = 1; nt <= 2; nt++) {
       double max_d = 0.0;
-      yolor_sgemm (nt, M, N, K, A + 1, lda, B + 1, ldb, C, ldc, bias, acts[a],
-          work);
+      yolor_sgemm (
+          nt, M, N, K, A + 1, lda, B + 1, ldb, C, ldc, bias, acts[a], work);
       yolor_gemm_ref (M, N, K, A + 1, lda, B + 1, ldb, R, ldc, 0);
       for (int m = 0; m < M; m++)
         for (int n = 0; n < N; n++) {
@@ -85,16 +95,16 @@ START_TEST (test_vs_reference)
     bias = malloc (sizeof (float) * cout);
     y = malloc (sizeof (float) * cout * oh * ow);
     ref = malloc (sizeof (float) * cout * oh * ow);
-    work = malloc (sizeof (float) * yolor_winograd_workspace (cin, cout, oh,
-            ow));
+    work =
+        malloc (sizeof (float) * yolor_winograd_workspace (cin, cout, oh, ow));
     gwork = malloc (sizeof (float) * yolor_sgemm_workspace (cout, 2));
     tu_fill_random (x, (size_t) cin * h * w, 1 + _i, -1.0f, 1.0f);
     tu_fill_random (wt, (size_t) cout * cin * 9, 100 + _i, -0.5f, 0.5f);
     tu_fill_random (bias, cout, 200 + _i, -0.1f, 0.1f);
     yolor_winograd_weights (wt, cout, cin, u);
     for (int nt = 1; nt <= 2; nt++) {
-      yolor_winograd_conv (nt, x, cin, h, w, pad, u, cout, bias,
-          YOLOR_ACT_SILU, y, oh, ow, work, gwork);
+      yolor_winograd_conv (nt, x, cin, h, w, pad, u, cout, bias, YOLOR_ACT_SILU,
+          y, oh, ow, work, gwork);
       yolor_conv_ref (x, cin, h, w, wt, cout, 3, 1, pad, 1, oh, ow, ref);
       yolor_bias_act (1, ref, cout, oh * ow, bias, YOLOR_ACT_SILU);
       for (int i = 0; i < cout * oh * ow; i++) {
@@ -104,10 +114,11 @@ START_TEST (test_vs_reference)
         err2 += d * d;
         ref2 += (double) ref[i] * ref[i];
       }
-      ck_assert_msg (max_d <= 2e-5 * fmax (1.0, max_r) && err2 <= 1e-10 * ref2
-          + 1e-20, "cin=%d cout=%d h=%d w=%d pad=%d threads=%d: max |diff| "
-          "%.3g (max |ref| %.3g), NMSE %.3g", cin, cout, h, w, pad, nt, max_d,
-          max_r, err2 / (ref2 + 1e-30));
+      ck_assert_msg (
+          max_d <= 2e-5 * fmax (1.0, max_r) && err2 <= 1e-10 * ref2 + 1e-20,
+          "cin=%d cout=%d h=%d w=%d pad=%d threads=%d: max |diff| "
+          "%.3g (max |ref| %.3g), NMSE %.3g",
+          cin, cout, h, w, pad, nt, max_d, max_r, err2 / (ref2 + 1e-30));
     }
     free (x);
     free (wt);
@@ -126,10 +137,10 @@ main (void)
 {
   Suite *s = suite_create ("conv-kernels");
   TCase *tc = tcase_create ("f4x4_3x3");
-  tcase_add_loop_test (tc, test_sgemm, 0,
-      (int) (sizeof (gemm_sizes) / sizeof (gemm_sizes[0])));
-  tcase_add_loop_test (tc, test_vs_reference, 0,
-      (int) (sizeof (sizes) / sizeof (sizes[0])));
+  tcase_add_loop_test (
+      tc, test_sgemm, 0, (int) (sizeof (gemm_sizes) / sizeof (gemm_sizes[0])));
+  tcase_add_loop_test (
+      tc, test_vs_reference, 0, (int) (sizeof (sizes) / sizeof (sizes[0])));
   suite_add_tcase (s, tc);
   return tu_run_suite (s);
 }

@@ -19,13 +19,11 @@
 #include "../common/test-util.h"
 #include "yolor/yolor.h"
 
-static const char *const models[] = { "yolo-fastest-1.1",
-  "yolo-fastest-1.1-xl", "mobilenetv2-yolov3-nano-coco"
-};
+static const char *const models[] = { "yolo-fastest-1.1", "yolo-fastest-1.1-xl",
+  "mobilenetv2-yolov3-nano-coco" };
 
 static const char *const images[] = { "dog.jpg", "eagle.jpg", "giraffe.jpg",
-  "horses.jpg", "person.jpg"
-};
+  "horses.jpg", "person.jpg" };
 
 typedef struct
 {
@@ -35,10 +33,12 @@ typedef struct
 
 /* darknet prints boxes unclamped; the engine clamps them to the frame. */
 static void
-clamp_box (det * d)
+clamp_box (det *d)
 {
-  float x1 = fmaxf (0.0f, d->cx - d->w / 2), x2 = fminf (1.0f, d->cx + d->w / 2);
-  float y1 = fmaxf (0.0f, d->cy - d->h / 2), y2 = fminf (1.0f, d->cy + d->h / 2);
+  float x1 = fmaxf (0.0f, d->cx - d->w / 2),
+        x2 = fminf (1.0f, d->cx + d->w / 2);
+  float y1 = fmaxf (0.0f, d->cy - d->h / 2),
+        y2 = fminf (1.0f, d->cy + d->h / 2);
   d->cx = (x1 + x2) / 2;
   d->cy = (y1 + y2) / 2;
   d->w = x2 - x1;
@@ -47,7 +47,7 @@ clamp_box (det * d)
 
 /* The objects of @image in darknet's JSON (one object per line). */
 static int
-expected (const char *json, const char *image, det * out, int max)
+expected (const char *json, const char *image, det *out, int max)
 {
   char key[128];
   const char *p, *end;
@@ -78,7 +78,7 @@ expected (const char *json, const char *image, det * out, int max)
 }
 
 static double
-iou (const det * a, const det * b)
+iou (const det *a, const det *b)
 {
   double ax1 = a->cx - a->w / 2, ax2 = a->cx + a->w / 2;
   double ay1 = a->cy - a->h / 2, ay2 = a->cy + a->h / 2;
@@ -103,11 +103,12 @@ START_TEST (test_model)
   yolor_options_init (&o);
   o.n_threads = 2;
   tu_shared_path (cfg, sizeof (cfg), "models/%s/%s.cfg", m, m);
-  ck_assert_msg (yolor_net_load (cfg, NULL, &o, &net, &err) == YOLOR_OK,
-      "%s", err.msg);
+  ck_assert_msg (
+      yolor_net_load (cfg, NULL, &o, &net, &err) == YOLOR_OK, "%s", err.msg);
   ck_assert_int_eq (yolor_net_flavor (net), YOLOR_FLAVOR_DARKNET);
-  json = tu_read_file (tu_shared_path (jpath, sizeof (jpath),
-          "expected/%s.darknet.json", m), NULL);
+  json = tu_read_file (
+      tu_shared_path (jpath, sizeof (jpath), "expected/%s.darknet.json", m),
+      NULL);
   ck_assert_msg (json != NULL, "cannot read %s", jpath);
 
   for (size_t k = 0; k < sizeof (images) / sizeof (images[0]); k++) {
@@ -116,9 +117,9 @@ START_TEST (test_model)
     yolor_detection d[300];
     yolor_post_params post;
     size_t n = 0;
-    unsigned char *px = tu_load_rgb (tu_shared_path (ipath, sizeof (ipath),
-            "images/%s", images[k]), &w, &h);
-    yolor_image img = { YOLOR_PIXFMT_RGB, 0, 0, {NULL}, {0}, 0 };
+    unsigned char *px = tu_load_rgb (
+        tu_shared_path (ipath, sizeof (ipath), "images/%s", images[k]), &w, &h);
+    yolor_image img = { YOLOR_PIXFMT_RGB, 0, 0, { NULL }, { 0 }, 0 };
     ck_assert_msg (px != NULL, "cannot decode %s", ipath);
     img.width = w;
     img.height = h;
@@ -126,8 +127,9 @@ START_TEST (test_model)
     img.strides[0] = 3 * w;
     ck_assert_int_eq (yolor_net_prepare (net, w, h, &err), YOLOR_OK);
     yolor_net_default_post (net, &post);
-    ck_assert_msg (yolor_net_detect (net, &img, &post, d, 300, &n, &err)
-        == YOLOR_OK, "%s", err.msg);
+    ck_assert_msg (
+        yolor_net_detect (net, &img, &post, d, 300, &n, &err) == YOLOR_OK, "%s",
+        err.msg);
     for (size_t i = 0; i < n; i++) {
       got[i].cls = d[i].class_id;
       got[i].cx = (d[i].x1 + d[i].x2) / 2 / w;
@@ -148,9 +150,11 @@ START_TEST (test_model)
         used[match] = 1;
       } else {
         failures++;
-        fprintf (stderr, "%s %s: darknet class %d conf %.4f box %.4f %.4f "
-            "%.4f %.4f has no match\n", m, images[k], exp[e].cls,
-            exp[e].conf, exp[e].cx, exp[e].cy, exp[e].w, exp[e].h);
+        fprintf (stderr,
+            "%s %s: darknet class %d conf %.4f box %.4f %.4f "
+            "%.4f %.4f has no match\n",
+            m, images[k], exp[e].cls, exp[e].conf, exp[e].cx, exp[e].cy,
+            exp[e].w, exp[e].h);
       }
     }
     for (size_t i = 0; i < n; i++)
@@ -161,8 +165,8 @@ START_TEST (test_model)
       }
     tu_free_image (px);
   }
-  ck_assert_msg (failures == 0, "%s: %d detections differ from darknet", m,
-      failures);
+  ck_assert_msg (
+      failures == 0, "%s: %d detections differ from darknet", m, failures);
   free (json);
   yolor_net_free (net);
 }

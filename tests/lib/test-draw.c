@@ -22,9 +22,8 @@
 
 #define GUARD 64
 
-static const char *const format_names[YOLOR_PIXFMT_COUNT] = {
-  "RGB", "BGR", "RGBx", "BGRx", "xRGB", "xBGR", "RGBA", "BGRA", "NV12", "I420"
-};
+static const char *const format_names[YOLOR_PIXFMT_COUNT] = { "RGB", "BGR",
+  "RGBx", "BGRx", "xRGB", "xBGR", "RGBA", "BGRA", "NV12", "I420" };
 
 /* ---- Test canvas with guards and a snapshot ---- */
 
@@ -32,8 +31,8 @@ typedef struct test_canvas
 {
   yolor_canvas cv;
   int n_planes;
-  uint8_t *mem[3];              /* allocation: GUARD + stride·rows + GUARD */
-  uint8_t *snap[3];             /* copy of mem before drawing */
+  uint8_t *mem[3]; /* allocation: GUARD + stride·rows + GUARD */
+  uint8_t *snap[3]; /* copy of mem before drawing */
   size_t size[3];
   int rows[3], cols[3], bpp[3], shift[3];
 } test_canvas;
@@ -69,7 +68,7 @@ is_yuv (yolor_pixfmt f)
 }
 
 static void
-tc_init (test_canvas * t, yolor_pixfmt f, int w, int h, int pad)
+tc_init (test_canvas *t, yolor_pixfmt f, int w, int h, int pad)
 {
   int i, cw = (w + 1) / 2, ch = (h + 1) / 2;
 
@@ -111,7 +110,7 @@ tc_init (test_canvas * t, yolor_pixfmt f, int w, int h, int pad)
 }
 
 static void
-tc_clear (test_canvas * t)
+tc_clear (test_canvas *t)
 {
   int i;
 
@@ -122,14 +121,14 @@ tc_clear (test_canvas * t)
 }
 
 static void
-tc_unchanged (const test_canvas * t)
+tc_unchanged (const test_canvas *t)
 {
   int i;
 
   for (i = 0; i < t->n_planes; i++)
     ck_assert_msg (memcmp (t->mem[i], t->snap[i], t->size[i]) == 0,
-        "%s %dx%d: plane %d changed", format_names[t->cv.format],
-        t->cv.width, t->cv.height, i);
+        "%s %dx%d: plane %d changed", format_names[t->cv.format], t->cv.width,
+        t->cv.height, i);
 }
 
 /* ---- Expected colour bytes ---- */
@@ -137,7 +136,7 @@ tc_unchanged (const test_canvas * t)
 typedef struct test_color
 {
   uint32_t rgb;
-  uint8_t y, u, v;              /* BT.601 limited range (frames < 720 rows) */
+  uint8_t y, u, v; /* BT.601 limited range (frames < 720 rows) */
 } test_color;
 
 static const test_color RED = { 0xFF0000, 81, 90, 240 };
@@ -149,7 +148,7 @@ static const test_color BLACK = { 0x000000, 16, 128, 128 };
 /* Value of byte @k of a sample of plane @p, or -1 when the byte is never
  * written (x bytes) and -2 for an alpha byte. */
 static int
-color_byte (yolor_pixfmt f, int p, int k, const test_color * c)
+color_byte (yolor_pixfmt f, int p, int k, const test_color *c)
 {
   uint8_t r = (c->rgb >> 16) & 0xff, g = (c->rgb >> 8) & 0xff;
   uint8_t b = c->rgb & 0xff;
@@ -192,7 +191,7 @@ typedef int (*mask_fn) (const void *shape, int x, int y);
 
 typedef struct ref_rect
 {
-  long long x, y, w, h, t;      /* t ≤ 0: filled */
+  long long x, y, w, h, t; /* t ≤ 0: filled */
 } ref_rect;
 
 static int
@@ -200,8 +199,8 @@ rect_mask (const void *shape, int x, int y)
 {
   const ref_rect *r = shape;
   int in_outer = x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h;
-  int in_hole = x >= r->x + r->t && x < r->x + r->w - r->t
-      && y >= r->y + r->t && y < r->y + r->h - r->t;
+  int in_hole = x >= r->x + r->t && x < r->x + r->w - r->t && y >= r->y + r->t
+      && y < r->y + r->h - r->t;
 
   if (r->t <= 0)
     return in_outer;
@@ -233,8 +232,8 @@ text_mask (const void *shape, int x, int y)
 
 /* Whether the footprint of sample (c, r) of plane @p touches the mask. */
 static int
-footprint_hit (const test_canvas * t, int p, int c, int r, mask_fn mask,
-    const void *shape)
+footprint_hit (
+    const test_canvas *t, int p, int c, int r, mask_fn mask, const void *shape)
 {
   int f = 1 << t->shift[p], x, y;
 
@@ -247,8 +246,8 @@ footprint_hit (const test_canvas * t, int p, int c, int r, mask_fn mask,
 
 /* Compares every byte of @t with the model "shape drawn in @c at @alpha". */
 static void
-tc_expect (const test_canvas * t, mask_fn mask, const void *shape,
-    const test_color * c, unsigned alpha, const char *what)
+tc_expect (const test_canvas *t, mask_fn mask, const void *shape,
+    const test_color *c, unsigned alpha, const char *what)
 {
   int p;
 
@@ -269,17 +268,17 @@ tc_expect (const test_canvas * t, mask_fn mask, const void *shape,
           int v = color_byte (t->cv.format, p, b, c);
 
           if (v >= 0)
-            want = alpha == 255 ? (uint8_t) v : ref_blend (before,
-                (uint8_t) v, alpha);
+            want = alpha == 255 ? (uint8_t) v
+                                : ref_blend (before, (uint8_t) v, alpha);
           else if (v == -2)
             want = ref_blend (before, 255, alpha);
         }
         if (got != want)
           ck_abort_msg ("%s on %s %dx%d (strides %d,%d,%d): plane %d sample "
-              "(%d,%d) byte %d is %u, expected %u (was %u)", what,
-              format_names[t->cv.format], t->cv.width, t->cv.height,
-              t->cv.strides[0], t->cv.strides[1], t->cv.strides[2], p, c_, r,
-              b, got, want, before);
+                        "(%d,%d) byte %d is %u, expected %u (was %u)",
+              what, format_names[t->cv.format], t->cv.width, t->cv.height,
+              t->cv.strides[0], t->cv.strides[1], t->cv.strides[2], p, c_, r, b,
+              got, want, before);
       } else if (got != want) {
         ck_abort_msg ("%s on %s %dx%d: guard byte %zu of plane %d changed",
             what, format_names[t->cv.format], t->cv.width, t->cv.height, k, p);
@@ -290,7 +289,7 @@ tc_expect (const test_canvas * t, mask_fn mask, const void *shape,
 
 /* Byte @k of the sample of plane @p at luma (x, y). */
 static uint8_t
-px (const test_canvas * t, int p, int x, int y, int k)
+px (const test_canvas *t, int p, int x, int y, int k)
 {
   int s = t->shift[p];
 
@@ -300,7 +299,7 @@ px (const test_canvas * t, int p, int x, int y, int k)
 
 /* Whether the pixel (x, y) has colour @c (every colour byte of every plane). */
 static int
-has_color (const test_canvas * t, int x, int y, const test_color * c)
+has_color (const test_canvas *t, int x, int y, const test_color *c)
 {
   int p, k;
 
@@ -315,7 +314,7 @@ has_color (const test_canvas * t, int x, int y, const test_color * c)
 
 /* Whether the luma (or packed) bytes of (x, y) are as before drawing. */
 static int
-luma_unchanged (const test_canvas * t, int x, int y)
+luma_unchanged (const test_canvas *t, int x, int y)
 {
   size_t o = GUARD + (size_t) y * t->cv.strides[0] + (size_t) x * t->bpp[0];
 
@@ -332,8 +331,8 @@ START_TEST (test_rect_edges)
   ref_rect r = { 5, 4, 20, 11, 2 };
 
   tc_init (&t, f, 37, 23, 7);
-  ck_assert_int_eq (yolor_draw_rect (&t.cv, 5, 4, 20, 11, 2, RED.rgb, 255),
-      YOLOR_OK);
+  ck_assert_int_eq (
+      yolor_draw_rect (&t.cv, 5, 4, 20, 11, 2, RED.rgb, 255), YOLOR_OK);
   tc_expect (&t, rect_mask, &r, &RED, 255, "rect 5,4 20x11 t=2");
 
   /* Explicit edges: columns 5,6 and 23,24; rows 4,5 and 13,14. */
@@ -359,12 +358,12 @@ START_TEST (test_rect_yuv)
   yolor_pixfmt f = _i ? YOLOR_PIXFMT_I420 : YOLOR_PIXFMT_NV12;
   test_canvas t;
   ref_rect r = { 3, 3, 9, 7, 1 };
-  int cp = f == YOLOR_PIXFMT_NV12 ? 1 : 2;      /* plane holding V */
+  int cp = f == YOLOR_PIXFMT_NV12 ? 1 : 2; /* plane holding V */
   int vk = f == YOLOR_PIXFMT_NV12 ? 1 : 0;
 
   tc_init (&t, f, 37, 23, 5);
-  ck_assert_int_eq (yolor_draw_rect (&t.cv, 3, 3, 9, 7, 1, BLUE.rgb, 255),
-      YOLOR_OK);
+  ck_assert_int_eq (
+      yolor_draw_rect (&t.cv, 3, 3, 9, 7, 1, BLUE.rgb, 255), YOLOR_OK);
   tc_expect (&t, rect_mask, &r, &BLUE, 255, "rect 3,3 9x7 t=1");
 
   ck_assert_uint_eq (px (&t, 0, 3, 3, 0), BLUE.y);
@@ -376,8 +375,8 @@ START_TEST (test_rect_yuv)
   ck_assert_uint_eq (px (&t, 1, 2, 2, 0), BLUE.u);
   ck_assert_uint_eq (px (&t, cp, 2, 2, vk), BLUE.v);
   /* Chroma (2,2) covers luma 4..5 × 4..5: inside the hole, untouched. */
-  ck_assert_uint_eq (px (&t, 1, 4, 4, 0), t.snap[1][GUARD + 2 * t.cv.strides[1]
-          + 2 * t.bpp[1]]);
+  ck_assert_uint_eq (px (&t, 1, 4, 4, 0),
+      t.snap[1][GUARD + 2 * t.cv.strides[1] + 2 * t.bpp[1]]);
   tc_clear (&t);
 }
 END_TEST
@@ -415,18 +414,33 @@ START_TEST (test_clipping)
 {
   yolor_pixfmt f = (yolor_pixfmt) _i;
   static const ref_rect cases[] = {
-    {-4, -3, 10, 9, 2}, {30, 18, 20, 20, 3}, {-10, 5, 100, 4, 1},
-    {2, -50, 5, 200, 2}, {-100, -100, 300, 300, 1}, {-100, -100, 300, 300, 0},
-    {36, 22, 1, 1, 1}, {0, 0, 37, 23, 1}, {-1, -1, 39, 25, 1},
-    {-1, -1, 39, 25, 2}, {35, 0, 5, 23, 1}, {1, 1, 36, 22, 1},
+    { -4, -3, 10, 9, 2 },
+    { 30, 18, 20, 20, 3 },
+    { -10, 5, 100, 4, 1 },
+    { 2, -50, 5, 200, 2 },
+    { -100, -100, 300, 300, 1 },
+    { -100, -100, 300, 300, 0 },
+    { 36, 22, 1, 1, 1 },
+    { 0, 0, 37, 23, 1 },
+    { -1, -1, 39, 25, 1 },
+    { -1, -1, 39, 25, 2 },
+    { 35, 0, 5, 23, 1 },
+    { 1, 1, 36, 22, 1 },
   };
   static const ref_rect outside[] = {
-    {-10, 5, 10, 4, 1}, {37, 5, 10, 4, 1}, {5, -10, 4, 10, 1},
-    {5, 23, 4, 10, 1}, {INT_MAX, INT_MAX, INT_MAX, INT_MAX, 3},
-    {INT_MIN, INT_MIN, INT_MAX, INT_MAX, INT_MAX},
-    {INT_MAX - 1, 0, INT_MAX, 10, 1}, {INT_MIN, 0, 5, 5, 1},
-    {5, 5, 0, 10, 1}, {5, 5, 10, 0, 1}, {5, 5, -10, 10, 1},
-    {5, 5, 10, INT_MIN, 1}, {INT_MIN, INT_MIN, INT_MIN, INT_MIN, INT_MIN},
+    { -10, 5, 10, 4, 1 },
+    { 37, 5, 10, 4, 1 },
+    { 5, -10, 4, 10, 1 },
+    { 5, 23, 4, 10, 1 },
+    { INT_MAX, INT_MAX, INT_MAX, INT_MAX, 3 },
+    { INT_MIN, INT_MIN, INT_MAX, INT_MAX, INT_MAX },
+    { INT_MAX - 1, 0, INT_MAX, 10, 1 },
+    { INT_MIN, 0, 5, 5, 1 },
+    { 5, 5, 0, 10, 1 },
+    { 5, 5, 10, 0, 1 },
+    { 5, 5, -10, 10, 1 },
+    { 5, 5, 10, INT_MIN, 1 },
+    { INT_MIN, INT_MIN, INT_MIN, INT_MIN, INT_MIN },
   };
   size_t i;
 
@@ -436,8 +450,8 @@ START_TEST (test_clipping)
     const ref_rect *r = &cases[i];
 
     tc_init (&t, f, 37, 23, 3);
-    snprintf (what, sizeof (what), "case %zu (%lld,%lld %lldx%lld t=%lld)",
-        i, r->x, r->y, r->w, r->h, r->t);
+    snprintf (what, sizeof (what), "case %zu (%lld,%lld %lldx%lld t=%lld)", i,
+        r->x, r->y, r->w, r->h, r->t);
     if (r->t > 0)
       yolor_draw_rect (&t.cv, (int) r->x, (int) r->y, (int) r->w, (int) r->h,
           (int) r->t, GREEN.rgb, 255);
@@ -458,9 +472,8 @@ START_TEST (test_clipping)
     if (r->t > 0)
       yolor_draw_fill_rect (&t.cv, (int) r->x, (int) r->y, (int) r->w,
           (int) r->h, GREEN.rgb, 255);
-    yolor_draw_detection (&t.cv, (int) r->x, (int) r->y, (int) r->w,
-        (int) r->h, "label", &(yolor_draw_style) {
-        GREEN.rgb, (int) r->t, (int) r->t, 255});
+    yolor_draw_detection (&t.cv, (int) r->x, (int) r->y, (int) r->w, (int) r->h,
+        "label", &(yolor_draw_style){ GREEN.rgb, (int) r->t, (int) r->t, 255 });
     tc_unchanged (&t);
     tc_clear (&t);
   }
@@ -476,7 +489,7 @@ START_TEST (test_thickness)
 
   for (i = 0; i < sizeof (thick) / sizeof (thick[0]); i++) {
     test_canvas t;
-    ref_rect r = { 4, 3, 13, 10, thick[i] };    /* t ≥ 5: filled */
+    ref_rect r = { 4, 3, 13, 10, thick[i] }; /* t ≥ 5: filled */
     char what[64];
 
     tc_init (&t, f, 21, 17, 1);
@@ -491,8 +504,8 @@ START_TEST (test_thickness)
     test_canvas t;
 
     tc_init (&t, f, 21, 17, 1);
-    yolor_draw_rect (&t.cv, 4, 3, 13, 10, i == 2 ? INT_MIN : -(int) i,
-        WHITE.rgb, 255);
+    yolor_draw_rect (
+        &t.cv, 4, 3, 13, 10, i == 2 ? INT_MIN : -(int) i, WHITE.rgb, 255);
     tc_unchanged (&t);
     tc_clear (&t);
   }
@@ -525,8 +538,8 @@ START_TEST (test_random_rects)
       yolor_draw_rect (&t.cv, (int) r.x, (int) r.y, (int) r.w, (int) r.h,
           (int) r.t, c->rgb, 255);
     else
-      yolor_draw_fill_rect (&t.cv, (int) r.x, (int) r.y, (int) r.w,
-          (int) r.h, c->rgb, 255);
+      yolor_draw_fill_rect (
+          &t.cv, (int) r.x, (int) r.y, (int) r.w, (int) r.h, c->rgb, 255);
     if (r.w <= 0 || r.h <= 0)
       tc_unchanged (&t);
     else
@@ -539,9 +552,8 @@ END_TEST
 /* The 'A' glyph, pixel by pixel, at scale 1 and 2. */
 START_TEST (test_text_glyph)
 {
-  static const char *const A[8] = {
-    ".###.", "#...#", "#...#", "#####", "#...#", "#...#", "#...#", "....."
-  };
+  static const char *const A[8] = { ".###.", "#...#", "#...#", "#####", "#...#",
+    "#...#", "#...#", "....." };
   int scale;
 
   for (scale = 1; scale <= 2; scale++) {
@@ -556,11 +568,15 @@ START_TEST (test_text_glyph)
         int ink = x >= 2 && y >= 3 && fx < 5 && fy < 8 && A[fy][fx] == '#';
 
         if (ink)
-          ck_assert_msg (has_color (&t, x, y, &WHITE), "scale %d: (%d,%d) "
-              "should be inked", scale, x, y);
+          ck_assert_msg (has_color (&t, x, y, &WHITE),
+              "scale %d: (%d,%d) "
+              "should be inked",
+              scale, x, y);
         else
-          ck_assert_msg (luma_unchanged (&t, x, y), "scale %d: (%d,%d) "
-              "should be untouched", scale, x, y);
+          ck_assert_msg (luma_unchanged (&t, x, y),
+              "scale %d: (%d,%d) "
+              "should be untouched",
+              scale, x, y);
       }
     tc_clear (&t);
   }
@@ -572,8 +588,12 @@ START_TEST (test_text_formats)
 {
   yolor_pixfmt f = (yolor_pixfmt) _i;
   static const ref_text cases[] = {
-    {"Hello, 0.87 #12", 1, 2, 1}, {"gjpqy_|", -3, -2, 2}, {"W", 30, 15, 3},
-    {"xyz", -20, 10, 4}, {"\xc3\xa9\x01?", 5, 5, 1}, {"~", 36, 22, 1},
+    { "Hello, 0.87 #12", 1, 2, 1 },
+    { "gjpqy_|", -3, -2, 2 },
+    { "W", 30, 15, 3 },
+    { "xyz", -20, 10, 4 },
+    { "\xc3\xa9\x01?", 5, 5, 1 },
+    { "~", 36, 22, 1 },
   };
   size_t i;
 
@@ -583,8 +603,8 @@ START_TEST (test_text_formats)
 
     tc_init (&t, f, 37, 23, 4);
     snprintf (what, sizeof (what), "text case %zu", i);
-    yolor_draw_text (&t.cv, (int) cases[i].x, (int) cases[i].y,
-        cases[i].text, (int) cases[i].scale, RED.rgb, 255);
+    yolor_draw_text (&t.cv, (int) cases[i].x, (int) cases[i].y, cases[i].text,
+        (int) cases[i].scale, RED.rgb, 255);
     tc_expect (&t, text_mask, &cases[i], &RED, 255, what);
     tc_clear (&t);
   }
@@ -675,8 +695,8 @@ START_TEST (test_alpha)
   tc_init (&t, f, 19, 21, 3);
   yolor_draw_rect (&t.cv, 2, 2, 11, 8, 2, RED.rgb, 0);
   yolor_draw_fill_rect (&t.cv, 0, 0, 19, 21, RED.rgb, 0);
-  yolor_draw_detection (&t.cv, 2, 2, 11, 8, "x", &(yolor_draw_style) {
-      RED.rgb, 0, 0, 0});
+  yolor_draw_detection (
+      &t.cv, 2, 2, 11, 8, "x", &(yolor_draw_style){ RED.rgb, 0, 0, 0 });
   tc_unchanged (&t);
   tc_clear (&t);
 }
@@ -687,7 +707,7 @@ START_TEST (test_detection)
 {
   test_canvas t;
   yolor_draw_style st;
-  uint32_t bg = 0x2040C0;       /* dark: white text */
+  uint32_t bg = 0x2040C0; /* dark: white text */
   test_color c_bg = { bg, 0, 0, 0 };
 
   yolor_draw_style_init (&st);
@@ -698,17 +718,17 @@ START_TEST (test_detection)
 
   /* 160×100: auto thickness 1, text scale 1; "ab" is 11×8, label 13×10. */
   tc_init (&t, YOLOR_PIXFMT_BGRX, 160, 100, 8);
-  ck_assert_int_eq (yolor_draw_detection (&t.cv, 20, 40, 50, 30, "ab", &st),
-      YOLOR_OK);
-  ck_assert (has_color (&t, 20, 40, &c_bg));    /* box corner */
+  ck_assert_int_eq (
+      yolor_draw_detection (&t.cv, 20, 40, 50, 30, "ab", &st), YOLOR_OK);
+  ck_assert (has_color (&t, 20, 40, &c_bg)); /* box corner */
   ck_assert (has_color (&t, 69, 69, &c_bg));
-  ck_assert (luma_unchanged (&t, 21, 41));      /* inside the box */
-  ck_assert (has_color (&t, 20, 30, &c_bg));    /* label above the box */
+  ck_assert (luma_unchanged (&t, 21, 41)); /* inside the box */
+  ck_assert (has_color (&t, 20, 30, &c_bg)); /* label above the box */
   ck_assert (has_color (&t, 32, 39, &c_bg));
-  ck_assert (luma_unchanged (&t, 33, 35));      /* right of the label */
-  ck_assert (luma_unchanged (&t, 20, 29));      /* above the label */
-  ck_assert (has_color (&t, 21, 31, &c_bg));    /* padding */
-  ck_assert (has_color (&t, 22, 33, &WHITE));   /* 'a' row 2 = .###. */
+  ck_assert (luma_unchanged (&t, 33, 35)); /* right of the label */
+  ck_assert (luma_unchanged (&t, 20, 29)); /* above the label */
+  ck_assert (has_color (&t, 21, 31, &c_bg)); /* padding */
+  ck_assert (has_color (&t, 22, 33, &WHITE)); /* 'a' row 2 = .###. */
   ck_assert (has_color (&t, 21, 33, &c_bg));
   tc_clear (&t);
 
@@ -774,12 +794,14 @@ START_TEST (test_random_detections)
     st.alpha = (uint8_t) rng ();
     tc_init (&t, f, w, h, rng_range (0, 5));
     ck_assert_int_eq (yolor_draw_detection (&t.cv, rng_range (-2 * w, 2 * w),
-            rng_range (-2 * h, 2 * h), rng_range (-5, 3 * w),
-            rng_range (-5, 3 * h), label, &st), YOLOR_OK);
+                          rng_range (-2 * h, 2 * h), rng_range (-5, 3 * w),
+                          rng_range (-5, 3 * h), label, &st),
+        YOLOR_OK);
     for (k = 0; k < t.n_planes; k++) {
       ck_assert (memcmp (t.mem[k], t.snap[k], GUARD) == 0);
       ck_assert (memcmp (t.mem[k] + t.size[k] - GUARD,
-              t.snap[k] + t.size[k] - GUARD, GUARD) == 0);
+                     t.snap[k] + t.size[k] - GUARD, GUARD)
+          == 0);
     }
     tc_clear (&t);
   }
@@ -805,32 +827,32 @@ START_TEST (test_canvas_check)
   bad.format = YOLOR_PIXFMT_COUNT;
   ck_assert_int_eq (yolor_canvas_check (&bad), YOLOR_ERR_INVALID_ARG);
   bad = t.cv;
-  bad.format = (yolor_pixfmt) - 1;
+  bad.format = (yolor_pixfmt) -1;
   ck_assert_int_eq (yolor_canvas_check (&bad), YOLOR_ERR_INVALID_ARG);
   bad = t.cv;
   bad.planes[2] = NULL;
   ck_assert_int_eq (yolor_canvas_check (&bad), YOLOR_ERR_INVALID_ARG);
   bad = t.cv;
-  bad.strides[1] = 4;           /* needs (9 + 1) / 2 = 5 */
+  bad.strides[1] = 4; /* needs (9 + 1) / 2 = 5 */
   ck_assert_int_eq (yolor_canvas_check (&bad), YOLOR_ERR_INVALID_ARG);
   bad = t.cv;
   bad.matrix = (yolor_yuv_matrix) 99;
   ck_assert_int_eq (yolor_canvas_check (&bad), YOLOR_ERR_INVALID_ARG);
   bad = t.cv;
-  bad.format = YOLOR_PIXFMT_NV12;       /* UV stride 5 < 10 */
+  bad.format = YOLOR_PIXFMT_NV12; /* UV stride 5 < 10 */
   ck_assert_int_eq (yolor_canvas_check (&bad), YOLOR_ERR_INVALID_ARG);
   bad = t.cv;
-  bad.format = YOLOR_PIXFMT_RGB;        /* stride 9 < 27 */
+  bad.format = YOLOR_PIXFMT_RGB; /* stride 9 < 27 */
   ck_assert_int_eq (yolor_canvas_check (&bad), YOLOR_ERR_INVALID_ARG);
-  ck_assert_int_eq (yolor_draw_rect (&bad, 0, 0, 5, 5, 1, 0, 255),
-      YOLOR_ERR_INVALID_ARG);
-  ck_assert_int_eq (yolor_draw_fill_rect (&bad, 0, 0, 5, 5, 0, 255),
-      YOLOR_ERR_INVALID_ARG);
-  ck_assert_int_eq (yolor_draw_text (&bad, 0, 0, "a", 1, 0, 255),
-      YOLOR_ERR_INVALID_ARG);
+  ck_assert_int_eq (
+      yolor_draw_rect (&bad, 0, 0, 5, 5, 1, 0, 255), YOLOR_ERR_INVALID_ARG);
+  ck_assert_int_eq (
+      yolor_draw_fill_rect (&bad, 0, 0, 5, 5, 0, 255), YOLOR_ERR_INVALID_ARG);
+  ck_assert_int_eq (
+      yolor_draw_text (&bad, 0, 0, "a", 1, 0, 255), YOLOR_ERR_INVALID_ARG);
   ck_assert_int_eq (yolor_draw_detection (&bad, 0, 0, 5, 5, "a",
-          &(yolor_draw_style) {
-          0, 1, 1, 255}), YOLOR_ERR_INVALID_ARG);
+                        &(yolor_draw_style){ 0, 1, 1, 255 }),
+      YOLOR_ERR_INVALID_ARG);
   tc_unchanged (&t);
   tc_clear (&t);
 
@@ -850,8 +872,8 @@ START_TEST (test_colors)
   for (i = 0; i < YOLOR_DRAW_PALETTE_SIZE; i++) {
     ck_assert_uint_le (yolor_draw_class_color (i), 0xFFFFFF);
     for (j = 0; j < i; j++)
-      ck_assert_uint_ne (yolor_draw_class_color (i),
-          yolor_draw_class_color (j));
+      ck_assert_uint_ne (
+          yolor_draw_class_color (i), yolor_draw_class_color (j));
   }
   ck_assert_uint_eq (yolor_draw_class_color (3),
       yolor_draw_class_color (3 + YOLOR_DRAW_PALETTE_SIZE));
@@ -862,10 +884,10 @@ START_TEST (test_colors)
 
   ck_assert_int_eq (yolor_draw_label_hash (NULL), 0);
   ck_assert_int_ge (yolor_draw_label_hash ("person"), 0);
-  ck_assert_int_eq (yolor_draw_label_hash ("person"),
-      yolor_draw_label_hash ("person"));
-  ck_assert_int_ne (yolor_draw_label_hash ("person"),
-      yolor_draw_label_hash ("car"));
+  ck_assert_int_eq (
+      yolor_draw_label_hash ("person"), yolor_draw_label_hash ("person"));
+  ck_assert_int_ne (
+      yolor_draw_label_hash ("person"), yolor_draw_label_hash ("car"));
 
   ck_assert_uint_eq (yolor_draw_contrast_color (0xFFFFFF), 0x000000);
   ck_assert_uint_eq (yolor_draw_contrast_color (0xFFFF00), 0x000000);
@@ -891,8 +913,8 @@ draw_suite (void)
   TCase *tc = tcase_create ("general");
 
   tcase_set_timeout (tc, 120);
-  tcase_add_loop_test (tc, test_rect_edges, YOLOR_PIXFMT_RGB,
-      YOLOR_PIXFMT_BGRA + 1);
+  tcase_add_loop_test (
+      tc, test_rect_edges, YOLOR_PIXFMT_RGB, YOLOR_PIXFMT_BGRA + 1);
   tcase_add_loop_test (tc, test_rect_yuv, 0, 2);
   tcase_add_test (tc, test_yuv_matrix);
   tcase_add_loop_test (tc, test_clipping, 0, YOLOR_PIXFMT_COUNT);

@@ -55,8 +55,7 @@ tmp_teardown (void)
 
 /* Writes @len bytes to tmp_dir/@name; the path goes to @path. */
 static void
-write_tmp (const char *name, const void *data, size_t len, char *path,
-    size_t n)
+write_tmp (const char *name, const void *data, size_t len, char *path, size_t n)
 {
   FILE *f;
   snprintf (path, n, "%s/%s", tmp_dir, name);
@@ -108,11 +107,14 @@ has_number (const char *msg, long long v)
 /* ---- malformed cfg files ---- */
 
 #define NET "[net]\nwidth=32\nheight=32\nchannels=3\n\n"
-#define CONV8 "[convolutional]\nbatch_normalize=1\nfilters=8\nsize=3\n" \
+#define CONV8                                                                  \
+  "[convolutional]\nbatch_normalize=1\nfilters=8\nsize=3\n"                    \
   "stride=1\npad=1\nactivation=leaky\n\n"
-#define HEAD_CONV "[convolutional]\nfilters=18\nsize=1\nstride=1\n" \
+#define HEAD_CONV                                                              \
+  "[convolutional]\nfilters=18\nsize=1\nstride=1\n"                            \
   "activation=linear\n\n"
-#define YOLO "[yolo]\nmask=0,1,2\nanchors=10,14, 23,27, 37,58\nclasses=1\n" \
+#define YOLO                                                                   \
+  "[yolo]\nmask=0,1,2\nanchors=10,14, 23,27, 37,58\nclasses=1\n"               \
   "num=3\n"
 #define HEAD HEAD_CONV YOLO
 
@@ -121,116 +123,146 @@ typedef struct
   const char *what;
   const char *text;
   yolor_status status;
-  const char *line;             /* the offending line, or NULL: no line */
-  int at_section;               /* 1: the message names the [section]
+  const char *line; /* the offending line, or NULL: no line */
+  int at_section; /* 1: the message names the [section]
                                  * holding that line */
 } cfg_case;
 
 static const cfg_case cfg_cases[] = {
-  {"key=value before any section", "# a comment\nwidth=32\n" NET CONV8 HEAD,
-      YOLOR_ERR_PARSE, "width=32", 0},
-  {"line without '='", NET "[convolutional]\nbatch_normalize=1\nfilters 8\n"
-        "size=3\n" HEAD, YOLOR_ERR_PARSE, "filters 8", 0},
-  {"unknown section type", NET CONV8 "[convolutionl]\nfilters=8\n\n" HEAD,
-      YOLOR_ERR_UNSUPPORTED, "[convolutionl]", 0},
-  {"unknown key", NET "[convolutional]\nbatch_normalize=1\nfitlers=8\n"
-        "size=3\n\n" HEAD, YOLOR_ERR_PARSE, "fitlers=8", 0},
-  {"unknown key in [net]", "[net]\nwidth=32\nheight=32\nwidht=7\n\n" CONV8
-        HEAD, YOLOR_ERR_PARSE, "widht=7", 0},
-  {"non-integer filters", NET "[convolutional]\nfilters=eight\nsize=3\n\n"
-        HEAD, YOLOR_ERR_PARSE, "filters=eight", 0},
-  {"trailing garbage after filters", NET "[convolutional]\nfilters=8x\n"
-        "size=3\n\n" HEAD, YOLOR_ERR_PARSE, "filters=8x", 0},
-  {"filters=0", NET "[convolutional]\nsize=3\nfilters=0\n\n" HEAD,
-      YOLOR_ERR_PARSE, "filters=0", 0},
-  {"negative filters", NET "[convolutional]\nsize=3\nfilters=-8\n\n" HEAD,
-      YOLOR_ERR_PARSE, "filters=-8", 0},
-  {"absurd filters (overflows long)", NET "[convolutional]\nsize=3\n"
-        "filters=99999999999999999999\n\n" HEAD, YOLOR_ERR_PARSE,
-      "filters=99999999999999999999", 0},
-  {"size=99", NET "[convolutional]\nfilters=8\nsize=99\n\n" HEAD,
-      YOLOR_ERR_PARSE, "size=99", 0},
-  {"size=0", NET "[convolutional]\nfilters=8\nsize=0\n\n" HEAD,
-      YOLOR_ERR_PARSE, "size=0", 0},
-  {"stride=0", NET "[convolutional]\nfilters=8\nsize=3\nstride=0\n\n" HEAD,
-      YOLOR_ERR_PARSE, "stride=0", 0},
-  {"[net] width=0", "[net]\nheight=32\nwidth=0\n\n" CONV8 HEAD,
-      YOLOR_ERR_PARSE, "width=0", 0},
-  {"[net] channels=1", "[net]\nwidth=32\nheight=32\nchannels=1\n\n" CONV8
-        HEAD, YOLOR_ERR_UNSUPPORTED, "channels=1", 1},
-  {"maxpool size=0", NET CONV8 "[maxpool]\nstride=1\nsize=0\n\n" HEAD,
-      YOLOR_ERR_PARSE, "size=0", 0},
-  {"upsample stride=0", NET CONV8 "[upsample]\nstride=0\n\n" HEAD,
-      YOLOR_ERR_PARSE, "stride=0", 0},
-  {"unknown activation", NET "[convolutional]\nfilters=8\nsize=3\n"
-        "activation=swishh\n\n" HEAD, YOLOR_ERR_UNSUPPORTED,
-      "activation=swishh", 0},
-  {"filters not a multiple of groups", NET CONV8 "[convolutional]\n"
-        "filters=9\ngroups=2\nsize=3\n\n" HEAD, YOLOR_ERR_PARSE,
-      "groups=2", 1},
-  {"route to a later layer (layers=5 at layer 2)", NET CONV8 CONV8
-        "[route]\nlayers=5\n\n" HEAD, YOLOR_ERR_PARSE, "layers=5", 0},
-  {"route to itself (layers=2 at layer 2)", NET CONV8 CONV8
-        "[route]\nlayers=2\n\n" HEAD, YOLOR_ERR_PARSE, "layers=2", 0},
-  {"route out of range (layers=-10 at layer 2)", NET CONV8 CONV8
-        "[route]\nlayers=-10\n\n" HEAD, YOLOR_ERR_PARSE, "layers=-10", 0},
-  {"route with a non-integer index", NET CONV8 CONV8
-        "[route]\nlayers=-1.5\n\n" HEAD, YOLOR_ERR_PARSE, "layers=-1.5", 0},
-  {"route with garbage", NET CONV8 CONV8 "[route]\nlayers=-1,x\n\n" HEAD,
-      YOLOR_ERR_PARSE, "layers=-1,x", 0},
-  {"route without layers=", NET CONV8 CONV8 "[route]\n\n" HEAD,
-      YOLOR_ERR_PARSE, "[route]", 0},
-  {"shortcut naming eight layers", NET CONV8 CONV8 "[shortcut]\n"
-        "from=-1,-1,-1,-1,-1,-1,-1,-1\n\n" HEAD, YOLOR_ERR_PARSE,
-      "from=-1,-1,-1,-1,-1,-1,-1,-1", 0},
-  {"shortcut from=1e20", NET CONV8 CONV8 "[shortcut]\nfrom=1e20\n\n" HEAD,
-      YOLOR_ERR_PARSE, "from=1e20", 0},
-  {"shortcut from=0 at layer 0", NET "[shortcut]\nfrom=0\n"
-        "activation=linear\n\n" CONV8 HEAD, YOLOR_ERR_PARSE, "from=0", 0},
-  {"shortcut from=-5 at layer 2", NET CONV8 CONV8 "[shortcut]\nfrom=-5\n\n"
-        HEAD, YOLOR_ERR_PARSE, "from=-5", 0},
-  {"mask index beyond the anchors", NET CONV8 HEAD_CONV "[yolo]\n"
-        "mask=0,1,3\nanchors=10,14, 23,27, 37,58\nclasses=1\nnum=3\n",
-      YOLOR_ERR_PARSE, "mask=0,1,3", 0},
-  {"negative mask index", NET CONV8 HEAD_CONV "[yolo]\nmask=0,-1,2\n"
-        "anchors=10,14, 23,27, 37,58\nclasses=1\nnum=3\n", YOLOR_ERR_PARSE,
-      "mask=0,-1,2", 0},
-  {"odd anchors count", NET CONV8 HEAD_CONV "[yolo]\nmask=0,1,2\n"
-        "anchors=10,14, 23,27, 37\nclasses=1\nnum=3\n", YOLOR_ERR_PARSE,
-      "anchors=10,14, 23,27, 37", 0},
-  {"[yolo] channels differ from the previous conv", NET CONV8
-        "[convolutional]\nfilters=17\nsize=1\nstride=1\nactivation=linear\n\n"
-        YOLO, YOLOR_ERR_SHAPE, "[yolo]", 0},
-  {"route of two sizes", NET CONV8 "[convolutional]\nfilters=8\nsize=3\n"
-        "stride=2\npad=1\nactivation=leaky\n\n[route]\nlayers=-1,-2\n\n" HEAD,
-      YOLOR_ERR_SHAPE, "[route]", 0},
-  {"groups do not divide the input channels", NET CONV8
-        "[convolutional]\nfilters=9\ngroups=3\nsize=1\n\n" HEAD,
-      YOLOR_ERR_SHAPE, "groups=3", 1},
-  {"kernel larger than the input", "[net]\nwidth=4\nheight=4\n\n"
-        "[convolutional]\nfilters=8\nsize=15\nstride=1\n\n" HEAD,
-      YOLOR_ERR_SHAPE, "size=15", 1},
-  {"two heads with different classes", NET CONV8 HEAD "\n[route]\n"
-        "layers=-3\n\n[convolutional]\nfilters=21\nsize=1\n\n[yolo]\n"
-        "mask=0,1,2\nanchors=10,14, 23,27, 37,58\nclasses=2\nnum=3\n",
-      YOLOR_ERR_PARSE, "classes=2", 1},
-  {"duplicate key", NET "[convolutional]\nfilters=8\nsize=3\nfilters=16\n\n"
-        HEAD, YOLOR_ERR_PARSE, "filters=16", 0},
-  {"malformed section header", NET "[convolutional\nfilters=8\n\n" HEAD,
-      YOLOR_ERR_PARSE, "[convolutional", 0},
-  {"first section is not [net]", CONV8 HEAD, YOLOR_ERR_PARSE,
-      "[convolutional]", 0},
-  {"no layers after [net]", NET, YOLOR_ERR_PARSE, NULL, 0},
-  {"empty file", "", YOLOR_ERR_PARSE, NULL, 0},
-  {"only comments", "# nothing\n; here\n\n", YOLOR_ERR_PARSE, NULL, 0},
-  {"no [yolo] layer", NET CONV8, YOLOR_ERR_UNSUPPORTED, NULL, 0},
+  { "key=value before any section", "# a comment\nwidth=32\n" NET CONV8 HEAD,
+      YOLOR_ERR_PARSE, "width=32", 0 },
+  { "line without '='",
+      NET "[convolutional]\nbatch_normalize=1\nfilters 8\n"
+          "size=3\n" HEAD,
+      YOLOR_ERR_PARSE, "filters 8", 0 },
+  { "unknown section type", NET CONV8 "[convolutionl]\nfilters=8\n\n" HEAD,
+      YOLOR_ERR_UNSUPPORTED, "[convolutionl]", 0 },
+  { "unknown key",
+      NET "[convolutional]\nbatch_normalize=1\nfitlers=8\n"
+          "size=3\n\n" HEAD,
+      YOLOR_ERR_PARSE, "fitlers=8", 0 },
+  { "unknown key in [net]",
+      "[net]\nwidth=32\nheight=32\nwidht=7\n\n" CONV8 HEAD, YOLOR_ERR_PARSE,
+      "widht=7", 0 },
+  { "non-integer filters",
+      NET "[convolutional]\nfilters=eight\nsize=3\n\n" HEAD, YOLOR_ERR_PARSE,
+      "filters=eight", 0 },
+  { "trailing garbage after filters",
+      NET "[convolutional]\nfilters=8x\n"
+          "size=3\n\n" HEAD,
+      YOLOR_ERR_PARSE, "filters=8x", 0 },
+  { "filters=0", NET "[convolutional]\nsize=3\nfilters=0\n\n" HEAD,
+      YOLOR_ERR_PARSE, "filters=0", 0 },
+  { "negative filters", NET "[convolutional]\nsize=3\nfilters=-8\n\n" HEAD,
+      YOLOR_ERR_PARSE, "filters=-8", 0 },
+  { "absurd filters (overflows long)",
+      NET "[convolutional]\nsize=3\n"
+          "filters=99999999999999999999\n\n" HEAD,
+      YOLOR_ERR_PARSE, "filters=99999999999999999999", 0 },
+  { "size=99", NET "[convolutional]\nfilters=8\nsize=99\n\n" HEAD,
+      YOLOR_ERR_PARSE, "size=99", 0 },
+  { "size=0", NET "[convolutional]\nfilters=8\nsize=0\n\n" HEAD,
+      YOLOR_ERR_PARSE, "size=0", 0 },
+  { "stride=0", NET "[convolutional]\nfilters=8\nsize=3\nstride=0\n\n" HEAD,
+      YOLOR_ERR_PARSE, "stride=0", 0 },
+  { "[net] width=0", "[net]\nheight=32\nwidth=0\n\n" CONV8 HEAD,
+      YOLOR_ERR_PARSE, "width=0", 0 },
+  { "[net] channels=1", "[net]\nwidth=32\nheight=32\nchannels=1\n\n" CONV8 HEAD,
+      YOLOR_ERR_UNSUPPORTED, "channels=1", 1 },
+  { "maxpool size=0", NET CONV8 "[maxpool]\nstride=1\nsize=0\n\n" HEAD,
+      YOLOR_ERR_PARSE, "size=0", 0 },
+  { "upsample stride=0", NET CONV8 "[upsample]\nstride=0\n\n" HEAD,
+      YOLOR_ERR_PARSE, "stride=0", 0 },
+  { "unknown activation",
+      NET "[convolutional]\nfilters=8\nsize=3\n"
+          "activation=swishh\n\n" HEAD,
+      YOLOR_ERR_UNSUPPORTED, "activation=swishh", 0 },
+  { "filters not a multiple of groups",
+      NET CONV8 "[convolutional]\n"
+                "filters=9\ngroups=2\nsize=3\n\n" HEAD,
+      YOLOR_ERR_PARSE, "groups=2", 1 },
+  { "route to a later layer (layers=5 at layer 2)",
+      NET CONV8 CONV8 "[route]\nlayers=5\n\n" HEAD, YOLOR_ERR_PARSE, "layers=5",
+      0 },
+  { "route to itself (layers=2 at layer 2)",
+      NET CONV8 CONV8 "[route]\nlayers=2\n\n" HEAD, YOLOR_ERR_PARSE, "layers=2",
+      0 },
+  { "route out of range (layers=-10 at layer 2)",
+      NET CONV8 CONV8 "[route]\nlayers=-10\n\n" HEAD, YOLOR_ERR_PARSE,
+      "layers=-10", 0 },
+  { "route with a non-integer index",
+      NET CONV8 CONV8 "[route]\nlayers=-1.5\n\n" HEAD, YOLOR_ERR_PARSE,
+      "layers=-1.5", 0 },
+  { "route with garbage", NET CONV8 CONV8 "[route]\nlayers=-1,x\n\n" HEAD,
+      YOLOR_ERR_PARSE, "layers=-1,x", 0 },
+  { "route without layers=", NET CONV8 CONV8 "[route]\n\n" HEAD,
+      YOLOR_ERR_PARSE, "[route]", 0 },
+  { "shortcut naming eight layers",
+      NET CONV8 CONV8 "[shortcut]\n"
+                      "from=-1,-1,-1,-1,-1,-1,-1,-1\n\n" HEAD,
+      YOLOR_ERR_PARSE, "from=-1,-1,-1,-1,-1,-1,-1,-1", 0 },
+  { "shortcut from=1e20", NET CONV8 CONV8 "[shortcut]\nfrom=1e20\n\n" HEAD,
+      YOLOR_ERR_PARSE, "from=1e20", 0 },
+  { "shortcut from=0 at layer 0",
+      NET "[shortcut]\nfrom=0\n"
+          "activation=linear\n\n" CONV8 HEAD,
+      YOLOR_ERR_PARSE, "from=0", 0 },
+  { "shortcut from=-5 at layer 2",
+      NET CONV8 CONV8 "[shortcut]\nfrom=-5\n\n" HEAD, YOLOR_ERR_PARSE,
+      "from=-5", 0 },
+  { "mask index beyond the anchors",
+      NET CONV8 HEAD_CONV
+      "[yolo]\n"
+      "mask=0,1,3\nanchors=10,14, 23,27, 37,58\nclasses=1\nnum=3\n",
+      YOLOR_ERR_PARSE, "mask=0,1,3", 0 },
+  { "negative mask index",
+      NET CONV8 HEAD_CONV "[yolo]\nmask=0,-1,2\n"
+                          "anchors=10,14, 23,27, 37,58\nclasses=1\nnum=3\n",
+      YOLOR_ERR_PARSE, "mask=0,-1,2", 0 },
+  { "odd anchors count",
+      NET CONV8 HEAD_CONV "[yolo]\nmask=0,1,2\n"
+                          "anchors=10,14, 23,27, 37\nclasses=1\nnum=3\n",
+      YOLOR_ERR_PARSE, "anchors=10,14, 23,27, 37", 0 },
+  { "[yolo] channels differ from the previous conv",
+      NET CONV8 "[convolutional]\nfilters=17\nsize=1\nstride=1\nactivation="
+                "linear\n\n" YOLO,
+      YOLOR_ERR_SHAPE, "[yolo]", 0 },
+  { "route of two sizes",
+      NET CONV8
+      "[convolutional]\nfilters=8\nsize=3\n"
+      "stride=2\npad=1\nactivation=leaky\n\n[route]\nlayers=-1,-2\n\n" HEAD,
+      YOLOR_ERR_SHAPE, "[route]", 0 },
+  { "groups do not divide the input channels",
+      NET CONV8 "[convolutional]\nfilters=9\ngroups=3\nsize=1\n\n" HEAD,
+      YOLOR_ERR_SHAPE, "groups=3", 1 },
+  { "kernel larger than the input",
+      "[net]\nwidth=4\nheight=4\n\n"
+      "[convolutional]\nfilters=8\nsize=15\nstride=1\n\n" HEAD,
+      YOLOR_ERR_SHAPE, "size=15", 1 },
+  { "two heads with different classes",
+      NET CONV8 HEAD
+      "\n[route]\n"
+      "layers=-3\n\n[convolutional]\nfilters=21\nsize=1\n\n[yolo]\n"
+      "mask=0,1,2\nanchors=10,14, 23,27, 37,58\nclasses=2\nnum=3\n",
+      YOLOR_ERR_PARSE, "classes=2", 1 },
+  { "duplicate key",
+      NET "[convolutional]\nfilters=8\nsize=3\nfilters=16\n\n" HEAD,
+      YOLOR_ERR_PARSE, "filters=16", 0 },
+  { "malformed section header", NET "[convolutional\nfilters=8\n\n" HEAD,
+      YOLOR_ERR_PARSE, "[convolutional", 0 },
+  { "first section is not [net]", CONV8 HEAD, YOLOR_ERR_PARSE,
+      "[convolutional]", 0 },
+  { "no layers after [net]", NET, YOLOR_ERR_PARSE, NULL, 0 },
+  { "empty file", "", YOLOR_ERR_PARSE, NULL, 0 },
+  { "only comments", "# nothing\n; here\n\n", YOLOR_ERR_PARSE, NULL, 0 },
+  { "no [yolo] layer", NET CONV8, YOLOR_ERR_UNSUPPORTED, NULL, 0 },
 };
 
 #define N_CFG_CASES ((int) (sizeof (cfg_cases) / sizeof (cfg_cases[0])))
 
 /* The line the message must name. */
 static int
-expected_line (const cfg_case * c)
+expected_line (const cfg_case *c)
 {
   int key = line_of (c->text, c->line), sec = 0, no = 1;
   const char *p = c->text;
@@ -273,8 +305,7 @@ START_TEST (test_bad_cfg)
         "%s: message \"%s\" does not name %s", c->what, err.msg, where);
   } else {
     ck_assert_msg (strstr (err.msg, path) != NULL,
-        "%s: message \"%s\" does not name the file %s", c->what, err.msg,
-        path);
+        "%s: message \"%s\" does not name the file %s", c->what, err.msg, path);
   }
   /* synthetic weights must fail the same way: it is the cfg */
   st = yolor_net_load_synthetic (path, 1, NULL, &net, &err);
@@ -287,9 +318,10 @@ END_TEST
 /* The template the cases above break is itself valid and runs. */
 START_TEST (test_template_cfg_ok)
 {
-  static const char *const good[] = { NET CONV8 HEAD,
+  static const char *const good[] = {
+    NET CONV8 HEAD,
     NET CONV8 CONV8 "[route]\nlayers=-1,-2\n\n[shortcut]\nfrom=-3\n"
-        "activation=linear\n\n" HEAD,
+                    "activation=linear\n\n" HEAD,
     "# comment\r\n[net]\r\n  width = 32 \r\nheight=32\r\n\r\n" CONV8 HEAD,
   };
   for (size_t i = 0; i < sizeof (good) / sizeof (good[0]); i++) {
@@ -298,8 +330,9 @@ START_TEST (test_template_cfg_ok)
     yolor_error err;
     tmp_setup ();
     write_tmp ("good.cfg", good[i], strlen (good[i]), path, sizeof (path));
-    ck_assert_msg (yolor_net_load_synthetic (path, 3, NULL, &net, &err)
-        == YOLOR_OK, "template %zu: %s", i, err.msg);
+    ck_assert_msg (
+        yolor_net_load_synthetic (path, 3, NULL, &net, &err) == YOLOR_OK,
+        "template %zu: %s", i, err.msg);
     ck_assert_int_eq (yolor_net_prepare_input (net, 32, 32, &err), YOLOR_OK);
     ck_assert_int_eq (yolor_net_forward (net, &err), YOLOR_OK);
     yolor_net_free (net);
@@ -311,7 +344,7 @@ END_TEST
 START_TEST (test_binary_cfg)
 {
   static const unsigned char bin[] = "[net]\nwidth=32\n\0\x01\x02\xff\xfe"
-      "[convolutional]\n";
+                                     "[convolutional]\n";
   char path[512];
   yolor_net *net = NULL;
   yolor_error err;
@@ -319,15 +352,15 @@ START_TEST (test_binary_cfg)
   tmp_setup ();
   write_tmp ("binary.cfg", bin, sizeof (bin), path, sizeof (path));
   st = yolor_net_load (path, NULL, NULL, &net, &err);
-  ck_assert_msg (st == YOLOR_ERR_PARSE, "status %s: %s",
-      yolor_status_str (st), err.msg);
+  ck_assert_msg (
+      st == YOLOR_ERR_PARSE, "status %s: %s", yolor_status_str (st), err.msg);
   ck_assert_msg (strstr (err.msg, path) != NULL, "message \"%s\"", err.msg);
   ck_assert (net == NULL);
   /* the weights of a real model are no cfg either */
   {
     char w[1024];
-    tu_shared_path (w, sizeof (w),
-        "models/yolo-fastest-1.1/yolo-fastest-1.1.weights");
+    tu_shared_path (
+        w, sizeof (w), "models/yolo-fastest-1.1/yolo-fastest-1.1.weights");
     st = yolor_net_load (w, w, NULL, &net, &err);
     ck_assert_msg (st == YOLOR_ERR_PARSE, "weights as cfg: status %s: %s",
         yolor_status_str (st), err.msg);
@@ -343,36 +376,37 @@ START_TEST (test_bad_args)
   yolor_error err;
   char cfg[1024];
   yolor_options o;
-  tu_shared_path (cfg, sizeof (cfg),
-      "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
-  ck_assert_int_eq (yolor_net_load (NULL, NULL, NULL, &net, &err),
-      YOLOR_ERR_INVALID_ARG);
-  ck_assert_int_eq (yolor_net_load (cfg, NULL, NULL, NULL, &err),
-      YOLOR_ERR_INVALID_ARG);
+  tu_shared_path (
+      cfg, sizeof (cfg), "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
+  ck_assert_int_eq (
+      yolor_net_load (NULL, NULL, NULL, &net, &err), YOLOR_ERR_INVALID_ARG);
+  ck_assert_int_eq (
+      yolor_net_load (cfg, NULL, NULL, NULL, &err), YOLOR_ERR_INVALID_ARG);
   ck_assert_int_eq (yolor_net_load_synthetic (NULL, 1, NULL, &net, &err),
       YOLOR_ERR_INVALID_ARG);
   /* a missing cfg */
-  ck_assert_int_eq (yolor_net_load ("/nonexistent/x.cfg", NULL, NULL, &net,
-          &err), YOLOR_ERR_IO);
+  ck_assert_int_eq (
+      yolor_net_load ("/nonexistent/x.cfg", NULL, NULL, &net, &err),
+      YOLOR_ERR_IO);
   ck_assert (strstr (err.msg, "/nonexistent/x.cfg") != NULL);
   /* a directory as cfg */
-  ck_assert_int_ne (yolor_net_load ("/tmp", NULL, NULL, &net, &err),
-      YOLOR_OK);
+  ck_assert_int_ne (yolor_net_load ("/tmp", NULL, NULL, &net, &err), YOLOR_OK);
   ck_assert (net == NULL);
   /* embedding layer out of range */
   yolor_options_init (&o);
   o.embedding_layer = 100000;
-  ck_assert_int_eq (yolor_net_load (cfg, NULL, &o, &net, &err),
-      YOLOR_ERR_INVALID_ARG);
+  ck_assert_int_eq (
+      yolor_net_load (cfg, NULL, &o, &net, &err), YOLOR_ERR_INVALID_ARG);
   ck_assert (net == NULL);
   o.embedding_layer = -7;
-  ck_assert_int_eq (yolor_net_load (cfg, NULL, &o, &net, &err),
-      YOLOR_ERR_INVALID_ARG);
+  ck_assert_int_eq (
+      yolor_net_load (cfg, NULL, &o, &net, &err), YOLOR_ERR_INVALID_ARG);
   /* errors with a NULL error record */
-  ck_assert_int_eq (yolor_net_load ("/nonexistent/x.cfg", NULL, NULL, &net,
-          NULL), YOLOR_ERR_IO);
-  ck_assert_int_eq (yolor_net_prepare (NULL, 10, 10, NULL),
-      YOLOR_ERR_INVALID_ARG);
+  ck_assert_int_eq (
+      yolor_net_load ("/nonexistent/x.cfg", NULL, NULL, &net, NULL),
+      YOLOR_ERR_IO);
+  ck_assert_int_eq (
+      yolor_net_prepare (NULL, 10, 10, NULL), YOLOR_ERR_INVALID_ARG);
   ck_assert_int_eq (yolor_net_forward (NULL, NULL), YOLOR_ERR_INVALID_ARG);
   yolor_net_free (NULL);
   ck_assert (yolor_status_str ((yolor_status) 99) != NULL);
@@ -385,8 +419,10 @@ static char *
 fastest_weights (size_t *len)
 {
   char p[1024];
-  char *w = tu_read_file (tu_shared_path (p, sizeof (p),
-          "models/yolo-fastest-1.1/yolo-fastest-1.1.weights"), len);
+  char *w =
+      tu_read_file (tu_shared_path (p, sizeof (p),
+                        "models/yolo-fastest-1.1/yolo-fastest-1.1.weights"),
+          len);
   ck_assert_msg (w != NULL, "cannot read %s", p);
   return w;
 }
@@ -394,17 +430,17 @@ fastest_weights (size_t *len)
 typedef struct
 {
   const char *what;
-  long delta;                   /* bytes added to the real size; */
-  int half;                     /* or 1: half the file; 2: header only */
+  long delta; /* bytes added to the real size; */
+  int half; /* or 1: half the file; 2: header only */
 } size_case;
 
 static const size_case size_cases[] = {
-  {"truncated by 1 byte", -1, 0},
-  {"truncated by 4 bytes", -4, 0},
-  {"truncated to half", 0, 1},
-  {"oversized by 4 bytes", 4, 0},
-  {"oversized by 1 byte", 1, 0},
-  {"header only", 0, 2},
+  { "truncated by 1 byte", -1, 0 },
+  { "truncated by 4 bytes", -4, 0 },
+  { "truncated to half", 0, 1 },
+  { "oversized by 4 bytes", 4, 0 },
+  { "oversized by 1 byte", 1, 0 },
+  { "header only", 0, 2 },
 };
 
 START_TEST (test_weights_size)
@@ -418,24 +454,28 @@ START_TEST (test_weights_size)
   yolor_error err;
   yolor_status st;
 
-  n = c->half == 1 ? len / 2 : c->half == 2 ? 20 : (size_t) ((long) len
-      + c->delta);
+  n = c->half == 1   ? len / 2
+      : c->half == 2 ? 20
+                     : (size_t) ((long) len + c->delta);
   buf = calloc (n > len ? n : len, 1);
   memcpy (buf, w, len);
   tmp_setup ();
   write_tmp ("w.weights", buf, n, path, sizeof (path));
-  tu_shared_path (cfg, sizeof (cfg),
-      "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
+  tu_shared_path (
+      cfg, sizeof (cfg), "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
   st = yolor_net_load (cfg, path, NULL, &net, &err);
   ck_assert_msg (st == YOLOR_ERR_IO, "%s (%zu of %zu bytes): status %s: %s",
       c->what, n, len, yolor_status_str (st), err.msg);
   ck_assert (net == NULL);
-  ck_assert_msg (strstr (err.msg, path) != NULL, "%s: \"%s\" does not name "
-      "the file", c->what, err.msg);
+  ck_assert_msg (strstr (err.msg, path) != NULL,
+      "%s: \"%s\" does not name "
+      "the file",
+      c->what, err.msg);
   ck_assert_msg (has_number (err.msg, (long long) len)
-      && has_number (err.msg, (long long) n), "%s: \"%s\" does not state "
-      "the expected (%zu) and found (%zu) byte counts", c->what, err.msg,
-      len, n);
+          && has_number (err.msg, (long long) n),
+      "%s: \"%s\" does not state "
+      "the expected (%zu) and found (%zu) byte counts",
+      c->what, err.msg, len, n);
   tmp_teardown ();
   free (buf);
   free (w);
@@ -448,23 +488,26 @@ START_TEST (test_weights_size_yolor)
   char p[1024], cfg[1024], path[512];
   size_t len;
   char *w = tu_read_file (tu_shared_path (p, sizeof (p),
-          "reference/yolor_csp_narrow_320/model.weights"), &len);
+                              "reference/yolor_csp_narrow_320/model.weights"),
+      &len);
   yolor_net *net = NULL;
   yolor_error err;
   yolor_status st;
   ck_assert (w != NULL);
   tmp_setup ();
   write_tmp ("w.weights", w, len - 1, path, sizeof (path));
-  tu_shared_path (cfg, sizeof (cfg), "reference/yolor_csp_narrow_320/"
+  tu_shared_path (cfg, sizeof (cfg),
+      "reference/yolor_csp_narrow_320/"
       "model.cfg");
   st = yolor_net_load (cfg, path, NULL, &net, &err);
-  ck_assert_msg (st == YOLOR_ERR_IO, "status %s: %s", yolor_status_str (st),
-      err.msg);
+  ck_assert_msg (
+      st == YOLOR_ERR_IO, "status %s: %s", yolor_status_str (st), err.msg);
   ck_assert_msg (has_number (err.msg, (long long) len)
-      && has_number (err.msg, (long long) len - 4 * 989)
-      && has_number (err.msg, (long long) len - 1), "\"%s\" must state "
-      "%zu, %zu (without the trailer) and %zu found", err.msg, len,
-      len - 4 * 989, len - 1);
+          && has_number (err.msg, (long long) len - 4 * 989)
+          && has_number (err.msg, (long long) len - 1),
+      "\"%s\" must state "
+      "%zu, %zu (without the trailer) and %zu found",
+      err.msg, len, len - 4 * 989, len - 1);
   tmp_teardown ();
   free (w);
 }
@@ -475,10 +518,11 @@ START_TEST (test_weights_missing)
   char cfg[1024];
   yolor_net *net = NULL;
   yolor_error err;
-  tu_shared_path (cfg, sizeof (cfg),
-      "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
-  ck_assert_int_eq (yolor_net_load (cfg, "/nonexistent/dir/m.weights", NULL,
-          &net, &err), YOLOR_ERR_IO);
+  tu_shared_path (
+      cfg, sizeof (cfg), "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
+  ck_assert_int_eq (
+      yolor_net_load (cfg, "/nonexistent/dir/m.weights", NULL, &net, &err),
+      YOLOR_ERR_IO);
   ck_assert_msg (strstr (err.msg, "/nonexistent/dir/m.weights") != NULL,
       "\"%s\"", err.msg);
   ck_assert (net == NULL);
@@ -489,14 +533,14 @@ START_TEST (test_weights_missing)
     const char *t = NET CONV8 HEAD;
     write_tmp ("lonely.cfg", t, strlen (t), path, sizeof (path));
     snprintf (wp, sizeof (wp), "%s/lonely.weights", tmp_dir);
-    ck_assert_int_eq (yolor_net_load (path, NULL, NULL, &net, &err),
-        YOLOR_ERR_IO);
-    ck_assert_msg (strstr (err.msg, wp) != NULL, "\"%s\" does not name %s",
-        err.msg, wp);
+    ck_assert_int_eq (
+        yolor_net_load (path, NULL, NULL, &net, &err), YOLOR_ERR_IO);
+    ck_assert_msg (
+        strstr (err.msg, wp) != NULL, "\"%s\" does not name %s", err.msg, wp);
     /* an empty weights file */
     write_tmp ("lonely.weights", "", 0, wp, sizeof (wp));
-    ck_assert_int_eq (yolor_net_load (path, NULL, NULL, &net, &err),
-        YOLOR_ERR_IO);
+    ck_assert_int_eq (
+        yolor_net_load (path, NULL, NULL, &net, &err), YOLOR_ERR_IO);
   }
   tmp_teardown ();
 }
@@ -514,16 +558,15 @@ put_le32 (char *p, int32_t v)
 
 START_TEST (test_weights_version)
 {
-  static const int32_t versions[][2] = { {1000, 2}, {-1, 2}, {0, 1000},
-  {0, -5}, {0x7fffffff, 0}
-  };
+  static const int32_t versions[][2] = { { 1000, 2 }, { -1, 2 }, { 0, 1000 },
+    { 0, -5 }, { 0x7fffffff, 0 } };
   size_t len;
   char *w = fastest_weights (&len);
   char cfg[1024], path[512];
   yolor_net *net = NULL;
   yolor_error err;
-  tu_shared_path (cfg, sizeof (cfg),
-      "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
+  tu_shared_path (
+      cfg, sizeof (cfg), "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
   tmp_setup ();
   for (size_t i = 0; i < sizeof (versions) / sizeof (versions[0]); i++) {
     yolor_status st;
@@ -531,13 +574,14 @@ START_TEST (test_weights_version)
     put_le32 (w + 4, versions[i][1]);
     write_tmp ("v.weights", w, len, path, sizeof (path));
     st = yolor_net_load (cfg, path, NULL, &net, &err);
-    ck_assert_msg (st == YOLOR_ERR_UNSUPPORTED, "version %d.%d: status %s: "
-        "%s", versions[i][0], versions[i][1], yolor_status_str (st),
-        err.msg);
+    ck_assert_msg (st == YOLOR_ERR_UNSUPPORTED,
+        "version %d.%d: status %s: "
+        "%s",
+        versions[i][0], versions[i][1], yolor_status_str (st), err.msg);
     ck_assert (net == NULL);
-    ck_assert_msg (has_number (err.msg, versions[i][0])
-        && strstr (err.msg, path), "version %d.%d: \"%s\"", versions[i][0],
-        versions[i][1], err.msg);
+    ck_assert_msg (
+        has_number (err.msg, versions[i][0]) && strstr (err.msg, path),
+        "version %d.%d: \"%s\"", versions[i][0], versions[i][1], err.msg);
   }
   tmp_teardown ();
   free (w);
@@ -562,12 +606,12 @@ START_TEST (test_weights_old_header)
   memcpy (old + 16, w + 20, len - 20);
   tmp_setup ();
   write_tmp ("old.weights", old, len - 4, path, sizeof (path));
-  tu_shared_path (cfg, sizeof (cfg),
-      "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
-  ck_assert_msg (yolor_net_load (cfg, path, NULL, &a, &err) == YOLOR_OK,
-      "%s", err.msg);
-  ck_assert_msg (yolor_net_load (cfg, NULL, NULL, &b, &err) == YOLOR_OK,
-      "%s", err.msg);
+  tu_shared_path (
+      cfg, sizeof (cfg), "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
+  ck_assert_msg (
+      yolor_net_load (cfg, path, NULL, &a, &err) == YOLOR_OK, "%s", err.msg);
+  ck_assert_msg (
+      yolor_net_load (cfg, NULL, NULL, &b, &err) == YOLOR_OK, "%s", err.msg);
   ck_assert_int_eq (yolor_net_prepare_input (a, 320, 320, &err), YOLOR_OK);
   ck_assert_int_eq (yolor_net_prepare_input (b, 320, 320, &err), YOLOR_OK);
   n = (size_t) 3 * 320 * 320;
@@ -581,8 +625,8 @@ START_TEST (test_weights_old_header)
     int c, h, wd;
     const float *ha = yolor_net_head (a, k, &c, &h, &wd);
     const float *hb = yolor_net_head (b, k, NULL, NULL, NULL);
-    ck_assert_msg (memcmp (ha, hb, sizeof (float) * (size_t) c * h * wd)
-        == 0, "head %d differs between header 0.1 and 0.2", k);
+    ck_assert_msg (memcmp (ha, hb, sizeof (float) * (size_t) c * h * wd) == 0,
+        "head %d differs between header 0.1 and 0.2", k);
   }
   yolor_net_free (a);
   yolor_net_free (b);
@@ -604,8 +648,8 @@ START_TEST (test_weights_corrupt_variance)
   yolor_status st;
   /* layer 0: BN, 8 filters: beta, gamma, mean, var[0] at 20 + 4·24 */
   float bad[2] = { -1.0f, NAN };
-  tu_shared_path (cfg, sizeof (cfg),
-      "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
+  tu_shared_path (
+      cfg, sizeof (cfg), "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
   tmp_setup ();
   for (int i = 0; i < 2; i++) {
     memcpy (w + 20 + 4 * 24, &bad[i], 4);
@@ -646,7 +690,8 @@ START_TEST (test_weights_no_trailer)
   char p[1024], cfg[1024], path[512];
   size_t len;
   char *w = tu_read_file (tu_shared_path (p, sizeof (p),
-          "reference/yolor_csp_narrow_320/model.weights"), &len);
+                              "reference/yolor_csp_narrow_320/model.weights"),
+      &len);
   yolor_options o;
   yolor_net *net = NULL;
   yolor_error err;
@@ -655,18 +700,20 @@ START_TEST (test_weights_no_trailer)
   ck_assert_uint_eq (len, 3578588);
   tmp_setup ();
   write_tmp ("notrailer.weights", w, len - 4 * 989, path, sizeof (path));
-  tu_shared_path (cfg, sizeof (cfg),
-      "reference/yolor_csp_narrow_320/model.cfg");
+  tu_shared_path (
+      cfg, sizeof (cfg), "reference/yolor_csp_narrow_320/model.cfg");
   yolor_options_init (&o);
   o.log = record_log;
   o.log_user_data = &rec;
   o.input_width = o.input_height = 320;
-  ck_assert_msg (yolor_net_load (cfg, path, &o, &net, &err) == YOLOR_OK,
-      "%s", err.msg);
-  ck_assert_msg (rec.trailer_warning, "no warning about the trailer (%d "
-      "warnings, last \"%s\")", rec.n_warnings, rec.last);
-  ck_assert_msg (yolor_net_prepare_input (net, 320, 320, &err) == YOLOR_OK,
-      "%s", err.msg);
+  ck_assert_msg (
+      yolor_net_load (cfg, path, &o, &net, &err) == YOLOR_OK, "%s", err.msg);
+  ck_assert_msg (rec.trailer_warning,
+      "no warning about the trailer (%d "
+      "warnings, last \"%s\")",
+      rec.n_warnings, rec.last);
+  ck_assert_msg (
+      yolor_net_prepare_input (net, 320, 320, &err) == YOLOR_OK, "%s", err.msg);
   ck_assert_int_eq (yolor_net_forward (net, &err), YOLOR_OK);
   yolor_net_free (net);
   /* with the trailer: no warning */
@@ -690,24 +737,26 @@ load_fastest (void)
   yolor_options o;
   yolor_options_init (&o);
   o.n_threads = 2;
-  tu_shared_path (cfg, sizeof (cfg),
-      "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
-  ck_assert_msg (yolor_net_load (cfg, NULL, &o, &net, &err) == YOLOR_OK,
-      "%s", err.msg);
+  tu_shared_path (
+      cfg, sizeof (cfg), "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
+  ck_assert_msg (
+      yolor_net_load (cfg, NULL, &o, &net, &err) == YOLOR_OK, "%s", err.msg);
   return net;
 }
 
 START_TEST (test_prepare_bad_sizes)
 {
-  static const int sizes[][2] = { {0, 0}, {-1, 5}, {5, -1}, {70000, 10},
-  {10, 70000}, {0, 10}, {-2147483647 - 1, 1}, {2147483647, 2147483647}
-  };
+  static const int sizes[][2] = { { 0, 0 }, { -1, 5 }, { 5, -1 }, { 70000, 10 },
+    { 10, 70000 }, { 0, 10 }, { -2147483647 - 1, 1 },
+    { 2147483647, 2147483647 } };
   yolor_net *net = load_fastest ();
   yolor_error err;
   for (size_t i = 0; i < sizeof (sizes) / sizeof (sizes[0]); i++) {
     yolor_status st = yolor_net_prepare (net, sizes[i][0], sizes[i][1], &err);
-    ck_assert_msg (st == YOLOR_ERR_INVALID_ARG, "prepare %dx%d: status %s "
-        "(%s)", sizes[i][0], sizes[i][1], yolor_status_str (st), err.msg);
+    ck_assert_msg (st == YOLOR_ERR_INVALID_ARG,
+        "prepare %dx%d: status %s "
+        "(%s)",
+        sizes[i][0], sizes[i][1], yolor_status_str (st), err.msg);
     ck_assert_msg (err.msg[0] != '\0', "prepare %dx%d: empty message",
         sizes[i][0], sizes[i][1]);
   }
@@ -723,7 +772,7 @@ START_TEST (test_detect_bad_calls)
   yolor_error err;
   const int W = 64, H = 48;
   uint8_t *px = calloc ((size_t) W * H * 4, 1);
-  yolor_image img = { YOLOR_PIXFMT_RGB, W, H, {px}, {3 * W}, 0 };
+  yolor_image img = { YOLOR_PIXFMT_RGB, W, H, { px }, { 3 * W }, 0 };
   yolor_image bad;
   yolor_detection d[16];
   yolor_post_params post;
@@ -743,8 +792,9 @@ START_TEST (test_detect_bad_calls)
       YOLOR_ERR_INVALID_ARG);
 
   ck_assert_int_eq (yolor_net_prepare (net, W, H, &err), YOLOR_OK);
-  ck_assert_msg (yolor_net_detect (net, &img, NULL, d, 16, &n, &err)
-      == YOLOR_OK, "%s", err.msg);
+  ck_assert_msg (
+      yolor_net_detect (net, &img, NULL, d, 16, &n, &err) == YOLOR_OK, "%s",
+      err.msg);
 
   /* a frame of another size */
   bad = img;
@@ -756,8 +806,8 @@ START_TEST (test_detect_bad_calls)
       "\"%s\"", err.msg);
   bad = img;
   bad.height = H + 2;
-  ck_assert_int_eq (yolor_net_detect (net, &bad, NULL, d, 16, &n, &err),
-      YOLOR_ERR_SHAPE);
+  ck_assert_int_eq (
+      yolor_net_detect (net, &bad, NULL, d, 16, &n, &err), YOLOR_ERR_SHAPE);
 
   /* NULL image, NULL plane, short stride, bad format */
   ck_assert_int_eq (yolor_net_detect (net, NULL, NULL, d, 16, &n, &err),
@@ -769,10 +819,10 @@ START_TEST (test_detect_bad_calls)
   bad = img;
   bad.strides[0] = 3 * W - 1;
   st = yolor_net_detect (net, &bad, NULL, d, 16, &n, &err);
-  ck_assert_msg (st == YOLOR_ERR_INVALID_ARG, "short stride: %s",
-      yolor_status_str (st));
+  ck_assert_msg (
+      st == YOLOR_ERR_INVALID_ARG, "short stride: %s", yolor_status_str (st));
   ck_assert_msg (strstr (err.msg, "stride") != NULL, "\"%s\"", err.msg);
-  bad.strides[0] = W;           /* width, but 3 bytes per pixel */
+  bad.strides[0] = W; /* width, but 3 bytes per pixel */
   ck_assert_int_eq (yolor_net_detect (net, &bad, NULL, d, 16, &n, &err),
       YOLOR_ERR_INVALID_ARG);
   bad.strides[0] = -3 * W;
@@ -780,14 +830,14 @@ START_TEST (test_detect_bad_calls)
       YOLOR_ERR_INVALID_ARG);
   bad = img;
   bad.format = YOLOR_PIXFMT_RGBA;
-  bad.strides[0] = 3 * W;       /* too short for 4 bytes per pixel */
+  bad.strides[0] = 3 * W; /* too short for 4 bytes per pixel */
   ck_assert_int_eq (yolor_net_detect (net, &bad, NULL, d, 16, &n, &err),
       YOLOR_ERR_INVALID_ARG);
   bad = img;
   bad.format = YOLOR_PIXFMT_COUNT;
   ck_assert_int_eq (yolor_net_detect (net, &bad, NULL, d, 16, &n, &err),
       YOLOR_ERR_INVALID_ARG);
-  bad.format = (yolor_pixfmt) - 1;
+  bad.format = (yolor_pixfmt) -1;
   ck_assert_int_eq (yolor_net_detect (net, &bad, NULL, d, 16, &n, &err),
       YOLOR_ERR_INVALID_ARG);
 
@@ -802,8 +852,9 @@ START_TEST (test_detect_bad_calls)
   ck_assert_int_eq (yolor_net_detect (net, &bad, NULL, d, 16, &n, &err),
       YOLOR_ERR_INVALID_ARG);
   bad.strides[1] = W;
-  ck_assert_msg (yolor_net_detect (net, &bad, NULL, d, 16, &n, &err)
-      == YOLOR_OK, "%s", err.msg);
+  ck_assert_msg (
+      yolor_net_detect (net, &bad, NULL, d, 16, &n, &err) == YOLOR_OK, "%s",
+      err.msg);
   bad.format = YOLOR_PIXFMT_I420;
   bad.strides[1] = W / 2;
   ck_assert_int_eq (yolor_net_detect (net, &bad, NULL, d, 16, &n, &err),
@@ -813,14 +864,15 @@ START_TEST (test_detect_bad_calls)
   ck_assert_int_eq (yolor_net_detect (net, &bad, NULL, d, 16, &n, &err),
       YOLOR_ERR_INVALID_ARG);
   bad.strides[2] = W / 2;
-  ck_assert_msg (yolor_net_detect (net, &bad, NULL, d, 16, &n, &err)
-      == YOLOR_OK, "%s", err.msg);
+  ck_assert_msg (
+      yolor_net_detect (net, &bad, NULL, d, 16, &n, &err) == YOLOR_OK, "%s",
+      err.msg);
 
   /* NULL detections with capacity, bad thresholds */
   ck_assert_int_eq (yolor_net_detect (net, &img, NULL, NULL, 16, &n, &err),
       YOLOR_ERR_INVALID_ARG);
-  ck_assert_int_eq (yolor_net_detect (net, &img, NULL, NULL, 0, &n, &err),
-      YOLOR_OK);
+  ck_assert_int_eq (
+      yolor_net_detect (net, &img, NULL, NULL, 0, &n, &err), YOLOR_OK);
   ck_assert_uint_eq (n, 0);
   yolor_net_default_post (net, &post);
   post.conf_threshold = NAN;
@@ -832,8 +884,8 @@ START_TEST (test_detect_bad_calls)
       YOLOR_ERR_INVALID_ARG);
 
   /* and it still works */
-  ck_assert_int_eq (yolor_net_detect (net, &img, NULL, d, 16, &n, &err),
-      YOLOR_OK);
+  ck_assert_int_eq (
+      yolor_net_detect (net, &img, NULL, d, 16, &n, &err), YOLOR_OK);
   free (px);
   yolor_net_free (net);
 }
@@ -841,7 +893,7 @@ END_TEST
 
 typedef struct
 {
-  const char *model;            /* path under shared/ */
+  const char *model; /* path under shared/ */
   int w, h;
 } input_case;
 
@@ -849,16 +901,16 @@ typedef struct
  * usable. yolor_p6_narrow starts with a reorg (needs even sizes) and joins
  * strides up to 64; yolo-fastest joins strides 16 and 32. */
 static const input_case bad_inputs[] = {
-  {"reference/yolor_p6_narrow_384/model.cfg", 33, 33},
-  {"reference/yolor_p6_narrow_384/model.cfg", 64, 33},
-  {"reference/yolor_p6_narrow_384/model.cfg", 1, 1},
-  {"reference/yolor_p6_narrow_384/model.cfg", 96, 96},
-  {"models/yolo-fastest-1.1/yolo-fastest-1.1.cfg", 1, 1},
-  {"models/yolo-fastest-1.1/yolo-fastest-1.1.cfg", 33, 33},
-  {"reference/yolor_csp_narrow_320/model.cfg", 1, 1},
-  {"reference/yolor_csp_narrow_320/model.cfg", 0, 320},
-  {"reference/yolor_csp_narrow_320/model.cfg", 320, -1},
-  {"reference/yolor_csp_narrow_320/model.cfg", 20000, 32},
+  { "reference/yolor_p6_narrow_384/model.cfg", 33, 33 },
+  { "reference/yolor_p6_narrow_384/model.cfg", 64, 33 },
+  { "reference/yolor_p6_narrow_384/model.cfg", 1, 1 },
+  { "reference/yolor_p6_narrow_384/model.cfg", 96, 96 },
+  { "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg", 1, 1 },
+  { "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg", 33, 33 },
+  { "reference/yolor_csp_narrow_320/model.cfg", 1, 1 },
+  { "reference/yolor_csp_narrow_320/model.cfg", 0, 320 },
+  { "reference/yolor_csp_narrow_320/model.cfg", 320, -1 },
+  { "reference/yolor_csp_narrow_320/model.cfg", 20000, 32 },
 };
 
 START_TEST (test_prepare_input_bad)
@@ -870,26 +922,29 @@ START_TEST (test_prepare_input_bad)
   yolor_status st;
   int good_w, good_h;
   tu_shared_path (cfg, sizeof (cfg), "%s", c->model);
-  ck_assert_msg (yolor_net_load_synthetic (cfg, 1, NULL, &net, &err)
-      == YOLOR_OK, "%s", err.msg);
+  ck_assert_msg (
+      yolor_net_load_synthetic (cfg, 1, NULL, &net, &err) == YOLOR_OK, "%s",
+      err.msg);
   memset (&err, 0, sizeof (err));
   st = yolor_net_prepare_input (net, c->w, c->h, &err);
   ck_assert_msg (st == YOLOR_ERR_SHAPE || st == YOLOR_ERR_INVALID_ARG,
       "%s at %dx%d: status %s (%s)", c->model, c->w, c->h,
       yolor_status_str (st), err.msg);
-  ck_assert_msg (err.msg[0] != '\0', "%s at %dx%d: empty message", c->model,
-      c->w, c->h);
+  ck_assert_msg (
+      err.msg[0] != '\0', "%s at %dx%d: empty message", c->model, c->w, c->h);
   if (st == YOLOR_ERR_SHAPE)
-    ck_assert_msg (strstr (err.msg, cfg) != NULL, "%s at %dx%d: \"%s\" does "
-        "not name the cfg", c->model, c->w, c->h, err.msg);
+    ck_assert_msg (strstr (err.msg, cfg) != NULL,
+        "%s at %dx%d: \"%s\" does "
+        "not name the cfg",
+        c->model, c->w, c->h, err.msg);
   /* not prepared now */
   ck_assert_int_eq (yolor_net_forward (net, &err), YOLOR_ERR_INVALID_ARG);
   ck_assert (yolor_net_head (net, 0, NULL, NULL, NULL) == NULL);
   /* and a good size works afterwards */
   good_w = good_h = yolor_net_max_stride (net) >= 64 ? 128 : 64;
-  ck_assert_msg (yolor_net_prepare_input (net, good_w, good_h, &err)
-      == YOLOR_OK, "%s at %dx%d after the failure: %s", c->model, good_w,
-      good_h, err.msg);
+  ck_assert_msg (
+      yolor_net_prepare_input (net, good_w, good_h, &err) == YOLOR_OK,
+      "%s at %dx%d after the failure: %s", c->model, good_w, good_h, err.msg);
   ck_assert_int_eq (yolor_net_forward (net, &err), YOLOR_OK);
   yolor_net_free (net);
 }
@@ -898,9 +953,8 @@ END_TEST
 /* Extreme but valid frame aspects through letterbox and stretch. */
 START_TEST (test_extreme_frames)
 {
-  static const int frames[][2] = { {1, 1}, {65536, 1}, {1, 65536}, {3, 2},
-  {2, 3}
-  };
+  static const int frames[][2] = { { 1, 1 }, { 65536, 1 }, { 1, 65536 },
+    { 3, 2 }, { 2, 3 } };
   char cfg[1024];
   yolor_error err;
   for (int m = 0; m < 3; m++) {
@@ -909,20 +963,21 @@ START_TEST (test_extreme_frames)
     yolor_options_init (&o);
     o.n_threads = 2;
     if (m < 2) {
-      tu_shared_path (cfg, sizeof (cfg), "reference/yolor_csp_narrow_320/"
+      tu_shared_path (cfg, sizeof (cfg),
+          "reference/yolor_csp_narrow_320/"
           "model.cfg");
       o.input_width = o.input_height = 320;
       o.resize = m == 0 ? YOLOR_RESIZE_LETTERBOX : YOLOR_RESIZE_LETTERBOX_RECT;
     } else {
-      tu_shared_path (cfg, sizeof (cfg),
-          "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
+      tu_shared_path (
+          cfg, sizeof (cfg), "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
     }
     ck_assert_int_eq (yolor_net_load (cfg, NULL, &o, &net, &err), YOLOR_OK);
     for (size_t i = 0; i < sizeof (frames) / sizeof (frames[0]); i++) {
       int W = frames[i][0], H = frames[i][1];
       uint8_t *px = malloc ((size_t) W * H * 3);
       float *rnd = malloc ((size_t) W * H * 3 * sizeof (float));
-      yolor_image img = { YOLOR_PIXFMT_RGB, W, H, {px}, {3 * W}, 0 };
+      yolor_image img = { YOLOR_PIXFMT_RGB, W, H, { px }, { 3 * W }, 0 };
       yolor_detection d[300];
       size_t n;
       tu_fill_random (rnd, (size_t) W * H * 3, (uint32_t) i, 0.0f, 256.0f);
@@ -930,13 +985,14 @@ START_TEST (test_extreme_frames)
         px[k] = (uint8_t) rnd[k];
       ck_assert_msg (yolor_net_prepare (net, W, H, &err) == YOLOR_OK,
           "model %d frame %dx%d: %s", m, W, H, err.msg);
-      ck_assert_msg (yolor_net_detect (net, &img, NULL, d, 300, &n, &err)
-          == YOLOR_OK, "model %d frame %dx%d: %s", m, W, H, err.msg);
+      ck_assert_msg (
+          yolor_net_detect (net, &img, NULL, d, 300, &n, &err) == YOLOR_OK,
+          "model %d frame %dx%d: %s", m, W, H, err.msg);
       for (size_t k = 0; k < n; k++)
         ck_assert_msg (d[k].x1 >= 0 && d[k].x2 <= W && d[k].y1 >= 0
-            && d[k].y2 <= H && d[k].x1 <= d[k].x2 && d[k].y1 <= d[k].y2,
-            "model %d frame %dx%d: box %zu (%g %g %g %g) outside the frame",
-            m, W, H, k, d[k].x1, d[k].y1, d[k].x2, d[k].y2);
+                && d[k].y2 <= H && d[k].x1 <= d[k].x2 && d[k].y1 <= d[k].y2,
+            "model %d frame %dx%d: box %zu (%g %g %g %g) outside the frame", m,
+            W, H, k, d[k].x1, d[k].y1, d[k].x2, d[k].y2);
       free (px);
       free (rnd);
     }

@@ -60,23 +60,24 @@ static const int gemm_sizes[] = { 1, 3, 17, 31, 64, 255 };
 typedef struct
 {
   int accumulate;
-  int ld_pad;                   /* extra floats per row in lda, ldb, ldc */
-  int misalign;                 /* 1: every matrix starts 1 float off */
+  int ld_pad; /* extra floats per row in lda, ldb, ldc */
+  int misalign; /* 1: every matrix starts 1 float off */
 } gemm_variant;
 
 static const gemm_variant gemm_variants[] = {
-  {0, 0, 0},
-  {1, 0, 0},
-  {0, 5, 0},
-  {1, 3, 1},
-  {0, 0, 1},
-  {1, 7, 0},
+  { 0, 0, 0 },
+  { 1, 0, 0 },
+  { 0, 5, 0 },
+  { 1, 3, 1 },
+  { 0, 0, 1 },
+  { 1, 7, 0 },
 };
 
-#define N_GEMM_VARIANTS ((int) (sizeof (gemm_variants) / sizeof (gemm_variants[0])))
+#define N_GEMM_VARIANTS                                                        \
+  ((int) (sizeof (gemm_variants) / sizeof (gemm_variants[0])))
 
 static void
-check_gemm (int M, int N, int K, const gemm_variant * v, uint32_t seed)
+check_gemm (int M, int N, int K, const gemm_variant *v, uint32_t seed)
 {
   int lda = K + v->ld_pad, ldb = N + v->ld_pad, ldc = N + v->ld_pad;
   int off = v->misalign ? 1 : 0;
@@ -101,8 +102,8 @@ check_gemm (int M, int N, int K, const gemm_variant * v, uint32_t seed)
   memcpy (c2, c_init, nc * sizeof (float));
   memcpy (cr, c_init, nc * sizeof (float));
 
-  yolor_gemm_ref (M, N, K, a0 + off, lda, b0 + off, ldb, cr + off, ldc,
-      v->accumulate);
+  yolor_gemm_ref (
+      M, N, K, a0 + off, lda, b0 + off, ldb, cr + off, ldc, v->accumulate);
   for (int m = 0; m < M; m++)
     memcpy (ref + (size_t) m * N, cr + off + (size_t) m * ldc,
         (size_t) N * sizeof (float));
@@ -112,19 +113,20 @@ check_gemm (int M, int N, int K, const gemm_variant * v, uint32_t seed)
 
   for (int nt = 1; nt <= 2; nt++) {
     float *c = nt == 1 ? c1 : c2;
-    yolor_gemm (nt, M, N, K, a0 + off, lda, b0 + off, ldb, c + off, ldc,
-        v->accumulate);
+    yolor_gemm (
+        nt, M, N, K, a0 + off, lda, b0 + off, ldb, c + off, ldc, v->accumulate);
     for (int m = 0; m < M; m++)
       memcpy (got + (size_t) m * N, c + off + (size_t) m * ldc,
           (size_t) N * sizeof (float));
     e = nmse (got, ref, (size_t) M * N);
     d = tu_max_abs_diff (got, ref, (size_t) M * N, &at);
-    ck_assert_msg (e <= 1e-10 && d <= tol, "gemm M=%d N=%d K=%d lda=%d "
+    ck_assert_msg (e <= 1e-10 && d <= tol,
+        "gemm M=%d N=%d K=%d lda=%d "
         "ldb=%d ldc=%d misalign=%d accumulate=%d n_threads=%d seed=%u: "
         "nmse %.3g (max 1e-10), max |diff| %.3g (max %.3g) at row %zu col "
-        "%zu (got %.9g, ref %.9g)", M, N, K, lda, ldb, ldc, off,
-        v->accumulate, nt, seed, e, d, tol, at / (size_t) N,
-        at % (size_t) N, (double) got[at], (double) ref[at]);
+        "%zu (got %.9g, ref %.9g)",
+        M, N, K, lda, ldb, ldc, off, v->accumulate, nt, seed, e, d, tol,
+        at / (size_t) N, at % (size_t) N, (double) got[at], (double) ref[at]);
 
     /* nothing outside the M×N window of C is written */
     for (size_t i = 0; i < nc; i++) {
@@ -133,19 +135,19 @@ check_gemm (int M, int N, int K, const gemm_variant * v, uint32_t seed)
       if (!inside)
         ck_assert_msg (memcmp (&c[i], &c_init[i], sizeof (float)) == 0,
             "gemm M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d "
-            "accumulate=%d n_threads=%d: wrote float %zu outside C", M, N, K,
-            lda, ldb, ldc, off, v->accumulate, nt, i);
+            "accumulate=%d n_threads=%d: wrote float %zu outside C",
+            M, N, K, lda, ldb, ldc, off, v->accumulate, nt, i);
     }
   }
 
   /* the same call with the same thread count: the same bits */
   memcpy (cr, c_init, nc * sizeof (float));
-  yolor_gemm (2, M, N, K, a0 + off, lda, b0 + off, ldb, cr + off, ldc,
-      v->accumulate);
+  yolor_gemm (
+      2, M, N, K, a0 + off, lda, b0 + off, ldb, cr + off, ldc, v->accumulate);
   ck_assert_msg (memcmp (cr, c2, nc * sizeof (float)) == 0,
       "gemm M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d accumulate=%d "
-      "seed=%u: two runs with 2 threads differ", M, N, K, lda, ldb, ldc, off,
-      v->accumulate, seed);
+      "seed=%u: two runs with 2 threads differ",
+      M, N, K, lda, ldb, ldc, off, v->accumulate, seed);
 
   free (a0);
   free (b0);
@@ -171,8 +173,8 @@ END_TEST
 
 /* yolor_sgemm: C = act (A·B + bias), against the double reference. */
 static void
-check_sgemm (int M, int N, int K, const gemm_variant * v, yolor_act act,
-    uint32_t seed)
+check_sgemm (
+    int M, int N, int K, const gemm_variant *v, yolor_act act, uint32_t seed)
 {
   int lda = K + v->ld_pad, ldb = N + v->ld_pad, ldc = N + v->ld_pad;
   int off = v->misalign ? 1 : 0;
@@ -208,25 +210,27 @@ check_sgemm (int M, int N, int K, const gemm_variant * v, yolor_act act,
       if (!inside) {
         ck_assert_msg (memcmp (&c[t][i], &c_init[i], sizeof (float)) == 0,
             "sgemm M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d bias=%d "
-            "act=%d n_threads=%d: wrote float %zu outside C", M, N, K, lda,
-            ldb, ldc, off, v->accumulate, act, nt, i);
+            "act=%d n_threads=%d: wrote float %zu outside C",
+            M, N, K, lda, ldb, ldc, off, v->accumulate, act, nt, i);
       } else {
         size_t m = (i - off) / (size_t) ldc, n = (i - off) % (size_t) ldc;
         double x = ref[m * N + n] + (v->accumulate ? bias[off + m] : 0.0f);
-        double r = act == YOLOR_ACT_LINEAR ? x : act == YOLOR_ACT_LEAKY
-            ? (x > 0 ? x : 0.1 * x) : x / (1.0 + exp (-x));
+        double r = act == YOLOR_ACT_LINEAR ? x
+            : act == YOLOR_ACT_LEAKY       ? (x > 0 ? x : 0.1 * x)
+                                           : x / (1.0 + exp (-x));
         ck_assert_msg (fabs (c[t][i] - r) <= 1.2 * tol + 2e-6 * fabs (r),
             "sgemm M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d bias=%d "
             "act=%d n_threads=%d seed=%u: C[%zu][%zu] = %.9g, reference "
-            "%.9g (tol %.3g)", M, N, K, lda, ldb, ldc, off, v->accumulate,
-            act, nt, seed, m, n, (double) c[t][i], r, 1.2 * tol);
+            "%.9g (tol %.3g)",
+            M, N, K, lda, ldb, ldc, off, v->accumulate, act, nt, seed, m, n,
+            (double) c[t][i], r, 1.2 * tol);
       }
     }
   }
   ck_assert_msg (memcmp (c[0], c[1], nc * sizeof (float)) == 0,
       "sgemm M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d bias=%d act=%d "
-      "seed=%u: 1 and 2 threads differ", M, N, K, lda, ldb, ldc, off,
-      v->accumulate, act, seed);
+      "seed=%u: 1 and 2 threads differ",
+      M, N, K, lda, ldb, ldc, off, v->accumulate, act, seed);
   for (int t = 0; t < 2; t++) {
     free (c[t]);
     free (work[t]);
@@ -243,8 +247,7 @@ check_sgemm (int M, int N, int K, const gemm_variant * v, yolor_act act,
 START_TEST (test_sgemm)
 {
   static const yolor_act acts[] = { YOLOR_ACT_LINEAR, YOLOR_ACT_LEAKY,
-    YOLOR_ACT_SILU
-  };
+    YOLOR_ACT_SILU };
   const gemm_variant *v = &gemm_variants[_i];
   int n = 0;
   for (int i = 0; i < N_GEMM_SIZES; i++)
@@ -275,7 +278,7 @@ conv_out (int n, int k, int stride, int pad)
  * groups == c_in == c_out; else per group yolor_sgemm on the input itself
  * (1x1, stride 1, no pad) or on im2col's column matrix. */
 static void
-conv_by_kernels (int nt, const float *x, const conv_case * c, const float *wt,
+conv_by_kernels (int nt, const float *x, const conv_case *c, const float *wt,
     int oh, int ow, float *y, float *work, float *gemm_work)
 {
   int g = c->groups, cpg = c->c_in / g, opg = c->c_out / g;
@@ -291,8 +294,8 @@ conv_by_kernels (int nt, const float *x, const conv_case * c, const float *wt,
     const float *xg = x + (size_t) gi * cpg * in_plane;
     const float *B = xg;
     if (!(c->k == 1 && c->stride == 1 && c->pad == 0)) {
-      yolor_im2col (nt, xg, cpg, c->h, c->w, c->k, c->stride, c->pad, oh, ow,
-          work);
+      yolor_im2col (
+          nt, xg, cpg, c->h, c->w, c->k, c->stride, c->pad, oh, ow, work);
       B = work;
     }
     yolor_sgemm (nt, opg, ohw, K, wt + (size_t) gi * opg * K, K, B, ohw,
@@ -310,7 +313,7 @@ leaky (float v)
  * the engine really uses, with a bias and leaky activation. @wino: with the
  * Winograd weights prepared as the loader does. */
 static void
-conv_by_layer (int nt, float *x, const conv_case * c, float *wt, float *bias,
+conv_by_layer (int nt, float *x, const conv_case *c, float *wt, float *bias,
     int oh, int ow, float *y, int wino)
 {
   yolor_net net;
@@ -347,8 +350,8 @@ conv_by_layer (int nt, float *x, const conv_case * c, float *wt, float *bias,
   }
   net.work_floats = yolor_conv_workspace (&l);
   net.work = malloc ((net.work_floats ? net.work_floats : 1) * sizeof (float));
-  net.gemm_work = malloc (yolor_sgemm_workspace (c->c_out / c->groups, nt)
-      * sizeof (float));
+  net.gemm_work = malloc (
+      yolor_sgemm_workspace (c->c_out / c->groups, nt) * sizeof (float));
   ck_assert (net.work != NULL && net.gemm_work != NULL);
   yolor_conv_forward (&net, &l);
   free (net.work);
@@ -356,31 +359,32 @@ conv_by_layer (int nt, float *x, const conv_case * c, float *wt, float *bias,
   yolor_free (l.wino);
 }
 
-#define CONV_FMT "conv c_in=%d c_out=%d h=%d w=%d k=%d stride=%d pad=%d " \
+#define CONV_FMT                                                               \
+  "conv c_in=%d c_out=%d h=%d w=%d k=%d stride=%d pad=%d "                     \
   "groups=%d (oh=%d ow=%d) seed=%u"
-#define CONV_ARGS(c, oh, ow, seed) (c)->c_in, (c)->c_out, (c)->h, (c)->w, \
-  (c)->k, (c)->stride, (c)->pad, (c)->groups, oh, ow, seed
+#define CONV_ARGS(c, oh, ow, seed)                                             \
+  (c)->c_in, (c)->c_out, (c)->h, (c)->w, (c)->k, (c)->stride, (c)->pad,        \
+      (c)->groups, oh, ow, seed
 
 enum
 {
-  PATH_KERNELS,                 /* im2col + gemm / direct gemm / depthwise */
-  PATH_LAYER,                   /* yolor_conv_forward, bias + leaky */
-  PATH_WINOGRAD,                /* yolor_conv_forward with Winograd weights */
+  PATH_KERNELS, /* im2col + gemm / direct gemm / depthwise */
+  PATH_LAYER, /* yolor_conv_forward, bias + leaky */
+  PATH_WINOGRAD, /* yolor_conv_forward with Winograd weights */
   N_PATHS
 };
 
 static const char *const path_names[] = { "kernels", "yolor_conv_forward",
-  "Winograd"
-};
+  "Winograd" };
 
 static void
-run_path (int path, int nt, float *x, const conv_case * c, float *wt,
+run_path (int path, int nt, float *x, const conv_case *c, float *wt,
     float *bias, int oh, int ow, float *y, float *work, uint32_t seed)
 {
   tu_fill_random (y, (size_t) c->c_out * oh * ow, seed, 100.0f, 200.0f);
   if (path == PATH_KERNELS) {
-    float *gw = malloc (yolor_sgemm_workspace (c->c_out / c->groups, nt)
-        * sizeof (float));
+    float *gw = malloc (
+        yolor_sgemm_workspace (c->c_out / c->groups, nt) * sizeof (float));
     ck_assert (gw != NULL);
     conv_by_kernels (nt, x, c, wt, oh, ow, y, work, gw);
     free (gw);
@@ -390,13 +394,13 @@ run_path (int path, int nt, float *x, const conv_case * c, float *wt,
 }
 
 static void
-check_conv (const conv_case * c, uint32_t seed)
+check_conv (const conv_case *c, uint32_t seed)
 {
   int oh = conv_out (c->h, c->k, c->stride, c->pad);
   int ow = conv_out (c->w, c->k, c->stride, c->pad);
   int cpg = c->c_in / c->groups;
-  int wino_ok = c->k == 3 && c->stride == 1 && c->groups == 1
-      && c->c_in >= 8 && c->c_out >= 8;
+  int wino_ok = c->k == 3 && c->stride == 1 && c->groups == 1 && c->c_in >= 8
+      && c->c_out >= 8;
   size_t nx = (size_t) c->c_in * c->h * c->w;
   size_t nw = (size_t) c->c_out * cpg * c->k * c->k;
   size_t ny = (size_t) c->c_out * oh * ow;
@@ -415,13 +419,13 @@ check_conv (const conv_case * c, uint32_t seed)
     ck_assert (y[i] != NULL);
   }
   ck_assert (x && wt && bias && ref && ref_act && work && col2);
-  ck_assert_msg (oh >= 1 && ow >= 1, CONV_FMT ": bad case",
-      CONV_ARGS (c, oh, ow, seed));
+  ck_assert_msg (
+      oh >= 1 && ow >= 1, CONV_FMT ": bad case", CONV_ARGS (c, oh, ow, seed));
   tu_fill_random (x, nx, seed, -1.0f, 1.0f);
   tu_fill_random (wt, nw, seed + 1, -1.0f, 1.0f);
   tu_fill_random (bias, (size_t) c->c_out, seed + 2, -0.5f, 0.5f);
-  yolor_conv_ref (x, c->c_in, c->h, c->w, wt, c->c_out, c->k, c->stride,
-      c->pad, c->groups, oh, ow, ref);
+  yolor_conv_ref (x, c->c_in, c->h, c->w, wt, c->c_out, c->k, c->stride, c->pad,
+      c->groups, oh, ow, ref);
   for (size_t i = 0; i < ny; i++)
     ref_act[i] = leaky (ref[i] + bias[i / ((size_t) oh * ow)]);
 
@@ -430,8 +434,8 @@ check_conv (const conv_case * c, uint32_t seed)
   tu_fill_random (col2, nwork, seed + 10, 100.0f, 200.0f);
   yolor_im2col (1, x, cpg, c->h, c->w, c->k, c->stride, c->pad, oh, ow, work);
   yolor_im2col (2, x, cpg, c->h, c->w, c->k, c->stride, c->pad, oh, ow, col2);
-  ck_assert_msg (memcmp (work, col2, nwork * sizeof (float)) == 0, CONV_FMT
-      " im2col: 1 and 2 threads differ", CONV_ARGS (c, oh, ow, seed));
+  ck_assert_msg (memcmp (work, col2, nwork * sizeof (float)) == 0,
+      CONV_FMT " im2col: 1 and 2 threads differ", CONV_ARGS (c, oh, ow, seed));
 
   for (int path = 0; path < N_PATHS; path++) {
     const float *r = path == PATH_KERNELS ? ref : ref_act;
@@ -446,20 +450,23 @@ check_conv (const conv_case * c, uint32_t seed)
       int nt = run == 0 ? 1 : 2;
       double e, d;
       size_t at;
-      run_path (path, nt, x, c, wt, bias, oh, ow, y[run], work,
-          seed + 20 + run);
+      run_path (
+          path, nt, x, c, wt, bias, oh, ow, y[run], work, seed + 20 + run);
       e = nmse (y[run], r, ny);
       d = tu_max_abs_diff (y[run], r, ny, &at);
-      ck_assert_msg (e <= max_nmse && d <= tol, CONV_FMT " %s n_threads=%d: "
+      ck_assert_msg (e <= max_nmse && d <= tol,
+          CONV_FMT
+          " %s n_threads=%d: "
           "nmse %.3g (max %.3g), max |diff| %.3g (max %.3g) at %zu (got "
-          "%.9g, ref %.9g)", CONV_ARGS (c, oh, ow, seed), path_names[path],
-          nt, e, max_nmse, d, tol, at, (double) y[run][at], (double) r[at]);
+          "%.9g, ref %.9g)",
+          CONV_ARGS (c, oh, ow, seed), path_names[path], nt, e, max_nmse, d,
+          tol, at, (double) y[run][at], (double) r[at]);
     }
-    ck_assert_msg (memcmp (y[1], y[2], ny * sizeof (float)) == 0, CONV_FMT
-        " %s: two runs with 2 threads differ", CONV_ARGS (c, oh, ow, seed),
-        path_names[path]);
-    ck_assert_msg (memcmp (y[0], y[1], ny * sizeof (float)) == 0, CONV_FMT
-        " %s: 1 and 2 threads differ", CONV_ARGS (c, oh, ow, seed),
+    ck_assert_msg (memcmp (y[1], y[2], ny * sizeof (float)) == 0,
+        CONV_FMT " %s: two runs with 2 threads differ",
+        CONV_ARGS (c, oh, ow, seed), path_names[path]);
+    ck_assert_msg (memcmp (y[0], y[1], ny * sizeof (float)) == 0,
+        CONV_FMT " %s: 1 and 2 threads differ", CONV_ARGS (c, oh, ow, seed),
         path_names[path]);
   }
 
@@ -474,7 +481,7 @@ check_conv (const conv_case * c, uint32_t seed)
   free (col2);
 }
 
-static const int conv_hw[][2] = { {7, 9}, {13, 5}, {1, 1}, {6, 4} };
+static const int conv_hw[][2] = { { 7, 9 }, { 13, 5 }, { 1, 1 }, { 6, 4 } };
 
 #define N_CONV_HW 4
 
@@ -502,7 +509,7 @@ START_TEST (test_conv)
             c.c_out = 6;
             c.groups = 2;
           } else {
-            c.c_in = c.c_out = c.groups = 5;    /* depthwise */
+            c.c_in = c.c_out = c.groups = 5; /* depthwise */
           }
           if (c.h + 2 * pad < c.k || c.w + 2 * pad < c.k)
             continue;
@@ -517,22 +524,22 @@ END_TEST
 START_TEST (test_conv_wide)
 {
   static const conv_case cases[] = {
-    {17, 31, 13, 5, 3, 1, 1, 1},
-    {17, 31, 13, 5, 3, 2, 1, 1},
-    {32, 64, 7, 9, 1, 1, 0, 1},
-    {32, 64, 7, 9, 1, 2, 0, 1},
-    {32, 64, 7, 9, 1, 1, 1, 1},     /* 1x1 with padding: not direct */
-    {24, 36, 9, 7, 3, 1, 1, 3},
-    {64, 64, 7, 9, 3, 1, 1, 64},
-    {64, 64, 13, 5, 5, 2, 2, 64},
-    {16, 8, 5, 5, 5, 1, 2, 2},
+    { 17, 31, 13, 5, 3, 1, 1, 1 },
+    { 17, 31, 13, 5, 3, 2, 1, 1 },
+    { 32, 64, 7, 9, 1, 1, 0, 1 },
+    { 32, 64, 7, 9, 1, 2, 0, 1 },
+    { 32, 64, 7, 9, 1, 1, 1, 1 }, /* 1x1 with padding: not direct */
+    { 24, 36, 9, 7, 3, 1, 1, 3 },
+    { 64, 64, 7, 9, 3, 1, 1, 64 },
+    { 64, 64, 13, 5, 5, 2, 2, 64 },
+    { 16, 8, 5, 5, 5, 1, 2, 2 },
     /* Winograd-eligible: 3x3, stride 1, dense, >= 8 channels */
-    {8, 8, 7, 9, 3, 1, 0, 1},
-    {8, 8, 7, 9, 3, 1, 1, 1},
-    {9, 16, 1, 1, 3, 1, 1, 1},
-    {8, 8, 5, 6, 3, 1, 2, 1},
-    {12, 9, 2, 31, 3, 1, 1, 1},
-    {64, 64, 13, 5, 3, 1, 1, 1},
+    { 8, 8, 7, 9, 3, 1, 0, 1 },
+    { 8, 8, 7, 9, 3, 1, 1, 1 },
+    { 9, 16, 1, 1, 3, 1, 1, 1 },
+    { 8, 8, 5, 6, 3, 1, 2, 1 },
+    { 12, 9, 2, 31, 3, 1, 1, 1 },
+    { 64, 64, 13, 5, 3, 1, 1, 1 },
   };
   for (size_t i = 0; i < sizeof (cases) / sizeof (cases[0]); i++)
     check_conv (&cases[i], (uint32_t) (31 + i));
@@ -568,22 +575,19 @@ act_ref (double x, yolor_act act)
 }
 
 static const char *const act_labels[] = { "linear", "leaky", "relu", "relu6",
-  "logistic", "silu", "mish", "tanh", "hardswish"
-};
+  "logistic", "silu", "mish", "tanh", "hardswish" };
 
 #define N_ACTS 9
 
 static const float act_specials[] = { -1e30f, -1000.0f, -120.0f, -104.0f,
   -89.0f, -88.5f, -87.0f, -50.0f, -20.5f, -20.0f, -3.0f, -2.9999f, -1e-8f,
   -0.0f, 0.0f, 1e-8f, 2.9999f, 3.0f, 5.999f, 6.0f, 6.001f, 19.5f, 19.999f,
-  20.0f, 20.001f, 20.5f, 21.0f, 30.0f, 88.0f, 89.0f, 100.0f, 1000.0f, 1e30f
-};
+  20.0f, 20.001f, 20.5f, 21.0f, 30.0f, 88.0f, 89.0f, 100.0f, 1000.0f, 1e30f };
 
 #define N_SPECIALS ((int) (sizeof (act_specials) / sizeof (act_specials[0])))
 
 static void
-check_act_value (const char *where, yolor_act act, int i, float in,
-    float got)
+check_act_value (const char *where, yolor_act act, int i, float in, float got)
 {
   double r = act_ref (in, act);
   double tol = 1e-6 + 2e-6 * fabs (r);
@@ -598,7 +602,7 @@ check_act_value (const char *where, yolor_act act, int i, float in,
 START_TEST (test_act_apply)
 {
   yolor_act act = (yolor_act) _i;
-  size_t n = (size_t) N_SPECIALS + 1001;      /* odd on purpose */
+  size_t n = (size_t) N_SPECIALS + 1001; /* odd on purpose */
   float *x = malloc (n * sizeof (float));
   float *y1 = malloc (n * sizeof (float));
   float *y2 = malloc (n * sizeof (float));
@@ -633,7 +637,7 @@ START_TEST (test_bias_act)
   tu_fill_random (x, n, 77 + _i, -30.0f, 30.0f);
   memcpy (x, act_specials, sizeof (act_specials));
   tu_fill_random (bias, (size_t) C, 78 + _i, -2.0f, 2.0f);
-  bias[0] = 0.0f;               /* the specials exactly */
+  bias[0] = 0.0f; /* the specials exactly */
   for (int with_bias = 0; with_bias <= 1; with_bias++) {
     const float *b = with_bias ? bias : NULL;
     memcpy (y1, x, n * sizeof (float));
@@ -643,8 +647,8 @@ START_TEST (test_bias_act)
     for (size_t i = 0; i < n; i++) {
       float in = x[i] + (b ? b[i / (size_t) hw] : 0.0f);
       char where[64];
-      snprintf (where, sizeof (where), "yolor_bias_act C=%d hw=%d bias=%d",
-          C, hw, with_bias);
+      snprintf (where, sizeof (where), "yolor_bias_act C=%d hw=%d bias=%d", C,
+          hw, with_bias);
       check_act_value (where, act, (int) i, in, y1[i]);
     }
     ck_assert_msg (memcmp (y1, y2, n * sizeof (float)) == 0,
@@ -680,13 +684,16 @@ START_TEST (test_bn_act)
     yolor_bn_act (2, y2, C, hw, gamma, beta, mean, var, eps[e], act);
     for (size_t i = 0; i < n; i++) {
       int c = (int) (i / hw);
-      double v = ((double) x[i] - mean[c]) / sqrt ((double) var[c] + eps[e])
-          * gamma[c] + beta[c];
+      double v =
+          ((double) x[i] - mean[c]) / sqrt ((double) var[c] + eps[e]) * gamma[c]
+          + beta[c];
       double r = act_ref (v, act);
       double tol = 1e-5 * (1.0 + fabs (r));
-      ck_assert_msg (fabs (y1[i] - r) <= tol, "yolor_bn_act %s eps=%g c=%d "
-          "i=%zu x=%.9g: got %.9g, formula %.9g", act_labels[act],
-          (double) eps[e], c, i, (double) x[i], (double) y1[i], r);
+      ck_assert_msg (fabs (y1[i] - r) <= tol,
+          "yolor_bn_act %s eps=%g c=%d "
+          "i=%zu x=%.9g: got %.9g, formula %.9g",
+          act_labels[act], (double) eps[e], c, i, (double) x[i], (double) y1[i],
+          r);
     }
     ck_assert_msg (memcmp (y1, y2, sizeof (y1)) == 0,
         "yolor_bn_act %s eps=%g: 1 and 2 threads differ", act_labels[act],

@@ -39,7 +39,7 @@
 
 typedef struct
 {
-  uint8_t *px;                  /* RGB, stride 3·w */
+  uint8_t *px; /* RGB, stride 3·w */
   int w, h;
 } rgb_frame;
 
@@ -48,24 +48,24 @@ decode (const char *name)
 {
   char p[1024];
   rgb_frame f;
-  f.px = tu_load_rgb (tu_shared_path (p, sizeof (p), "images/%s", name), &f.w,
-      &f.h);
+  f.px = tu_load_rgb (
+      tu_shared_path (p, sizeof (p), "images/%s", name), &f.w, &f.h);
   ck_assert_msg (f.px != NULL, "cannot decode %s", p);
   return f;
 }
 
 static yolor_image
-rgb_image (const rgb_frame * f)
+rgb_image (const rgb_frame *f)
 {
-  yolor_image img = { YOLOR_PIXFMT_RGB, f->w, f->h, {f->px}, {3 * f->w}, 0 };
+  yolor_image img = { YOLOR_PIXFMT_RGB, f->w, f->h, { f->px }, { 3 * f->w },
+    0 };
   return img;
 }
 
 /* models: 0 = yolo-fastest-1.1-xl (darknet, stretch), 1 = yolor_csp_narrow
  * at 320 (YOLOR, letterbox), 2 = the same, LETTERBOX_RECT */
 static const char *const model_names[] = { "yolo-fastest-1.1-xl",
-  "yolor_csp_narrow_320", "yolor_csp_narrow_320 rect"
-};
+  "yolor_csp_narrow_320", "yolor_csp_narrow_320 rect" };
 
 static yolor_net *
 load_model (int m, int n_threads, int keep)
@@ -78,20 +78,24 @@ load_model (int m, int n_threads, int keep)
   o.n_threads = n_threads;
   o.keep_layer_outputs = keep;
   if (m == 0) {
-    tu_shared_path (cfg, sizeof (cfg), "models/yolo-fastest-1.1-xl/"
+    tu_shared_path (cfg, sizeof (cfg),
+        "models/yolo-fastest-1.1-xl/"
         "yolo-fastest-1.1-xl.cfg");
-    tu_shared_path (w, sizeof (w), "models/yolo-fastest-1.1-xl/"
+    tu_shared_path (w, sizeof (w),
+        "models/yolo-fastest-1.1-xl/"
         "yolo-fastest-1.1-xl.weights");
   } else {
-    tu_shared_path (cfg, sizeof (cfg), "reference/yolor_csp_narrow_320/"
+    tu_shared_path (cfg, sizeof (cfg),
+        "reference/yolor_csp_narrow_320/"
         "model.cfg");
-    tu_shared_path (w, sizeof (w), "reference/yolor_csp_narrow_320/"
+    tu_shared_path (w, sizeof (w),
+        "reference/yolor_csp_narrow_320/"
         "model.weights");
     o.input_width = o.input_height = 320;
     o.resize = m == 1 ? YOLOR_RESIZE_LETTERBOX : YOLOR_RESIZE_LETTERBOX_RECT;
   }
-  ck_assert_msg (yolor_net_load (cfg, w, &o, &net, &err) == YOLOR_OK,
-      "%s: %s", model_names[m], err.msg);
+  ck_assert_msg (yolor_net_load (cfg, w, &o, &net, &err) == YOLOR_OK, "%s: %s",
+      model_names[m], err.msg);
   return net;
 }
 
@@ -105,17 +109,18 @@ image_for (int m)
 }
 
 static size_t
-detect (yolor_net * net, const yolor_image * img, yolor_detection * d)
+detect (yolor_net *net, const yolor_image *img, yolor_detection *d)
 {
   yolor_error err;
   size_t n = 0;
-  ck_assert_msg (yolor_net_detect (net, img, NULL, d, MAX_DETS, &n, &err)
-      == YOLOR_OK, "detect: %s", err.msg);
+  ck_assert_msg (
+      yolor_net_detect (net, img, NULL, d, MAX_DETS, &n, &err) == YOLOR_OK,
+      "detect: %s", err.msg);
   return n;
 }
 
 static double
-box_iou (const yolor_detection * a, const yolor_detection * b)
+box_iou (const yolor_detection *a, const yolor_detection *b)
 {
   double iw = fmin (a->x2, b->x2) - fmax (a->x1, b->x1);
   double ih = fmin (a->y2, b->y2) - fmax (a->y1, b->y1);
@@ -130,8 +135,8 @@ box_iou (const yolor_detection * a, const yolor_detection * b)
  * @scale). Returns the number without a match; prints them; *@worst gets
  * the lowest best-IoU seen. */
 static int
-unmatched (const char *what, const yolor_detection * a, size_t na,
-    const yolor_detection * b, size_t nb, float scale, float min_conf,
+unmatched (const char *what, const yolor_detection *a, size_t na,
+    const yolor_detection *b, size_t nb, float scale, float min_conf,
     double min_iou, double *worst)
 {
   int bad = 0;
@@ -153,10 +158,11 @@ unmatched (const char *what, const yolor_detection * a, size_t na,
       *worst = best;
     if (best < min_iou) {
       bad++;
-      fprintf (stderr, "%s: class %d conf %.3f box %.1f %.1f %.1f %.1f: best "
-          "IoU %.3f\n", what, a[i].class_id, (double) a[i].confidence,
-          (double) a[i].x1, (double) a[i].y1, (double) a[i].x2,
-          (double) a[i].y2, best);
+      fprintf (stderr,
+          "%s: class %d conf %.3f box %.1f %.1f %.1f %.1f: best "
+          "IoU %.3f\n",
+          what, a[i].class_id, (double) a[i].confidence, (double) a[i].x1,
+          (double) a[i].y1, (double) a[i].x2, (double) a[i].y2, best);
     }
   }
   return bad;
@@ -179,9 +185,10 @@ START_TEST (test_no_alloc)
   before = yolor_alloc_count ();
   for (int i = 0; i < 3; i++)
     detect (net, &img, d);
-  ck_assert_msg (yolor_alloc_count () == before, "%s: yolor_net_detect "
-      "allocated %llu times in 3 calls", model_names[m],
-      (unsigned long long) (yolor_alloc_count () - before));
+  ck_assert_msg (yolor_alloc_count () == before,
+      "%s: yolor_net_detect "
+      "allocated %llu times in 3 calls",
+      model_names[m], (unsigned long long) (yolor_alloc_count () - before));
 
   yolor_net_input_size (net, &iw, &ih);
   ck_assert_int_eq (yolor_net_prepare_input (net, iw, ih, &err), YOLOR_OK);
@@ -189,9 +196,10 @@ START_TEST (test_no_alloc)
   before = yolor_alloc_count ();
   for (int i = 0; i < 3; i++)
     ck_assert_int_eq (yolor_net_forward (net, &err), YOLOR_OK);
-  ck_assert_msg (yolor_alloc_count () == before, "%s: yolor_net_forward "
-      "allocated %llu times in 3 calls", model_names[m],
-      (unsigned long long) (yolor_alloc_count () - before));
+  ck_assert_msg (yolor_alloc_count () == before,
+      "%s: yolor_net_forward "
+      "allocated %llu times in 3 calls",
+      model_names[m], (unsigned long long) (yolor_alloc_count () - before));
   yolor_net_free (net);
   tu_free_image (f.px);
 }
@@ -204,25 +212,25 @@ typedef struct
   yolor_pixfmt fmt;
   const char *name;
   int bpp;
-  int r, g, b;                  /* byte offsets; the 4th byte is garbage */
+  int r, g, b; /* byte offsets; the 4th byte is garbage */
 } packed_fmt;
 
 static const packed_fmt packed[] = {
-  {YOLOR_PIXFMT_RGB, "RGB", 3, 0, 1, 2},
-  {YOLOR_PIXFMT_BGR, "BGR", 3, 2, 1, 0},
-  {YOLOR_PIXFMT_RGBX, "RGBx", 4, 0, 1, 2},
-  {YOLOR_PIXFMT_BGRX, "BGRx", 4, 2, 1, 0},
-  {YOLOR_PIXFMT_XRGB, "xRGB", 4, 1, 2, 3},
-  {YOLOR_PIXFMT_XBGR, "xBGR", 4, 3, 2, 1},
-  {YOLOR_PIXFMT_RGBA, "RGBA", 4, 0, 1, 2},
-  {YOLOR_PIXFMT_BGRA, "BGRA", 4, 2, 1, 0},
+  { YOLOR_PIXFMT_RGB, "RGB", 3, 0, 1, 2 },
+  { YOLOR_PIXFMT_BGR, "BGR", 3, 2, 1, 0 },
+  { YOLOR_PIXFMT_RGBX, "RGBx", 4, 0, 1, 2 },
+  { YOLOR_PIXFMT_BGRX, "BGRx", 4, 2, 1, 0 },
+  { YOLOR_PIXFMT_XRGB, "xRGB", 4, 1, 2, 3 },
+  { YOLOR_PIXFMT_XBGR, "xBGR", 4, 3, 2, 1 },
+  { YOLOR_PIXFMT_RGBA, "RGBA", 4, 0, 1, 2 },
+  { YOLOR_PIXFMT_BGRA, "BGRA", 4, 2, 1, 0 },
 };
 
 #define N_PACKED ((int) (sizeof (packed) / sizeof (packed[0])))
 
 /* @f in @p's layout, each row padded with 11 garbage bytes. */
 static uint8_t *
-to_packed (const rgb_frame * f, const packed_fmt * p, int *stride)
+to_packed (const rgb_frame *f, const packed_fmt *p, int *stride)
 {
   int s = f->w * p->bpp + 11;
   uint8_t *buf = malloc ((size_t) s * f->h);
@@ -230,7 +238,7 @@ to_packed (const rgb_frame * f, const packed_fmt * p, int *stride)
   ck_assert (buf != NULL);
   for (size_t i = 0; i < (size_t) s * f->h; i++) {
     g = g * 1103515245u + 12345u;
-    buf[i] = (uint8_t) (g >> 16);       /* garbage everywhere first */
+    buf[i] = (uint8_t) (g >> 16); /* garbage everywhere first */
   }
   for (int y = 0; y < f->h; y++)
     for (int x = 0; x < f->w; x++) {
@@ -253,8 +261,7 @@ clamp_byte (double v)
 /* BT.601, limited range (Y 16-235, C 16-240), chroma sited at the centre
  * of each 2x2 block (average). Odd sizes: the last column/row alone. */
 static void
-rgb_to_yuv601 (const rgb_frame * f, int nv12, uint8_t ** planes,
-    int *strides)
+rgb_to_yuv601 (const rgb_frame *f, int nv12, uint8_t **planes, int *strides)
 {
   int cw = (f->w + 1) / 2, ch = (f->h + 1) / 2;
   strides[0] = f->w + 10;
@@ -267,8 +274,8 @@ rgb_to_yuv601 (const rgb_frame * f, int nv12, uint8_t ** planes,
     for (int x = 0; x < f->w; x++) {
       const uint8_t *p = f->px + ((size_t) y * f->w + x) * 3;
       double Y = 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2];
-      planes[0][(size_t) y * strides[0] + x] = clamp_byte (16.0 + Y * 219.0
-          / 255.0);
+      planes[0][(size_t) y * strides[0] + x] =
+          clamp_byte (16.0 + Y * 219.0 / 255.0);
     }
   for (int cy = 0; cy < ch; cy++)
     for (int cx = 0; cx < cw; cx++) {
@@ -316,8 +323,8 @@ START_TEST (test_packed_formats)
 
   ck_assert_int_eq (yolor_net_prepare (net, f.w, f.h, &err), YOLOR_OK);
   n_ref = detect (net, &img, ref);
-  ck_assert_msg (n_ref > 0, "%s: nothing detected on %s", model_names[m],
-      image_for (m));
+  ck_assert_msg (
+      n_ref > 0, "%s: nothing detected on %s", model_names[m], image_for (m));
   nc = yolor_net_n_classes (net);
   yolor_net_embeddings (net, &dim);
   emb_ref = malloc (sizeof (float) * n_ref * (size_t) dim);
@@ -329,16 +336,20 @@ START_TEST (test_packed_formats)
   for (int k = 0; k < N_PACKED; k++) {
     int stride;
     uint8_t *buf = to_packed (&f, &packed[k], &stride);
-    yolor_image pk = { packed[k].fmt, f.w, f.h, {buf}, {stride}, 0 };
+    yolor_image pk = { packed[k].fmt, f.w, f.h, { buf }, { stride }, 0 };
     n = detect (net, &pk, d);
     ck_assert_msg (n == n_ref && memcmp (d, ref, n * sizeof (d[0])) == 0,
         "%s: %s (stride %d) gives %zu detections, RGB %zu, or they differ",
         model_names[m], packed[k].name, stride, n, n_ref);
     ck_assert_msg (memcmp (yolor_net_embeddings (net, NULL), emb_ref,
-            sizeof (float) * n_ref * (size_t) dim) == 0
-        && memcmp (yolor_net_class_scores (net), cls_ref,
-            sizeof (float) * nc) == 0, "%s: %s: embeddings or class scores "
-        "differ from RGB", model_names[m], packed[k].name);
+                       sizeof (float) * n_ref * (size_t) dim)
+                == 0
+            && memcmp (
+                   yolor_net_class_scores (net), cls_ref, sizeof (float) * nc)
+                == 0,
+        "%s: %s: embeddings or class scores "
+        "differ from RGB",
+        model_names[m], packed[k].name);
     free (buf);
   }
   free (emb_ref);
@@ -378,8 +389,8 @@ START_TEST (test_yuv_formats)
       f.h = full.h - 1;
       f.px = malloc ((size_t) f.w * f.h * 3);
       for (int y = 0; y < f.h; y++)
-        memcpy (f.px + (size_t) y * f.w * 3, full.px + (size_t) y * full.w
-            * 3, (size_t) f.w * 3);
+        memcpy (f.px + (size_t) y * f.w * 3, full.px + (size_t) y * full.w * 3,
+            (size_t) f.w * 3);
     }
     img = rgb_image (&f);
     ck_assert_int_eq (yolor_net_prepare (net, f.w, f.h, &err), YOLOR_OK);
@@ -393,22 +404,22 @@ START_TEST (test_yuv_formats)
         yolor_image yuv;
         int bad;
         rgb_to_yuv601 (&f, nv12, planes, strides);
-        yuv = (yolor_image) {
-        nv12 ? YOLOR_PIXFMT_NV12 : YOLOR_PIXFMT_I420, f.w, f.h, {
-        planes[0], planes[1], planes[2]}, {
-        strides[0], strides[1], strides[2]},
-              matrix ? YOLOR_YUV_BT601 : YOLOR_YUV_AUTO};
+        yuv = (yolor_image){ nv12 ? YOLOR_PIXFMT_NV12 : YOLOR_PIXFMT_I420, f.w,
+          f.h, { planes[0], planes[1], planes[2] },
+          { strides[0], strides[1], strides[2] },
+          matrix ? YOLOR_YUV_BT601 : YOLOR_YUV_AUTO };
         n = detect (net, &yuv, d);
-        snprintf (what, sizeof (what), "%s %dx%d %s matrix=%s",
-            model_names[m], f.w, f.h, nv12 ? "NV12" : "I420",
-            matrix ? "BT601" : "AUTO");
+        snprintf (what, sizeof (what), "%s %dx%d %s matrix=%s", model_names[m],
+            f.w, f.h, nv12 ? "NV12" : "I420", matrix ? "BT601" : "AUTO");
         bad = unmatched (what, ref, n_ref, d, n, 1.0f,
             post.conf_threshold + 0.1f, 0.9, &worst);
         bad += unmatched (what, d, n, ref, n_ref, 1.0f,
             post.conf_threshold + 0.1f, 0.9, &worst);
-        ck_assert_msg (bad == 0, "%s: %d confident detections without a "
+        ck_assert_msg (bad == 0,
+            "%s: %d confident detections without a "
             "match in the RGB result (IoU >= 0.9, same class); %zu vs %zu "
-            "detections", what, bad, n, n_ref);
+            "detections",
+            what, bad, n, n_ref);
         for (int p = 0; p < 3; p++)
           free (planes[p]);
       }
@@ -459,18 +470,20 @@ START_TEST (test_reprepare)
   img2 = rgb_image (&half);
   ck_assert_int_eq (yolor_net_prepare (net, half.w, half.h, &err), YOLOR_OK);
   /* the old frame size is refused now */
-  ck_assert_int_eq (yolor_net_detect (net, &img, NULL, b, MAX_DETS, &nb,
-          &err), YOLOR_ERR_SHAPE);
+  ck_assert_int_eq (yolor_net_detect (net, &img, NULL, b, MAX_DETS, &nb, &err),
+      YOLOR_ERR_SHAPE);
   nb = detect (net, &img2, b);
   for (size_t i = 0; i < nb; i++)
-    ck_assert_msg (b[i].x1 >= 0 && b[i].y1 >= 0 && b[i].x2 <= half.w
-        && b[i].y2 <= half.h, "%s: half-size box %zu outside the frame",
-        model_names[m], i);
+    ck_assert_msg (
+        b[i].x1 >= 0 && b[i].y1 >= 0 && b[i].x2 <= half.w && b[i].y2 <= half.h,
+        "%s: half-size box %zu outside the frame", model_names[m], i);
   /* the same objects: boxes x2 match the full-size ones */
   bad = unmatched (model_names[m], a, na, b, nb, 2.0f,
       post.conf_threshold + 0.15f, 0.8, &worst);
-  ck_assert_msg (bad == 0, "%s: %d confident full-size detections missing "
-      "at half size (same class, IoU >= 0.8)", model_names[m], bad);
+  ck_assert_msg (bad == 0,
+      "%s: %d confident full-size detections missing "
+      "at half size (same class, IoU >= 0.8)",
+      model_names[m], bad);
 
   /* via prepare_input and back: the first result again, bit for bit */
   ck_assert_int_eq (yolor_net_prepare_input (net, 64, 64, &err), YOLOR_OK);
@@ -478,7 +491,8 @@ START_TEST (test_reprepare)
   nc = detect (net, &img, c);
   ck_assert_msg (nc == na && memcmp (a, c, na * sizeof (a[0])) == 0,
       "%s: re-prepared for %dx%d: %zu detections, first time %zu, or they "
-      "differ", model_names[m], f.w, f.h, nc, na);
+      "differ",
+      model_names[m], f.w, f.h, nc, na);
   free (half.px);
   yolor_net_free (net);
   tu_free_image (f.px);
@@ -504,29 +518,38 @@ START_TEST (test_embeddings)
   ck_assert_int_eq (yolor_net_prepare (net, f.w, f.h, &err), YOLOR_OK);
   n = detect (net, &img, d);
   ck_assert (n > 0);
-  ck_assert_msg (e >= 0 && e < yolor_net_n_layers (net), "%s: embedding "
-      "layer %d", model_names[m], e);
+  ck_assert_msg (e >= 0 && e < yolor_net_n_layers (net),
+      "%s: embedding "
+      "layer %d",
+      model_names[m], e);
   ck_assert_int_eq (yolor_net_layer_info (net, e, &info), YOLOR_OK);
   emb = yolor_net_embeddings (net, &dim);
   ck_assert (emb != NULL);
-  ck_assert_msg (dim == info.c && dim > 0, "%s: embedding dim %d, layer %d "
-      "(%s) has %d channels", model_names[m], dim, e, info.type, info.c);
+  ck_assert_msg (dim == info.c && dim > 0,
+      "%s: embedding dim %d, layer %d "
+      "(%s) has %d channels",
+      model_names[m], dim, e, info.type, info.c);
   for (size_t i = 0; i < n; i++) {
     double s = 0.0;
     for (int k = 0; k < dim; k++) {
       ck_assert (isfinite (emb[i * dim + k]));
       s += (double) emb[i * dim + k] * emb[i * dim + k];
     }
-    ck_assert_msg (fabs (sqrt (s) - 1.0) <= 1e-4, "%s: embedding %zu (class "
-        "%d) has norm %.6f", model_names[m], i, d[i].class_id, sqrt (s));
+    ck_assert_msg (fabs (sqrt (s) - 1.0) <= 1e-4,
+        "%s: embedding %zu (class "
+        "%d) has norm %.6f",
+        model_names[m], i, d[i].class_id, sqrt (s));
   }
   cls = yolor_net_class_scores (net);
   ck_assert (cls != NULL);
   for (int c = 0; c < yolor_net_n_classes (net); c++)
-    ck_assert_msg (cls[c] >= 0.0f && cls[c] <= 1.0f, "%s: class score %d "
-        "= %g", model_names[m], c, (double) cls[c]);
+    ck_assert_msg (cls[c] >= 0.0f && cls[c] <= 1.0f,
+        "%s: class score %d "
+        "= %g",
+        model_names[m], c, (double) cls[c]);
   for (size_t i = 0; i < n; i++)
-    ck_assert_msg (cls[d[i].class_id] >= d[i].confidence, "%s: detection "
+    ck_assert_msg (cls[d[i].class_id] >= d[i].confidence,
+        "%s: detection "
         "%zu class %d confidence %.6f above its class score %.6f",
         model_names[m], i, d[i].class_id, (double) d[i].confidence,
         (double) cls[d[i].class_id]);
@@ -538,7 +561,8 @@ START_TEST (test_embeddings)
   ck_assert_uint_eq (n2, n);
   ck_assert (memcmp (d, d2, n * sizeof (d[0])) == 0);
   ck_assert_msg (memcmp (copy, yolor_net_embeddings (net, NULL),
-          sizeof (float) * n * (size_t) dim) == 0,
+                     sizeof (float) * n * (size_t) dim)
+          == 0,
       "%s: two runs give different embeddings", model_names[m]);
   free (copy);
   yolor_net_free (net);
@@ -552,19 +576,19 @@ typedef struct
 {
   const char *dir;
   int S;
-  int new_w, new_h;             /* reference/README.md §7 */
+  int new_w, new_h; /* reference/README.md §7 */
 } lb_case;
 
 static const lb_case lb_cases[] = {
-  {"yolor_unit_64", 64, 64, 42},
-  {"yolor_csp_narrow_320", 320, 320, 212},
-  {"yolor_p6_narrow_384", 384, 384, 254},
+  { "yolor_unit_64", 64, 64, 42 },
+  { "yolor_csp_narrow_320", 320, 320, 212 },
+  { "yolor_p6_narrow_384", 384, 384, 254 },
 };
 
 /* Numbers after @key inside the "inputs" entry of @tag in ref.json. */
 static int
-ref_numbers (const char *json, const char *tag, const char *key,
-    double *out, int max)
+ref_numbers (
+    const char *json, const char *tag, const char *key, double *out, int max)
 {
   char k[128];
   const char *p, *end;
@@ -600,8 +624,8 @@ START_TEST (test_letterbox_geometry)
 {
   const lb_case *c = &lb_cases[_i];
   char p[1024];
-  char *json = tu_read_file (tu_shared_path (p, sizeof (p),
-          "reference/%s/ref.json", c->dir), NULL);
+  char *json = tu_read_file (
+      tu_shared_path (p, sizeof (p), "reference/%s/ref.json", c->dir), NULL);
   ck_assert_msg (json != NULL, "cannot read %s", p);
   for (int rect = 0; rect <= 1; rect++) {
     const char *tag = rect ? "horses_rect" : "horses_square";
@@ -615,17 +639,19 @@ START_TEST (test_letterbox_geometry)
     ck_assert_int_eq (ref_numbers (json, tag, "letterboxed_hw", hw, 2), 2);
     ck_assert_int_eq (ref_numbers (json, tag, "pad_dw_dh", pad, 2), 2);
     ck_assert_int_eq (ref_numbers (json, tag, "ratio", ratio, 2), 2);
-    yolor_letterbox_geometry (773, 512, c->S, c->S, rect, &nw, &nh, &in_w,
-        &in_h, &left, &top);
+    yolor_letterbox_geometry (
+        773, 512, c->S, c->S, rect, &nw, &nh, &in_w, &in_h, &left, &top);
     ck_assert_msg (nw == c->new_w && nh == c->new_h && in_h == (int) hw[0]
-        && in_w == (int) hw[1] && left == (int) floor (pad[0])
-        && top == (int) floor (pad[1]) && in_w - nw - left == (int) ceil
-        (pad[0]) && in_h - nh - top == (int) ceil (pad[1]),
+            && in_w == (int) hw[1] && left == (int) floor (pad[0])
+            && top == (int) floor (pad[1])
+            && in_w - nw - left == (int) ceil (pad[0])
+            && in_h - nh - top == (int) ceil (pad[1]),
         "%s %s: got new %dx%d input %dx%d left %d top %d; reference new "
-        "%dx%d input %gx%g pad %g,%g", c->dir, tag, nw, nh, in_w, in_h,
-        left, top, c->new_w, c->new_h, hw[1], hw[0], pad[0], pad[1]);
-    ck_assert_msg (fmin ((double) c->S / 512, (double) c->S / 773)
-        == ratio[0], "%s: ratio %.17g", c->dir, ratio[0]);
+        "%dx%d input %gx%g pad %g,%g",
+        c->dir, tag, nw, nh, in_w, in_h, left, top, c->new_w, c->new_h, hw[1],
+        hw[0], pad[0], pad[1]);
+    ck_assert_msg (fmin ((double) c->S / 512, (double) c->S / 773) == ratio[0],
+        "%s: ratio %.17g", c->dir, ratio[0]);
   }
   free (json);
 }
@@ -639,8 +665,8 @@ START_TEST (test_letterbox_prepare)
     const char *dir;
     int S, sq_h, rect_h;
   } cases[] = {
-    {"yolor_csp_narrow_320", 320, 320, 256},
-    {"yolor_p6_narrow_384", 384, 384, 256},
+    { "yolor_csp_narrow_320", 320, 320, 256 },
+    { "yolor_p6_narrow_384", 384, 384, 256 },
   };
   for (size_t i = 0; i < 2; i++)
     for (int rect = 0; rect <= 1; rect++) {
@@ -652,15 +678,15 @@ START_TEST (test_letterbox_prepare)
       yolor_options_init (&o);
       o.input_width = o.input_height = cases[i].S;
       o.resize = rect ? YOLOR_RESIZE_LETTERBOX_RECT : YOLOR_RESIZE_LETTERBOX;
-      tu_shared_path (cfg, sizeof (cfg), "reference/%s/model.cfg",
-          cases[i].dir);
-      ck_assert_int_eq (yolor_net_load_synthetic (cfg, 1, &o, &net, &err),
-          YOLOR_OK);
+      tu_shared_path (
+          cfg, sizeof (cfg), "reference/%s/model.cfg", cases[i].dir);
+      ck_assert_int_eq (
+          yolor_net_load_synthetic (cfg, 1, &o, &net, &err), YOLOR_OK);
       ck_assert_int_eq (yolor_net_prepare (net, 773, 512, &err), YOLOR_OK);
       yolor_net_input_size (net, &w, &h);
-      ck_assert_msg (w == cases[i].S && h == (rect ? cases[i].rect_h
-              : cases[i].sq_h), "%s rect=%d: input %dx%d", cases[i].dir,
-          rect, w, h);
+      ck_assert_msg (
+          w == cases[i].S && h == (rect ? cases[i].rect_h : cases[i].sq_h),
+          "%s rect=%d: input %dx%d", cases[i].dir, rect, w, h);
       yolor_net_free (net);
     }
 }
@@ -677,11 +703,11 @@ typedef struct
 } pre_case;
 
 static const pre_case pre_cases[] = {
-  {"yolor_csp_narrow_320", "horses_square", 320, 0},
-  {"yolor_csp_narrow_320", "horses_rect", 320, 1},
-  {"yolor_p6_narrow_384", "horses_square", 384, 0},
-  {"yolor_p6_narrow_384", "horses_rect", 384, 1},
-  {"yolor_unit_64", "horses_square", 64, 0},
+  { "yolor_csp_narrow_320", "horses_square", 320, 0 },
+  { "yolor_csp_narrow_320", "horses_rect", 320, 1 },
+  { "yolor_p6_narrow_384", "horses_square", 384, 0 },
+  { "yolor_p6_narrow_384", "horses_rect", 384, 1 },
+  { "yolor_unit_64", "horses_square", 64, 0 },
 };
 
 /* Tolerance: stb_image's JPEG decoder is not the libjpeg OpenCV used (IDCT
@@ -716,20 +742,22 @@ START_TEST (test_preprocess_official)
   o.input_width = o.input_height = c->S;
   o.resize = c->rect ? YOLOR_RESIZE_LETTERBOX_RECT : YOLOR_RESIZE_LETTERBOX;
   tu_shared_path (cfg, sizeof (cfg), "reference/%s/model.cfg", c->dir);
-  ck_assert_int_eq (yolor_net_load_synthetic (cfg, 1, &o, &net, &err),
-      YOLOR_OK);
-  ck_assert_msg (yolor_net_prepare (net, f.w, f.h, &err) == YOLOR_OK, "%s",
-      err.msg);
-  ck_assert_msg (yolor_preprocess (net, &img, &err) == YOLOR_OK, "%s",
-      err.msg);
+  ck_assert_int_eq (
+      yolor_net_load_synthetic (cfg, 1, &o, &net, &err), YOLOR_OK);
+  ck_assert_msg (
+      yolor_net_prepare (net, f.w, f.h, &err) == YOLOR_OK, "%s", err.msg);
+  ck_assert_msg (yolor_preprocess (net, &img, &err) == YOLOR_OK, "%s", err.msg);
   yolor_net_input_size (net, &w, &h);
-  ref = tu_read_f32 (tu_shared_path (p, sizeof (p),
-          "reference/%s/%s_input.bin", c->dir, c->tag), &n);
+  ref = tu_read_f32 (tu_shared_path (p, sizeof (p), "reference/%s/%s_input.bin",
+                         c->dir, c->tag),
+      &n);
   ck_assert_msg (ref != NULL, "cannot read %s", p);
-  ck_assert_msg (n == (size_t) 3 * w * h, "%s/%s: reference has %zu floats, "
-      "our input is 3x%dx%d", c->dir, c->tag, n, h, w);
-  yolor_letterbox_geometry (f.w, f.h, c->S, c->S, c->rect, &nw, &nh, &iw,
-      &ih, &left, &top);
+  ck_assert_msg (n == (size_t) 3 * w * h,
+      "%s/%s: reference has %zu floats, "
+      "our input is 3x%dx%d",
+      c->dir, c->tag, n, h, w);
+  yolor_letterbox_geometry (
+      f.w, f.h, c->S, c->S, c->rect, &nw, &nh, &iw, &ih, &left, &top);
   ck_assert_int_eq (iw, w);
   ck_assert_int_eq (ih, h);
   in = yolor_net_input (net);
@@ -742,9 +770,10 @@ START_TEST (test_preprocess_official)
         double d = fabs ((double) in[i] - ref[i]);
         if (pad) {
           /* geometry: exact grey, here and in the reference */
-          ck_assert_msg (in[i] == grey && ref[i] == grey, "%s/%s: padding "
-              "at c=%d y=%d x=%d: got %.9g, ref %.9g (grey %.9g)", c->dir,
-              c->tag, ch, y, x, (double) in[i], (double) ref[i],
+          ck_assert_msg (in[i] == grey && ref[i] == grey,
+              "%s/%s: padding "
+              "at c=%d y=%d x=%d: got %.9g, ref %.9g (grey %.9g)",
+              c->dir, c->tag, ch, y, x, (double) in[i], (double) ref[i],
               (double) grey);
           continue;
         }
@@ -762,27 +791,31 @@ START_TEST (test_preprocess_official)
   {
     int grey_row = 1;
     for (int x = 0; x < w; x++)
-      if (ref[(size_t) top * w + x] != grey || in[(size_t) top * w + x]
-          != grey)
+      if (ref[(size_t) top * w + x] != grey || in[(size_t) top * w + x] != grey)
         grey_row = 0;
-    ck_assert_msg (!grey_row, "%s/%s: first image row %d is all grey",
-        c->dir, c->tag, top);
+    ck_assert_msg (!grey_row, "%s/%s: first image row %d is all grey", c->dir,
+        c->tag, top);
   }
   printf ("%s/%s: input %dx%d, image %dx%d at (%d,%d): max |diff| %.2f/255, "
-      "mean %.4f/255, %zu of %d values above 1/255, %zu above 2/255\n",
+          "mean %.4f/255, %zu of %d values above 1/255, %zu above 2/255\n",
       c->dir, c->tag, w, h, nw, nh, left, top, max_d * 255.0,
       sum_d / (3.0 * nw * nh) * 255.0, above, 3 * nw * nh, above2);
-  ck_assert_msg (max_d <= 3.0 / 255.0 + 1e-6, "%s/%s: max |diff| %.3f/255 "
-      "at %zu (got %.6f, ref %.6f); %zu values above 1/255", c->dir, c->tag,
-      max_d * 255.0, at, (double) in[at], (double) ref[at], above);
+  ck_assert_msg (max_d <= 3.0 / 255.0 + 1e-6,
+      "%s/%s: max |diff| %.3f/255 "
+      "at %zu (got %.6f, ref %.6f); %zu values above 1/255",
+      c->dir, c->tag, max_d * 255.0, at, (double) in[at], (double) ref[at],
+      above);
   ck_assert_msg (above <= (size_t) (0.01 * 3 * nw * nh)
-      && above2 <= (size_t) (1e-4 * 3 * nw * nh), "%s/%s: %zu values above "
-      "1/255, %zu above 2/255 (of %d)", c->dir, c->tag, above, above2,
-      3 * nw * nh);
+          && above2 <= (size_t) (1e-4 * 3 * nw * nh),
+      "%s/%s: %zu values above "
+      "1/255, %zu above 2/255 (of %d)",
+      c->dir, c->tag, above, above2, 3 * nw * nh);
   /* no systematic shift (a wrong resize phase or channel order shows
    * here long before the max) */
-  ck_assert_msg (sum_d / (3.0 * nw * nh) <= 0.25 / 255.0, "%s/%s: mean "
-      "|diff| %.3f/255", c->dir, c->tag, sum_d / (3.0 * nw * nh) * 255.0);
+  ck_assert_msg (sum_d / (3.0 * nw * nh) <= 0.25 / 255.0,
+      "%s/%s: mean "
+      "|diff| %.3f/255",
+      c->dir, c->tag, sum_d / (3.0 * nw * nh) * 255.0);
   free (ref);
   yolor_net_free (net);
   tu_free_image (f.px);
@@ -872,10 +905,12 @@ START_TEST (test_threads)
       scale = fmax (scale, fabs (a[k][i]));
     d = tu_max_abs_diff (a[k], b[k], sa[k], &at);
     printf ("%s head %d: 1 vs 2 threads: max |diff| %.3g = %.3g of max "
-        "|head| %.3g\n", model_names[m], k, d, d / scale, scale);
-    ck_assert_msg (d <= 1e-5 * scale, "%s head %d: 1 vs 2 threads: max "
-        "|diff| %.3g at %zu (%.9g vs %.9g) > 1e-5 x %.3g", model_names[m], k,
-        d, at, (double) a[k][at], (double) b[k][at], scale);
+            "|head| %.3g\n",
+        model_names[m], k, d, d / scale, scale);
+    ck_assert_msg (d <= 1e-5 * scale,
+        "%s head %d: 1 vs 2 threads: max "
+        "|diff| %.3g at %zu (%.9g vs %.9g) > 1e-5 x %.3g",
+        model_names[m], k, d, at, (double) a[k][at], (double) b[k][at], scale);
   }
   free_heads (a, na);
   free_heads (b, nb);
@@ -888,8 +923,8 @@ END_TEST
 START_TEST (test_nms_wide_boxes)
 {
   yolor_candidate c[2] = {
-    {5000.0f, 10.0f, 9000.0f, 500.0f, 0.9f, 0.9f, 0, 0, 0},
-    {904.0f, 10.0f - 4096.0f, 4904.0f, 500.0f - 4096.0f, 0.8f, 0.8f, 1, 1, 1},
+    { 5000.0f, 10.0f, 9000.0f, 500.0f, 0.9f, 0.9f, 0, 0, 0 },
+    { 904.0f, 10.0f - 4096.0f, 4904.0f, 500.0f - 4096.0f, 0.8f, 0.8f, 1, 1, 1 },
   };
   int keep[2];
   ck_assert_int_eq (yolor_nms (c, 2, 0.5f, 0, keep, 2), 2);

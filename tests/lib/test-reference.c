@@ -23,14 +23,14 @@ typedef struct
 } ref_case;
 
 static const ref_case heads_cases[] = {
-  {"yolor_unit_64", "rand", 64, 64},
-  {"yolor_unit_64", "horses_square", 64, 64},
-  {"yolor_csp_narrow_320", "rand", 320, 320},
-  {"yolor_csp_narrow_320", "horses_square", 320, 320},
-  {"yolor_csp_narrow_320", "horses_rect", 320, 256},
-  {"yolor_p6_narrow_384", "rand", 384, 384},
-  {"yolor_p6_narrow_384", "horses_square", 384, 384},
-  {"yolor_p6_narrow_384", "horses_rect", 384, 256},
+  { "yolor_unit_64", "rand", 64, 64 },
+  { "yolor_unit_64", "horses_square", 64, 64 },
+  { "yolor_csp_narrow_320", "rand", 320, 320 },
+  { "yolor_csp_narrow_320", "horses_square", 320, 320 },
+  { "yolor_csp_narrow_320", "horses_rect", 320, 256 },
+  { "yolor_p6_narrow_384", "rand", 384, 384 },
+  { "yolor_p6_narrow_384", "horses_square", 384, 384 },
+  { "yolor_p6_narrow_384", "horses_rect", 384, 256 },
 };
 
 #define N_HEAD_CASES ((int) (sizeof (heads_cases) / sizeof (heads_cases[0])))
@@ -58,23 +58,23 @@ static char *
 ref_json (const char *dir)
 {
   char p[1024];
-  char *j = tu_read_file (tu_shared_path (p, sizeof (p),
-          "reference/%s/ref.json", dir), NULL);
+  char *j = tu_read_file (
+      tu_shared_path (p, sizeof (p), "reference/%s/ref.json", dir), NULL);
   ck_assert_msg (j != NULL, "cannot read %s", p);
   return j;
 }
 
 static void
-run_input (yolor_net * net, const ref_case * c)
+run_input (yolor_net *net, const ref_case *c)
 {
   char p[1024];
   size_t n;
   float *in;
   yolor_error err;
-  ck_assert_int_eq (yolor_net_prepare_input (net, c->w, c->h, &err),
-      YOLOR_OK);
+  ck_assert_int_eq (yolor_net_prepare_input (net, c->w, c->h, &err), YOLOR_OK);
   in = tu_read_f32 (tu_shared_path (p, sizeof (p), "reference/%s/%s_input.bin",
-          c->dir, c->tag), &n);
+                        c->dir, c->tag),
+      &n);
   ck_assert_msg (in != NULL, "cannot read %s", p);
   ck_assert_uint_eq (n, (size_t) 3 * c->w * c->h);
   memcpy (yolor_net_input (net), in, n * sizeof (float));
@@ -83,7 +83,7 @@ run_input (yolor_net * net, const ref_case * c)
 }
 
 static void
-check_heads (const ref_case * c, int fold)
+check_heads (const ref_case *c, int fold)
 {
   yolor_net *net = load_ref (c->dir, fold, 0);
   char *json = ref_json (c->dir);
@@ -96,18 +96,19 @@ check_heads (const ref_case * c, int fold)
     float *ref;
     double tol, d;
     snprintf (name, sizeof (name), "%s_head%d_raw.bin", c->tag, k);
-    ref = tu_read_f32 (tu_shared_path (p, sizeof (p), "reference/%s/%s",
-            c->dir, name), &n);
+    ref = tu_read_f32 (
+        tu_shared_path (p, sizeof (p), "reference/%s/%s", c->dir, name), &n);
     ck_assert_msg (ref != NULL, "cannot read %s", p);
     ck_assert_uint_eq (n, (size_t) hc * hh * hw);
     tol = tu_ref_tolerance (json, name, "max_abs");
     ck_assert_msg (!isnan (tol), "no tolerance for %s", name);
     d = tu_max_abs_diff (got, ref, n, &at);
-    printf ("%s/%s fold=%d: max |diff| %.3g = %.2f x the tolerance\n",
-        c->dir, name, fold, d, d / tol);
-    ck_assert_msg (d <= tol, "%s/%s fold=%d: max |diff| %.3g > %.3g at %zu "
-        "(got %.6g, ref %.6g)", c->dir, name, fold, d, tol, at,
-        (double) got[at], (double) ref[at]);
+    printf ("%s/%s fold=%d: max |diff| %.3g = %.2f x the tolerance\n", c->dir,
+        name, fold, d, d / tol);
+    ck_assert_msg (d <= tol,
+        "%s/%s fold=%d: max |diff| %.3g > %.3g at %zu "
+        "(got %.6g, ref %.6g)",
+        c->dir, name, fold, d, tol, at, (double) got[at], (double) ref[at]);
     free (ref);
   }
   free (json);
@@ -144,19 +145,22 @@ START_TEST (test_unit_layers)
     float *ref;
     double tol, d;
     if (strcmp (type, "yolo") == 0)
-      continue;                 /* decoded rows: test_decode */
+      continue; /* decoded rows: test_decode */
     snprintf (name, sizeof (name), "layers/%s_L%03d_%s.bin", c.tag, i, type);
-    ref = tu_read_f32 (tu_shared_path (p, sizeof (p), "reference/%s/%s",
-            c.dir, name), &n);
+    ref = tu_read_f32 (
+        tu_shared_path (p, sizeof (p), "reference/%s/%s", c.dir, name), &n);
     ck_assert_msg (ref != NULL, "cannot read %s", p);
-    ck_assert_msg (n == (size_t) lc * lh * lw, "layer %d (%s): %zu floats in "
-        "the reference, we have %dx%dx%d", i, type, n, lc, lh, lw);
+    ck_assert_msg (n == (size_t) lc * lh * lw,
+        "layer %d (%s): %zu floats in "
+        "the reference, we have %dx%dx%d",
+        i, type, n, lc, lh, lw);
     tol = tu_ref_tolerance (json, name, "max_abs");
     ck_assert_msg (!isnan (tol), "no tolerance for %s", name);
     d = tu_max_abs_diff (got, ref, n, &at);
-    ck_assert_msg (d <= tol, "unit %s layer %d (%s): max |diff| %.3g > %.3g "
-        "at %zu (got %.6g, ref %.6g)", c.tag, i, type, d, tol, at,
-        (double) got[at], (double) ref[at]);
+    ck_assert_msg (d <= tol,
+        "unit %s layer %d (%s): max |diff| %.3g > %.3g "
+        "at %zu (got %.6g, ref %.6g)",
+        c.tag, i, type, d, tol, at, (double) got[at], (double) ref[at]);
     free (ref);
     checked++;
   }
@@ -168,23 +172,25 @@ END_TEST
 
 /* Reference heads in, our decode out. */
 static const ref_case decode_cases[] = {
-  {"yolor_unit_64", "rand", 64, 64},
-  {"yolor_unit_64", "horses_square", 64, 64},
-  {"yolor_csp_narrow_320", "horses_square", 320, 320},
-  {"yolor_csp_narrow_320", "horses_rect", 320, 256},
-  {"yolor_p6_narrow_384", "horses_square", 384, 384},
-  {"yolor_p6_narrow_384", "horses_rect", 384, 256},
+  { "yolor_unit_64", "rand", 64, 64 },
+  { "yolor_unit_64", "horses_square", 64, 64 },
+  { "yolor_csp_narrow_320", "horses_square", 320, 320 },
+  { "yolor_csp_narrow_320", "horses_rect", 320, 256 },
+  { "yolor_p6_narrow_384", "horses_square", 384, 384 },
+  { "yolor_p6_narrow_384", "horses_rect", 384, 256 },
 };
 
 static void
-inject_heads (yolor_net * net, const ref_case * c)
+inject_heads (yolor_net *net, const ref_case *c)
 {
   for (int k = 0; k < net->n_heads; k++) {
     char p[1024];
     size_t n;
     yolor_layer *l = &net->layers[net->heads[k]];
-    float *ref = tu_read_f32 (tu_shared_path (p, sizeof (p),
-            "reference/%s/%s_head%d_raw.bin", c->dir, c->tag, k), &n);
+    float *ref =
+        tu_read_f32 (tu_shared_path (p, sizeof (p),
+                         "reference/%s/%s_head%d_raw.bin", c->dir, c->tag, k),
+            &n);
     ck_assert_msg (ref != NULL, "cannot read %s", p);
     ck_assert_uint_eq (n, (size_t) l->c * l->h * l->w);
     memcpy (l->out, ref, n * sizeof (float));
@@ -201,11 +207,11 @@ START_TEST (test_decode)
   int no = 5 + net->n_classes;
   float *ref, *row = malloc (sizeof (float) * (size_t) no);
   yolor_error err;
-  ck_assert_int_eq (yolor_net_prepare_input (net, c->w, c->h, &err),
-      YOLOR_OK);
+  ck_assert_int_eq (yolor_net_prepare_input (net, c->w, c->h, &err), YOLOR_OK);
   inject_heads (net, c);
   ref = tu_read_f32 (tu_shared_path (p, sizeof (p),
-          "reference/%s/%s_decoded.bin", c->dir, c->tag), &n);
+                         "reference/%s/%s_decoded.bin", c->dir, c->tag),
+      &n);
   ck_assert_msg (ref != NULL, "cannot read %s", p);
   ck_assert_uint_eq (n, (size_t) net->n_rows * no);
   for (int r = 0; r < net->n_rows; r++) {
@@ -227,8 +233,8 @@ END_TEST
 /* Candidates from the reference decoded rows, as the official NMS forms
  * them; our NMS must then give the very same rows, in order, bit for bit. */
 static int
-candidates_from_decoded (const float *dec, int rows, int nc, float conf,
-    yolor_candidate * out)
+candidates_from_decoded (
+    const float *dec, int rows, int nc, float conf, yolor_candidate *out)
 {
   int n = 0;
   for (int r = 0; r < rows; r++) {
@@ -241,8 +247,7 @@ candidates_from_decoded (const float *dec, int rows, int nc, float conf,
       float s = d[5 + cl] * d[4];
       if (!(s > conf))
         continue;
-      out[n] = (yolor_candidate) {
-      x1, y1, x2, y2, s, d[4], cl, n, r};
+      out[n] = (yolor_candidate){ x1, y1, x2, y2, s, d[4], cl, n, r };
       n++;
     }
   }
@@ -250,7 +255,7 @@ candidates_from_decoded (const float *dec, int rows, int nc, float conf,
 }
 
 static void
-check_nms (const ref_case * c, const char *suffix, float conf, float iou)
+check_nms (const ref_case *c, const char *suffix, float conf, float iou)
 {
   yolor_net *net = load_ref (c->dir, 1, 0);
   char p[1024];
@@ -260,18 +265,18 @@ check_nms (const ref_case * c, const char *suffix, float conf, float iou)
   yolor_candidate *cand;
   int *keep;
   yolor_error err;
-  ck_assert_int_eq (yolor_net_prepare_input (net, c->w, c->h, &err),
-      YOLOR_OK);
+  ck_assert_int_eq (yolor_net_prepare_input (net, c->w, c->h, &err), YOLOR_OK);
   dec = tu_read_f32 (tu_shared_path (p, sizeof (p),
-          "reference/%s/%s_decoded.bin", c->dir, c->tag), &n);
+                         "reference/%s/%s_decoded.bin", c->dir, c->tag),
+      &n);
   ck_assert_msg (dec != NULL, "cannot read %s", p);
   ref = tu_read_f32 (tu_shared_path (p, sizeof (p), "reference/%s/%s_%s.bin",
-          c->dir, c->tag, suffix), &n_ref);
+                         c->dir, c->tag, suffix),
+      &n_ref);
   ck_assert_msg (ref != NULL, "cannot read %s", p);
   cand = malloc (sizeof (*cand) * (size_t) net->n_rows * net->n_classes);
   keep = malloc (sizeof (int) * (size_t) net->n_rows * net->n_classes);
-  n_c = candidates_from_decoded (dec, net->n_rows, net->n_classes, conf,
-      cand);
+  n_c = candidates_from_decoded (dec, net->n_rows, net->n_classes, conf, cand);
   n_keep = yolor_nms (cand, n_c, iou, 0, keep, 300);
   ck_assert_int_eq ((size_t) n_keep, n_ref / 6);
   for (int i = 0; i < n_keep; i++) {
@@ -280,8 +285,9 @@ check_nms (const ref_case * c, const char *suffix, float conf, float iou)
     float got[6] = { k->x1, k->y1, k->x2, k->y2, k->score, (float) k->cls };
     ck_assert_msg (memcmp (got, e, sizeof (got)) == 0,
         "%s/%s_%s row %d: got %.9g %.9g %.9g %.9g %.9g %g, ref %.9g %.9g "
-        "%.9g %.9g %.9g %g", c->dir, c->tag, suffix, i, got[0], got[1],
-        got[2], got[3], got[4], got[5], e[0], e[1], e[2], e[3], e[4], e[5]);
+        "%.9g %.9g %.9g %g",
+        c->dir, c->tag, suffix, i, got[0], got[1], got[2], got[3], got[4],
+        got[5], e[0], e[1], e[2], e[3], e[4], e[5]);
   }
   (void) no;
   free (cand);
@@ -317,19 +323,21 @@ START_TEST (test_scale_back)
   yolor_options_init (&o);
   o.input_width = c->w;
   o.input_height = c->w;
-  o.resize = c->h == c->w ? YOLOR_RESIZE_LETTERBOX
-      : YOLOR_RESIZE_LETTERBOX_RECT;
+  o.resize =
+      c->h == c->w ? YOLOR_RESIZE_LETTERBOX : YOLOR_RESIZE_LETTERBOX_RECT;
   tu_shared_path (cfg, sizeof (cfg), "reference/%s/model.cfg", c->dir);
   tu_shared_path (w, sizeof (w), "reference/%s/model.weights", c->dir);
   ck_assert_int_eq (yolor_net_load (cfg, w, &o, &net, &err), YOLOR_OK);
-  ck_assert_msg (yolor_net_prepare (net, 773, 512, &err) == YOLOR_OK, "%s",
-      err.msg);
+  ck_assert_msg (
+      yolor_net_prepare (net, 773, 512, &err) == YOLOR_OK, "%s", err.msg);
   ck_assert_int_eq (net->in_w, c->w);
   ck_assert_int_eq (net->in_h, c->h);
-  nms = tu_read_f32 (tu_shared_path (p, sizeof (p), "reference/%s/%s_nms.bin",
-          c->dir, c->tag), &n);
+  nms = tu_read_f32 (
+      tu_shared_path (p, sizeof (p), "reference/%s/%s_nms.bin", c->dir, c->tag),
+      &n);
   orig = tu_read_f32 (tu_shared_path (p, sizeof (p),
-          "reference/%s/%s_nms_orig.bin", c->dir, c->tag), &n2);
+                          "reference/%s/%s_nms_orig.bin", c->dir, c->tag),
+      &n2);
   ck_assert (nms && orig);
   ck_assert_uint_eq (n, n2);
   for (size_t i = 0; i < n / 6; i++) {
@@ -337,8 +345,8 @@ START_TEST (test_scale_back)
     yolor_map_box (net, &b[0], &b[1], &b[2], &b[3], 1);
     ck_assert_msg (memcmp (b, orig + i * 6, 6 * sizeof (float)) == 0,
         "%s/%s row %zu: got %g %g %g %g, ref %g %g %g %g", c->dir, c->tag, i,
-        b[0], b[1], b[2], b[3], orig[i * 6], orig[i * 6 + 1],
-        orig[i * 6 + 2], orig[i * 6 + 3]);
+        b[0], b[1], b[2], b[3], orig[i * 6], orig[i * 6 + 1], orig[i * 6 + 2],
+        orig[i * 6 + 3]);
   }
   free (nms);
   free (orig);
