@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
 # one C style for the whole tree (.clang-format)
-if command -v clang-format >/dev/null 2>&1; then
+if command -v clang-format >/dev/null 2>&1 && git rev-parse --git-dir >/dev/null 2>&1; then
   clang-format --dry-run --Werror $(git ls-files '*.c' '*.h')
 fi
 sh scripts/build.sh build
