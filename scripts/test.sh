@@ -1,6 +1,7 @@
 #!/bin/sh
-# Installs the dependencies, builds, and runs the whole test suite, then the
-# engine tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# Installs the dependencies, builds, and runs the whole test suite; then the
+# metadata and drawing element tests under valgrind and the engine tests
+# under AddressSanitizer and UndefinedBehaviorSanitizer.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
@@ -10,6 +11,10 @@ if command -v clang-format >/dev/null 2>&1 && git rev-parse --git-dir >/dev/null
 fi
 sh scripts/build.sh build
 meson test -C build --print-errorlogs --num-processes 2
+# the metadata and drawing element tests again under valgrind (leaks, bad
+# reads); tests/gst/meson.build defines the setup
+meson test -C build --setup gstvalgrind --print-errorlogs --num-processes 2 \
+  test-meta test-yolorosd
 
 if [ ! -f build-asan/build.ninja ]; then
   meson setup build-asan --buildtype=debugoptimized \
