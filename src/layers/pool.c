@@ -10,6 +10,46 @@
 
 #include "yolor-private.h"
 
+static inline float
+max_nan (float m, float v)
+{
+  return (v > m || isnan (v)) ? v : m;
+}
+
+/* Same-size stride-1 pooling (SPP) done separably: the max over columns of
+ * the window's rows, then, in place, over the window's columns, keeping the
+ * overwritten originals in a ring of k values: 2k comparisons per output
+ * instead of k². */
+static void
+maxpool_same_separable (
+    const float *xc, float *yc, int h, int w, int k, int off)
+{
+  float ring[64];
+  for (int oy = 0; oy < h; oy++) {
+    float *yr = yc + (size_t) oy * w;
+    for (int ox = 0; ox < w; ox++)
+      yr[ox] = -INFINITY;
+    for (int ky = 0; ky < k; ky++) {
+      int iy = oy - off + ky;
+      const float *xr;
+      if (iy < 0 || iy >= h)
+        continue;
+      xr = xc + (size_t) iy * w;
+      for (int ox = 0; ox < w; ox++)
+        yr[ox] = max_nan (yr[ox], xr[ox]);
+    }
+    for (int ox = 0; ox < w; ox++) {
+      float m = -INFINITY;
+      int j0 = ox - off < 0 ? 0 : ox - off;
+      int j1 = ox - off + k > w ? w : ox - off + k;
+      ring[ox % k] = yr[ox];
+      for (int j = j0; j < j1; j++)
+        m = max_nan (m, j <= ox ? ring[j % k] : yr[j]);
+      yr[ox] = m;
+    }
+  }
+}
+
 void
 yolor_maxpool_forward (yolor_net *net, yolor_layer *l)
 {
@@ -19,12 +59,17 @@ yolor_maxpool_forward (yolor_net *net, yolor_layer *l)
   int k = l->pool_size, st = l->pool_stride, off = l->pool_pad / 2;
   int zero_pad = l->pad;
   int nt = net->n_threads;
+  int separable = !zero_pad && st == 1 && l->h == h && l->w == w && k <= 64;
   (void) nt;
 
 #pragma omp parallel for num_threads(nt) schedule(static)
   for (int c = 0; c < l->c; c++) {
     const float *xc = x + (size_t) c * h * w;
     float *yc = l->out + (size_t) c * l->h * l->w;
+    if (separable) {
+      maxpool_same_separable (xc, yc, h, w, k, off);
+      continue;
+    }
     for (int oy = 0; oy < l->h; oy++)
       for (int ox = 0; ox < l->w; ox++) {
         float m = -INFINITY;

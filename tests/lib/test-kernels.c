@@ -717,6 +717,97 @@ START_TEST (test_sigmoid)
 }
 END_TEST
 
+
+/* Max pooling (the separable same-size path and the general one) against a
+ * plain window maximum, on odd sizes, every padding rule, with NaNs. */
+static const int pool_cases[][4] = {
+  /* h, w, size, stride */
+  { 7, 9, 5, 1 },
+  { 13, 11, 13, 1 },
+  { 20, 20, 9, 1 },
+  { 5, 3, 3, 1 },
+  { 1, 1, 5, 1 },
+  { 9, 7, 2, 2 },
+  { 8, 6, 2, 1 },
+  { 11, 13, 3, 2 },
+};
+
+START_TEST (test_maxpool)
+{
+  int h = pool_cases[_i][0], w = pool_cases[_i][1];
+  int k = pool_cases[_i][2], st = pool_cases[_i][3];
+  for (int flavor = 0; flavor < 2; flavor++) {
+    yolor_net net;
+    yolor_layer l;
+    int c = 3, zero_pad;
+    float *x = malloc (sizeof (float) * c * h * w);
+    float *y;
+    memset (&net, 0, sizeof (net));
+    memset (&l, 0, sizeof (l));
+    tu_fill_random (x, (size_t) c * h * w, 300 + _i, -2.0f, 1.0f);
+    x[(size_t) h * w + (h / 2) * w + w / 2] = NAN; /* channel 1 */
+    l.ops = yolor_layer_ops_find ("maxpool");
+    l.n_in = 1;
+    l.in[0] = -1;
+    l.pool_size = k;
+    l.pool_stride = st;
+    net.flavor = flavor ? YOLOR_FLAVOR_YOLOR : YOLOR_FLAVOR_DARKNET;
+    net.n_threads = 2;
+    net.input = x;
+    net.in_w = w;
+    net.in_h = h;
+    /* the padding rules of the two flavours, as the shape pass sets them */
+    zero_pad = flavor && k == 2 && st == 1;
+    l.pad = zero_pad;
+    l.pool_pad = zero_pad ? 1 : (flavor ? 2 * ((k - 1) / 2) : k - 1);
+    l.c = c;
+    l.h = (h + l.pool_pad - k) / st + 1;
+    l.w = (w + l.pool_pad - k) / st + 1;
+    if (l.h < 1 || l.w < 1) {
+      free (x);
+      continue;
+    }
+    y = malloc (sizeof (float) * c * l.h * l.w);
+    l.out = y;
+    yolor_maxpool_forward (&net, &l);
+    for (int ch = 0; ch < c; ch++)
+      for (int oy = 0; oy < l.h; oy++)
+        for (int ox = 0; ox < l.w; ox++) {
+          float m = -INFINITY, got = y[((size_t) ch * l.h + oy) * l.w + ox];
+          int outside = 0, nan = 0;
+          for (int ky = 0; ky < k; ky++)
+            for (int kx = 0; kx < k; kx++) {
+              int iy = oy * st - l.pool_pad / 2 + ky;
+              int ix = ox * st - l.pool_pad / 2 + kx;
+              float v;
+              if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                outside = 1;
+                continue;
+              }
+              v = x[((size_t) ch * h + iy) * w + ix];
+              nan |= isnan (v);
+              if (v > m)
+                m = v;
+            }
+          if (zero_pad && outside && m < 0.0f)
+            m = 0.0f;
+          if (nan)
+            ck_assert_msg (isnan (got),
+                "h=%d w=%d k=%d s=%d flavor=%d "
+                "(%d,%d,%d): NaN not propagated",
+                h, w, k, st, flavor, ch, oy, ox);
+          else
+            ck_assert_msg (got == m,
+                "h=%d w=%d k=%d s=%d flavor=%d "
+                "(%d,%d,%d): got %g, want %g",
+                h, w, k, st, flavor, ch, oy, ox, (double) got, (double) m);
+        }
+    free (x);
+    free (y);
+  }
+}
+END_TEST
+
 int
 main (void)
 {
@@ -732,5 +823,7 @@ main (void)
   tcase_add_loop_test (tc, test_bn_act, 0, N_ACTS);
   tcase_add_test (tc, test_sigmoid);
   suite_add_tcase (s, tc);
+  tcase_add_loop_test (tc, test_maxpool, 0,
+      (int) (sizeof (pool_cases) / sizeof (pool_cases[0])));
   return tu_run_suite (s);
 }
