@@ -48,6 +48,31 @@ act_dn (const yolor_layer *l, float t)
   return l->new_coords ? t : yolor_sigmoid (t);
 }
 
+/* Objectness or class probability from its raw value: always a sigmoid for
+ * YOLOR; for darknet none with new_coords (the conv applied it). */
+static inline float
+prob (const yolor_net *net, const yolor_layer *l, float t)
+{
+  return net->flavor == YOLOR_FLAVOR_YOLOR ? yolor_sigmoid (t) : act_dn (l, t);
+}
+
+/* Appends one candidate unless @out is full (then flags the overflow). */
+static inline void
+emit (yolor_candidate *out, int cap, int *n, int *seq, int *overflow,
+    float score, float obj, int cls, int row)
+{
+  if (*n >= cap) {
+    *overflow = 1;
+    return;
+  }
+  out[*n].score = score;
+  out[*n].obj = obj;
+  out[*n].cls = cls;
+  out[*n].seq = (*seq)++;
+  out[*n].row = row;
+  (*n)++;
+}
+
 /* Box of one location into b[4] = cx, cy, w, h (network pixels). */
 static void
 decode_box (const yolor_net *net, const yolor_layer *l, const float *t,
@@ -95,8 +120,7 @@ yolor_decode_row (const yolor_net *net, int row, float *out)
   t = l->out + (size_t) loc.a * no * plane + (size_t) loc.y * l->w + loc.x;
   decode_box (net, l, t, plane, loc.a, loc.y, loc.x, loc.stride, out);
   for (int j = 4; j < no; j++)
-    out[j] = net->flavor == YOLOR_FLAVOR_YOLOR ? yolor_sigmoid (t[j * plane])
-                                               : act_dn (l, t[j * plane]);
+    out[j] = prob (net, l, t[j * plane]);
 }
 
 int
@@ -106,7 +130,6 @@ yolor_decode (yolor_net *net, const yolor_post_params *post,
   int n = 0, seq = 0, row0 = 0;
   float conf = post->conf_threshold;
   float floor_obj = conf < 0.001f ? conf : 0.001f;
-  int yolor = net->flavor == YOLOR_FLAVOR_YOLOR;
 
   *overflow = 0;
   for (int c = 0; c < net->n_classes; c++)
@@ -122,17 +145,14 @@ yolor_decode (yolor_net *net, const yolor_post_params *post,
         for (int x = 0; x < l->w; x++) {
           size_t p = (size_t) y * l->w + x;
           const float *t = ta + p;
-          float obj =
-              yolor ? yolor_sigmoid (t[4 * plane]) : act_dn (l, t[4 * plane]);
+          float obj = prob (net, l, t[4 * plane]);
           int best = -1;
           float best_s = 0.0f;
           int row = row0 + (int) ((size_t) a * plane + p);
           if (!(obj > floor_obj))
             continue;
           for (int c = 0; c < l->classes; c++) {
-            float s = (yolor ? yolor_sigmoid (t[(5 + c) * plane])
-                             : act_dn (l, t[(5 + c) * plane]))
-                * obj;
+            float s = prob (net, l, t[(5 + c) * plane]) * obj;
             if (s > net->class_scores[c])
               net->class_scores[c] = s;
             if (!(obj > conf) || !(s > conf))
@@ -146,29 +166,10 @@ yolor_decode (yolor_net *net, const yolor_post_params *post,
               }
               continue;
             }
-            if (n >= cap) {
-              *overflow = 1;
-              continue;
-            }
-            out[n].score = s;
-            out[n].obj = obj;
-            out[n].cls = c;
-            out[n].seq = seq++;
-            out[n].row = row;
-            n++;
+            emit (out, cap, &n, &seq, overflow, s, obj, c, row);
           }
-          if (!post->multi_label && best >= 0) {
-            if (n >= cap) {
-              *overflow = 1;
-              continue;
-            }
-            out[n].score = best_s;
-            out[n].obj = obj;
-            out[n].cls = best;
-            out[n].seq = seq++;
-            out[n].row = row;
-            n++;
-          }
+          if (!post->multi_label && best >= 0)
+            emit (out, cap, &n, &seq, overflow, best_s, obj, best, row);
         }
     }
     row0 += l->n_mask * (int) plane;
