@@ -119,7 +119,7 @@ struct _GstYolorDetect
   GstClockTime max_latency; /* longest inference; object lock */
 };
 
-#define FORMATS "{ RGB, BGR, RGBx, BGRx, xRGB, xBGR, RGBA, BGRA, NV12, I420 }"
+#define FORMATS GST_YOLOR_VIDEO_FORMATS
 
 static GstStaticPadTemplate sink_template =
     GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,

@@ -65,6 +65,7 @@
 
 #include "gstyolorosd.h"
 #include "gstyolormeta.h"
+#include "gstyolormodel.h"
 
 #include <string.h>
 
@@ -112,7 +113,7 @@ struct _GstYolorOsd
   yolor_yuv_matrix matrix;
 };
 
-#define FORMATS "{ RGB, BGR, RGBx, BGRx, xRGB, xBGR, RGBA, BGRA, NV12, I420 }"
+#define FORMATS GST_YOLOR_VIDEO_FORMATS
 
 static GstStaticPadTemplate sink_template =
     GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
@@ -196,40 +197,9 @@ gst_yolor_osd_set_info (GstVideoFilter *filter, G_GNUC_UNUSED GstCaps *incaps,
   const GstVideoColorimetry *cm = &in_info->colorimetry;
   gboolean full = cm->range == GST_VIDEO_COLOR_RANGE_0_255;
 
-  switch (GST_VIDEO_INFO_FORMAT (in_info)) {
-    case GST_VIDEO_FORMAT_RGB:
-      self->pixfmt = YOLOR_PIXFMT_RGB;
-      break;
-    case GST_VIDEO_FORMAT_BGR:
-      self->pixfmt = YOLOR_PIXFMT_BGR;
-      break;
-    case GST_VIDEO_FORMAT_RGBx:
-      self->pixfmt = YOLOR_PIXFMT_RGBX;
-      break;
-    case GST_VIDEO_FORMAT_BGRx:
-      self->pixfmt = YOLOR_PIXFMT_BGRX;
-      break;
-    case GST_VIDEO_FORMAT_xRGB:
-      self->pixfmt = YOLOR_PIXFMT_XRGB;
-      break;
-    case GST_VIDEO_FORMAT_xBGR:
-      self->pixfmt = YOLOR_PIXFMT_XBGR;
-      break;
-    case GST_VIDEO_FORMAT_RGBA:
-      self->pixfmt = YOLOR_PIXFMT_RGBA;
-      break;
-    case GST_VIDEO_FORMAT_BGRA:
-      self->pixfmt = YOLOR_PIXFMT_BGRA;
-      break;
-    case GST_VIDEO_FORMAT_NV12:
-      self->pixfmt = YOLOR_PIXFMT_NV12;
-      break;
-    case GST_VIDEO_FORMAT_I420:
-      self->pixfmt = YOLOR_PIXFMT_I420;
-      break;
-    default:
-      goto unsupported_format;
-  }
+  if (!gst_yolor_pixfmt_from_video (
+          GST_VIDEO_INFO_FORMAT (in_info), &self->pixfmt))
+    goto unsupported_format;
 
   /* YUV → the matrix the frames are encoded with; BT.2020 and others are
    * close enough to BT.709 for drawing colours. */
