@@ -123,13 +123,12 @@ load_common (const char *cfg_path, const char *weights_path, int synthetic,
     yolor_fold_bn (net);
     yolor_fold_implicit (net);
   }
-  for (int i = 0; st == YOLOR_OK && !net->opts.exact_conv && i < net->n_layers;
-       i++) {
+  for (int i = 0; st == YOLOR_OK && i < net->n_layers; i++) {
     yolor_layer *l = &net->layers[i];
-    if (l->ops->kind == YOLOR_LAYER_CONV
-        && yolor_conv_prepare_winograd (l) != YOLOR_OK)
+    if (l->ops->kind == YOLOR_LAYER_CONV && !l->folded
+        && yolor_conv_prepare (l, !net->opts.exact_conv) != YOLOR_OK)
       st = yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
-          "cannot allocate the Winograd weights of layer %d", i);
+          "cannot allocate the packed weights of layer %d", i);
   }
   if (st == YOLOR_OK) {
     int e = net->opts.embedding_layer;
@@ -201,6 +200,7 @@ yolor_net_free (yolor_net *net)
     yolor_layer *l = &net->layers[i];
     yolor_free (l->weights);
     yolor_free (l->wino);
+    yolor_free (l->wpack);
     yolor_free (l->bias);
     yolor_free (l->bn_gamma);
     yolor_free (l->bn_mean);

@@ -148,16 +148,8 @@ yolor_plan (yolor_net *net, yolor_error *err)
   yolor_free (net->arena);
   yolor_free (net->work);
   yolor_free (net->gemm_work);
-  {
-    int max_m = 1;
-    for (int i = 0; i < n; i++) {
-      const yolor_layer *l = &net->layers[i];
-      if (l->ops->kind == YOLOR_LAYER_CONV && l->filters / l->groups > max_m)
-        max_m = l->filters / l->groups;
-    }
-    net->gemm_work = yolor_malloc (
-        sizeof (float) * yolor_sgemm_workspace (max_m, net->n_threads));
-  }
+  net->gemm_work =
+      yolor_malloc (sizeof (float) * yolor_sgemm_workspace (net->n_threads));
   net->arena = yolor_malloc (total);
   net->arena_bytes = total;
   net->work_floats = work;

@@ -118,7 +118,9 @@ struct yolor_layer
   float *bn_gamma, *bn_mean, *bn_var; /* owned; NULL once folded */
   int bn_folded;
   float *wino; /* owned: Winograd weights [36][filters][c_in],
-                                 * replaces weights when set */
+                                 * packed for the GEMM; replaces weights
+                                 * when set */
+  float *wpack; /* owned: weights packed for the GEMM, per group */
   int c_in, h_in, w_in;
 
   /* implicit: owned parameter, c floats; atoms > 0 for *_2d */
@@ -283,6 +285,8 @@ void yolor_channels_forward (yolor_net *net, yolor_layer *l);
 size_t yolor_conv_workspace (const yolor_layer *l);
 /* Winograd F(4x4,3x3) for 3x3 stride-1 dense convs with folded BN. */
 int yolor_conv_winograd_ok (const yolor_layer *l);
-yolor_status yolor_conv_prepare_winograd (yolor_layer *l);
+/* Packs the weights of a conv for its kernel (Winograd when @winograd and
+ * the layer allows it, else the GEMM; depthwise convs need nothing). */
+yolor_status yolor_conv_prepare (yolor_layer *l, int winograd);
 
 #endif /* YOLOR_PRIVATE_H */

@@ -59,7 +59,7 @@ YOLOR_KFN (yolor_depthwise) (int n_threads, const float *x, int c, int h, int w,
   }
 }
 
-#ifndef YOLOR_KERNELS_AVX2
+#ifdef YOLOR_KERNELS_BASELINE
 void
 yolor_conv_ref (const float *x, int c_in, int h, int w, const float *wt,
     int c_out, int k, int stride, int pad, int groups, int oh, int ow, float *y)

@@ -1,6 +1,6 @@
-/* Run-time choice between the baseline kernels and the AVX2+FMA build of the
- * same sources (see YOLOR_KFN in kernels.h). The choice is made once, from
- * the CPU's features.
+/* Run-time choice between the baseline kernels and the AVX2+FMA and AVX-512
+ * builds of the same sources (see YOLOR_KFN in kernels.h). The choice is
+ * made once, from the CPU's features.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -9,43 +9,77 @@
 
 #include "kernels.h"
 
-static int
-use_avx2 (void)
+enum
 {
-#if defined(YOLOR_HAVE_AVX2_KERNELS)
+  K_GENERIC,
+  K_AVX2,
+  K_AVX512
+};
+
+/* The best variant the CPU runs, capped by YOLOR_KERNELS (generic, avx2 or
+ * avx512; the tests use it to check every variant on one machine). */
+static int
+level (void)
+{
   static int v = -1;
   if (v < 0) {
-    /* YOLOR_KERNELS=generic forces the baseline kernels (for tests). */
     const char *force = getenv ("YOLOR_KERNELS");
+    int cap = K_AVX512, best = K_GENERIC;
+#if defined(YOLOR_HAVE_AVX2_KERNELS)
     __builtin_cpu_init ();
-    v = __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma")
-        && !(force && strcmp (force, "generic") == 0);
+    if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+      best = K_AVX2;
+#if defined(YOLOR_HAVE_AVX512_KERNELS)
+    if (best == K_AVX2 && __builtin_cpu_supports ("avx512f")
+        && __builtin_cpu_supports ("avx512vl")
+        && __builtin_cpu_supports ("avx512dq")
+        && __builtin_cpu_supports ("avx512bw"))
+      best = K_AVX512;
+#endif
+#endif
+    if (force && strcmp (force, "generic") == 0)
+      cap = K_GENERIC;
+    else if (force && strcmp (force, "avx2") == 0)
+      cap = K_AVX2;
+    v = best < cap ? best : cap;
   }
   return v;
-#else
-  return 0;
-#endif
 }
 
-#if defined(YOLOR_HAVE_AVX2_KERNELS)
-#define PICK(name) (use_avx2 () ? name##_avx2 : name##_generic)
+#if defined(YOLOR_HAVE_AVX512_KERNELS)
+#define PICK(name)                                                             \
+  (level () == K_AVX512        ? name##_avx512                                 \
+          : level () == K_AVX2 ? name##_avx2                                   \
+                               : name##_generic)
+#elif defined(YOLOR_HAVE_AVX2_KERNELS)
+#define PICK(name) (level () == K_AVX2 ? name##_avx2 : name##_generic)
 #else
 #define PICK(name) name##_generic
 #endif
 
-int
-yolor_kernels_avx2 (void)
+const char *
+yolor_kernels_name (void)
 {
-  return use_avx2 ();
+  static const char *const names[] = { "generic", "avx2", "avx512" };
+  return names[level ()];
+}
+
+size_t
+yolor_sgemm_packed_floats (int M, int K)
+{
+  return PICK (yolor_sgemm_packed_floats) (M, K);
 }
 
 void
-yolor_sgemm (int n_threads, int M, int N, int K, const float *A, int lda,
-    const float *B, int ldb, float *C, int ldc, const float *bias,
-    yolor_act act, float *work)
+yolor_sgemm_pack_a (int M, int K, const float *A, int lda, float *dst)
 {
-  PICK (yolor_sgemm)
-  (n_threads, M, N, K, A, lda, B, ldb, C, ldc, bias, act, work);
+  PICK (yolor_sgemm_pack_a) (M, K, A, lda, dst);
+}
+
+void
+yolor_sgemm_run (int n_threads, const yolor_gemm_task *g, float *work)
+{
+  PICK (yolor_sgemm_run) (n_threads, g, work);
 }
 
 void

@@ -11,13 +11,18 @@
 
 #include "yolor-private.h"
 
-/* The kernels below marked "dispatched" are compiled twice: for the build's
- * baseline and, on x86-64, with AVX2+FMA (YOLOR_KERNELS_AVX2); dispatch.c
- * picks one at run time. YOLOR_KFN names a kernel's variant. */
-#ifdef YOLOR_KERNELS_AVX2
+/* The kernels declared with YOLOR_KDECL below are compiled three times: for
+ * the build's baseline and, on x86-64, for AVX2+FMA (YOLOR_KERNELS_AVX2) and
+ * AVX-512 (YOLOR_KERNELS_AVX512); dispatch.c picks one at run time.
+ * YOLOR_KFN names a kernel's variant. */
+#if defined(YOLOR_KERNELS_AVX512)
+#define YOLOR_KFN(name) name##_avx512
+#elif defined(YOLOR_KERNELS_AVX2)
 #define YOLOR_KFN(name) name##_avx2
 #else
 #define YOLOR_KFN(name) name##_generic
+/* The baseline build also holds the kernels' single-copy functions. */
+#define YOLOR_KERNELS_BASELINE 1
 #endif
 
 /* C[M][N] (+)= A[M][K] · B[K][N], row-major with leading dimensions.
@@ -202,33 +207,87 @@ yolor_act_row (float *y, const float *x, int n, float b, yolor_act act)
     y[i] = yolor_act1 (x[i] + b, act);
 }
 
-/* The convolution GEMM: C = act (A·B + bias), packed and cache-blocked, with
- * its own OpenMP threads (no BLAS). @bias may be NULL. @work: at least
- * yolor_sgemm_workspace (M, n_threads) floats. */
-size_t yolor_sgemm_workspace (int M, int n_threads);
+/* ---- The convolution GEMM ----
+ *
+ *   C[M][N] = act (A[M][K] · B[K][N] + bias[M])
+ *
+ * A (the weights) is packed once, at load, by yolor_sgemm_pack_a() into the
+ * layout of the kernels in use. B is either a row-major matrix or a k×k
+ * convolution's input read as its im2col column matrix, which is then never
+ * built: the GEMM gathers each block while it packs it. A batch runs several
+ * independent products of the same shape (Winograd's 36). */
+typedef struct
+{
+  const float *x; /* borrowed: B[K][ld], or the conv input x[c][h][w] */
+  int ld; /* matrix: row stride; 0 for a conv source */
+  int c, h, w, k, stride, pad, ow; /* conv source only */
+} yolor_gemm_src;
+
+typedef struct
+{
+  int M, N, K;
+  const float *a; /* borrowed: packed by yolor_sgemm_pack_a () */
+  yolor_gemm_src b;
+  float *c; /* borrowed: C[M][ldc] */
+  int ldc;
+  const float *bias; /* borrowed, may be NULL */
+  yolor_act act;
+  int batch; /* products; 0 or 1 for one */
+  size_t a_step, b_step, c_step, bias_step; /* floats between items */
+} yolor_gemm_task;
+
+/* Floats of packed A for an M×K matrix, and the packing itself. */
+size_t yolor_sgemm_packed_floats (int M, int K);
+void yolor_sgemm_pack_a (int M, int K, const float *A, int lda, float *dst);
+
+/* Workspace floats of yolor_sgemm_run () for n_threads threads. */
+size_t yolor_sgemm_workspace (int n_threads);
+
+/* Runs @g on n_threads OpenMP threads. @work: yolor_sgemm_workspace (). */
+void yolor_sgemm_run (int n_threads, const yolor_gemm_task *g, float *work);
+
+/* Part @part of @n_parts of @g, for a caller already inside an OpenMP
+ * region (each thread one part, all parts together the whole product);
+ * @work: the same workspace as yolor_sgemm_run (), shared by the parts. */
+#define YOLOR_SGEMM_PART_DECL(fn)                                              \
+  void fn (const yolor_gemm_task *g, int part, int n_parts, float *work)
+YOLOR_SGEMM_PART_DECL (yolor_sgemm_part_generic);
+YOLOR_SGEMM_PART_DECL (yolor_sgemm_part_avx2);
+YOLOR_SGEMM_PART_DECL (yolor_sgemm_part_avx512);
+
+/* Plain-matrix convenience (tests, cold paths): packs A into @work, which
+ * holds yolor_sgemm_simple_workspace (M, K, n_threads) floats, and runs. */
+size_t yolor_sgemm_simple_workspace (int M, int K, int n_threads);
 void yolor_sgemm (int n_threads, int M, int N, int K, const float *A, int lda,
     const float *B, int ldb, float *C, int ldc, const float *bias,
     yolor_act act, float *work);
 
-/* Winograd F(4x4, 3x3), stride 1: transformed weights u[36][cout][cin] from
- * w[cout][cin][3][3]; workspace floats for a conv of that size; the conv
- * itself with bias and activation fused (work: yolor_winograd_workspace()
- * floats). */
+/* Winograd F(4x4, 3x3), stride 1: transformed and packed weights from
+ * w[cout][cin][3][3] (yolor_winograd_weights_floats () of them); workspace
+ * floats for a conv of that size; the conv itself with bias and activation
+ * fused (work: yolor_winograd_workspace () floats; gemm_work:
+ * yolor_sgemm_workspace ()). yolor_winograd_prepare () returns -1 when out
+ * of memory. */
+size_t yolor_winograd_weights_floats (int cout, int cin);
+int yolor_winograd_prepare (const float *w, int cout, int cin, float *u);
+/* The plain transform, u[36][cout][cin] (unpacked; for tests). */
 void yolor_winograd_weights (const float *w, int cout, int cin, float *u);
 size_t yolor_winograd_workspace (int cin, int cout, int oh, int ow);
 void yolor_winograd_conv (int n_threads, const float *x, int cin, int h, int w,
     int pad, const float *u, int cout, const float *bias, yolor_act act,
     float *y, int oh, int ow, float *work, float *gemm_work);
 
-/* The two variants of every dispatched kernel (dispatch.c calls them). */
+/* The variants of every dispatched kernel (dispatch.c calls them). */
 #define YOLOR_KDECL(ret, name, params)                                         \
   ret name##_generic params;                                                   \
-  ret name##_avx2 params;
+  ret name##_avx2 params;                                                      \
+  ret name##_avx512 params;
 
-YOLOR_KDECL (void, yolor_sgemm,
-    (int n_threads, int M, int N, int K, const float *A, int lda,
-        const float *B, int ldb, float *C, int ldc, const float *bias,
-        yolor_act act, float *work))
+YOLOR_KDECL (size_t, yolor_sgemm_packed_floats, (int M, int K))
+YOLOR_KDECL (void, yolor_sgemm_pack_a,
+    (int M, int K, const float *A, int lda, float *dst))
+YOLOR_KDECL (void, yolor_sgemm_run,
+    (int n_threads, const yolor_gemm_task *g, float *work))
 YOLOR_KDECL (void, yolor_winograd_conv,
     (int n_threads, const float *x, int cin, int h, int w, int pad,
         const float *u, int cout, const float *bias, yolor_act act, float *y,
@@ -246,7 +305,8 @@ YOLOR_KDECL (void, yolor_bn_act,
 YOLOR_KDECL (
     void, yolor_act_apply, (int n_threads, float *y, size_t n, yolor_act act))
 
-/* 1 when the AVX2+FMA kernels are in use. */
-int yolor_kernels_avx2 (void);
+/* The kernels in use: "avx512", "avx2" or "generic". */
+const char *yolor_kernels_name (void);
+
 
 #endif /* YOLOR_KERNELS_H */

@@ -2,226 +2,285 @@
  *
  *   C[M][N] = act (A[M][K] · B[K][N] + bias[M])
  *
- * A is a weight matrix, B the activations (im2col columns, the input itself
- * for 1x1 convs, or Winograd-transformed tiles). Cache-blocked and packed:
- * for each K block, A is packed into 6-row panels, each thread packs its
- * strip of B into 16-column panels, and a 6x16 register-blocked micro-kernel
- * (AVX2+FMA when the CPU has it, portable C otherwise) computes each tile.
- * Bias and activation are applied to a tile when its last K block is done,
- * while it is still in cache, so there is no separate epilogue pass.
+ * A is a weight matrix, packed once at load (yolor_sgemm_pack_a) into K
+ * blocks of MR-row panels; B is the activations: the input itself for 1x1
+ * convs, a k×k conv's input read as its im2col matrix (gathered while it is
+ * packed, so the column matrix is never written out), or Winograd-transformed
+ * tiles. Each thread packs KC×NB blocks of B into NR-column panels in its
+ * own buffer, and the micro-kernel (sgemm-ukernel.h) writes each MR×NR tile
+ * straight into C. Bias and activation are applied to a tile once its last K
+ * block is done, while it is still in cache: there is no epilogue pass.
  *
- * Threads: one OpenMP region per call with the net's thread count; threads
- * own disjoint column strips of C. No BLAS call happens here, so OpenMP and
- * OpenBLAS threads never compete for the cores.
+ * Threads: the work is the list of (batch item, column strip, row panel)
+ * triples, split into equal contiguous parts, one per thread, so threads
+ * stay busy however few columns a product has. No BLAS call happens here.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stdint.h>
 #include <string.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 #include "kernels.h"
+#include "sgemm-ukernel.h"
 
-#define MR 6
-#define NR 16
-#define KC 256
-#define NB 192 /* columns per strip: 12 panels */
+#define KC 256 /* K block */
+#define NB 192 /* columns per strip (at most) */
 
-#ifndef YOLOR_KERNELS_AVX2
+#ifdef YOLOR_KERNELS_BASELINE
+/* The same for every variant: NB and KC do not depend on it. */
 size_t
-yolor_sgemm_workspace (int M, int n_threads)
+yolor_sgemm_workspace (int n_threads)
 {
-  size_t a = (size_t) ((M + MR - 1) / MR) * MR * KC;
-  return a + (size_t) n_threads * KC * NB + 64;
+  return (size_t) (n_threads > 0 ? n_threads : 1) * KC * NB + 16;
+}
+
+size_t
+yolor_sgemm_simple_workspace (int M, int K, int n_threads)
+{
+  return yolor_sgemm_packed_floats (M, K) + 16
+      + yolor_sgemm_workspace (n_threads);
+}
+
+void
+yolor_sgemm (int n_threads, int M, int N, int K, const float *A, int lda,
+    const float *B, int ldb, float *C, int ldc, const float *bias,
+    yolor_act act, float *work)
+{
+  yolor_gemm_task g = { 0 };
+  size_t packed = yolor_sgemm_packed_floats (M, K);
+  yolor_sgemm_pack_a (M, K, A, lda, work);
+  g.M = M;
+  g.N = N;
+  g.K = K;
+  g.a = work;
+  g.b.x = B;
+  g.b.ld = ldb;
+  g.c = C;
+  g.ldc = ldc;
+  g.bias = bias;
+  g.act = act;
+  yolor_sgemm_run (n_threads, &g, work + packed + 16);
 }
 #endif
 
-/* acc[MR][NR] = Σ_k a[k][MR] b[k][NR] */
-static void
-kernel_c (int kc, const float *a, const float *b, float *acc)
+static float *
+thread_buffer (float *work, int part)
 {
-  float c[MR][NR];
-  memset (c, 0, sizeof (c));
-  for (int k = 0; k < kc; k++) {
-    const float *bk = b + (size_t) k * NR;
-    for (int i = 0; i < MR; i++) {
-      float ai = a[(size_t) k * MR + i];
-      for (int j = 0; j < NR; j++)
-        c[i][j] += ai * bk[j];
+  float *base = (float *) (((uintptr_t) work + 63) & ~(uintptr_t) 63);
+  return base + (size_t) part * KC * NB;
+}
+
+size_t
+YOLOR_KFN (yolor_sgemm_packed_floats) (int M, int K)
+{
+  return (size_t) ((M + MR - 1) / MR) * MR * (size_t) K;
+}
+
+/* K block [k0, k0+kc) of panel p lives at k0·Mp + p·MR·kc, laid out
+ * [k][MR]; rows past M are zero. */
+void
+YOLOR_KFN (yolor_sgemm_pack_a) (
+    int M, int K, const float *A, int lda, float *dst)
+{
+  int n_panels = (M + MR - 1) / MR;
+  size_t Mp = (size_t) n_panels * MR;
+  for (int k0 = 0; k0 < K; k0 += KC) {
+    int kc = K - k0 < KC ? K - k0 : KC;
+    for (int p = 0; p < n_panels; p++) {
+      float *d = dst + (size_t) k0 * Mp + (size_t) p * MR * kc;
+      for (int i = 0; i < MR; i++) {
+        int r = p * MR + i;
+        const float *src = A + (size_t) r * lda + k0;
+        for (int k = 0; k < kc; k++)
+          d[(size_t) k * MR + i] = r < M ? src[k] : 0.0f;
+      }
     }
   }
-  memcpy (acc, c, sizeof (c));
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-
-__attribute__ ((target ("avx2,fma"))) static void
-kernel_avx2 (int kc, const float *a, const float *b, float *acc)
-{
-  __m256 c00 = _mm256_setzero_ps (), c01 = _mm256_setzero_ps ();
-  __m256 c10 = _mm256_setzero_ps (), c11 = _mm256_setzero_ps ();
-  __m256 c20 = _mm256_setzero_ps (), c21 = _mm256_setzero_ps ();
-  __m256 c30 = _mm256_setzero_ps (), c31 = _mm256_setzero_ps ();
-  __m256 c40 = _mm256_setzero_ps (), c41 = _mm256_setzero_ps ();
-  __m256 c50 = _mm256_setzero_ps (), c51 = _mm256_setzero_ps ();
-  for (int k = 0; k < kc; k++) {
-    __m256 b0 = _mm256_load_ps (b), b1 = _mm256_load_ps (b + 8);
-    __m256 ai;
-    ai = _mm256_broadcast_ss (a + 0);
-    c00 = _mm256_fmadd_ps (ai, b0, c00);
-    c01 = _mm256_fmadd_ps (ai, b1, c01);
-    ai = _mm256_broadcast_ss (a + 1);
-    c10 = _mm256_fmadd_ps (ai, b0, c10);
-    c11 = _mm256_fmadd_ps (ai, b1, c11);
-    ai = _mm256_broadcast_ss (a + 2);
-    c20 = _mm256_fmadd_ps (ai, b0, c20);
-    c21 = _mm256_fmadd_ps (ai, b1, c21);
-    ai = _mm256_broadcast_ss (a + 3);
-    c30 = _mm256_fmadd_ps (ai, b0, c30);
-    c31 = _mm256_fmadd_ps (ai, b1, c31);
-    ai = _mm256_broadcast_ss (a + 4);
-    c40 = _mm256_fmadd_ps (ai, b0, c40);
-    c41 = _mm256_fmadd_ps (ai, b1, c41);
-    ai = _mm256_broadcast_ss (a + 5);
-    c50 = _mm256_fmadd_ps (ai, b0, c50);
-    c51 = _mm256_fmadd_ps (ai, b1, c51);
-    a += MR;
-    b += NR;
-  }
-  _mm256_storeu_ps (acc + 0, c00);
-  _mm256_storeu_ps (acc + 8, c01);
-  _mm256_storeu_ps (acc + 16, c10);
-  _mm256_storeu_ps (acc + 24, c11);
-  _mm256_storeu_ps (acc + 32, c20);
-  _mm256_storeu_ps (acc + 40, c21);
-  _mm256_storeu_ps (acc + 48, c30);
-  _mm256_storeu_ps (acc + 56, c31);
-  _mm256_storeu_ps (acc + 64, c40);
-  _mm256_storeu_ps (acc + 72, c41);
-  _mm256_storeu_ps (acc + 80, c50);
-  _mm256_storeu_ps (acc + 88, c51);
-}
-
-static int
-have_avx2 (void)
-{
-  static int v = -1;
-  if (v < 0) {
-    __builtin_cpu_init ();
-    v = __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma");
-  }
-  return v;
-}
-#else
-static int
-have_avx2 (void)
-{
-  return 0;
-}
-
+/* Rows [k0, k0+kc), columns [n0, n0+w) of a matrix into NR-wide panels
+ * (columns past w are zero). */
 static void
-kernel_avx2 (int kc, const float *a, const float *b, float *acc)
+pack_b_matrix (
+    const float *B, int ldb, int n0, int w, int k0, int kc, float *restrict dst)
 {
-  kernel_c (kc, a, b, acc);
-}
-#endif
-
-/* Panel p of A rows [p·MR, p·MR+MR) over k in [k0, k0+kc): dst[k][MR]. */
-static void
-pack_a (const float *A, int lda, int M, int p, int k0, int kc, float *dst)
-{
-  for (int k = 0; k < kc; k++)
-    for (int i = 0; i < MR; i++) {
-      int r = p * MR + i;
-      dst[(size_t) k * MR + i] = r < M ? A[(size_t) r * lda + k0 + k] : 0.0f;
-    }
-}
-
-/* B rows [k0, k0+kc), columns [n0, n0+nb) into NR-wide panels. */
-static void
-pack_b (
-    const float *B, int ldb, int N, int n0, int nb, int k0, int kc, float *dst)
-{
-  for (int j0 = 0; j0 < nb; j0 += NR) {
+  for (int j0 = 0; j0 < w; j0 += NR) {
     float *d = dst + (size_t) j0 * kc;
-    int w = N - (n0 + j0);
-    if (w > NR)
-      w = NR;
-    for (int k = 0; k < kc; k++) {
-      const float *src = B + (size_t) (k0 + k) * ldb + n0 + j0;
-      float *dk = d + (size_t) k * NR;
-      if (w == NR) {
-        memcpy (dk, src, NR * sizeof (float));
+    int cols = w - j0 < NR ? w - j0 : NR;
+    const float *src = B + (size_t) k0 * ldb + n0 + j0;
+    for (int k = 0; k < kc; k++, src += ldb, d += NR) {
+      if (cols == NR) {
+        memcpy (d, src, NR * sizeof (float));
       } else {
         for (int j = 0; j < NR; j++)
-          dk[j] = j < w ? src[j] : 0.0f;
+          d[j] = j < cols ? src[j] : 0.0f;
+      }
+    }
+  }
+}
+
+/* The same block of a k×k conv's im2col matrix, gathered from the input:
+ * row r = (ch·k + ky)·k + kx, column n = oy·ow + ox holds
+ * x[ch][oy·stride − pad + ky][ox·stride − pad + kx] (0 outside). */
+static void
+pack_b_conv (const yolor_gemm_src *s, const float *x, int N, int n0, int w,
+    int k0, int kc, float *restrict dst)
+{
+  int st = s->stride;
+  size_t plane = (size_t) s->h * s->w;
+  for (int j0 = 0; j0 < w; j0 += NR) {
+    float *d = dst + (size_t) j0 * kc;
+    int n = n0 + j0, oy = n / s->ow, ox = n % s->ow;
+    int cols = w - j0 < NR ? w - j0 : NR;
+    int one_row = cols == NR && ox + NR <= s->ow;
+    int by[NR], bx[NR];
+    for (int j = 0, y = oy, xx = ox; j < NR; j++) {
+      by[j] = n + j < N && j < cols ? y * st - s->pad : -(1 << 28);
+      bx[j] = xx * st - s->pad;
+      if (++xx == s->ow) {
+        xx = 0;
+        y++;
+      }
+    }
+    for (int k = 0; k < kc; k++, d += NR) {
+      int r = k0 + k, kx = r % s->k, ky = (r / s->k) % s->k,
+          ch = r / (s->k * s->k);
+      const float *xc = x + (size_t) ch * plane;
+      if (one_row) {
+        int iy = by[0] + ky, ix = bx[0] + kx;
+        if (iy < 0 || iy >= s->h) {
+          memset (d, 0, NR * sizeof (float));
+          continue;
+        }
+        if (ix >= 0 && ix + (NR - 1) * st < s->w) {
+          const float *src = xc + (size_t) iy * s->w + ix;
+          if (st == 1) {
+            memcpy (d, src, NR * sizeof (float));
+          } else {
+            for (int j = 0; j < NR; j++)
+              d[j] = src[j * st];
+          }
+          continue;
+        }
+      }
+      for (int j = 0; j < NR; j++) {
+        int iy = by[j] + ky, ix = bx[j] + kx;
+        d[j] = iy >= 0 && iy < s->h && ix >= 0 && ix < s->w
+            ? xc[(size_t) iy * s->w + ix]
+            : 0.0f;
+      }
+    }
+  }
+}
+
+/* Columns [n0, n0+w) of batch item @bi, row panels [p0, p1), all K. */
+static void
+block (const yolor_gemm_task *g, int bi, int n0, int w, int p0, int p1,
+    float *restrict bpack)
+{
+  int M = g->M, K = g->K, ldc = g->ldc;
+  size_t Mp = (size_t) ((M + MR - 1) / MR) * MR;
+  const float *A = g->a + (size_t) bi * g->a_step;
+  const float *B = g->b.x + (size_t) bi * g->b_step;
+  float *C = g->c + (size_t) bi * g->c_step;
+  const float *bias = g->bias ? g->bias + (size_t) bi * g->bias_step : NULL;
+  float tile[MR * NR] __attribute__ ((aligned (64)));
+  int epilogue = g->bias || g->act != YOLOR_ACT_LINEAR;
+
+  for (int k0 = 0; k0 < K; k0 += KC) {
+    int kc = K - k0 < KC ? K - k0 : KC;
+    int acc = k0 > 0, last = k0 + kc >= K;
+    if (g->b.ld)
+      pack_b_matrix (B, g->b.ld, n0, w, k0, kc, bpack);
+    else
+      pack_b_conv (&g->b, B, g->N, n0, w, k0, kc, bpack);
+    for (int p = p0; p < p1; p++) {
+      const float *ap = A + (size_t) k0 * Mp + (size_t) p * MR * kc;
+      int rows = M - p * MR < MR ? M - p * MR : MR;
+      for (int j0 = 0; j0 < w; j0 += NR) {
+        int cols = w - j0 < NR ? w - j0 : NR;
+        float *ct = C + (size_t) p * MR * ldc + n0 + j0;
+        const float *bp = bpack + (size_t) j0 * kc;
+        if (rows == MR && cols == NR) {
+          ukernel (kc, ap, bp, ct, ldc, acc);
+        } else {
+          ukernel (kc, ap, bp, tile, NR, 0);
+          for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+              ct[(size_t) i * ldc + j] = acc
+                  ? ct[(size_t) i * ldc + j] + tile[i * NR + j]
+                  : tile[i * NR + j];
+        }
+        if (last && epilogue)
+          for (int i = 0; i < rows; i++) {
+            float *ci = ct + (size_t) i * ldc;
+            yolor_act_row (
+                ci, ci, cols, bias ? bias[p * MR + i] : 0.0f, g->act);
+          }
       }
     }
   }
 }
 
 void
-YOLOR_KFN (yolor_sgemm) (int n_threads, int M, int N, int K, const float *A,
-    int lda, const float *B, int ldb, float *C, int ldc, const float *bias,
-    yolor_act act, float *work)
+YOLOR_KFN (yolor_sgemm_part) (
+    const yolor_gemm_task *g, int part, int n_parts, float *work)
 {
-  int n_panels = (M + MR - 1) / MR;
-  int n_strips = (N + NB - 1) / NB;
-  float *apack = (float *) (((uintptr_t) work + 63) & ~(uintptr_t) 63);
-  float *bpack_all = apack + (size_t) n_panels * MR * KC;
-  int avx2 = have_avx2 ();
-  (void) n_threads;
+  int n_panels = (g->M + MR - 1) / MR;
+  int n_strips = (g->N + NB - 1) / NB;
+  /* strips of equal width (a multiple of NR) */
+  int nb = ((g->N + n_strips - 1) / n_strips + NR - 1) / NR * NR;
+  int batch = g->batch > 0 ? g->batch : 1;
+  long total, lo, hi;
+  float *bpack = thread_buffer (work, part);
 
+  if (g->M <= 0 || g->N <= 0)
+    return;
+  n_strips = (g->N + nb - 1) / nb;
+  total = (long) batch * n_strips * n_panels;
+  lo = total * part / n_parts;
+  hi = total * (part + 1) / n_parts;
+  while (lo < hi) {
+    long seg = lo / n_panels, end = (seg + 1) * n_panels;
+    int bi = (int) (seg / n_strips), s = (int) (seg % n_strips);
+    int n0 = s * nb, w = g->N - n0 < nb ? g->N - n0 : nb;
+    if (end > hi)
+      end = hi;
+    if (g->K > 0) {
+      block (g, bi, n0, w, (int) (lo % n_panels),
+          (int) (lo % n_panels + (end - lo)), bpack);
+    } else {
+      /* K = 0: C = act (bias) */
+      for (int r = (int) (lo % n_panels) * MR;
+           r < (int) (lo % n_panels + (end - lo)) * MR && r < g->M; r++) {
+        float *c = g->c + (size_t) bi * g->c_step + (size_t) r * g->ldc + n0;
+        const float *b = g->bias ? g->bias + (size_t) bi * g->bias_step : NULL;
+        memset (c, 0, (size_t) w * sizeof (float));
+        yolor_act_row (c, c, w, b ? b[r] : 0.0f, g->act);
+      }
+    }
+    lo = end;
+  }
+}
+
+void
+YOLOR_KFN (yolor_sgemm_run) (
+    int n_threads, const yolor_gemm_task *g, float *work)
+{
+  if (n_threads <= 1) {
+    YOLOR_KFN (yolor_sgemm_part) (g, 0, 1, work);
+    return;
+  }
 #pragma omp parallel num_threads(n_threads)
   {
 #ifdef _OPENMP
-    int tid = omp_get_thread_num ();
+    int tid = omp_get_thread_num (), nth = omp_get_num_threads ();
 #else
-    int tid = 0;
+    int tid = 0, nth = 1;
 #endif
-    float *bpack = bpack_all + (size_t) tid * KC * NB;
-    float acc[MR * NR] __attribute__ ((aligned (32)));
-
-    for (int k0 = 0; k0 < K; k0 += KC) {
-      int kc = K - k0 < KC ? K - k0 : KC;
-      int first = k0 == 0, last = k0 + kc >= K;
-
-#pragma omp for schedule(static)
-      for (int p = 0; p < n_panels; p++)
-        pack_a (A, lda, M, p, k0, kc, apack + (size_t) p * MR * kc);
-
-#pragma omp for schedule(static)
-      for (int s = 0; s < n_strips; s++) {
-        int n0 = s * NB, nb = N - n0 < NB ? N - n0 : NB;
-        int nbp = (nb + NR - 1) / NR * NR;
-        pack_b (B, ldb, N, n0, nbp, k0, kc, bpack);
-        for (int p = 0; p < n_panels; p++) {
-          const float *ap = apack + (size_t) p * MR * kc;
-          int rows = M - p * MR < MR ? M - p * MR : MR;
-          for (int j0 = 0; j0 < nb; j0 += NR) {
-            int cols = nb - j0 < NR ? nb - j0 : NR;
-            if (avx2)
-              kernel_avx2 (kc, ap, bpack + (size_t) j0 * kc, acc);
-            else
-              kernel_c (kc, ap, bpack + (size_t) j0 * kc, acc);
-            for (int i = 0; i < rows; i++) {
-              int r = p * MR + i;
-              float *c = C + (size_t) r * ldc + n0 + j0;
-              const float *t = acc + i * NR;
-              if (!first)
-                for (int j = 0; j < cols; j++)
-                  acc[i * NR + j] += c[j];
-              if (last) {
-                yolor_act_row (c, t, cols, bias ? bias[r] : 0.0f, act);
-              } else {
-                memcpy (c, t, (size_t) cols * sizeof (float));
-              }
-            }
-          }
-        }
-      }
-    }
+    YOLOR_KFN (yolor_sgemm_part) (g, tid, nth, work);
   }
 }

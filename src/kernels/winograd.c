@@ -3,28 +3,33 @@
  *
  *   Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A        (Lavin & Gray, 2015)
  *
- * Weights are transformed once at load into U[36][cout][cin]. Per frame the
- * input tiles (6x6, stride 4) are transformed into V[36][cin][tiles], the 36
- * products U·V are plain GEMMs (yolor_gemm, outside any OpenMP region), and
- * the output transform adds the bias and applies the activation while it
- * writes the result, so there is no separate epilogue pass. Tiles are done in
- * chunks so that the workspace stays bounded.
+ * Weights are transformed once at load into U[36][cout][cin] and packed for
+ * the GEMM. Per frame the input tiles (6x6, stride 4) are transformed into
+ * V[36][cin][tiles], the 36 products U·V run as one batched GEMM
+ * (yolor_sgemm_part) whose work all threads share, and the output transform
+ * adds the bias and applies the activation while it writes the result, so
+ * there is no separate epilogue pass. Tiles are done in chunks so that the
+ * workspace stays bounded; each chunk is one OpenMP region.
  *
  * Rounding: the transforms add a little float32 error (see
  * docs/performance.md for the measured effect on the reference heads).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "kernels.h"
 
 #define WG_T 6 /* input tile */
 #define WG_M 4 /* output tile */
 #define WG_N (WG_T * WG_T) /* 36 */
-#define WG_WORK_FLOATS (6u << 20) /* chunk budget, floats */
+#define WG_WORK_FLOATS (2u << 20) /* chunk budget, floats */
 
-#ifndef YOLOR_KERNELS_AVX2
+#ifdef YOLOR_KERNELS_BASELINE
 /* G (6x3) */
 static const float G[6][3] = {
   { 1.0f / 4, 0, 0 },
@@ -54,6 +59,27 @@ yolor_winograd_weights (const float *w, int cout, int cin, float *u)
     }
 }
 
+size_t
+yolor_winograd_weights_floats (int cout, int cin)
+{
+  return WG_N * yolor_sgemm_packed_floats (cout, cin);
+}
+
+int
+yolor_winograd_prepare (const float *w, int cout, int cin, float *u)
+{
+  size_t step = yolor_sgemm_packed_floats (cout, cin);
+  float *t = malloc (sizeof (float) * WG_N * (size_t) cout * cin);
+  if (!t)
+    return -1;
+  yolor_winograd_weights (w, cout, cin, t);
+  for (int k = 0; k < WG_N; k++)
+    yolor_sgemm_pack_a (
+        cout, cin, t + (size_t) k * cout * cin, cin, u + (size_t) k * step);
+  free (t);
+  return 0;
+}
+
 #endif
 
 static int
@@ -65,7 +91,7 @@ chunk_tiles (int cin, int cout, int tiles)
   return n < tiles ? n : tiles;
 }
 
-#ifndef YOLOR_KERNELS_AVX2
+#ifdef YOLOR_KERNELS_BASELINE
 size_t
 yolor_winograd_workspace (int cin, int cout, int oh, int ow)
 {
@@ -139,86 +165,104 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin, int h,
   int chunk = chunk_tiles (cin, cout, tiles);
   float *V = work;
   float *M = work + (size_t) WG_N * cin * chunk;
-  (void) n_threads;
+  yolor_gemm_task g = { 0 };
+  g.M = cout;
+  g.K = cin;
+  g.a = u;
+  g.b.x = V;
+  g.c = M;
+  g.act = YOLOR_ACT_LINEAR;
+  g.batch = WG_N;
+  g.a_step = YOLOR_KFN (yolor_sgemm_packed_floats) (cout, cin);
 
   for (int t0 = 0; t0 < tiles; t0 += chunk) {
     int nt = tiles - t0 < chunk ? tiles - t0 : chunk;
+    g.N = g.b.ld = g.ldc = nt;
+    g.b_step = (size_t) cin * nt;
+    g.c_step = (size_t) cout * nt;
 
-    /* input transform: V[k][c][t], L tiles at a time */
-#pragma omp parallel for num_threads(n_threads) schedule(static)
-    for (int c = 0; c < cin; c++) {
-      const float *xc = x + (size_t) c * h * w;
-      for (int tb = 0; tb < nt; tb += L) {
-        float d[6][6][L], v[6][6][L];
-        int nl = nt - tb < L ? nt - tb : L;
-        for (int q = 0; q < L; q++) {
-          int t = t0 + tb + (q < nl ? q : 0);
-          int ty = t / tw, tx = t % tw;
-          int y0 = ty * WG_M - pad, x0 = tx * WG_M - pad;
-          int inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= h && x0 + 6 <= w;
-          for (int i = 0; i < 6; i++) {
-            int iy = y0 + i;
-            const float *row;
-            if (iy < 0 || iy >= h) {
-              for (int j = 0; j < 6; j++)
-                d[i][j][q] = 0.0f;
-              continue;
-            }
-            row = xc + (size_t) iy * w;
-            if (inside) {
-              for (int j = 0; j < 6; j++)
-                d[i][j][q] = row[x0 + j];
-            } else {
-              for (int j = 0; j < 6; j++) {
-                int ix = x0 + j;
-                d[i][j][q] = (ix >= 0 && ix < w) ? row[ix] : 0.0f;
+#pragma omp parallel num_threads(n_threads)
+    {
+#ifdef _OPENMP
+      int tid = omp_get_thread_num (), nth = omp_get_num_threads ();
+#else
+      int tid = 0, nth = 1;
+#endif
+      /* input transform: V[k][c][t], L tiles at a time */
+#pragma omp for schedule(static)
+      for (int c = 0; c < cin; c++) {
+        const float *xc = x + (size_t) c * h * w;
+        for (int tb = 0; tb < nt; tb += L) {
+          float d[6][6][L], v[6][6][L];
+          int nl = nt - tb < L ? nt - tb : L;
+          for (int q = 0; q < L; q++) {
+            int t = t0 + tb + (q < nl ? q : 0);
+            int ty = t / tw, tx = t % tw;
+            int y0 = ty * WG_M - pad, x0 = tx * WG_M - pad;
+            int inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= h && x0 + 6 <= w;
+            for (int i = 0; i < 6; i++) {
+              int iy = y0 + i;
+              const float *row;
+              if (iy < 0 || iy >= h) {
+                for (int j = 0; j < 6; j++)
+                  d[i][j][q] = 0.0f;
+                continue;
+              }
+              row = xc + (size_t) iy * w;
+              if (inside) {
+                for (int j = 0; j < 6; j++)
+                  d[i][j][q] = row[x0 + j];
+              } else {
+                for (int j = 0; j < 6; j++) {
+                  int ix = x0 + j;
+                  d[i][j][q] = (ix >= 0 && ix < w) ? row[ix] : 0.0f;
+                }
               }
             }
           }
-        }
-        input_tiles (d, v);
-        for (int k = 0; k < WG_N; k++) {
-          float *dst = V + ((size_t) k * cin + c) * nt + tb;
-          for (int q = 0; q < nl; q++)
-            dst[q] = v[k / 6][k % 6][q];
+          input_tiles (d, v);
+          for (int k = 0; k < WG_N; k++) {
+            float *dst = V + ((size_t) k * cin + c) * nt + tb;
+            for (int q = 0; q < nl; q++)
+              dst[q] = v[k / 6][k % 6][q];
+          }
         }
       }
-    }
 
-    /* 36 products: M[k] = U[k] · V[k] */
-    for (int k = 0; k < WG_N; k++)
-      yolor_sgemm (n_threads, cout, nt, cin, u + (size_t) k * cout * cin, cin,
-          V + (size_t) k * cin * nt, nt, M + (size_t) k * cout * nt, nt, NULL,
-          YOLOR_ACT_LINEAR, gemm_work);
+      /* 36 products: M[k] = U[k] · V[k], shared by all threads */
+      YOLOR_KFN (yolor_sgemm_part) (&g, tid, nth, gemm_work);
+#pragma omp barrier
 
       /* output transform + bias + activation, L tiles at a time */
-#pragma omp parallel for num_threads(n_threads) schedule(static)
-    for (int o = 0; o < cout; o++) {
-      float b = bias ? bias[o] : 0.0f;
-      float *yo = y + (size_t) o * oh * ow;
-      for (int tb = 0; tb < nt; tb += L) {
-        float m[6][6][L], r[4][4][L];
-        int nl = nt - tb < L ? nt - tb : L;
-        for (int k = 0; k < WG_N; k++) {
-          const float *src = M + ((size_t) k * cout + o) * nt + tb;
-          for (int q = 0; q < L; q++)
-            m[k / 6][k % 6][q] = src[q < nl ? q : 0];
-        }
-        output_tiles (m, r);
-        for (int q = 0; q < nl; q++) {
-          int t = t0 + tb + q, ty = t / tw, tx = t % tw;
-          for (int i = 0; i < 4; i++) {
-            int oy = ty * 4 + i;
-            float *yr;
-            if (oy >= oh)
-              break;
-            yr = yo + (size_t) oy * ow + tx * 4;
-            if (tx * 4 + 4 <= ow) {
-              float row[4] = { r[i][0][q], r[i][1][q], r[i][2][q], r[i][3][q] };
-              yolor_act_row (yr, row, 4, b, act);
-            } else {
-              for (int j = 0; j < 4 && tx * 4 + j < ow; j++)
-                yr[j] = yolor_act1 (r[i][j][q] + b, act);
+#pragma omp for schedule(static)
+      for (int o = 0; o < cout; o++) {
+        float b = bias ? bias[o] : 0.0f;
+        float *yo = y + (size_t) o * oh * ow;
+        for (int tb = 0; tb < nt; tb += L) {
+          float m[6][6][L], r[4][4][L];
+          int nl = nt - tb < L ? nt - tb : L;
+          for (int k = 0; k < WG_N; k++) {
+            const float *src = M + ((size_t) k * cout + o) * nt + tb;
+            for (int q = 0; q < L; q++)
+              m[k / 6][k % 6][q] = src[q < nl ? q : 0];
+          }
+          output_tiles (m, r);
+          for (int q = 0; q < nl; q++) {
+            int t = t0 + tb + q, ty = t / tw, tx = t % tw;
+            for (int i = 0; i < 4; i++) {
+              int oy = ty * 4 + i;
+              float *yr;
+              if (oy >= oh)
+                break;
+              yr = yo + (size_t) oy * ow + tx * 4;
+              if (tx * 4 + 4 <= ow) {
+                float row[4] = { r[i][0][q], r[i][1][q], r[i][2][q],
+                  r[i][3][q] };
+                yolor_act_row (yr, row, 4, b, act);
+              } else {
+                for (int j = 0; j < 4 && tx * 4 + j < ow; j++)
+                  yr[j] = yolor_act1 (r[i][j][q] + b, act);
+              }
             }
           }
         }

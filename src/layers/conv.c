@@ -1,7 +1,8 @@
 /* [convolutional]: conv2d + (folded or runtime) batch norm or bias +
- * activation. 1x1 stride-1 convs multiply the input directly; others go
- * through im2col into the net's workspace; depthwise convs use their own
- * kernel.
+ * activation. 3x3 stride-1 convs run as Winograd F(4x4,3x3) (unless the
+ * net asks for exact convs); 1x1 stride-1 convs multiply the input directly;
+ * other convs let the GEMM read the input as its im2col matrix; depthwise
+ * convs use their own kernel. Weights are packed at load.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -34,14 +35,29 @@ yolor_conv_winograd_ok (const yolor_layer *l)
 }
 
 yolor_status
-yolor_conv_prepare_winograd (yolor_layer *l)
+yolor_conv_prepare (yolor_layer *l, int winograd)
 {
-  if (l->wino || !yolor_conv_winograd_ok (l))
+  int g = l->groups, opg = l->filters / g;
+  int K = l->c_in / g * l->size * l->size;
+  size_t per_group;
+
+  if (l->wino || l->wpack || is_depthwise (l))
     return YOLOR_OK;
-  l->wino = yolor_malloc (sizeof (float) * 36 * (size_t) l->filters * l->c_in);
-  if (!l->wino)
+  if (winograd && yolor_conv_winograd_ok (l)) {
+    l->wino = yolor_malloc (
+        sizeof (float) * yolor_winograd_weights_floats (l->filters, l->c_in));
+    if (!l->wino
+        || yolor_winograd_prepare (l->weights, l->filters, l->c_in, l->wino))
+      return YOLOR_ERR_NO_MEMORY;
+    return YOLOR_OK;
+  }
+  per_group = yolor_sgemm_packed_floats (opg, K);
+  l->wpack = yolor_malloc (sizeof (float) * per_group * g);
+  if (!l->wpack)
     return YOLOR_ERR_NO_MEMORY;
-  yolor_winograd_weights (l->weights, l->filters, l->c_in, l->wino);
+  for (int gi = 0; gi < g; gi++)
+    yolor_sgemm_pack_a (opg, K, l->weights + (size_t) gi * opg * K, K,
+        l->wpack + (size_t) gi * per_group);
   return YOLOR_OK;
 }
 
@@ -50,9 +66,7 @@ yolor_conv_workspace (const yolor_layer *l)
 {
   if (l->wino)
     return yolor_winograd_workspace (l->c_in, l->filters, l->h, l->w);
-  if (is_direct (l) || is_depthwise (l))
-    return 0;
-  return (size_t) (l->c_in / l->groups) * l->size * l->size * l->h * l->w;
+  return 0;
 }
 
 void
@@ -63,6 +77,7 @@ yolor_conv_forward (yolor_net *net, yolor_layer *l)
   int g = l->groups, cpg = l->c_in / g, opg = l->filters / g;
   int ohw = l->h * l->w, K = cpg * l->size * l->size;
   size_t in_plane = (size_t) l->h_in * l->w_in;
+  size_t per_group = yolor_sgemm_packed_floats (opg, K);
   int fused = !l->bn || l->bn_folded;
 
   if (l->wino) {
@@ -78,19 +93,34 @@ yolor_conv_forward (yolor_net *net, yolor_layer *l)
     if (fused)
       return;
   } else {
-    for (int gi = 0; gi < g; gi++) {
-      const float *xg = x + (size_t) gi * cpg * in_plane;
-      const float *B = xg;
-      if (!is_direct (l)) {
-        yolor_im2col (nt, xg, cpg, l->h_in, l->w_in, l->size, l->stride, l->pad,
-            l->h, l->w, net->work);
-        B = net->work;
-      }
-      yolor_sgemm (nt, opg, ohw, K, l->weights + (size_t) gi * opg * K, K, B,
-          ohw, l->out + (size_t) gi * opg * ohw, ohw,
-          fused ? l->bias + (size_t) gi * opg : NULL,
-          fused ? l->act : YOLOR_ACT_LINEAR, net->gemm_work);
+    /* one batched product over the groups */
+    yolor_gemm_task gm = { 0 };
+    gm.M = opg;
+    gm.N = ohw;
+    gm.K = K;
+    gm.a = l->wpack;
+    gm.b.x = x;
+    if (is_direct (l)) {
+      gm.b.ld = ohw;
+    } else {
+      gm.b.c = cpg;
+      gm.b.h = l->h_in;
+      gm.b.w = l->w_in;
+      gm.b.k = l->size;
+      gm.b.stride = l->stride;
+      gm.b.pad = l->pad;
+      gm.b.ow = l->w;
     }
+    gm.c = l->out;
+    gm.ldc = ohw;
+    gm.bias = fused ? l->bias : NULL;
+    gm.act = fused ? l->act : YOLOR_ACT_LINEAR;
+    gm.batch = g;
+    gm.a_step = per_group;
+    gm.b_step = (size_t) cpg * in_plane;
+    gm.c_step = (size_t) opg * ohw;
+    gm.bias_step = (size_t) opg;
+    yolor_sgemm_run (nt, &gm, net->gemm_work);
     if (fused)
       return;
   }

@@ -47,7 +47,8 @@ START_TEST (test_sgemm)
   float *C = malloc (sizeof (float) * M * ldc);
   float *R = malloc (sizeof (float) * M * ldc);
   float *bias = malloc (sizeof (float) * M);
-  float *work = malloc (sizeof (float) * yolor_sgemm_workspace (M, 2));
+  float *work =
+      malloc (sizeof (float) * yolor_sgemm_simple_workspace (M, K, 2));
   static const yolor_act acts[] = { YOLOR_ACT_LINEAR, YOLOR_ACT_LEAKY,
     YOLOR_ACT_SILU, YOLOR_ACT_MISH, YOLOR_ACT_LOGISTIC, YOLOR_ACT_RELU };
   tu_fill_random (A, M * lda + 1, 7 + _i, -1.0f, 1.0f);
@@ -91,17 +92,17 @@ START_TEST (test_vs_reference)
       continue;
     x = malloc (sizeof (float) * cin * h * w);
     wt = malloc (sizeof (float) * cout * cin * 9);
-    u = malloc (sizeof (float) * 36 * cout * cin);
+    u = malloc (sizeof (float) * yolor_winograd_weights_floats (cout, cin));
     bias = malloc (sizeof (float) * cout);
     y = malloc (sizeof (float) * cout * oh * ow);
     ref = malloc (sizeof (float) * cout * oh * ow);
     work =
         malloc (sizeof (float) * yolor_winograd_workspace (cin, cout, oh, ow));
-    gwork = malloc (sizeof (float) * yolor_sgemm_workspace (cout, 2));
+    gwork = malloc (sizeof (float) * yolor_sgemm_workspace (2));
     tu_fill_random (x, (size_t) cin * h * w, 1 + _i, -1.0f, 1.0f);
     tu_fill_random (wt, (size_t) cout * cin * 9, 100 + _i, -0.5f, 0.5f);
     tu_fill_random (bias, cout, 200 + _i, -0.1f, 0.1f);
-    yolor_winograd_weights (wt, cout, cin, u);
+    ck_assert_int_eq (yolor_winograd_prepare (wt, cout, cin, u), 0);
     for (int nt = 1; nt <= 2; nt++) {
       yolor_winograd_conv (nt, x, cin, h, w, pad, u, cout, bias, YOLOR_ACT_SILU,
           y, oh, ow, work, gwork);

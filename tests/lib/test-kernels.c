@@ -199,7 +199,7 @@ check_sgemm (
   for (int t = 0; t < 2; t++) {
     int nt = t + 1;
     c[t] = malloc (nc * sizeof (float));
-    work[t] = malloc (yolor_sgemm_workspace (M, nt) * sizeof (float));
+    work[t] = malloc (yolor_sgemm_simple_workspace (M, K, nt) * sizeof (float));
     ck_assert (c[t] && work[t]);
     memcpy (c[t], c_init, nc * sizeof (float));
     yolor_sgemm (nt, M, N, K, a0 + off, lda, b0 + off, ldb, c[t] + off, ldc,
@@ -343,20 +343,20 @@ conv_by_layer (int nt, float *x, const conv_case *c, float *wt, float *bias,
   net.input = x;
   net.in_w = c->w;
   net.in_h = c->h;
-  if (wino) {
+  if (wino)
     ck_assert (yolor_conv_winograd_ok (&l));
-    ck_assert_int_eq (yolor_conv_prepare_winograd (&l), YOLOR_OK);
+  ck_assert_int_eq (yolor_conv_prepare (&l, wino), YOLOR_OK);
+  if (wino)
     ck_assert (l.wino != NULL);
-  }
   net.work_floats = yolor_conv_workspace (&l);
   net.work = malloc ((net.work_floats ? net.work_floats : 1) * sizeof (float));
-  net.gemm_work = malloc (
-      yolor_sgemm_workspace (c->c_out / c->groups, nt) * sizeof (float));
+  net.gemm_work = malloc (yolor_sgemm_workspace (nt) * sizeof (float));
   ck_assert (net.work != NULL && net.gemm_work != NULL);
   yolor_conv_forward (&net, &l);
   free (net.work);
   free (net.gemm_work);
   yolor_free (l.wino);
+  yolor_free (l.wpack);
 }
 
 #define CONV_FMT                                                               \
@@ -383,8 +383,9 @@ run_path (int path, int nt, float *x, const conv_case *c, float *wt,
 {
   tu_fill_random (y, (size_t) c->c_out * oh * ow, seed, 100.0f, 200.0f);
   if (path == PATH_KERNELS) {
-    float *gw = malloc (
-        yolor_sgemm_workspace (c->c_out / c->groups, nt) * sizeof (float));
+    float *gw = malloc (yolor_sgemm_simple_workspace (c->c_out / c->groups,
+                            c->c_in / c->groups * c->k * c->k, nt)
+        * sizeof (float));
     ck_assert (gw != NULL);
     conv_by_kernels (nt, x, c, wt, oh, ow, y, work, gw);
     free (gw);

@@ -1,0 +1,116 @@
+/* The GEMM's register-blocked micro-kernels, one per kernel variant:
+ *
+ *   C[MR][NR] (+)= Σ_k a[k][MR] · b[k][NR]
+ *
+ * a is a packed A panel, b a packed B panel (both contiguous, b 64-byte
+ * aligned); C has row stride ldc. With @acc the tile is added to C, else it
+ * replaces it. Included by sgemm.c only.
+ *
+ *   variant   MR x NR   registers
+ *   generic    6 x 16   (portable C, vectorized by the compiler)
+ *   avx2       6 x 16   12 ymm accumulators
+ *   avx512     8 x 32   16 zmm accumulators
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef YOLOR_SGEMM_UKERNEL_H
+#define YOLOR_SGEMM_UKERNEL_H
+
+#if defined(YOLOR_KERNELS_AVX512)
+#include <immintrin.h>
+
+#define MR 8
+#define NR 32
+
+static inline void
+ukernel (int kc, const float *a, const float *b, float *c, int ldc, int acc)
+{
+  __m512 c0[MR], c1[MR];
+  for (int i = 0; i < MR; i++)
+    c0[i] = c1[i] = _mm512_setzero_ps ();
+  for (int k = 0; k < kc; k++) {
+    __m512 b0 = _mm512_load_ps (b), b1 = _mm512_load_ps (b + 16);
+#pragma GCC unroll 8
+    for (int i = 0; i < MR; i++) {
+      __m512 ai = _mm512_set1_ps (a[i]);
+      c0[i] = _mm512_fmadd_ps (ai, b0, c0[i]);
+      c1[i] = _mm512_fmadd_ps (ai, b1, c1[i]);
+    }
+    a += MR;
+    b += NR;
+  }
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; i++) {
+    float *ci = c + (size_t) i * ldc;
+    if (acc) {
+      c0[i] = _mm512_add_ps (c0[i], _mm512_loadu_ps (ci));
+      c1[i] = _mm512_add_ps (c1[i], _mm512_loadu_ps (ci + 16));
+    }
+    _mm512_storeu_ps (ci, c0[i]);
+    _mm512_storeu_ps (ci + 16, c1[i]);
+  }
+}
+
+#elif defined(YOLOR_KERNELS_AVX2)
+#include <immintrin.h>
+
+#define MR 6
+#define NR 16
+
+static inline void
+ukernel (int kc, const float *a, const float *b, float *c, int ldc, int acc)
+{
+  __m256 c0[MR], c1[MR];
+  for (int i = 0; i < MR; i++)
+    c0[i] = c1[i] = _mm256_setzero_ps ();
+  for (int k = 0; k < kc; k++) {
+    __m256 b0 = _mm256_load_ps (b), b1 = _mm256_load_ps (b + 8);
+#pragma GCC unroll 6
+    for (int i = 0; i < MR; i++) {
+      __m256 ai = _mm256_broadcast_ss (a + i);
+      c0[i] = _mm256_fmadd_ps (ai, b0, c0[i]);
+      c1[i] = _mm256_fmadd_ps (ai, b1, c1[i]);
+    }
+    a += MR;
+    b += NR;
+  }
+#pragma GCC unroll 6
+  for (int i = 0; i < MR; i++) {
+    float *ci = c + (size_t) i * ldc;
+    if (acc) {
+      c0[i] = _mm256_add_ps (c0[i], _mm256_loadu_ps (ci));
+      c1[i] = _mm256_add_ps (c1[i], _mm256_loadu_ps (ci + 8));
+    }
+    _mm256_storeu_ps (ci, c0[i]);
+    _mm256_storeu_ps (ci + 8, c1[i]);
+  }
+}
+
+#else
+
+#define MR 6
+#define NR 16
+
+static inline void
+ukernel (int kc, const float *a, const float *b, float *c, int ldc, int acc)
+{
+  float t[MR][NR];
+  memset (t, 0, sizeof (t));
+  for (int k = 0; k < kc; k++) {
+    const float *bk = b + (size_t) k * NR;
+    for (int i = 0; i < MR; i++) {
+      float ai = a[(size_t) k * MR + i];
+      for (int j = 0; j < NR; j++)
+        t[i][j] += ai * bk[j];
+    }
+  }
+  for (int i = 0; i < MR; i++) {
+    float *ci = c + (size_t) i * ldc;
+    for (int j = 0; j < NR; j++)
+      ci[j] = acc ? ci[j] + t[i][j] : t[i][j];
+  }
+}
+
+#endif
+
+#endif /* YOLOR_SGEMM_UKERNEL_H */
