@@ -126,7 +126,9 @@ load_common (const char *cfg_path, const char *weights_path, int synthetic,
   for (int i = 0; st == YOLOR_OK && i < net->n_layers; i++) {
     yolor_layer *l = &net->layers[i];
     if (l->ops->kind == YOLOR_LAYER_CONV && !l->folded
-        && yolor_conv_prepare (l, !net->opts.exact_conv) != YOLOR_OK)
+        && yolor_conv_prepare (
+               l, net->opts.exact_conv ? YOLOR_CONV_GEMM : YOLOR_CONV_AUTO)
+            != YOLOR_OK)
       st = yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
           "cannot allocate the packed weights of layer %d", i);
   }

@@ -285,8 +285,15 @@ void yolor_channels_forward (yolor_net *net, yolor_layer *l);
 size_t yolor_conv_workspace (const yolor_layer *l);
 /* Winograd F(4x4,3x3) for 3x3 stride-1 dense convs with folded BN. */
 int yolor_conv_winograd_ok (const yolor_layer *l);
-/* Packs the weights of a conv for its kernel (Winograd when @winograd and
- * the layer allows it, else the GEMM; depthwise convs need nothing). */
-yolor_status yolor_conv_prepare (yolor_layer *l, int winograd);
+/* Packs the weights of a conv for its kernel: Winograd where the layer
+ * allows it and (AUTO) it is the faster path, else the GEMM; depthwise
+ * convs need nothing. */
+typedef enum
+{
+  YOLOR_CONV_AUTO,
+  YOLOR_CONV_GEMM,
+  YOLOR_CONV_WINOGRAD
+} yolor_conv_path;
+yolor_status yolor_conv_prepare (yolor_layer *l, yolor_conv_path path);
 
 #endif /* YOLOR_PRIVATE_H */

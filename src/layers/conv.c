@@ -6,6 +6,8 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <string.h>
+
 #include "kernels/kernels.h"
 
 const float *
@@ -34,8 +36,19 @@ yolor_conv_winograd_ok (const yolor_layer *l)
       && l->filters >= 8 && (!l->bn || l->bn_folded);
 }
 
+/* Winograd does a quarter of the multiplications but moves 36/16 as many
+ * values through its transforms; with few channels the transforms cost more
+ * than they save. Measured on yolor_csp: with the AVX-512 GEMM it pays from
+ * 256 input channels (128 is a tie), with AVX2 from 64. */
+static int
+winograd_pays (const yolor_layer *l)
+{
+  int min_c = strcmp (yolor_kernels_name (), "avx512") == 0 ? 129 : 33;
+  return l->c_in >= min_c;
+}
+
 yolor_status
-yolor_conv_prepare (yolor_layer *l, int winograd)
+yolor_conv_prepare (yolor_layer *l, yolor_conv_path path)
 {
   int g = l->groups, opg = l->filters / g;
   int K = l->c_in / g * l->size * l->size;
@@ -43,7 +56,9 @@ yolor_conv_prepare (yolor_layer *l, int winograd)
 
   if (l->wino || l->wpack || is_depthwise (l))
     return YOLOR_OK;
-  if (winograd && yolor_conv_winograd_ok (l)) {
+  if (yolor_conv_winograd_ok (l)
+      && (path == YOLOR_CONV_WINOGRAD
+          || (path == YOLOR_CONV_AUTO && winograd_pays (l)))) {
     l->wino = yolor_malloc (
         sizeof (float) * yolor_winograd_weights_floats (l->filters, l->c_in));
     if (!l->wino

@@ -345,7 +345,9 @@ conv_by_layer (int nt, float *x, const conv_case *c, float *wt, float *bias,
   net.in_h = c->h;
   if (wino)
     ck_assert (yolor_conv_winograd_ok (&l));
-  ck_assert_int_eq (yolor_conv_prepare (&l, wino), YOLOR_OK);
+  ck_assert_int_eq (
+      yolor_conv_prepare (&l, wino ? YOLOR_CONV_WINOGRAD : YOLOR_CONV_GEMM),
+      YOLOR_OK);
   if (wino)
     ck_assert (l.wino != NULL);
   net.work_floats = yolor_conv_workspace (&l);
