@@ -1,9 +1,12 @@
 #!/usr/bin/python3
 """yolor bench against OpenCV DNN on the same model, size and thread count.
 
-Runs are interleaved (one OpenCV forward, one `yolor bench` round of a few
-frames, repeat) so that both see the same machine state; prints each side's
-median ms/frame and the ratio.
+Runs are interleaved (a round of OpenCV forwards, then a `yolor bench` round
+of as many frames, repeat) so that both see the same machine state; each
+round takes the median of its frames after a warm-up frame; the script
+prints each side's median over the rounds and the ratio. Small models get
+more frames per round (about half a second of work), so that single-frame
+noise does not decide the result.
 
 YOLOR cfgs are compared on their folded graph: the implicit layers and the
 shift/control layers that combine them disappear into the head convs at load,
@@ -130,8 +133,8 @@ def main():
     ap.add_argument("--size", default=None)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--frames", type=int, default=2,
-                    help="yolor frames per round")
+    ap.add_argument("--frames", type=int, default=0,
+                    help="frames per round (default: about 0.5 s of work)")
     ap.add_argument("--yolor", default=os.path.join(ROOT, "build", "tools",
                                                     "yolor"))
     a = ap.parse_args()
@@ -159,18 +162,26 @@ def main():
     blob = np.random.default_rng(2).random((1, 3, h, w), dtype=np.float32)
     outs = net.getUnconnectedOutLayersNames()
     net.setInput(blob)
+    t0 = time.perf_counter()
     net.forward(outs)                                       # warm-up
+    first = time.perf_counter() - t0
+    frames = a.frames or max(2, min(100, int(0.5 / max(first, 1e-4))))
 
     cv_ms, yolor_ms = [], []
     for r in range(a.rounds):
+        round_ms = []
         net.setInput(blob)
-        t0 = time.perf_counter()
-        net.forward(outs)
-        cv_ms.append((time.perf_counter() - t0) * 1e3)
+        net.forward(outs)                                   # warm-up
+        for _ in range(frames):
+            net.setInput(blob)
+            t0 = time.perf_counter()
+            net.forward(outs)
+            round_ms.append((time.perf_counter() - t0) * 1e3)
+        cv_ms.append(statistics.median(round_ms))
         time.sleep(0.5)             # let OpenCV's idle workers go to sleep
         res = subprocess.run([a.yolor, "bench", a.model, "--size",
                               "%dx%d" % (w, h), "--threads", str(a.threads),
-                              "--runs", str(a.frames), "--warmup", "1"],
+                              "--runs", str(frames), "--warmup", "1"],
                              capture_output=True, text=True)
         if res.returncode != 0:
             sys.exit("yolor bench failed: " + res.stderr)
@@ -180,8 +191,8 @@ def main():
         print("round %d: opencv %.1f ms, yolor %.1f ms" % (r + 1, cv_ms[-1],
                                                            yolor_ms[-1]))
     cv_med, y_med = statistics.median(cv_ms), statistics.median(yolor_ms)
-    print("model %s at %dx%d, %d threads" % (os.path.basename(a.model), w, h,
-                                             a.threads))
+    print("model %s at %dx%d, %d threads, %d rounds of %d frames" %
+          (os.path.basename(a.model), w, h, a.threads, a.rounds, frames))
     print("opencv dnn %s: median %.1f ms/frame" % (cv2.__version__, cv_med))
     print("yolor: median %.1f ms/frame" % y_med)
     print("ratio (opencv / yolor): %.2fx" % (cv_med / y_med))

@@ -91,7 +91,7 @@ yolor_plan (yolor_net *net, yolor_error *err)
       l->first_use = l->last_use = i;
     }
     if (l->ops->kind == YOLOR_LAYER_CONV) {
-      size_t ws = yolor_conv_workspace (l);
+      size_t ws = yolor_conv_workspace (l, net->n_threads);
       if (ws > work)
         work = ws;
     }

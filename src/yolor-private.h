@@ -282,7 +282,7 @@ void yolor_reorg_forward (yolor_net *net, yolor_layer *l);
 void yolor_dwt_forward (yolor_net *net, yolor_layer *l);
 void yolor_scale_channels_forward (yolor_net *net, yolor_layer *l);
 void yolor_channels_forward (yolor_net *net, yolor_layer *l);
-size_t yolor_conv_workspace (const yolor_layer *l);
+size_t yolor_conv_workspace (const yolor_layer *l, int n_threads);
 /* Winograd F(4x4,3x3) for 3x3 stride-1 dense convs with folded BN. */
 int yolor_conv_winograd_ok (const yolor_layer *l);
 /* Packs the weights of a conv for its kernel: Winograd where the layer

@@ -4,57 +4,120 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "kernels.h"
 
-/* First output index whose input column ox·s − p + kx is ≥ 0, and one past
- * the last whose column is < w. */
+#define DW_L 8 /* outputs computed together (vector lanes) */
+
+/* Geometry of the zero-padded copy of one input plane: every tap of every
+ * output (rounded up to DW_L columns) reads inside it, without checks. */
 static inline void
-valid_range (int w, int ow, int s, int p, int kx, int *lo, int *hi)
+padded_dims (int k, int stride, int oh, int ow, int *rows, int *cols)
 {
-  int a = p - kx, l = a > 0 ? (a + s - 1) / s : 0;
-  int b = w - 1 + p - kx, h = b >= 0 ? b / s + 1 : 0;
-  *lo = l;
-  *hi = h < ow ? h : ow;
+  int owp = (ow + DW_L - 1) / DW_L * DW_L;
+  *rows = (oh - 1) * stride + k;
+  *cols = (owp - 1) * stride + k + DW_L; /* + a vector of slack */
+}
+
+#ifdef YOLOR_KERNELS_BASELINE
+size_t
+yolor_depthwise_workspace (int k, int stride, int oh, int ow, int n_threads)
+{
+  int rows, cols;
+  padded_dims (k, stride, oh, ow, &rows, &cols);
+  return ((size_t) rows * cols + 16) * (size_t) (n_threads > 0 ? n_threads : 1);
+}
+#endif
+
+static void
+pad_plane (const float *xc, int h, int w, int pad, int rows, int cols,
+    float *restrict xp)
+{
+  for (int r = 0; r < rows; r++) {
+    float *d = xp + (size_t) r * cols;
+    int iy = r - pad, n = w;
+    if (iy < 0 || iy >= h) {
+      memset (d, 0, sizeof (float) * (size_t) cols);
+      continue;
+    }
+    if (pad + n > cols)
+      n = cols - pad;
+    memset (d, 0, sizeof (float) * (size_t) pad);
+    memcpy (d + pad, xc + (size_t) iy * w, sizeof (float) * (size_t) n);
+    memset (d + pad + n, 0, sizeof (float) * (size_t) (cols - pad - n));
+  }
+}
+
+/* DW_L outputs of one row: Σ taps w[ky][kx] · xp[oy·s + ky][(ox + q)·s + kx]
+ * for q < DW_L, from the padded plane. */
+static inline yolor_v8f
+dw_vector (const float *xp, int cols, const float *kw, int k, int stride,
+    int oy, int ox, float b)
+{
+  yolor_v8f acc = { 0 };
+  acc += b;
+  for (int ky = 0; ky < k; ky++) {
+    const float *xr = xp + (size_t) (oy * stride + ky) * cols + ox * stride;
+    for (int kx = 0; kx < k; kx++) {
+      yolor_v8f v;
+      if (stride == 1) {
+        memcpy (&v, xr + kx, sizeof (v));
+      } else if (stride == 2) {
+        yolor_v8f lo, hi;
+        yolor_v8i even = { 0, 2, 4, 6, 8, 10, 12, 14 };
+        memcpy (&lo, xr + kx, sizeof (lo));
+        memcpy (&hi, xr + kx + 8, sizeof (hi));
+        v = __builtin_shuffle (lo, hi, even);
+      } else {
+        for (int q = 0; q < DW_L; q++)
+          v[q] = xr[q * stride + kx];
+      }
+      acc += kw[ky * k + kx] * v;
+    }
+  }
+  return acc;
 }
 
 void
 YOLOR_KFN (yolor_depthwise) (int n_threads, const float *x, int c, int h, int w,
     const float *wt, int k, int stride, int pad, int oh, int ow,
-    const float *bias, yolor_act act, float *y)
+    const float *bias, yolor_act act, float *y, float *work)
 {
+  int rows, cols;
+  size_t per_thread;
+  padded_dims (k, stride, oh, ow, &rows, &cols);
+  per_thread = (size_t) rows * cols + 16;
   (void) n_threads;
-#pragma omp parallel for num_threads(n_threads) schedule(static)
-  for (int ch = 0; ch < c; ch++) {
-    const float *xc = x + (size_t) ch * h * w;
-    const float *kc = wt + (size_t) ch * k * k;
-    float b = bias ? bias[ch] : 0.0f;
-    for (int oy = 0; oy < oh; oy++) {
-      float *yr = y + ((size_t) ch * oh + oy) * ow;
-      for (int ox = 0; ox < ow; ox++)
-        yr[ox] = b;
-      for (int ky = 0; ky < k; ky++) {
-        int iy = oy * stride - pad + ky;
-        const float *xr;
-        if (iy < 0 || iy >= h)
-          continue;
-        xr = xc + (size_t) iy * w - pad;
-        for (int kx = 0; kx < k; kx++) {
-          float wv = kc[ky * k + kx];
-          int lo, hi;
-          valid_range (w, ow, stride, pad, kx, &lo, &hi);
-          if (stride == 1) {
-            const float *xs = xr + kx;
-            for (int ox = lo; ox < hi; ox++)
-              yr[ox] += wv * xs[ox];
-          } else {
-            for (int ox = lo; ox < hi; ox++)
-              yr[ox] += wv * xr[ox * stride + kx];
-          }
+#pragma omp parallel num_threads(n_threads)
+  {
+#ifdef _OPENMP
+    int tid = omp_get_thread_num ();
+#else
+    int tid = 0;
+#endif
+    float *xp = work + (size_t) tid * per_thread;
+#pragma omp for schedule(static)
+    for (int ch = 0; ch < c; ch++) {
+      const float *kw = wt + (size_t) ch * k * k;
+      float b = bias ? bias[ch] : 0.0f;
+      pad_plane (x + (size_t) ch * h * w, h, w, pad, rows, cols, xp);
+      for (int oy = 0; oy < oh; oy++) {
+        float *yr = y + ((size_t) ch * oh + oy) * ow;
+        for (int ox = 0; ox < ow; ox += DW_L) {
+          yolor_v8f v = dw_vector (xp, cols, kw, k, stride, oy, ox, b);
+          float t[DW_L];
+          int n = ow - ox < DW_L ? ow - ox : DW_L;
+          memcpy (t, &v, sizeof (t));
+          if (n == DW_L)
+            yolor_act_row (yr + ox, t, DW_L, 0.0f, act);
+          else
+            for (int q = 0; q < n; q++)
+              yr[ox + q] = yolor_act1 (t[q], act);
         }
       }
-      if (act != YOLOR_ACT_LINEAR)
-        yolor_act_row (yr, yr, ow, 0.0f, act);
     }
   }
 }

@@ -95,10 +95,10 @@ yolor_winograd_conv (int n_threads, const float *x, int cin, int h, int w,
 void
 yolor_depthwise (int n_threads, const float *x, int c, int h, int w,
     const float *wt, int k, int stride, int pad, int oh, int ow,
-    const float *bias, yolor_act act, float *y)
+    const float *bias, yolor_act act, float *y, float *work)
 {
   PICK (yolor_depthwise)
-  (n_threads, x, c, h, w, wt, k, stride, pad, oh, ow, bias, act, y);
+  (n_threads, x, c, h, w, wt, k, stride, pad, oh, ow, bias, act, y, work);
 }
 
 void

@@ -39,10 +39,13 @@ void yolor_im2col (int n_threads, const float *x, int c, int h, int w, int k,
     int stride, int pad, int oh, int ow, float *col);
 
 /* Depthwise k×k conv (one filter per channel) with fused bias (may be NULL)
- * and activation: y[c] = act (x[c] ⋆ wt[c] + bias[c]). */
+ * and activation: y[c] = act (x[c] ⋆ wt[c] + bias[c]). @work:
+ * yolor_depthwise_workspace () floats (each thread's zero-padded plane). */
+size_t yolor_depthwise_workspace (
+    int k, int stride, int oh, int ow, int n_threads);
 void yolor_depthwise (int n_threads, const float *x, int c, int h, int w,
     const float *wt, int k, int stride, int pad, int oh, int ow,
-    const float *bias, yolor_act act, float *y);
+    const float *bias, yolor_act act, float *y, float *work);
 
 /* Direct conv, the reference for tests: y[o] = Σ x ⋆ w, no bias. */
 void yolor_conv_ref (const float *x, int c_in, int h, int w, const float *wt,
@@ -295,7 +298,7 @@ YOLOR_KDECL (void, yolor_winograd_conv,
 YOLOR_KDECL (void, yolor_depthwise,
     (int n_threads, const float *x, int c, int h, int w, const float *wt, int k,
         int stride, int pad, int oh, int ow, const float *bias, yolor_act act,
-        float *y))
+        float *y, float *work))
 YOLOR_KDECL (void, yolor_bias_act,
     (int n_threads, float *y, int C, int hw, const float *bias, yolor_act act))
 YOLOR_KDECL (void, yolor_bn_act,

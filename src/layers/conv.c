@@ -77,10 +77,13 @@ yolor_conv_prepare (yolor_layer *l, yolor_conv_path path)
 }
 
 size_t
-yolor_conv_workspace (const yolor_layer *l)
+yolor_conv_workspace (const yolor_layer *l, int n_threads)
 {
   if (l->wino)
     return yolor_winograd_workspace (l->c_in, l->filters, l->h, l->w);
+  if (is_depthwise (l))
+    return yolor_depthwise_workspace (
+        l->size, l->stride, l->h, l->w, n_threads);
   return 0;
 }
 
@@ -104,7 +107,7 @@ yolor_conv_forward (yolor_net *net, yolor_layer *l)
   if (is_depthwise (l)) {
     yolor_depthwise (nt, x, l->c_in, l->h_in, l->w_in, l->weights, l->size,
         l->stride, l->pad, l->h, l->w, fused ? l->bias : NULL,
-        fused ? l->act : YOLOR_ACT_LINEAR, l->out);
+        fused ? l->act : YOLOR_ACT_LINEAR, l->out, net->work);
     if (fused)
       return;
   } else {

@@ -286,8 +286,12 @@ conv_by_kernels (int nt, const float *x, const conv_case *c, const float *wt,
   size_t in_plane = (size_t) c->h * c->w;
 
   if (g > 1 && g == c->c_in && g == c->c_out) {
+    float *dw = malloc (yolor_depthwise_workspace (c->k, c->stride, oh, ow, nt)
+        * sizeof (float));
+    ck_assert (dw != NULL);
     yolor_depthwise (nt, x, c->c_in, c->h, c->w, wt, c->k, c->stride, c->pad,
-        oh, ow, NULL, YOLOR_ACT_LINEAR, y);
+        oh, ow, NULL, YOLOR_ACT_LINEAR, y, dw);
+    free (dw);
     return;
   }
   for (int gi = 0; gi < g; gi++) {
@@ -350,7 +354,7 @@ conv_by_layer (int nt, float *x, const conv_case *c, float *wt, float *bias,
       YOLOR_OK);
   if (wino)
     ck_assert (l.wino != NULL);
-  net.work_floats = yolor_conv_workspace (&l);
+  net.work_floats = yolor_conv_workspace (&l, nt);
   net.work = malloc ((net.work_floats ? net.work_floats : 1) * sizeof (float));
   net.gemm_work = malloc (yolor_sgemm_workspace (nt) * sizeof (float));
   ck_assert (net.work != NULL && net.gemm_work != NULL);
