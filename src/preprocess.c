@@ -215,15 +215,9 @@ letterbox (yolor_net *net, const yolor_image *img, const yuv_coef *k)
   }
 }
 
-static inline float
-px (const yolor_image *img, const yuv_coef *k, int x, int y, int ch)
-{
-  uint8_t rgb[3];
-  fetch (img, k, x, y, rgb);
-  return rgb[ch] / 255.0f;
-}
-
-/* darknet's resize_image(), one output pixel at a time. */
+/* darknet's resize_image() (a horizontal then a vertical bilinear pass on
+ * float pixels), one output pixel at a time with the same arithmetic; each
+ * source pixel is converted to RGB once per output pixel that reads it. */
 static void
 stretch (yolor_net *net, const yolor_image *img, const yuv_coef *k)
 {
@@ -243,22 +237,31 @@ stretch (yolor_net *net, const yolor_image *img, const yuv_coef *k)
     for (int c = 0; c < W; c++) {
       int last_col = c == W - 1 || iw == 1;
       float sx = (float) c * w_scale;
-      int ix = (int) sx;
-      float dx = sx - (float) ix;
+      int ix = last_col ? iw - 1 : (int) sx;
+      float dx = sx - (float) (int) sx;
+      uint8_t q[4][3] = {
+        { 0 }
+      }; /* (ix, iy), (ix+1, iy), (ix, iy+1), (ix+1, iy+1) */
+      fetch (img, k, ix, iy, q[0]);
+      if (!last_col)
+        fetch (img, k, ix + 1, iy, q[1]);
+      if (!last_row) {
+        fetch (img, k, ix, iy + 1, q[2]);
+        if (!last_col)
+          fetch (img, k, ix + 1, iy + 1, q[3]);
+      }
       for (int ch = 0; ch < 3; ch++) {
-        float p0, p1 = 0.0f, val;
+        float p0, p1, val;
         if (last_col)
-          p0 = px (img, k, iw - 1, iy, ch);
+          p0 = q[0][ch] / 255.0f;
         else
-          p0 = (1 - dx) * px (img, k, ix, iy, ch)
-              + dx * px (img, k, ix + 1, iy, ch);
+          p0 = (1 - dx) * (q[0][ch] / 255.0f) + dx * (q[1][ch] / 255.0f);
         val = (1 - dy) * p0;
         if (!last_row) {
           if (last_col)
-            p1 = px (img, k, iw - 1, iy + 1, ch);
+            p1 = q[2][ch] / 255.0f;
           else
-            p1 = (1 - dx) * px (img, k, ix, iy + 1, ch)
-                + dx * px (img, k, ix + 1, iy + 1, ch);
+            p1 = (1 - dx) * (q[2][ch] / 255.0f) + dx * (q[3][ch] / 255.0f);
           val += dy * p1;
         }
         net->input[ch * plane + (size_t) r * W + c] = val;
