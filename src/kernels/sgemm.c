@@ -159,6 +159,16 @@ pack_b_conv (const yolor_gemm_src *s, const float *x, int N, int n0, int w,
           const float *src = xc + (size_t) iy * s->w + ix;
           if (st == 1) {
             memcpy (d, src, NR * sizeof (float));
+          } else if (st == 2 && ix + 2 * NR <= s->w) {
+            /* the even floats of 2·NR contiguous ones, eight at a time */
+            const yolor_v8i even = { 0, 2, 4, 6, 8, 10, 12, 14 };
+            for (int j = 0; j < NR; j += 8) {
+              yolor_v8f lo, hi, v;
+              memcpy (&lo, src + 2 * j, sizeof (lo));
+              memcpy (&hi, src + 2 * j + 8, sizeof (hi));
+              v = __builtin_shuffle (lo, hi, even);
+              memcpy (d + j, &v, sizeof (v));
+            }
           } else {
             for (int j = 0; j < NR; j++)
               d[j] = src[j * st];

@@ -533,6 +533,10 @@ START_TEST (test_conv_wide)
   static const conv_case cases[] = {
     { 17, 31, 13, 5, 3, 1, 1, 1 },
     { 17, 31, 13, 5, 3, 2, 1, 1 },
+    /* rows wider than a packed panel: the GEMM's whole-row gathers */
+    { 5, 9, 7, 141, 3, 2, 1, 1 },
+    { 4, 6, 5, 134, 3, 2, 0, 1 },
+    { 3, 7, 5, 77, 3, 1, 1, 1 },
     { 32, 64, 7, 9, 1, 1, 0, 1 },
     { 32, 64, 7, 9, 1, 2, 0, 1 },
     { 32, 64, 7, 9, 1, 1, 1, 1 }, /* 1x1 with padding: not direct */
