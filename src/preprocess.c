@@ -14,10 +14,14 @@
 
 #include "postprocess.h"
 
+/* Rounded to the nearest byte, halves up; written as selects so that loops
+ * over it vectorize. */
 static inline uint8_t
 clamp_u8 (float v)
 {
-  return v <= 0.0f ? 0 : (v >= 255.0f ? 255 : (uint8_t) (v + 0.5f));
+  v = v < 0.0f ? 0.0f : v;
+  v = v > 255.0f ? 255.0f : v;
+  return (uint8_t) (int) (v + 0.5f);
 }
 
 typedef struct
@@ -51,57 +55,80 @@ yuv_coefs (const yolor_image *img, yuv_coef *k)
   }
 }
 
-/* RGB bytes of pixel (x, y). */
-static inline void
-fetch (const yolor_image *img, const yuv_coef *k, int x, int y, uint8_t *rgb)
+#define CHUNK 64 /* output pixels converted together */
+
+/* RGB bytes of the pixels (xs[j], y) for j < n ≤ CHUNK. The byte loads
+ * depend on the format; the YUV conversion runs over the whole chunk, so
+ * that it vectorizes. */
+static void
+fetch_row (const yolor_image *img, const yuv_coef *k, int y, const int *xs,
+    int n, uint8_t rgb[3][CHUNK])
 {
-  const uint8_t *p;
-  float Y, U, V;
+  const uint8_t *row = img->planes[0] + (size_t) y * img->strides[0];
+  float Y[CHUNK], U[CHUNK], V[CHUNK];
+  int o[3] = { 0, 1, 2 }, bpp = 4;
   switch (img->format) {
-    case YOLOR_PIXFMT_RGB:
-      p = img->planes[0] + (size_t) y * img->strides[0] + 3 * x;
-      rgb[0] = p[0], rgb[1] = p[1], rgb[2] = p[2];
-      return;
-    case YOLOR_PIXFMT_BGR:
-      p = img->planes[0] + (size_t) y * img->strides[0] + 3 * x;
-      rgb[0] = p[2], rgb[1] = p[1], rgb[2] = p[0];
-      return;
-    case YOLOR_PIXFMT_RGBX:
-    case YOLOR_PIXFMT_RGBA:
-      p = img->planes[0] + (size_t) y * img->strides[0] + 4 * x;
-      rgb[0] = p[0], rgb[1] = p[1], rgb[2] = p[2];
-      return;
-    case YOLOR_PIXFMT_BGRX:
-    case YOLOR_PIXFMT_BGRA:
-      p = img->planes[0] + (size_t) y * img->strides[0] + 4 * x;
-      rgb[0] = p[2], rgb[1] = p[1], rgb[2] = p[0];
-      return;
-    case YOLOR_PIXFMT_XRGB:
-      p = img->planes[0] + (size_t) y * img->strides[0] + 4 * x;
-      rgb[0] = p[1], rgb[1] = p[2], rgb[2] = p[3];
-      return;
-    case YOLOR_PIXFMT_XBGR:
-      p = img->planes[0] + (size_t) y * img->strides[0] + 4 * x;
-      rgb[0] = p[3], rgb[1] = p[2], rgb[2] = p[1];
-      return;
-    case YOLOR_PIXFMT_NV12:
-      Y = img->planes[0][(size_t) y * img->strides[0] + x];
-      p = img->planes[1] + (size_t) (y / 2) * img->strides[1] + 2 * (x / 2);
-      U = p[0];
-      V = p[1];
+    case YOLOR_PIXFMT_NV12: {
+      const uint8_t *uv = img->planes[1] + (size_t) (y / 2) * img->strides[1];
+      for (int j = 0; j < n; j++) {
+        Y[j] = row[xs[j]];
+        U[j] = uv[2 * (xs[j] / 2)];
+        V[j] = uv[2 * (xs[j] / 2) + 1];
+      }
       break;
-    default: /* I420 */
-      Y = img->planes[0][(size_t) y * img->strides[0] + x];
-      U = img->planes[1][(size_t) (y / 2) * img->strides[1] + x / 2];
-      V = img->planes[2][(size_t) (y / 2) * img->strides[2] + x / 2];
+    }
+    case YOLOR_PIXFMT_I420: {
+      const uint8_t *u = img->planes[1] + (size_t) (y / 2) * img->strides[1];
+      const uint8_t *v = img->planes[2] + (size_t) (y / 2) * img->strides[2];
+      for (int j = 0; j < n; j++) {
+        Y[j] = row[xs[j]];
+        U[j] = u[xs[j] / 2];
+        V[j] = v[xs[j] / 2];
+      }
       break;
+    }
+    default:
+      switch (img->format) {
+        case YOLOR_PIXFMT_RGB:
+          bpp = 3;
+          break;
+        case YOLOR_PIXFMT_BGR:
+          bpp = 3;
+          o[0] = 2, o[2] = 0;
+          break;
+        case YOLOR_PIXFMT_BGRX:
+        case YOLOR_PIXFMT_BGRA:
+          o[0] = 2, o[2] = 0;
+          break;
+        case YOLOR_PIXFMT_XRGB:
+          o[0] = 1, o[1] = 2, o[2] = 3;
+          break;
+        case YOLOR_PIXFMT_XBGR:
+          o[0] = 3, o[1] = 2, o[2] = 1;
+          break;
+        default: /* RGBX, RGBA */
+          break;
+      }
+      for (int j = 0; j < n; j++) {
+        const uint8_t *p = row + (size_t) bpp * xs[j];
+        rgb[0][j] = p[o[0]];
+        rgb[1][j] = p[o[1]];
+        rgb[2][j] = p[o[2]];
+      }
+      return;
   }
-  Y = (Y - k->y_off) * k->ys;
-  U -= 128.0f;
-  V -= 128.0f;
-  rgb[0] = clamp_u8 (Y + k->rv * V);
-  rgb[1] = clamp_u8 (Y + k->gu * U + k->gv * V);
-  rgb[2] = clamp_u8 (Y + k->bu * U);
+  {
+    /* local copies: the byte stores below could alias *k otherwise */
+    const yuv_coef c = *k;
+    uint8_t *restrict r = rgb[0], *restrict g = rgb[1], *restrict b = rgb[2];
+    for (int j = 0; j < n; j++) {
+      float yv = (Y[j] - c.y_off) * c.ys, u = U[j] - 128.0f;
+      float v = V[j] - 128.0f;
+      r[j] = clamp_u8 (yv + c.rv * v);
+      g[j] = clamp_u8 (yv + c.gu * u + c.gv * v);
+      b[j] = clamp_u8 (yv + c.bu * u);
+    }
+  }
 }
 
 static int
@@ -171,46 +198,54 @@ letterbox (yolor_net *net, const yolor_image *img, const yuv_coef *k)
   for (int y = 0; y < H; y++) {
     float *r = net->input + (size_t) y * W;
     float *g = r + plane, *b = g + plane;
-    int yy = y - top, y0 = 0, b0 = 2048;
+    int yy = y - top, y0 = 0, b0 = 2048, y1;
     if (yy < 0 || yy >= nh) {
       for (int x = 0; x < W; x++)
         r[x] = g[x] = b[x] = grey;
       continue;
     }
-    if (!same)
+    for (int x = 0; x < left; x++)
+      r[x] = g[x] = b[x] = grey;
+    for (int x = left + nw; x < W; x++)
+      r[x] = g[x] = b[x] = grey;
+    if (same) {
+      y0 = yy;
+    } else {
       cv_coef (yy, sy, img->height, &y0, &b0);
-    for (int x = 0; x < W; x++) {
-      int xx = x - left, x0, a0;
-      uint8_t p[4][3];
-      if (xx < 0 || xx >= nw) {
-        r[x] = g[x] = b[x] = grey;
-        continue;
-      }
+    }
+    y1 = y0 + 1 < img->height ? y0 + 1 : y0;
+    for (int c0 = 0; c0 < nw; c0 += CHUNK) {
+      int n = nw - c0 < CHUNK ? nw - c0 : CHUNK;
+      int xa[CHUNK], xb[CHUNK], a0[CHUNK];
+      uint8_t p0[3][CHUNK], p1[3][CHUNK], p2[3][CHUNK], p3[3][CHUNK];
+      float *out[3] = { r + left + c0, g + left + c0, b + left + c0 };
       if (same) {
-        fetch (img, k, xx, yy, p[0]);
-        r[x] = p[0][0] / 255.0f;
-        g[x] = p[0][1] / 255.0f;
-        b[x] = p[0][2] / 255.0f;
+        for (int j = 0; j < n; j++)
+          xa[j] = c0 + j;
+        fetch_row (img, k, y0, xa, n, p0);
+        for (int ch = 0; ch < 3; ch++)
+          for (int j = 0; j < n; j++)
+            out[ch][j] = p0[ch][j] / 255.0f;
         continue;
       }
-      cv_coef (xx, sx, img->width, &x0, &a0);
-      {
-        int x1 = x0 + 1 < img->width ? x0 + 1 : x0;
-        int y1 = y0 + 1 < img->height ? y0 + 1 : y0;
-        fetch (img, k, x0, y0, p[0]);
-        fetch (img, k, x1, y0, p[1]);
-        fetch (img, k, x0, y1, p[2]);
-        fetch (img, k, x1, y1, p[3]);
-        for (int ch = 0; ch < 3; ch++) {
-          int d0 = p[0][ch] * a0 + p[1][ch] * (2048 - a0);
-          int d1 = p[2][ch] * a0 + p[3][ch] * (2048 - a0);
+      for (int j = 0; j < n; j++) {
+        cv_coef (c0 + j, sx, img->width, &xa[j], &a0[j]);
+        xb[j] = xa[j] + 1 < img->width ? xa[j] + 1 : xa[j];
+      }
+      fetch_row (img, k, y0, xa, n, p0);
+      fetch_row (img, k, y0, xb, n, p1);
+      fetch_row (img, k, y1, xa, n, p2);
+      fetch_row (img, k, y1, xb, n, p3);
+      for (int ch = 0; ch < 3; ch++)
+        for (int j = 0; j < n; j++) {
+          int d0 = p0[ch][j] * a0[j] + p1[ch][j] * (2048 - a0[j]);
+          int d1 = p2[ch][j] * a0[j] + p3[ch][j] * (2048 - a0[j]);
           int v =
               ((((d0 >> 4) * b0) >> 16) + (((d1 >> 4) * (2048 - b0)) >> 16) + 2)
               >> 2;
-          float f = (float) (v < 0 ? 0 : (v > 255 ? 255 : v)) / 255.0f;
-          (ch == 0 ? r : ch == 1 ? g : b)[x] = f;
+          v = v < 0 ? 0 : (v > 255 ? 255 : v);
+          out[ch][j] = (float) v / 255.0f;
         }
-      }
     }
   }
 }
@@ -234,37 +269,39 @@ stretch (yolor_net *net, const yolor_image *img, const yuv_coef *k)
     int iy = (int) sy;
     float dy = sy - (float) iy;
     int last_row = r == H - 1 || ih == 1;
-    for (int c = 0; c < W; c++) {
-      int last_col = c == W - 1 || iw == 1;
-      float sx = (float) c * w_scale;
-      int ix = last_col ? iw - 1 : (int) sx;
-      float dx = sx - (float) (int) sx;
-      uint8_t q[4][3] = {
-        { 0 }
-      }; /* (ix, iy), (ix+1, iy), (ix, iy+1), (ix+1, iy+1) */
-      fetch (img, k, ix, iy, q[0]);
-      if (!last_col)
-        fetch (img, k, ix + 1, iy, q[1]);
+    for (int c0 = 0; c0 < W; c0 += CHUNK) {
+      int n = W - c0 < CHUNK ? W - c0 : CHUNK;
+      int xa[CHUNK], xb[CHUNK], lc[CHUNK];
+      float dx[CHUNK];
+      /* (ix, iy), (ix+1, iy), (ix, iy+1), (ix+1, iy+1) */
+      uint8_t q0[3][CHUNK], q1[3][CHUNK], q2[3][CHUNK] = { { 0 } };
+      uint8_t q3[3][CHUNK] = { { 0 } };
+      for (int j = 0; j < n; j++) {
+        int c = c0 + j;
+        float sx = (float) c * w_scale;
+        lc[j] = c == W - 1 || iw == 1;
+        xa[j] = lc[j] ? iw - 1 : (int) sx;
+        xb[j] = lc[j] ? xa[j] : xa[j] + 1;
+        dx[j] = sx - (float) (int) sx;
+      }
+      fetch_row (img, k, iy, xa, n, q0);
+      fetch_row (img, k, iy, xb, n, q1);
       if (!last_row) {
-        fetch (img, k, ix, iy + 1, q[2]);
-        if (!last_col)
-          fetch (img, k, ix + 1, iy + 1, q[3]);
+        fetch_row (img, k, iy + 1, xa, n, q2);
+        fetch_row (img, k, iy + 1, xb, n, q3);
       }
       for (int ch = 0; ch < 3; ch++) {
-        float p0, p1, val;
-        if (last_col)
-          p0 = q[0][ch] / 255.0f;
-        else
-          p0 = (1 - dx) * (q[0][ch] / 255.0f) + dx * (q[1][ch] / 255.0f);
-        val = (1 - dy) * p0;
-        if (!last_row) {
-          if (last_col)
-            p1 = q[2][ch] / 255.0f;
-          else
-            p1 = (1 - dx) * (q[2][ch] / 255.0f) + dx * (q[3][ch] / 255.0f);
-          val += dy * p1;
+        float *out = net->input + ch * plane + (size_t) r * W + c0;
+        for (int j = 0; j < n; j++) {
+          float a = q0[ch][j] / 255.0f, b = q1[ch][j] / 255.0f;
+          float c = q2[ch][j] / 255.0f, d = q3[ch][j] / 255.0f;
+          float p0 = lc[j] ? a : (1 - dx[j]) * a + dx[j] * b;
+          float p1 = lc[j] ? c : (1 - dx[j]) * c + dx[j] * d;
+          float val = (1 - dy) * p0;
+          if (!last_row)
+            val += dy * p1;
+          out[j] = val;
         }
-        net->input[ch * plane + (size_t) r * W + c] = val;
       }
     }
   }
