@@ -178,6 +178,8 @@ static void
 free_buffers (yolor_net *net)
 {
   yolor_free (net->input);
+  yolor_free (net->pre_cols);
+  net->pre_cols = NULL;
   yolor_free (net->arena);
   yolor_free (net->work);
   yolor_free (net->gemm_work);
@@ -230,7 +232,8 @@ yolor_net_prepare_input (
   net->in_w = width;
   net->in_h = height;
   net->input = yolor_calloc ((size_t) 3 * width * height, sizeof (float));
-  if (!net->input)
+  net->pre_cols = yolor_malloc (yolor_preprocess_table_bytes (width));
+  if (!net->input || !net->pre_cols)
     return yolor_error_set (err, YOLOR_ERR_NO_MEMORY, "out of memory");
   st = yolor_plan (net, err);
   if (st == YOLOR_OK)

@@ -26,7 +26,9 @@ void yolor_letterbox_geometry (int frame_w, int frame_h, int target_w,
     int target_h, int rect, int *new_w, int *new_h, int *in_w, int *in_h,
     int *left, int *top);
 
-/* Fills net->input from @img (borrowed) with the net's resize mode. */
+/* Fills net->input from @img (borrowed) with the net's resize mode;
+ * net->pre_cols holds yolor_preprocess_table_bytes (net->in_w) bytes. */
+size_t yolor_preprocess_table_bytes (int in_w);
 yolor_status yolor_preprocess (
     yolor_net *net, const yolor_image *img, yolor_error *err);
 

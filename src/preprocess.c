@@ -57,6 +57,22 @@ yuv_coefs (const yolor_image *img, yuv_coef *k)
 
 #define CHUNK 64 /* output pixels converted together */
 
+/* Where output column j samples the frame: columns xa and xb, with weight
+ * w (letterbox: OpenCV's 11-bit weight of xa; stretch: 1 for the last
+ * column) and dx (stretch: the weight of xb). The same for every row, so
+ * it is computed once per frame. */
+typedef struct
+{
+  int xa, xb, w;
+  float dx;
+} pre_col;
+
+size_t
+yolor_preprocess_table_bytes (int in_w)
+{
+  return sizeof (pre_col) * (size_t) (in_w > 0 ? in_w : 1);
+}
+
 /* RGB bytes of the pixels (xs[j], y) for j < n ≤ CHUNK. The byte loads
  * depend on the format; the YUV conversion runs over the whole chunk, so
  * that it vectorizes. */
@@ -65,7 +81,8 @@ fetch_row (const yolor_image *img, const yuv_coef *k, int y, const int *xs,
     int n, uint8_t rgb[3][CHUNK])
 {
   const uint8_t *row = img->planes[0] + (size_t) y * img->strides[0];
-  float Y[CHUNK], U[CHUNK], V[CHUNK];
+  uint8_t Y[CHUNK], U[CHUNK], V[CHUNK]; /* gathered as bytes, converted in
+                                         * the vector loop below */
   int o[3] = { 0, 1, 2 }, bpp = 4;
   switch (img->format) {
     case YOLOR_PIXFMT_NV12: {
@@ -122,8 +139,8 @@ fetch_row (const yolor_image *img, const yuv_coef *k, int y, const int *xs,
     const yuv_coef c = *k;
     uint8_t *restrict r = rgb[0], *restrict g = rgb[1], *restrict b = rgb[2];
     for (int j = 0; j < n; j++) {
-      float yv = (Y[j] - c.y_off) * c.ys, u = U[j] - 128.0f;
-      float v = V[j] - 128.0f;
+      float yv = ((float) Y[j] - c.y_off) * c.ys, u = (float) U[j] - 128.0f;
+      float v = (float) V[j] - 128.0f;
       r[j] = clamp_u8 (yv + c.rv * v);
       g[j] = clamp_u8 (yv + c.gu * u + c.gv * v);
       b[j] = clamp_u8 (yv + c.bu * u);
@@ -192,7 +209,17 @@ letterbox (yolor_net *net, const yolor_image *img, const yuv_coef *k)
   int same = nw == img->width && nh == img->height;
   double sx = (double) img->width / nw, sy = (double) img->height / nh;
   int nt = net->n_threads;
+  pre_col *cols = net->pre_cols;
   (void) nt;
+
+  for (int j = 0; j < nw; j++) {
+    if (same) {
+      cols[j].xa = j;
+    } else {
+      cv_coef (j, sx, img->width, &cols[j].xa, &cols[j].w);
+      cols[j].xb = cols[j].xa + 1 < img->width ? cols[j].xa + 1 : cols[j].xa;
+    }
+  }
 
 #pragma omp parallel for num_threads(nt) schedule(static)
   for (int y = 0; y < H; y++) {
@@ -219,18 +246,17 @@ letterbox (yolor_net *net, const yolor_image *img, const yuv_coef *k)
       int xa[CHUNK], xb[CHUNK], a0[CHUNK];
       uint8_t p0[3][CHUNK], p1[3][CHUNK], p2[3][CHUNK], p3[3][CHUNK];
       float *out[3] = { r + left + c0, g + left + c0, b + left + c0 };
+      for (int j = 0; j < n; j++) {
+        xa[j] = cols[c0 + j].xa;
+        xb[j] = cols[c0 + j].xb;
+        a0[j] = cols[c0 + j].w;
+      }
       if (same) {
-        for (int j = 0; j < n; j++)
-          xa[j] = c0 + j;
         fetch_row (img, k, y0, xa, n, p0);
         for (int ch = 0; ch < 3; ch++)
           for (int j = 0; j < n; j++)
             out[ch][j] = p0[ch][j] / 255.0f;
         continue;
-      }
-      for (int j = 0; j < n; j++) {
-        cv_coef (c0 + j, sx, img->width, &xa[j], &a0[j]);
-        xb[j] = xa[j] + 1 < img->width ? xa[j] + 1 : xa[j];
       }
       fetch_row (img, k, y0, xa, n, p0);
       fetch_row (img, k, y0, xb, n, p1);
@@ -261,7 +287,16 @@ stretch (yolor_net *net, const yolor_image *img, const yuv_coef *k)
   float w_scale = W > 1 ? (float) (iw - 1) / (float) (W - 1) : 0.0f;
   float h_scale = H > 1 ? (float) (ih - 1) / (float) (H - 1) : 0.0f;
   int nt = net->n_threads;
+  pre_col *cols = net->pre_cols;
   (void) nt;
+
+  for (int c = 0; c < W; c++) {
+    float sx = (float) c * w_scale;
+    cols[c].w = c == W - 1 || iw == 1;
+    cols[c].xa = cols[c].w ? iw - 1 : (int) sx;
+    cols[c].xb = cols[c].w ? cols[c].xa : cols[c].xa + 1;
+    cols[c].dx = sx - (float) (int) sx;
+  }
 
 #pragma omp parallel for num_threads(nt) schedule(static)
   for (int r = 0; r < H; r++) {
@@ -277,12 +312,10 @@ stretch (yolor_net *net, const yolor_image *img, const yuv_coef *k)
       uint8_t q0[3][CHUNK], q1[3][CHUNK], q2[3][CHUNK] = { { 0 } };
       uint8_t q3[3][CHUNK] = { { 0 } };
       for (int j = 0; j < n; j++) {
-        int c = c0 + j;
-        float sx = (float) c * w_scale;
-        lc[j] = c == W - 1 || iw == 1;
-        xa[j] = lc[j] ? iw - 1 : (int) sx;
-        xb[j] = lc[j] ? xa[j] : xa[j] + 1;
-        dx[j] = sx - (float) (int) sx;
+        xa[j] = cols[c0 + j].xa;
+        xb[j] = cols[c0 + j].xb;
+        lc[j] = cols[c0 + j].w;
+        dx[j] = cols[c0 + j].dx;
       }
       fetch_row (img, k, iy, xa, n, q0);
       fetch_row (img, k, iy, xb, n, q1);

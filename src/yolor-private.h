@@ -223,6 +223,8 @@ struct yolor_net
   double sx, sy; /* stretch: frame = net · s */
   int lb_w, lb_h, lb_left, lb_top; /* letterboxed image in the input */
   int resize; /* resolved yolor_resize */
+  void *pre_cols; /* owned: preprocess.c's per-column sampling table,
+                                 * yolor_preprocess_table_bytes (in_w) */
 };
 
 /* cfg.c */

@@ -247,8 +247,9 @@ START_TEST (test_vs_reference)
         }
         n = (size_t) 3 * net.in_w * net.in_h;
         net.input = malloc (n * sizeof (float));
+        net.pre_cols = malloc (yolor_preprocess_table_bytes (net.in_w));
         ref = malloc (n * sizeof (float));
-        ck_assert (net.input != NULL && ref != NULL);
+        ck_assert (net.input != NULL && net.pre_cols != NULL && ref != NULL);
         ck_assert_int_eq (yolor_preprocess (&net, &img, &err), YOLOR_OK);
         if (mode)
           ref_stretch (&net, &img, ref);
@@ -261,6 +262,7 @@ START_TEST (test_vs_reference)
               fw, fh, net.in_w, net.in_h, mode ? "stretch" : "letterbox",
               (int) formats[f], nt, i, (double) net.input[i], (double) ref[i]);
         free (net.input);
+        free (net.pre_cols);
         free (ref);
       }
   for (int p = 0; p < 3; p++)
