@@ -34,10 +34,6 @@ void yolor_gemm (int n_threads, int M, int N, int K, const float *A, int lda,
 void yolor_gemm_ref (int M, int N, int K, const float *A, int lda,
     const float *B, int ldb, float *C, int ldc, int accumulate);
 
-/* Column matrix for a k×k conv: col[(c·k + ky)·k + kx][oy·ow + ox]. */
-void yolor_im2col (int n_threads, const float *x, int c, int h, int w, int k,
-    int stride, int pad, int oh, int ow, float *col);
-
 /* Depthwise k×k conv (one filter per channel) with fused bias (may be NULL)
  * and activation: y[c] = act (x[c] ⋆ wt[c] + bias[c]). @work:
  * yolor_depthwise_workspace () floats (each thread's zero-padded plane). */

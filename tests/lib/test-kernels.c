@@ -5,15 +5,16 @@
  *    {1, 3, 17, 31, 64, 255}, with and without accumulate / bias, leading
  *    dimensions wider than the rows, pointers misaligned by one float; the
  *    padding between rows must stay untouched;
- *  - convolution the way the engine runs it (im2col + gemm per group, 1x1
- *    direct gemm, depthwise kernel) and through yolor_conv_forward() itself
+ *  - convolution the way the engine runs it (the packed GEMM reading the
+ *    input as its im2col matrix, or directly for 1x1; depthwise kernel) and
+ *    through yolor_conv_forward() itself
  *    vs yolor_conv_ref, for kernel 1/3/5, stride 1/2, pad 0/1/2, groups
  *    1/2/depthwise and odd frame sizes down to 1x1;
  *  - yolor_bias_act / yolor_act_apply / yolor_bn_act vs the scalar formulas
  *    of every activation, including mish's softplus threshold at 20 and
  *    large negative inputs (no NaN from logistic, silu or mish);
- *  - threads: the engine's own OpenMP kernels (yolor_sgemm, im2col,
- *    depthwise, Winograd, activations, batch norm) and so every convolution
+ *  - threads: the engine's own OpenMP kernels (yolor_sgemm, depthwise,
+ *    Winograd, activations, batch norm) and so every convolution
  *    path give bit-identical results with 1 and 2 threads. yolor_gemm
  *    (OpenBLAS) does not: OpenBLAS 0.3.21 partitions sgemm differently with
  *    2 threads, which changes the summation order (measured: last-bit
@@ -275,15 +276,18 @@ conv_out (int n, int k, int stride, int pad)
 }
 
 /* The engine's conv structure, from the kernels: depthwise kernel when
- * groups == c_in == c_out; else per group yolor_sgemm on the input itself
- * (1x1, stride 1, no pad) or on im2col's column matrix. */
+ * groups == c_in == c_out; else one batched packed GEMM over the groups,
+ * reading the input itself (1x1, stride 1, no pad) or as its im2col
+ * matrix. */
 static void
 conv_by_kernels (int nt, const float *x, const conv_case *c, const float *wt,
-    int oh, int ow, float *y, float *work, float *gemm_work)
+    int oh, int ow, float *y, float *gemm_work)
 {
   int g = c->groups, cpg = c->c_in / g, opg = c->c_out / g;
   int ohw = oh * ow, K = cpg * c->k * c->k;
-  size_t in_plane = (size_t) c->h * c->w;
+  size_t per_group = yolor_sgemm_packed_floats (opg, K);
+  yolor_gemm_task t = { 0 };
+  float *packed;
 
   if (g > 1 && g == c->c_in && g == c->c_out) {
     float *dw = malloc (yolor_depthwise_workspace (c->k, c->stride, oh, ow, nt)
@@ -294,17 +298,36 @@ conv_by_kernels (int nt, const float *x, const conv_case *c, const float *wt,
     free (dw);
     return;
   }
-  for (int gi = 0; gi < g; gi++) {
-    const float *xg = x + (size_t) gi * cpg * in_plane;
-    const float *B = xg;
-    if (!(c->k == 1 && c->stride == 1 && c->pad == 0)) {
-      yolor_im2col (
-          nt, xg, cpg, c->h, c->w, c->k, c->stride, c->pad, oh, ow, work);
-      B = work;
-    }
-    yolor_sgemm (nt, opg, ohw, K, wt + (size_t) gi * opg * K, K, B, ohw,
-        y + (size_t) gi * opg * ohw, ohw, NULL, YOLOR_ACT_LINEAR, gemm_work);
+  packed = malloc (per_group * g * sizeof (float));
+  ck_assert (packed != NULL);
+  for (int gi = 0; gi < g; gi++)
+    yolor_sgemm_pack_a (
+        opg, K, wt + (size_t) gi * opg * K, K, packed + gi * per_group);
+  t.M = opg;
+  t.N = ohw;
+  t.K = K;
+  t.a = packed;
+  t.b.x = x;
+  if (c->k == 1 && c->stride == 1 && c->pad == 0) {
+    t.b.ld = ohw;
+  } else {
+    t.b.c = cpg;
+    t.b.h = c->h;
+    t.b.w = c->w;
+    t.b.k = c->k;
+    t.b.stride = c->stride;
+    t.b.pad = c->pad;
+    t.b.ow = ow;
   }
+  t.c = y;
+  t.ldc = ohw;
+  t.act = YOLOR_ACT_LINEAR;
+  t.batch = g;
+  t.a_step = per_group;
+  t.b_step = (size_t) cpg * c->h * c->w;
+  t.c_step = (size_t) opg * ohw;
+  yolor_sgemm_run (nt, &t, gemm_work);
+  free (packed);
 }
 
 static float
@@ -374,7 +397,7 @@ conv_by_layer (int nt, float *x, const conv_case *c, float *wt, float *bias,
 
 enum
 {
-  PATH_KERNELS, /* im2col + gemm / direct gemm / depthwise */
+  PATH_KERNELS, /* packed gemm (im2col source or direct) / depthwise */
   PATH_LAYER, /* yolor_conv_forward, bias + leaky */
   PATH_WINOGRAD, /* yolor_conv_forward with Winograd weights */
   N_PATHS
@@ -385,15 +408,13 @@ static const char *const path_names[] = { "kernels", "yolor_conv_forward",
 
 static void
 run_path (int path, int nt, float *x, const conv_case *c, float *wt,
-    float *bias, int oh, int ow, float *y, float *work, uint32_t seed)
+    float *bias, int oh, int ow, float *y, uint32_t seed)
 {
   tu_fill_random (y, (size_t) c->c_out * oh * ow, seed, 100.0f, 200.0f);
   if (path == PATH_KERNELS) {
-    float *gw = malloc (yolor_sgemm_simple_workspace (c->c_out / c->groups,
-                            c->c_in / c->groups * c->k * c->k, nt)
-        * sizeof (float));
+    float *gw = malloc (yolor_sgemm_workspace (nt) * sizeof (float));
     ck_assert (gw != NULL);
-    conv_by_kernels (nt, x, c, wt, oh, ow, y, work, gw);
+    conv_by_kernels (nt, x, c, wt, oh, ow, y, gw);
     free (gw);
   } else {
     conv_by_layer (nt, x, c, wt, bias, oh, ow, y, path == PATH_WINOGRAD);
@@ -411,21 +432,18 @@ check_conv (const conv_case *c, uint32_t seed)
   size_t nx = (size_t) c->c_in * c->h * c->w;
   size_t nw = (size_t) c->c_out * cpg * c->k * c->k;
   size_t ny = (size_t) c->c_out * oh * ow;
-  size_t nwork = (size_t) cpg * c->k * c->k * oh * ow;
   float *x = malloc (nx * sizeof (float));
   float *wt = malloc (nw * sizeof (float));
   float *bias = malloc ((size_t) c->c_out * sizeof (float));
   float *ref = malloc (ny * sizeof (float));
   float *ref_act = malloc (ny * sizeof (float));
   float *y[3];
-  float *work = malloc ((nwork ? nwork : 1) * sizeof (float));
-  float *col2 = malloc ((nwork ? nwork : 1) * sizeof (float));
 
   for (int i = 0; i < 3; i++) {
     y[i] = malloc (ny * sizeof (float));
     ck_assert (y[i] != NULL);
   }
-  ck_assert (x && wt && bias && ref && ref_act && work && col2);
+  ck_assert (x && wt && bias && ref && ref_act);
   ck_assert_msg (
       oh >= 1 && ow >= 1, CONV_FMT ": bad case", CONV_ARGS (c, oh, ow, seed));
   tu_fill_random (x, nx, seed, -1.0f, 1.0f);
@@ -435,14 +453,6 @@ check_conv (const conv_case *c, uint32_t seed)
       c->groups, oh, ow, ref);
   for (size_t i = 0; i < ny; i++)
     ref_act[i] = leaky (ref[i] + bias[i / ((size_t) oh * ow)]);
-
-  /* im2col alone: no BLAS, so 1 and 2 threads give the same bits */
-  tu_fill_random (work, nwork, seed + 9, 100.0f, 200.0f);
-  tu_fill_random (col2, nwork, seed + 10, 100.0f, 200.0f);
-  yolor_im2col (1, x, cpg, c->h, c->w, c->k, c->stride, c->pad, oh, ow, work);
-  yolor_im2col (2, x, cpg, c->h, c->w, c->k, c->stride, c->pad, oh, ow, col2);
-  ck_assert_msg (memcmp (work, col2, nwork * sizeof (float)) == 0,
-      CONV_FMT " im2col: 1 and 2 threads differ", CONV_ARGS (c, oh, ow, seed));
 
   for (int path = 0; path < N_PATHS; path++) {
     const float *r = path == PATH_KERNELS ? ref : ref_act;
@@ -457,8 +467,7 @@ check_conv (const conv_case *c, uint32_t seed)
       int nt = run == 0 ? 1 : 2;
       double e, d;
       size_t at;
-      run_path (
-          path, nt, x, c, wt, bias, oh, ow, y[run], work, seed + 20 + run);
+      run_path (path, nt, x, c, wt, bias, oh, ow, y[run], seed + 20 + run);
       e = nmse (y[run], r, ny);
       d = tu_max_abs_diff (y[run], r, ny, &at);
       ck_assert_msg (e <= max_nmse && d <= tol,
@@ -484,8 +493,6 @@ check_conv (const conv_case *c, uint32_t seed)
   free (ref_act);
   for (int i = 0; i < 3; i++)
     free (y[i]);
-  free (work);
-  free (col2);
 }
 
 static const int conv_hw[][2] = { { 7, 9 }, { 13, 5 }, { 1, 1 }, { 6, 4 } };
