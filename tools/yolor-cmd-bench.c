@@ -159,9 +159,9 @@ yolor_cmd_bench (int argc, char **argv)
   if (cli.layers)
     print_layers (net, layer_ms, n_layers, cli.runs);
   med = median (times, cli.runs);
-  printf ("min %.1f ms, max %.1f ms, %.2f GFLOP per frame\n", times[0],
+  printf ("min %.2f ms, max %.2f ms, %.2f GFLOP per frame\n", times[0],
       times[cli.runs - 1], gflop);
-  printf ("median %.1f ms/frame, %.1f GFLOP/s\n", med,
+  printf ("median %.2f ms/frame, %.1f GFLOP/s\n", med,
       med > 0.0 ? gflop / (med * 1e-3) : 0.0);
   ret = YOLOR_EXIT_OK;
 out:

@@ -4,9 +4,6 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "kernels.h"
 
@@ -93,11 +90,7 @@ YOLOR_KFN (yolor_depthwise) (int n_threads, const float *x, int c, int h, int w,
   (void) n_threads;
 #pragma omp parallel num_threads(n_threads)
   {
-#ifdef _OPENMP
-    int tid = omp_get_thread_num ();
-#else
-    int tid = 0;
-#endif
+    int tid = yolor_thread_num ();
     float *xp = work + (size_t) tid * per_thread;
 #pragma omp for schedule(static)
     for (int ch = 0; ch < c; ch++) {

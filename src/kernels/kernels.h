@@ -8,8 +8,33 @@
 
 #include <math.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "yolor-private.h"
+
+/* The calling thread's index in its OpenMP team, and the team's size (0
+ * and 1 without OpenMP). */
+static inline int
+yolor_thread_num (void)
+{
+#ifdef _OPENMP
+  return omp_get_thread_num ();
+#else
+  return 0;
+#endif
+}
+
+static inline int
+yolor_team_size (void)
+{
+#ifdef _OPENMP
+  return omp_get_num_threads ();
+#else
+  return 1;
+#endif
+}
 
 /* The kernels declared with YOLOR_KDECL below are compiled three times: for
  * the build's baseline and, on x86-64, for AVX2+FMA (YOLOR_KERNELS_AVX2) and
@@ -234,6 +259,16 @@ typedef struct
   int batch; /* products; 0 or 1 for one */
   size_t a_step, b_step, c_step, bias_step; /* floats between items */
 } yolor_gemm_task;
+
+/* B as the im2col matrix of a k×k conv on x[c][h][w] with output width
+ * @ow. */
+static inline yolor_gemm_src
+yolor_gemm_conv_source (
+    const float *x, int c, int h, int w, int k, int stride, int pad, int ow)
+{
+  yolor_gemm_src s = { x, 0, c, h, w, k, stride, pad, ow };
+  return s;
+}
 
 /* Floats of packed A for an M×K matrix, and the packing itself. */
 size_t yolor_sgemm_packed_floats (int M, int K);

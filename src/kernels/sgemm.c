@@ -19,9 +19,6 @@
  */
 #include <stdint.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "kernels.h"
 #include "sgemm-ukernel.h"
@@ -286,11 +283,7 @@ YOLOR_KFN (yolor_sgemm_run) (
   }
 #pragma omp parallel num_threads(n_threads)
   {
-#ifdef _OPENMP
-    int tid = omp_get_thread_num (), nth = omp_get_num_threads ();
-#else
-    int tid = 0, nth = 1;
-#endif
+    int tid = yolor_thread_num (), nth = yolor_team_size ();
     YOLOR_KFN (yolor_sgemm_part) (g, tid, nth, work);
   }
 }

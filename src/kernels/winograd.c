@@ -18,9 +18,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "kernels.h"
 
@@ -183,11 +180,7 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin, int h,
 
 #pragma omp parallel num_threads(n_threads)
     {
-#ifdef _OPENMP
-      int tid = omp_get_thread_num (), nth = omp_get_num_threads ();
-#else
-      int tid = 0, nth = 1;
-#endif
+      int tid = yolor_thread_num (), nth = yolor_team_size ();
       /* input transform: V[k][c][t], L tiles at a time */
 #pragma omp for schedule(static)
       for (int c = 0; c < cin; c++) {

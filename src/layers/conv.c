@@ -118,17 +118,11 @@ yolor_conv_forward (yolor_net *net, yolor_layer *l)
     gm.K = K;
     gm.a = l->wpack;
     gm.b.x = x;
-    if (is_direct (l)) {
+    if (is_direct (l))
       gm.b.ld = ohw;
-    } else {
-      gm.b.c = cpg;
-      gm.b.h = l->h_in;
-      gm.b.w = l->w_in;
-      gm.b.k = l->size;
-      gm.b.stride = l->stride;
-      gm.b.pad = l->pad;
-      gm.b.ow = l->w;
-    }
+    else
+      gm.b = yolor_gemm_conv_source (
+          x, cpg, l->h_in, l->w_in, l->size, l->stride, l->pad, l->w);
     gm.c = l->out;
     gm.ldc = ohw;
     gm.bias = fused ? l->bias : NULL;

@@ -308,17 +308,11 @@ conv_by_kernels (int nt, const float *x, const conv_case *c, const float *wt,
   t.K = K;
   t.a = packed;
   t.b.x = x;
-  if (c->k == 1 && c->stride == 1 && c->pad == 0) {
+  if (c->k == 1 && c->stride == 1 && c->pad == 0)
     t.b.ld = ohw;
-  } else {
-    t.b.c = cpg;
-    t.b.h = c->h;
-    t.b.w = c->w;
-    t.b.k = c->k;
-    t.b.stride = c->stride;
-    t.b.pad = c->pad;
-    t.b.ow = ow;
-  }
+  else
+    t.b = yolor_gemm_conv_source (
+        x, cpg, c->h, c->w, c->k, c->stride, c->pad, ow);
   t.c = y;
   t.ldc = ohw;
   t.act = YOLOR_ACT_LINEAR;
