@@ -9,6 +9,10 @@ bench` times the forward pass alone on the same model, size and threads.
 The overhead is the element's median frame time minus the forward's median,
 as a share of the element's frame time.
 
+A model without a weights file beside its cfg (the YOLOR cfgs in shared/)
+runs with synthetic weights written to a temporary folder, as in
+compare-opencv.py; the values do not change the time.
+
 Usage: element-overhead.py [MODEL.cfg] [--frame 1920x1080] [--format NV12]
        [--threads 2] [--rounds 5] [--frames 60]
 Needs python3-gi and the GStreamer packages of scripts/install-deps.sh.
@@ -17,11 +21,15 @@ SPDX-License-Identifier: LGPL-2.1-or-later
 """
 
 import argparse
+import importlib.machinery
+import importlib.util
 import os
 import re
 import statistics
 import subprocess
+import shutil
 import sys
+import tempfile
 import time
 
 import gi
@@ -32,6 +40,23 @@ from gi.repository import Gst  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SHARED = os.environ.get("YOLOR_SHARED_DIR", os.path.join(ROOT, "..", "shared"))
+
+
+def with_weights(model):
+    """@model, or a copy of it beside synthetic weights if it has none."""
+    if os.path.exists(re.sub(r"\.cfg$", "", model) + ".weights"):
+        return model
+    path = os.path.join(HERE, "compare-opencv.py")
+    loader = importlib.machinery.SourceFileLoader("compare_opencv", path)
+    spec = importlib.util.spec_from_loader("compare_opencv", loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    tmp = tempfile.mkdtemp(prefix="yolor-overhead-")
+    cfg = os.path.join(tmp, os.path.basename(model))
+    shutil.copy(model, cfg)
+    mod.synthetic_weights(cfg, re.sub(r"\.cfg$", "", cfg) + ".weights")
+    print("no weights beside %s: synthetic weights in %s" % (model, tmp))
+    return cfg
 
 
 def element_round(a, w, h):
@@ -91,6 +116,7 @@ def main():
     os.environ["GST_PLUGIN_PATH"] = os.path.join(ROOT, "build", "gst")
     Gst.init(None)
     w, h = (int(v) for v in a.frame.split("x"))
+    a.model = with_weights(a.model)
 
     info = subprocess.run([a.yolor, "info", a.model], capture_output=True,
                           text=True).stdout
