@@ -294,8 +294,8 @@ gst_yolor_detect_start (GstBaseTransform *trans)
     g_error_free (err);
     return FALSE;
   }
-  GST_INFO_OBJECT (self, "%s: %d classes, labels from %s", model.name,
-      model.n_classes, model.labels_from);
+  GST_INFO_OBJECT (self, "%s: %d classes, labels from %s, %s kernels",
+      model.name, model.n_classes, model.labels_from, yolor_kernels ());
   g_free (model.labels_from);
   self->net = model.net;
   self->labels = model.labels;

@@ -128,9 +128,10 @@ yolor_cmd_bench (int argc, char **argv)
     goto out;
   }
 
-  printf ("model: %s, input %dx%d, threads %d, runs %d, weights: %s\n",
+  printf ("model: %s, input %dx%d, threads %d, runs %d, weights: %s, "
+          "kernels: %s\n",
       cli.model, w, h, cli.n_threads, cli.runs,
-      synthetic ? "synthetic" : "file");
+      synthetic ? "synthetic" : "file", yolor_kernels ());
   for (r = 0; r < cli.warmup; r++) {
     if (yolor_net_forward (net, &err) != YOLOR_OK) {
       yolor_cli_error (&cli, "%s", err.msg);

@@ -332,6 +332,10 @@ YOLOR_API yolor_status yolor_net_layer_info (
 /* Version string "MAJOR.MINOR.MICRO" (static). */
 YOLOR_API const char *yolor_version (void);
 
+/* The compute kernels this CPU runs (static): "avx512", "avx2" or
+ * "generic"; the environment variable YOLOR_KERNELS can cap the choice. */
+YOLOR_API const char *yolor_kernels (void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -58,6 +58,12 @@ level (void)
 #endif
 
 const char *
+yolor_kernels (void)
+{
+  return yolor_kernels_name ();
+}
+
+const char *
 yolor_kernels_name (void)
 {
   static const char *const names[] = { "generic", "avx2", "avx512" };
