@@ -127,3 +127,10 @@ yolor_act_apply (int n_threads, float *y, size_t n, yolor_act act)
 {
   PICK (yolor_act_apply) (n_threads, y, n, act);
 }
+
+void
+yolor_convert_frame (
+    yolor_net *net, const yolor_image *img, const yolor_yuv_coef *k)
+{
+  PICK (yolor_convert_frame) (net, img, k);
+}

@@ -311,6 +311,29 @@ void yolor_winograd_conv (int n_threads, const float *x, int cin, int h, int w,
     int pad, const float *u, int cout, const float *bias, yolor_act act,
     float *y, int oh, int ow, float *work, float *gemm_work);
 
+/* ---- Frame conversion (kernels/convert.c) ----
+ * YUV → RGB: R = (Y − y_off)·ys + rv·(V − 128), G = (Y − y_off)·ys +
+ * gu·(U − 128) + gv·(V − 128), B = (Y − y_off)·ys + bu·(U − 128). */
+typedef struct
+{
+  float y_off, ys, rv, gu, gv, bu;
+} yolor_yuv_coef;
+
+/* Where output column j samples the frame: columns xa and xb, with weight
+ * w (letterbox: OpenCV's 11-bit weight of xa; stretch: 1 for the last
+ * column) and dx (stretch: the weight of xb). The same for every row, so
+ * it is computed once per frame. */
+typedef struct
+{
+  int xa, xb, w;
+  float dx;
+} yolor_resample_col;
+
+/* net->input from @img (checked by yolor_preprocess) with the net's resize
+ * mode; fills net->pre_cols first. */
+void yolor_convert_frame (
+    yolor_net *net, const yolor_image *img, const yolor_yuv_coef *k);
+
 /* The variants of every dispatched kernel (dispatch.c calls them). */
 #define YOLOR_KDECL(ret, name, params)                                         \
   ret name##_generic params;                                                   \
@@ -338,6 +361,8 @@ YOLOR_KDECL (void, yolor_bn_act,
         yolor_act act))
 YOLOR_KDECL (
     void, yolor_act_apply, (int n_threads, float *y, size_t n, yolor_act act))
+YOLOR_KDECL (void, yolor_convert_frame,
+    (yolor_net * net, const yolor_image *img, const yolor_yuv_coef *k))
 
 /* The kernels in use: "avx512", "avx2" or "generic". */
 const char *yolor_kernels_name (void);

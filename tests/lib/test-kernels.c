@@ -134,7 +134,7 @@ check_gemm (int M, int N, int K, const gemm_variant *v, uint32_t seed)
       int inside = i >= (size_t) off && (i - off) % (size_t) ldc < (size_t) N
           && (i - off) / (size_t) ldc < (size_t) M;
       if (!inside)
-        ck_assert_msg (memcmp (&c[i], &c_init[i], sizeof (float)) == 0,
+        TU_CHECK (memcmp (&c[i], &c_init[i], sizeof (float)) == 0,
             "gemm M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d "
             "accumulate=%d n_threads=%d: wrote float %zu outside C",
             M, N, K, lda, ldb, ldc, off, v->accumulate, nt, i);
@@ -209,7 +209,7 @@ check_sgemm (
       int inside = i >= (size_t) off && (i - off) % (size_t) ldc < (size_t) N
           && (i - off) / (size_t) ldc < (size_t) M;
       if (!inside) {
-        ck_assert_msg (memcmp (&c[t][i], &c_init[i], sizeof (float)) == 0,
+        TU_CHECK (memcmp (&c[t][i], &c_init[i], sizeof (float)) == 0,
             "sgemm M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d bias=%d "
             "act=%d n_threads=%d: wrote float %zu outside C",
             M, N, K, lda, ldb, ldc, off, v->accumulate, act, nt, i);
@@ -219,7 +219,7 @@ check_sgemm (
         double r = act == YOLOR_ACT_LINEAR ? x
             : act == YOLOR_ACT_LEAKY       ? (x > 0 ? x : 0.1 * x)
                                            : x / (1.0 + exp (-x));
-        ck_assert_msg (fabs (c[t][i] - r) <= 1.2 * tol + 2e-6 * fabs (r),
+        TU_CHECK (fabs (c[t][i] - r) <= 1.2 * tol + 2e-6 * fabs (r),
             "sgemm M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d bias=%d "
             "act=%d n_threads=%d seed=%u: C[%zu][%zu] = %.9g, reference "
             "%.9g (tol %.3g)",
@@ -603,9 +603,9 @@ check_act_value (const char *where, yolor_act act, int i, float in, float got)
 {
   double r = act_ref (in, act);
   double tol = 1e-6 + 2e-6 * fabs (r);
-  ck_assert_msg (!isnan (got), "%s %s: input[%d] = %.9g gives NaN", where,
+  TU_CHECK (!isnan (got), "%s %s: input[%d] = %.9g gives NaN", where,
       act_labels[act], i, (double) in);
-  ck_assert_msg (fabs (got - r) <= tol || (isinf (got) && got == r),
+  TU_CHECK (fabs (got - r) <= tol || (isinf (got) && got == r),
       "%s %s: input[%d] = %.9g: got %.9g, scalar formula %.9g (tol %.3g)",
       where, act_labels[act], i, (double) in, (double) got, r, tol);
 }
@@ -701,7 +701,7 @@ START_TEST (test_bn_act)
           + beta[c];
       double r = act_ref (v, act);
       double tol = 1e-5 * (1.0 + fabs (r));
-      ck_assert_msg (fabs (y1[i] - r) <= tol,
+      TU_CHECK (fabs (y1[i] - r) <= tol,
           "yolor_bn_act %s eps=%g c=%d "
           "i=%zu x=%.9g: got %.9g, formula %.9g",
           act_labels[act], (double) eps[e], c, i, (double) x[i], (double) y1[i],
@@ -720,7 +720,7 @@ START_TEST (test_sigmoid)
 {
   for (int i = 0; i < N_SPECIALS; i++) {
     float x = act_specials[i], s = yolor_sigmoid (x);
-    ck_assert_msg (!isnan (s) && s >= 0.0f && s <= 1.0f,
+    TU_CHECK (!isnan (s) && s >= 0.0f && s <= 1.0f,
         "yolor_sigmoid(%.9g) = %.9g", (double) x, (double) s);
   }
   ck_assert (yolor_sigmoid (0.0f) == 0.5f);
@@ -804,12 +804,12 @@ START_TEST (test_maxpool)
           if (zero_pad && outside && m < 0.0f)
             m = 0.0f;
           if (nan)
-            ck_assert_msg (isnan (got),
+            TU_CHECK (isnan (got),
                 "h=%d w=%d k=%d s=%d flavor=%d "
                 "(%d,%d,%d): NaN not propagated",
                 h, w, k, st, flavor, ch, oy, ox);
           else
-            ck_assert_msg (got == m,
+            TU_CHECK (got == m,
                 "h=%d w=%d k=%d s=%d flavor=%d "
                 "(%d,%d,%d): got %g, want %g",
                 h, w, k, st, flavor, ch, oy, ox, (double) got, (double) m);
