@@ -153,72 +153,86 @@ yolor_act1 (float x, yolor_act act)
   return x;
 }
 
-/* Eight floats at a time with GCC's generic vectors (SSE or AVX, whichever
- * the build targets); casts between the two types reinterpret the bits. */
+/* Eight and sixteen floats at a time with GCC's generic vectors (SSE, AVX
+ * or AVX-512, whichever the build targets; a build narrower than the type
+ * splits it); casts between float and int types reinterpret the bits. */
 typedef float yolor_v8f __attribute__ ((vector_size (32)));
 typedef int32_t yolor_v8i __attribute__ ((vector_size (32)));
+typedef float yolor_v16f __attribute__ ((vector_size (64)));
+typedef int32_t yolor_v16i __attribute__ ((vector_size (64)));
 
-static inline yolor_v8f
-yolor_v8_select (yolor_v8i m, yolor_v8f a, yolor_v8f b)
-{
-  return (yolor_v8f) ((m & (yolor_v8i) a) | (~m & (yolor_v8i) b));
-}
+/* yolor_expf() and the activations on a vector of either width: the same
+ * body, instantiated for both (yolor_expf8/16, yolor_act8/16). */
+#define YOLOR_VEC_ACT_DEFINE(W)                                                \
+  static inline yolor_v##W##f yolor_select##W (                                \
+      yolor_v##W##i m, yolor_v##W##f a, yolor_v##W##f b)                       \
+  {                                                                            \
+    return (yolor_v##W##f) (                                                   \
+        (m & (yolor_v##W##i) a) | (~m & (yolor_v##W##i) b));                   \
+  }                                                                            \
+                                                                               \
+  static inline yolor_v##W##f yolor_expf##W (yolor_v##W##f x)                  \
+  {                                                                            \
+    yolor_v##W##f zero = { 0 }, fx, nf, r, p;                                  \
+    yolor_v##W##i ni;                                                          \
+    x = yolor_select##W (x > 88.7f, zero + 88.7f, x);                          \
+    x = yolor_select##W (x < -87.3f, zero - 87.3f, x);                         \
+    fx = x * 1.44269504088896341f + 0.5f;                                      \
+    ni = __builtin_convertvector(fx, yolor_v##W##i);                           \
+    nf = __builtin_convertvector(ni, yolor_v##W##f);                           \
+    ni = ni + (nf > fx); /* true is −1: floor */                             \
+    nf = __builtin_convertvector(ni, yolor_v##W##f);                           \
+    r = x - nf * 0.693359375f + nf * 2.12194440e-4f;                           \
+    p = zero + 1.9875691500e-4f;                                               \
+    p = p * r + 1.3981999507e-3f;                                              \
+    p = p * r + 8.3334519073e-3f;                                              \
+    p = p * r + 4.1665795894e-2f;                                              \
+    p = p * r + 1.6666665459e-1f;                                              \
+    p = p * r + 5.0000001201e-1f;                                              \
+    p = p * r * r + r + 1.0f;                                                  \
+    return p * (yolor_v##W##f) ((ni + 127) << 23);                             \
+  }                                                                            \
+                                                                               \
+  /* SiLU, logistic, mish or leaky of v (the vectorized activations) */        \
+  static inline yolor_v##W##f yolor_act##W (yolor_v##W##f v, yolor_act act)    \
+  {                                                                            \
+    yolor_v##W##f one = { 0 }, e, nn;                                          \
+    one += 1.0f;                                                               \
+    switch (act) {                                                             \
+      case YOLOR_ACT_SILU:                                                     \
+        return v / (one + yolor_expf##W (-v));                                 \
+      case YOLOR_ACT_LOGISTIC:                                                 \
+        return one / (one + yolor_expf##W (-v));                               \
+      case YOLOR_ACT_MISH:                                                     \
+        e = yolor_expf##W (yolor_select##W (v > 20.0f, one * 20.0f, v));       \
+        nn = e * (e + 2.0f);                                                   \
+        return yolor_select##W (v > 20.0f, v, v * nn / (nn + 2.0f));           \
+      default:                                                                 \
+        return yolor_select##W (v > 0.0f, v, v * 0.1f);                        \
+    }                                                                          \
+  }
 
-/* yolor_expf() on eight lanes. */
-static inline yolor_v8f
-yolor_expf8 (yolor_v8f x)
-{
-  yolor_v8f zero = { 0 }, fx, nf, r, p;
-  yolor_v8i ni;
-  x = yolor_v8_select (x > 88.7f, zero + 88.7f, x);
-  x = yolor_v8_select (x < -87.3f, zero - 87.3f, x);
-  fx = x * 1.44269504088896341f + 0.5f;
-  ni = __builtin_convertvector(fx, yolor_v8i);
-  nf = __builtin_convertvector(ni, yolor_v8f);
-  ni = ni + (nf > fx); /* true is −1: floor */
-  nf = __builtin_convertvector(ni, yolor_v8f);
-  r = x - nf * 0.693359375f + nf * 2.12194440e-4f;
-  p = zero + 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  return p * (yolor_v8f) ((ni + 127) << 23);
-}
+YOLOR_VEC_ACT_DEFINE (8)
+YOLOR_VEC_ACT_DEFINE (16)
 
-/* y[i] = act (x[i] + b) for i < n, eight at a time where the activation
- * allows. x may equal y. */
+/* y[i] = act (x[i] + b) for i < n, sixteen and eight at a time where the
+ * activation allows. x may equal y. */
 static inline void
 yolor_act_row (float *y, const float *x, int n, float b, yolor_act act)
 {
   int i = 0;
   if (act == YOLOR_ACT_SILU || act == YOLOR_ACT_LOGISTIC
       || act == YOLOR_ACT_MISH || act == YOLOR_ACT_LEAKY) {
-    for (; i + 8 <= n; i += 8) {
-      yolor_v8f v, e, one = { 0 };
-      one += 1.0f;
+    for (; i + 16 <= n; i += 16) {
+      yolor_v16f v;
       memcpy (&v, x + i, sizeof (v));
-      v += b;
-      switch (act) {
-        case YOLOR_ACT_SILU:
-          v = v / (one + yolor_expf8 (-v));
-          break;
-        case YOLOR_ACT_LOGISTIC:
-          v = one / (one + yolor_expf8 (-v));
-          break;
-        case YOLOR_ACT_MISH: {
-          yolor_v8f nn;
-          e = yolor_expf8 (yolor_v8_select (v > 20.0f, one * 20.0f, v));
-          nn = e * (e + 2.0f);
-          v = yolor_v8_select (v > 20.0f, v, v * nn / (nn + 2.0f));
-          break;
-        }
-        default:
-          v = yolor_v8_select (v > 0.0f, v, v * 0.1f);
-          break;
-      }
+      v = yolor_act16 (v + b, act);
+      memcpy (y + i, &v, sizeof (v));
+    }
+    for (; i + 8 <= n; i += 8) {
+      yolor_v8f v;
+      memcpy (&v, x + i, sizeof (v));
+      v = yolor_act8 (v + b, act);
       memcpy (y + i, &v, sizeof (v));
     }
   }
