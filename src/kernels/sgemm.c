@@ -6,7 +6,8 @@
  * blocks of MR-row panels; B is the activations: the input itself for 1x1
  * convs, a k×k conv's input read as its im2col matrix (gathered while it is
  * packed, so the column matrix is never written out), or Winograd-transformed
- * tiles. Each thread packs KC×NB blocks of B into NR-column panels in its
+ * tiles. Each thread packs KC-row blocks of a column strip of B (all of B
+ * up to 512 columns, else 192-column strips) into NR-column panels in its
  * own buffer, and the micro-kernel (sgemm-ukernel.h) writes each MR×NR tile
  * straight into C. Bias and activation are applied to a tile once its last K
  * block is done, while it is still in cache: there is no epilogue pass.
@@ -24,14 +25,16 @@
 #include "sgemm-ukernel.h"
 
 #define KC 256 /* K block */
-#define NB 192 /* columns per strip (at most) */
+#define NB 192 /* columns per strip */
+#define NB_ONE 512 /* up to this many columns: one strip, so that A is read
+                    * once (the 20x20 and 40x40 maps) */
 
 #ifdef YOLOR_KERNELS_BASELINE
 /* The same for every variant: NB and KC do not depend on it. */
 size_t
 yolor_sgemm_workspace (int n_threads)
 {
-  return (size_t) (n_threads > 0 ? n_threads : 1) * KC * NB + 16;
+  return (size_t) (n_threads > 0 ? n_threads : 1) * KC * NB_ONE + 16;
 }
 
 size_t
@@ -67,7 +70,7 @@ static float *
 thread_buffer (float *work, int part)
 {
   float *base = (float *) (((uintptr_t) work + 63) & ~(uintptr_t) 63);
-  return base + (size_t) part * KC * NB;
+  return base + (size_t) part * KC * NB_ONE;
 }
 
 size_t
@@ -237,7 +240,7 @@ YOLOR_KFN (yolor_sgemm_part) (
     const yolor_gemm_task *g, int part, int n_parts, float *work)
 {
   int n_panels = (g->M + MR - 1) / MR;
-  int n_strips = (g->N + NB - 1) / NB;
+  int n_strips = g->N <= NB_ONE ? 1 : (g->N + NB - 1) / NB;
   /* strips of equal width (a multiple of NR) */
   int nb = ((g->N + n_strips - 1) / n_strips + NR - 1) / NR * NR;
   int batch = g->batch > 0 ? g->batch : 1;
