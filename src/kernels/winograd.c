@@ -97,60 +97,115 @@ yolor_winograd_workspace (int cin, int cout, int oh, int ow)
 }
 #endif
 
-#define L 8 /* tiles transformed together (SIMD lanes) */
+#define SEG 8 /* tiles transformed together: one vector lane each */
+#define SPAN (4 * SEG + 8) /* input columns a segment reads, rounded up */
 
-/* Bᵀ d B for L tiles at once: d[i][j][lane] → v[i][j][lane]. */
+/* Bᵀ on six values (one column or row of a 6x6 tile). */
+#define BT_APPLY(d0, d1, d2, d3, d4, d5, o)                                    \
+  do {                                                                         \
+    (o)[0] = 4 * (d0) -5 * (d2) + (d4);                                        \
+    (o)[1] = -4 * (d1) -4 * (d2) + (d3) + (d4);                                \
+    (o)[2] = 4 * (d1) -4 * (d2) - (d3) + (d4);                                 \
+    (o)[3] = -2 * (d1) - (d2) + 2 * (d3) + (d4);                               \
+    (o)[4] = 2 * (d1) - (d2) -2 * (d3) + (d4);                                 \
+    (o)[5] = 4 * (d1) -5 * (d3) + (d5);                                        \
+  } while (0)
+
+/* Aᵀ on six values. */
+#define AT_APPLY(m0, m1, m2, m3, m4, m5, o)                                    \
+  do {                                                                         \
+    (o)[0] = (m0) + (m1) + (m2) + (m3) + (m4);                                 \
+    (o)[1] = (m1) - (m2) + 2 * ((m3) - (m4));                                  \
+    (o)[2] = (m1) + (m2) + 4 * ((m3) + (m4));                                  \
+    (o)[3] = (m1) - (m2) + 8 * ((m3) - (m4)) + (m5);                           \
+  } while (0)
+
+/* P[m][q] = t[4q + m] for m < 6, q < 8, from t[0 .. 40): the six columns of
+ * eight side-by-side tiles (which overlap by two), as vectors over tiles. */
 static inline void
-input_tiles (float d[6][6][L], float v[6][6][L])
+tile_columns (const float *t, yolor_v8f P[6])
 {
-  float t[6][6][L];
-  for (int j = 0; j < 6; j++)
-    for (int q = 0; q < L; q++) {
-      float d0 = d[0][j][q], d1 = d[1][j][q], d2 = d[2][j][q];
-      float d3 = d[3][j][q], d4 = d[4][j][q], d5 = d[5][j][q];
-      t[0][j][q] = 4 * d0 - 5 * d2 + d4;
-      t[1][j][q] = -4 * d1 - 4 * d2 + d3 + d4;
-      t[2][j][q] = 4 * d1 - 4 * d2 - d3 + d4;
-      t[3][j][q] = -2 * d1 - d2 + 2 * d3 + d4;
-      t[4][j][q] = 2 * d1 - d2 - 2 * d3 + d4;
-      t[5][j][q] = 4 * d1 - 5 * d3 + d5;
-    }
-  for (int i = 0; i < 6; i++)
-    for (int q = 0; q < L; q++) {
-      float d0 = t[i][0][q], d1 = t[i][1][q], d2 = t[i][2][q];
-      float d3 = t[i][3][q], d4 = t[i][4][q], d5 = t[i][5][q];
-      v[i][0][q] = 4 * d0 - 5 * d2 + d4;
-      v[i][1][q] = -4 * d1 - 4 * d2 + d3 + d4;
-      v[i][2][q] = 4 * d1 - 4 * d2 - d3 + d4;
-      v[i][3][q] = -2 * d1 - d2 + 2 * d3 + d4;
-      v[i][4][q] = 2 * d1 - d2 - 2 * d3 + d4;
-      v[i][5][q] = 4 * d1 - 5 * d3 + d5;
-    }
+  yolor_v8f a, b, c, d, e, ab, cd;
+  const yolor_v8i lo = { 0, 1, 2, 3, 8, 9, 10, 11 };
+  memcpy (&a, t, sizeof (a));
+  memcpy (&b, t + 8, sizeof (b));
+  memcpy (&c, t + 16, sizeof (c));
+  memcpy (&d, t + 24, sizeof (d));
+  memcpy (&e, t + 32, sizeof (e));
+#define PHASE(m)                                                               \
+  do {                                                                         \
+    const yolor_v8i s = { m, m + 4, m + 8, m + 12, m, m + 4, m + 8, m + 12 };  \
+    ab = __builtin_shuffle (a, b, s);                                          \
+    cd = __builtin_shuffle (c, d, s);                                          \
+    P[m] = __builtin_shuffle (ab, cd, lo);                                     \
+  } while (0)
+  PHASE (0);
+  PHASE (1);
+  PHASE (2);
+  PHASE (3);
+#undef PHASE
+  {
+    const yolor_v8i s4 = { 1, 2, 3, 4, 5, 6, 7, 8 };
+    const yolor_v8i s5 = { 1, 2, 3, 4, 5, 6, 7, 9 };
+    P[4] = __builtin_shuffle (P[0], e, s4);
+    P[5] = __builtin_shuffle (P[1], e, s5);
+  }
 }
 
-/* Aᵀ m A for L tiles at once. */
+/* The inverse for four columns: out[4q + s] = y[s][q], 32 floats. */
 static inline void
-output_tiles (float m[6][6][L], float y[4][4][L])
+tile_rows_out (const yolor_v8f y[4], float *out)
 {
-  float t[4][6][L];
-  for (int j = 0; j < 6; j++)
-    for (int q = 0; q < L; q++) {
-      float m0 = m[0][j][q], m1 = m[1][j][q], m2 = m[2][j][q];
-      float m3 = m[3][j][q], m4 = m[4][j][q], m5 = m[5][j][q];
-      t[0][j][q] = m0 + m1 + m2 + m3 + m4;
-      t[1][j][q] = m1 - m2 + 2 * (m3 - m4);
-      t[2][j][q] = m1 + m2 + 4 * (m3 + m4);
-      t[3][j][q] = m1 - m2 + 8 * (m3 - m4) + m5;
+  const yolor_v8i lo = { 0, 8, 1, 9, 2, 10, 3, 11 };
+  const yolor_v8i hi = { 4, 12, 5, 13, 6, 14, 7, 15 };
+  const yolor_v8i even = { 0, 1, 8, 9, 2, 3, 10, 11 };
+  const yolor_v8i odd = { 4, 5, 12, 13, 6, 7, 14, 15 };
+  yolor_v8f l01 = __builtin_shuffle (y[0], y[1], lo);
+  yolor_v8f l23 = __builtin_shuffle (y[2], y[3], lo);
+  yolor_v8f h01 = __builtin_shuffle (y[0], y[1], hi);
+  yolor_v8f h23 = __builtin_shuffle (y[2], y[3], hi);
+  yolor_v8f o[4] = { __builtin_shuffle (l01, l23, even),
+    __builtin_shuffle (l01, l23, odd), __builtin_shuffle (h01, h23, even),
+    __builtin_shuffle (h01, h23, odd) };
+  memcpy (out, o, sizeof (o));
+}
+
+/* Bᵀ d B of the tiles (ty, tx0 .. tx0+SEG) of channel @xc: v[k][q] for
+ * k = 6·r + s. Rows first (vectors along the input row), then columns
+ * (vectors over the tiles). */
+static inline void
+input_segment (
+    const float *xc, int h, int w, int pad, int ty, int tx0, yolor_v8f v[WG_N])
+{
+  float rows[6][SPAN], t[6][SPAN];
+  int x0 = tx0 * WG_M - pad, y0 = ty * WG_M - pad;
+  int inside = x0 >= 0 && x0 + SPAN <= w;
+  for (int i = 0; i < 6; i++) {
+    int iy = y0 + i;
+    const float *src = xc + (size_t) iy * w;
+    if (iy < 0 || iy >= h) {
+      memset (rows[i], 0, sizeof (rows[i]));
+    } else if (inside) {
+      memcpy (rows[i], src + x0, sizeof (rows[i]));
+    } else {
+      for (int j = 0; j < SPAN; j++) {
+        int ix = x0 + j;
+        rows[i][j] = ix >= 0 && ix < w ? src[ix] : 0.0f;
+      }
     }
-  for (int i = 0; i < 4; i++)
-    for (int q = 0; q < L; q++) {
-      float m0 = t[i][0][q], m1 = t[i][1][q], m2 = t[i][2][q];
-      float m3 = t[i][3][q], m4 = t[i][4][q], m5 = t[i][5][q];
-      y[i][0][q] = m0 + m1 + m2 + m3 + m4;
-      y[i][1][q] = m1 - m2 + 2 * (m3 - m4);
-      y[i][2][q] = m1 + m2 + 4 * (m3 + m4);
-      y[i][3][q] = m1 - m2 + 8 * (m3 - m4) + m5;
-    }
+  }
+  for (int j = 0; j < SPAN; j++) {
+    float o[6];
+    BT_APPLY (rows[0][j], rows[1][j], rows[2][j], rows[3][j], rows[4][j],
+        rows[5][j], o);
+    for (int r = 0; r < 6; r++)
+      t[r][j] = o[r];
+  }
+  for (int r = 0; r < 6; r++) {
+    yolor_v8f P[6];
+    tile_columns (t[r], P);
+    BT_APPLY (P[0], P[1], P[2], P[3], P[4], P[5], v + 6 * r);
+  }
 }
 
 void
@@ -181,44 +236,24 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin, int h,
 #pragma omp parallel num_threads(n_threads)
     {
       int tid = yolor_thread_num (), nth = yolor_team_size ();
-      /* input transform: V[k][c][t], L tiles at a time */
+
+      /* input transform: V[k][c][t], a segment of tiles of one tile row at
+       * a time */
 #pragma omp for schedule(static)
       for (int c = 0; c < cin; c++) {
         const float *xc = x + (size_t) c * h * w;
-        for (int tb = 0; tb < nt; tb += L) {
-          float d[6][6][L], v[6][6][L];
-          int nl = nt - tb < L ? nt - tb : L;
-          for (int q = 0; q < L; q++) {
-            int t = t0 + tb + (q < nl ? q : 0);
-            int ty = t / tw, tx = t % tw;
-            int y0 = ty * WG_M - pad, x0 = tx * WG_M - pad;
-            int inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= h && x0 + 6 <= w;
-            for (int i = 0; i < 6; i++) {
-              int iy = y0 + i;
-              const float *row;
-              if (iy < 0 || iy >= h) {
-                for (int j = 0; j < 6; j++)
-                  d[i][j][q] = 0.0f;
-                continue;
-              }
-              row = xc + (size_t) iy * w;
-              if (inside) {
-                for (int j = 0; j < 6; j++)
-                  d[i][j][q] = row[x0 + j];
-              } else {
-                for (int j = 0; j < 6; j++) {
-                  int ix = x0 + j;
-                  d[i][j][q] = (ix >= 0 && ix < w) ? row[ix] : 0.0f;
-                }
-              }
-            }
-          }
-          input_tiles (d, v);
+        for (int tl = 0; tl < nt;) {
+          int t = t0 + tl, ty = t / tw, tx = t % tw;
+          int n = tw - tx < SEG ? tw - tx : SEG;
+          yolor_v8f v[WG_N];
+          if (n > nt - tl)
+            n = nt - tl;
+          input_segment (xc, h, w, pad, ty, tx, v);
           for (int k = 0; k < WG_N; k++) {
-            float *dst = V + ((size_t) k * cin + c) * nt + tb;
-            for (int q = 0; q < nl; q++)
-              dst[q] = v[k / 6][k % 6][q];
+            float *dst = V + ((size_t) k * cin + c) * nt + tl;
+            memcpy (dst, &v[k], sizeof (float) * (size_t) n);
           }
+          tl += n;
         }
       }
 
@@ -226,38 +261,42 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin, int h,
       YOLOR_KFN (yolor_sgemm_part) (&g, tid, nth, gemm_work);
 #pragma omp barrier
 
-      /* output transform + bias + activation, L tiles at a time */
+      /* output transform + bias + activation, a segment at a time */
 #pragma omp for schedule(static)
       for (int o = 0; o < cout; o++) {
         float b = bias ? bias[o] : 0.0f;
         float *yo = y + (size_t) o * oh * ow;
-        for (int tb = 0; tb < nt; tb += L) {
-          float m[6][6][L], r[4][4][L];
-          int nl = nt - tb < L ? nt - tb : L;
+        for (int tl = 0; tl < nt;) {
+          int t = t0 + tl, ty = t / tw, tx = t % tw;
+          int n = tw - tx < SEG ? tw - tx : SEG;
+          int cols;
+          yolor_v8f m[WG_N], tt[4][6];
+          if (n > nt - tl)
+            n = nt - tl;
+          cols = ow - tx * WG_M < n * WG_M ? ow - tx * WG_M : n * WG_M;
           for (int k = 0; k < WG_N; k++) {
-            const float *src = M + ((size_t) k * cout + o) * nt + tb;
-            for (int q = 0; q < L; q++)
-              m[k / 6][k % 6][q] = src[q < nl ? q : 0];
+            const float *src = M + ((size_t) k * cout + o) * nt + tl;
+            yolor_v8f zero = { 0 };
+            m[k] = zero;
+            memcpy (&m[k], src, sizeof (float) * (size_t) n);
           }
-          output_tiles (m, r);
-          for (int q = 0; q < nl; q++) {
-            int t = t0 + tb + q, ty = t / tw, tx = t % tw;
-            for (int i = 0; i < 4; i++) {
-              int oy = ty * 4 + i;
-              float *yr;
-              if (oy >= oh)
-                break;
-              yr = yo + (size_t) oy * ow + tx * 4;
-              if (tx * 4 + 4 <= ow) {
-                float row[4] = { r[i][0][q], r[i][1][q], r[i][2][q],
-                  r[i][3][q] };
-                yolor_act_row (yr, row, 4, b, act);
-              } else {
-                for (int j = 0; j < 4 && tx * 4 + j < ow; j++)
-                  yr[j] = yolor_act1 (r[i][j][q] + b, act);
-              }
-            }
+          for (int j = 0; j < 6; j++) {
+            yolor_v8f o4[4];
+            AT_APPLY (
+                m[j], m[6 + j], m[12 + j], m[18 + j], m[24 + j], m[30 + j], o4);
+            for (int r = 0; r < 4; r++)
+              tt[r][j] = o4[r];
           }
+          for (int r = 0; r < 4 && ty * WG_M + r < oh; r++) {
+            yolor_v8f yr[4];
+            float row[4 * SEG];
+            AT_APPLY (
+                tt[r][0], tt[r][1], tt[r][2], tt[r][3], tt[r][4], tt[r][5], yr);
+            tile_rows_out (yr, row);
+            yolor_act_row (yo + (size_t) (ty * WG_M + r) * ow + tx * WG_M, row,
+                cols, b, act);
+          }
+          tl += n;
         }
       }
     }

