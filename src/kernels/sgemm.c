@@ -24,7 +24,7 @@
 #include "kernels.h"
 #include "sgemm-ukernel.h"
 
-#define KC 256 /* K block */
+#define KC 256 /* K block, at most */
 #define NB 192 /* columns per strip */
 #define NB_ONE 512 /* up to this many columns: one strip, so that A is read
                     * once (the 20x20 and 40x40 maps) */
@@ -66,6 +66,15 @@ yolor_sgemm (int n_threads, int M, int N, int K, const float *A, int lda,
 }
 #endif
 
+/* K blocks of equal size (at most KC): K = 288 runs as 2 x 144, not as
+ * 256 + 32, whose short block would cost a pass over C of its own. */
+static inline int
+k_block (int K)
+{
+  int n = (K + KC - 1) / KC;
+  return n > 0 ? (K + n - 1) / n : KC;
+}
+
 static float *
 thread_buffer (float *work, int part)
 {
@@ -87,8 +96,9 @@ YOLOR_KFN (yolor_sgemm_pack_a) (
 {
   int n_panels = (M + MR - 1) / MR;
   size_t Mp = (size_t) n_panels * MR;
-  for (int k0 = 0; k0 < K; k0 += KC) {
-    int kc = K - k0 < KC ? K - k0 : KC;
+  int kb = k_block (K);
+  for (int k0 = 0; k0 < K; k0 += kb) {
+    int kc = K - k0 < kb ? K - k0 : kb;
     for (int p = 0; p < n_panels; p++) {
       float *d = dst + (size_t) k0 * Mp + (size_t) p * MR * kc;
       for (int i = 0; i < MR; i++) {
@@ -198,10 +208,10 @@ block (const yolor_gemm_task *g, int bi, int n0, int w, int p0, int p1,
   float *C = g->c + (size_t) bi * g->c_step;
   const float *bias = g->bias ? g->bias + (size_t) bi * g->bias_step : NULL;
   float tile[MR * NR] __attribute__ ((aligned (64)));
-  int epilogue = g->bias || g->act != YOLOR_ACT_LINEAR;
+  int epilogue = g->bias || g->act != YOLOR_ACT_LINEAR, kb = k_block (K);
 
-  for (int k0 = 0; k0 < K; k0 += KC) {
-    int kc = K - k0 < KC ? K - k0 : KC;
+  for (int k0 = 0; k0 < K; k0 += kb) {
+    int kc = K - k0 < kb ? K - k0 : kb;
     int acc = k0 > 0, last = k0 + kc >= K;
     if (g->b.ld)
       pack_b_matrix (B, g->b.ld, n0, w, k0, kc, bpack);
