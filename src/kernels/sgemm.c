@@ -26,9 +26,9 @@
 
 #define KC 256 /* K block, at most */
 #define NB 192 /* columns per strip */
-#define NB_ONE                                                                 \
-  512 /* up to this many columns: one strip, so that A is read
-                    * once (the 20x20 and 40x40 maps) */
+/* Up to this many columns, one strip, so that A is read once (the 20x20
+ * and 40x40 maps). */
+#define NB_ONE 512
 
 #ifdef YOLOR_KERNELS_BASELINE
 /* The same for every variant: NB and KC do not depend on it. */
