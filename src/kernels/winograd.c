@@ -251,7 +251,10 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin, int h,
           input_segment (xc, h, w, pad, ty, tx, v);
           for (int k = 0; k < WG_N; k++) {
             float *dst = V + ((size_t) k * cin + c) * nt + tl;
-            memcpy (dst, &v[k], sizeof (float) * (size_t) n);
+            if (n == SEG)
+              memcpy (dst, &v[k], sizeof (v[k])); /* one vector store */
+            else
+              memcpy (dst, &v[k], sizeof (float) * (size_t) n);
           }
           tl += n;
         }
@@ -278,7 +281,10 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin, int h,
             const float *src = M + ((size_t) k * cout + o) * nt + tl;
             yolor_v8f zero = { 0 };
             m[k] = zero;
-            memcpy (&m[k], src, sizeof (float) * (size_t) n);
+            if (n == SEG)
+              memcpy (&m[k], src, sizeof (m[k])); /* one vector load */
+            else
+              memcpy (&m[k], src, sizeof (float) * (size_t) n);
           }
           for (int j = 0; j < 6; j++) {
             yolor_v8f o4[4];
