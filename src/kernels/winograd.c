@@ -100,25 +100,27 @@ yolor_winograd_workspace (int cin, int cout, int oh, int ow)
 #define SEG 8 /* tiles transformed together: one vector lane each */
 #define SPAN (4 * SEG + 8) /* input columns a segment reads, rounded up */
 
-/* Bᵀ on six values (one column or row of a 6x6 tile). */
-#define BT_APPLY(d0, d1, d2, d3, d4, d5, o)                                    \
-  do {                                                                         \
-    (o)[0] = 4 * (d0) -5 * (d2) + (d4);                                        \
-    (o)[1] = -4 * (d1) -4 * (d2) + (d3) + (d4);                                \
-    (o)[2] = 4 * (d1) -4 * (d2) - (d3) + (d4);                                 \
-    (o)[3] = -2 * (d1) - (d2) + 2 * (d3) + (d4);                               \
-    (o)[4] = 2 * (d1) - (d2) -2 * (d3) + (d4);                                 \
-    (o)[5] = 4 * (d1) -5 * (d3) + (d5);                                        \
-  } while (0)
+/* Bᵀ on six vectors (one column or row of a 6x6 tile, in every lane). */
+static inline void
+bt6 (const yolor_v8f d[6], yolor_v8f o[6])
+{
+  o[0] = 4 * d[0] - 5 * d[2] + d[4];
+  o[1] = -4 * d[1] - 4 * d[2] + d[3] + d[4];
+  o[2] = 4 * d[1] - 4 * d[2] - d[3] + d[4];
+  o[3] = -2 * d[1] - d[2] + 2 * d[3] + d[4];
+  o[4] = 2 * d[1] - d[2] - 2 * d[3] + d[4];
+  o[5] = 4 * d[1] - 5 * d[3] + d[5];
+}
 
-/* Aᵀ on six values. */
-#define AT_APPLY(m0, m1, m2, m3, m4, m5, o)                                    \
-  do {                                                                         \
-    (o)[0] = (m0) + (m1) + (m2) + (m3) + (m4);                                 \
-    (o)[1] = (m1) - (m2) + 2 * ((m3) - (m4));                                  \
-    (o)[2] = (m1) + (m2) + 4 * ((m3) + (m4));                                  \
-    (o)[3] = (m1) - (m2) + 8 * ((m3) - (m4)) + (m5);                           \
-  } while (0)
+/* Aᵀ on six vectors. */
+static inline void
+at6 (const yolor_v8f m[6], yolor_v8f o[4])
+{
+  o[0] = m[0] + m[1] + m[2] + m[3] + m[4];
+  o[1] = m[1] - m[2] + 2 * (m[3] - m[4]);
+  o[2] = m[1] + m[2] + 4 * (m[3] + m[4]);
+  o[3] = m[1] - m[2] + 8 * (m[3] - m[4]) + m[5];
+}
 
 /* P[m][q] = t[4q + m] for m < 6, q < 8, from t[0 .. 40): the six columns of
  * eight side-by-side tiles (which overlap by two), as vectors over tiles. */
@@ -194,17 +196,18 @@ input_segment (
       }
     }
   }
-  for (int j = 0; j < SPAN; j++) {
-    float o[6];
-    BT_APPLY (rows[0][j], rows[1][j], rows[2][j], rows[3][j], rows[4][j],
-        rows[5][j], o);
+  for (int j = 0; j < SPAN; j += 8) {
+    yolor_v8f d[6], o[6];
+    for (int i = 0; i < 6; i++)
+      memcpy (&d[i], &rows[i][j], sizeof (d[i]));
+    bt6 (d, o);
     for (int r = 0; r < 6; r++)
-      t[r][j] = o[r];
+      memcpy (&t[r][j], &o[r], sizeof (o[r]));
   }
   for (int r = 0; r < 6; r++) {
     yolor_v8f P[6];
     tile_columns (t[r], P);
-    BT_APPLY (P[0], P[1], P[2], P[3], P[4], P[5], v + 6 * r);
+    bt6 (P, v + 6 * r);
   }
 }
 
@@ -287,17 +290,17 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin, int h,
               memcpy (&m[k], src, sizeof (float) * (size_t) n);
           }
           for (int j = 0; j < 6; j++) {
+            yolor_v8f col[6] = { m[j], m[6 + j], m[12 + j], m[18 + j],
+              m[24 + j], m[30 + j] };
             yolor_v8f o4[4];
-            AT_APPLY (
-                m[j], m[6 + j], m[12 + j], m[18 + j], m[24 + j], m[30 + j], o4);
+            at6 (col, o4);
             for (int r = 0; r < 4; r++)
               tt[r][j] = o4[r];
           }
           for (int r = 0; r < 4 && ty * WG_M + r < oh; r++) {
             yolor_v8f yr[4];
             float row[4 * SEG];
-            AT_APPLY (
-                tt[r][0], tt[r][1], tt[r][2], tt[r][3], tt[r][4], tt[r][5], yr);
+            at6 (tt[r], yr);
             tile_rows_out (yr, row);
             yolor_act_row (yo + (size_t) (ty * WG_M + r) * ow + tx * WG_M, row,
                 cols, b, act);
