@@ -184,10 +184,13 @@ input_segment (
   int inside = x0 >= 0 && x0 + SPAN <= w;
   for (int i = 0; i < 6; i++) {
     int iy = y0 + i;
-    const float *src = xc + (size_t) iy * w;
+    const float *src;
     if (iy < 0 || iy >= h) {
       memset (rows[i], 0, sizeof (rows[i]));
-    } else if (inside) {
+      continue;
+    }
+    src = xc + (size_t) iy * w;
+    if (inside) {
       memcpy (rows[i], src + x0, sizeof (rows[i]));
     } else {
       for (int j = 0; j < SPAN; j++) {
