@@ -303,13 +303,6 @@ YOLOR_SGEMM_PART_DECL (yolor_sgemm_part_generic);
 YOLOR_SGEMM_PART_DECL (yolor_sgemm_part_avx2);
 YOLOR_SGEMM_PART_DECL (yolor_sgemm_part_avx512);
 
-/* Plain-matrix convenience (tests, cold paths): packs A into @work, which
- * holds yolor_sgemm_simple_workspace (M, K, n_threads) floats, and runs. */
-size_t yolor_sgemm_simple_workspace (int M, int K, int n_threads);
-void yolor_sgemm (int n_threads, int M, int N, int K, const float *A, int lda,
-    const float *B, int ldb, float *C, int ldc, const float *bias,
-    yolor_act act, float *work);
-
 /* Winograd F(4x4, 3x3), stride 1: transformed and packed weights from
  * w[cout][cin][3][3] (yolor_winograd_weights_floats () of them); workspace
  * floats for a conv of that size; the conv itself with bias and activation

@@ -37,34 +37,6 @@ yolor_sgemm_workspace (int n_threads)
 {
   return (size_t) (n_threads > 0 ? n_threads : 1) * KC * NB_ONE + 16;
 }
-
-size_t
-yolor_sgemm_simple_workspace (int M, int K, int n_threads)
-{
-  return yolor_sgemm_packed_floats (M, K) + 16
-      + yolor_sgemm_workspace (n_threads);
-}
-
-void
-yolor_sgemm (int n_threads, int M, int N, int K, const float *A, int lda,
-    const float *B, int ldb, float *C, int ldc, const float *bias,
-    yolor_act act, float *work)
-{
-  yolor_gemm_task g = { 0 };
-  size_t packed = yolor_sgemm_packed_floats (M, K);
-  yolor_sgemm_pack_a (M, K, A, lda, work);
-  g.M = M;
-  g.N = N;
-  g.K = K;
-  g.a = work;
-  g.b.x = B;
-  g.b.ld = ldb;
-  g.c = C;
-  g.ldc = ldc;
-  g.bias = bias;
-  g.act = act;
-  yolor_sgemm_run (n_threads, &g, work + packed + 16);
-}
 #endif
 
 /* K blocks of equal size (at most KC): K = 288 runs as 2 x 144, not as

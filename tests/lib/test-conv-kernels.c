@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "../common/test-check.h"
+#include "../common/test-sgemm.h"
 #include "../common/test-util.h"
 #include "kernels/kernels.h"
 
@@ -43,8 +44,6 @@ START_TEST (test_sgemm)
   float *C = malloc (sizeof (float) * M * ldc);
   float *R = malloc (sizeof (float) * M * ldc);
   float *bias = malloc (sizeof (float) * M);
-  float *work =
-      malloc (sizeof (float) * yolor_sgemm_simple_workspace (M, K, 2));
   static const yolor_act acts[] = { YOLOR_ACT_LINEAR, YOLOR_ACT_LEAKY,
     YOLOR_ACT_SILU, YOLOR_ACT_MISH, YOLOR_ACT_LOGISTIC, YOLOR_ACT_RELU };
   tu_fill_random (A, M * lda + 1, 7 + _i, -1.0f, 1.0f);
@@ -53,8 +52,7 @@ START_TEST (test_sgemm)
   for (size_t a = 0; a < sizeof (acts) / sizeof (acts[0]); a++)
     for (int nt = 1; nt <= 2; nt++) {
       double max_d = 0.0;
-      yolor_sgemm (
-          nt, M, N, K, A + 1, lda, B + 1, ldb, C, ldc, bias, acts[a], work);
+      tu_sgemm (nt, M, N, K, A + 1, lda, B + 1, ldb, C, ldc, bias, acts[a]);
       yolor_gemm_ref (M, N, K, A + 1, lda, B + 1, ldb, R, ldc, 0);
       for (int m = 0; m < M; m++)
         for (int n = 0; n < N; n++) {
@@ -72,7 +70,6 @@ START_TEST (test_sgemm)
   free (C);
   free (R);
   free (bias);
-  free (work);
 }
 END_TEST
 

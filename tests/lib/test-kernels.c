@@ -1,6 +1,6 @@
 /* The optimized compute kernels against their plain references, on odd
  * sizes with fixed seeds:
- *  - yolor_gemm (OpenBLAS) and yolor_sgemm (the packed convolution GEMM
+ *  - yolor_gemm (OpenBLAS) and the packed convolution GEMM (yolor_sgemm_run
  *    with fused bias + activation) vs yolor_gemm_ref for M, N, K in
  *    {1, 3, 17, 31, 64, 255}, with and without accumulate / bias, leading
  *    dimensions wider than the rows, pointers misaligned by one float; the
@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "../common/test-check.h"
+#include "../common/test-sgemm.h"
 #include "../common/test-util.h"
 #include "kernels/kernels.h"
 #include "yolor-private.h"
@@ -186,7 +187,6 @@ check_sgemm (
   float *bias = malloc ((size_t) M * sizeof (float) + sizeof (float));
   float *c_init = malloc (nc * sizeof (float));
   float *c[2], *ref = malloc ((size_t) M * N * sizeof (float));
-  float *work[2];
   double tol = 1e-6 * (K + 1) + 1e-6;
 
   ck_assert (a0 && b0 && bias && c_init && ref);
@@ -200,11 +200,10 @@ check_sgemm (
   for (int t = 0; t < 2; t++) {
     int nt = t + 1;
     c[t] = malloc (nc * sizeof (float));
-    work[t] = malloc (yolor_sgemm_simple_workspace (M, K, nt) * sizeof (float));
-    ck_assert (c[t] && work[t]);
+    ck_assert (c[t] != NULL);
     memcpy (c[t], c_init, nc * sizeof (float));
-    yolor_sgemm (nt, M, N, K, a0 + off, lda, b0 + off, ldb, c[t] + off, ldc,
-        v->accumulate ? bias + off : NULL, act, work[t]);
+    tu_sgemm (nt, M, N, K, a0 + off, lda, b0 + off, ldb, c[t] + off, ldc,
+        v->accumulate ? bias + off : NULL, act);
     for (size_t i = 0; i < nc; i++) {
       int inside = i >= (size_t) off && (i - off) % (size_t) ldc < (size_t) N
           && (i - off) / (size_t) ldc < (size_t) M;
@@ -232,10 +231,8 @@ check_sgemm (
       "sgemm M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d bias=%d act=%d "
       "seed=%u: 1 and 2 threads differ",
       M, N, K, lda, ldb, ldc, off, v->accumulate, act, seed);
-  for (int t = 0; t < 2; t++) {
+  for (int t = 0; t < 2; t++)
     free (c[t]);
-    free (work[t]);
-  }
   free (a0);
   free (b0);
   free (bias);
