@@ -13,22 +13,6 @@
 #define GST_YOLOR_MODEL_DIR ""
 #endif
 
-/* The 80 COCO names in class-id order (darknet spelling), used when an
- * 80-class model has no names file beside it. */
-static const gchar *const coco80[80] = { "person", "bicycle", "car",
-  "motorbike", "aeroplane", "bus", "train", "truck", "boat", "traffic light",
-  "fire hydrant", "stop sign", "parking meter", "bench", "bird", "cat", "dog",
-  "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe", "backpack",
-  "umbrella", "handbag", "tie", "suitcase", "frisbee", "skis", "snowboard",
-  "sports ball", "kite", "baseball bat", "baseball glove", "skateboard",
-  "surfboard", "tennis racket", "bottle", "wine glass", "cup", "fork", "knife",
-  "spoon", "bowl", "banana", "apple", "sandwich", "orange", "broccoli",
-  "carrot", "hot dog", "pizza", "donut", "cake", "chair", "sofa", "pottedplant",
-  "bed", "diningtable", "toilet", "tvmonitor", "laptop", "mouse", "remote",
-  "keyboard", "cell phone", "microwave", "oven", "toaster", "sink",
-  "refrigerator", "book", "clock", "vase", "scissors", "teddy bear",
-  "hair drier", "toothbrush" };
-
 static gchar *
 model_in_dir (const gchar *dir)
 {
@@ -144,7 +128,7 @@ gst_yolor_labels_load (const gchar *file, const gchar *cfg, gint n_classes,
     if (names[i])
       continue;
     if (n_read < 0 && n_classes == 80)
-      names[i] = g_strdup (coco80[i]);
+      names[i] = g_strdup (yolor_coco_name (i));
     else
       names[i] = g_strdup_printf ("class%d", i);
   }

@@ -10,19 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const coco80[80] = { "person", "bicycle", "car", "motorbike",
-  "aeroplane", "bus", "train", "truck", "boat", "traffic light", "fire hydrant",
-  "stop sign", "parking meter", "bench", "bird", "cat", "dog", "horse", "sheep",
-  "cow", "elephant", "bear", "zebra", "giraffe", "backpack", "umbrella",
-  "handbag", "tie", "suitcase", "frisbee", "skis", "snowboard", "sports ball",
-  "kite", "baseball bat", "baseball glove", "skateboard", "surfboard",
-  "tennis racket", "bottle", "wine glass", "cup", "fork", "knife", "spoon",
-  "bowl", "banana", "apple", "sandwich", "orange", "broccoli", "carrot",
-  "hot dog", "pizza", "donut", "cake", "chair", "sofa", "pottedplant", "bed",
-  "diningtable", "toilet", "tvmonitor", "laptop", "mouse", "remote", "keyboard",
-  "cell phone", "microwave", "oven", "toaster", "sink", "refrigerator", "book",
-  "clock", "vase", "scissors", "teddy bear", "hair drier", "toothbrush" };
-
 /* Returns: a newly allocated "<dir of path>/<name>" (transferred). */
 static char *
 sibling_path (const char *path, const char *name)
@@ -114,7 +101,7 @@ yolor_cli_names_load (const yolor_cli *cli, int n_classes)
     if (names[i])
       continue;
     if (n_read < 0 && n_classes == 80)
-      names[i] = strdup (coco80[i]);
+      names[i] = strdup (yolor_coco_name (i));
     else {
       char buf[32];
       snprintf (buf, sizeof buf, "class%d", i);

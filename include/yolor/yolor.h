@@ -329,6 +329,11 @@ typedef struct yolor_layer_info
 YOLOR_API yolor_status yolor_net_layer_info (
     const yolor_net *net, int i, yolor_layer_info *info_out);
 
+/* The name of COCO class @class_id in darknet's 80-class order and spelling
+ * (static), or NULL outside 0 … 79: the labels of an 80-class model that
+ * has no names file. */
+YOLOR_API const char *yolor_coco_name (int class_id);
+
 /* Version string "MAJOR.MINOR.MICRO" (static). */
 YOLOR_API const char *yolor_version (void);
 

@@ -918,6 +918,25 @@ START_TEST (test_threads)
 END_TEST
 
 
+/* The built-in COCO names are the shared coco.names, line by line. */
+START_TEST (test_coco_names)
+{
+  char path[4096], *text, *line, *save = NULL;
+  int n = 0;
+  text = tu_read_file (
+      tu_shared_path (path, sizeof (path), "models/coco.names"), NULL);
+  ck_assert_msg (text != NULL, "cannot read %s", path);
+  for (line = strtok_r (text, "\r\n", &save); line;
+       line = strtok_r (NULL, "\r\n", &save), n++) {
+    ck_assert_msg (yolor_coco_name (n) != NULL, "no built-in name %d", n);
+    ck_assert_str_eq (yolor_coco_name (n), line);
+  }
+  ck_assert_int_eq (n, 80);
+  ck_assert (yolor_coco_name (80) == NULL && yolor_coco_name (-1) == NULL);
+  free (text);
+}
+END_TEST
+
 /* Class-aware NMS keeps classes apart even when a box is wider than the
  * official 4096-pixel class offset (large inputs). */
 START_TEST (test_nms_wide_boxes)
@@ -949,6 +968,7 @@ main (void)
   tcase_add_loop_test (tc, test_keep_layer_outputs, 0, 3);
   tcase_add_loop_test (tc, test_threads, 0, 3);
   tcase_add_test (tc, test_nms_wide_boxes);
+  tcase_add_test (tc, test_coco_names);
   suite_add_tcase (s, tc);
   return tu_run_suite (s);
 }
