@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "yolor-cli.h"
+#include "yolor-image.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -468,4 +469,42 @@ yolor_cli_now_ms (void)
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return (double) ts.tv_sec * 1e3 + (double) ts.tv_nsec * 1e-6;
+}
+
+int
+yolor_cli_detect_file (const yolor_cli *cli, yolor_net *net, const char *path,
+    const yolor_post_params *post, yolor_detection *dets, size_t cap,
+    int *prepared_w, int *prepared_h, yolor_rgb_image *rgb, size_t *n_out)
+{
+  yolor_image img;
+  yolor_error err;
+  char msg[512];
+
+  *n_out = 0;
+  if (yolor_rgb_image_load (path, rgb, msg, sizeof msg)) {
+    yolor_cli_error (cli, "%s", msg);
+    return -1;
+  }
+  memset (&err, 0, sizeof err);
+  if (rgb->width != *prepared_w || rgb->height != *prepared_h) {
+    *prepared_w = *prepared_h = 0;
+    if (yolor_net_prepare (net, rgb->width, rgb->height, &err) != YOLOR_OK)
+      goto failed;
+    *prepared_w = rgb->width;
+    *prepared_h = rgb->height;
+  }
+  memset (&img, 0, sizeof img);
+  img.format = YOLOR_PIXFMT_RGB;
+  img.width = rgb->width;
+  img.height = rgb->height;
+  img.planes[0] = rgb->data;
+  img.strides[0] = rgb->stride;
+  if (yolor_net_detect (net, &img, post, dets, cap, n_out, &err) != YOLOR_OK)
+    goto failed;
+  return 0;
+
+failed:
+  yolor_cli_error (cli, "%s: %s", path, err.msg);
+  yolor_rgb_image_clear (rgb);
+  return -1;
 }

@@ -106,6 +106,17 @@ void yolor_cli_json_string (FILE *f, const char *s);
 /* Returns: the name of @flavor / @resize (static strings). */
 const char *yolor_cli_flavor_name (yolor_flavor flavor);
 
+/* Loads the image @path into @rgb, prepares @net for its size unless
+ * *@prepared_w x *@prepared_h already match (both updated; 0 after a failed
+ * prepare) and detects into @dets (@cap entries, *@n_out written). Returns
+ * 0, @rgb then holding the image (the caller clears it), or -1 after
+ * printing the error, @rgb holding nothing. */
+struct yolor_rgb_image;
+int yolor_cli_detect_file (const yolor_cli *cli, yolor_net *net,
+    const char *path, const yolor_post_params *post, yolor_detection *dets,
+    size_t cap, int *prepared_w, int *prepared_h, struct yolor_rgb_image *rgb,
+    size_t *n_out);
+
 /* Monotonic clock in milliseconds. */
 double yolor_cli_now_ms (void);
 

@@ -49,37 +49,11 @@ detect_one (const yolor_cli *cli, yolor_net *net, const char *path,
     int *prepared_w, int *prepared_h, char **names, int n_classes)
 {
   yolor_rgb_image rgb;
-  yolor_image img;
-  yolor_error err;
-  char msg[512];
   size_t i, n = 0;
 
-  if (yolor_rgb_image_load (path, &rgb, msg, sizeof msg)) {
-    yolor_cli_error (cli, "%s", msg);
+  if (yolor_cli_detect_file (
+          cli, net, path, post, dets, cap, prepared_w, prepared_h, &rgb, &n))
     return -1;
-  }
-  memset (&err, 0, sizeof err);
-  if ((rgb.width != *prepared_w || rgb.height != *prepared_h)
-      && yolor_net_prepare (net, rgb.width, rgb.height, &err) != YOLOR_OK) {
-    yolor_cli_error (cli, "%s: %s", path, err.msg);
-    yolor_rgb_image_clear (&rgb);
-    *prepared_w = *prepared_h = 0;
-    return -1;
-  }
-  *prepared_w = rgb.width;
-  *prepared_h = rgb.height;
-
-  memset (&img, 0, sizeof img);
-  img.format = YOLOR_PIXFMT_RGB;
-  img.width = rgb.width;
-  img.height = rgb.height;
-  img.planes[0] = rgb.data;
-  img.strides[0] = rgb.stride;
-  if (yolor_net_detect (net, &img, post, dets, cap, &n, &err) != YOLOR_OK) {
-    yolor_cli_error (cli, "%s: %s", path, err.msg);
-    yolor_rgb_image_clear (&rgb);
-    return -1;
-  }
 
   fputs ("{\"file\": ", stdout);
   yolor_cli_json_string (stdout, path);

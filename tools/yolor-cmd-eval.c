@@ -183,40 +183,16 @@ static int
 eval_one (eval_run *run, yolor_eval *ev, const char *file)
 {
   const yolor_cli *cli = run->cli;
-  char path[4096], msg[512];
+  char path[4096];
   yolor_rgb_image rgb;
-  yolor_image img;
-  yolor_error err;
   yolor_eval_box *gt = NULL;
   size_t i, n = 0, n_gt = 0;
   int ret = -1;
 
   snprintf (path, sizeof path, "%s/%s", cli->images_dir, file);
-  if (yolor_rgb_image_load (path, &rgb, msg, sizeof msg)) {
-    yolor_cli_error (cli, "%s", msg);
+  if (yolor_cli_detect_file (cli, run->net, path, &run->post, run->dets,
+          run->cap, &run->pw, &run->ph, &rgb, &n))
     return -1;
-  }
-  memset (&err, 0, sizeof err);
-  if (rgb.width != run->pw || rgb.height != run->ph) {
-    run->pw = run->ph = 0;
-    if (yolor_net_prepare (run->net, rgb.width, rgb.height, &err)) {
-      yolor_cli_error (cli, "%s: %s", path, err.msg);
-      goto out;
-    }
-    run->pw = rgb.width;
-    run->ph = rgb.height;
-  }
-  memset (&img, 0, sizeof img);
-  img.format = YOLOR_PIXFMT_RGB;
-  img.width = rgb.width;
-  img.height = rgb.height;
-  img.planes[0] = rgb.data;
-  img.strides[0] = rgb.stride;
-  if (yolor_net_detect (
-          run->net, &img, &run->post, run->dets, run->cap, &n, &err)) {
-    yolor_cli_error (cli, "%s: %s", path, err.msg);
-    goto out;
-  }
   for (i = 0; i < n; i++) {
     run->boxes[i].x1 = run->dets[i].x1;
     run->boxes[i].y1 = run->dets[i].y1;
