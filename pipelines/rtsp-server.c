@@ -20,25 +20,13 @@
 #include <gst/gst.h>
 #include <gst/rtsp-server/rtsp-server.h>
 
+#include "launch-quote.h"
+
 static gboolean
 quit_cb (gpointer loop)
 {
   g_main_loop_quit (loop);
   return G_SOURCE_REMOVE;
-}
-
-static gchar *
-quote (const gchar *s)
-{
-  GString *q = g_string_new ("\"");
-
-  for (; *s; s++) {
-    if (*s == '"' || *s == '\\')
-      g_string_append_c (q, '\\');
-    g_string_append_c (q, *s);
-  }
-  g_string_append_c (q, '"');
-  return g_string_free (q, FALSE);
 }
 
 int
@@ -78,7 +66,7 @@ main (int argc, char **argv)
   if (address == NULL)
     address = g_strdup ("127.0.0.1");
 
-  video = quote (argv[1]);
+  video = yolor_launch_quote (argv[1]);
   launch = g_strdup_printf (
       "( filesrc location=%s ! decodebin ! "
       "videoconvert ! %s%s%s videoconvert ! video/x-raw,format=I420 ! "

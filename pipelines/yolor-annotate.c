@@ -24,6 +24,7 @@
 #include <gst/video/video.h>
 
 #include "gstyolormeta.h"
+#include "launch-quote.h"
 
 typedef struct
 {
@@ -194,20 +195,6 @@ on_message (GstBus *bus, GstMessage *msg, gpointer data)
   return TRUE;
 }
 
-static gchar *
-quote (const gchar *s)
-{
-  GString *q = g_string_new ("\"");
-
-  for (; *s; s++) {
-    if (*s == '"' || *s == '\\')
-      g_string_append_c (q, '\\');
-    g_string_append_c (q, *s);
-  }
-  g_string_append_c (q, '"');
-  return g_string_free (q, FALSE);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -283,10 +270,10 @@ main (int argc, char **argv)
       gst_object_unref (osd);
     }
   }
-  q_in = quote (argv[1]);
-  q_mp4 = quote (mp4);
+  q_in = yolor_launch_quote (argv[1]);
+  q_mp4 = yolor_launch_quote (mp4);
   if (model)
-    q_model = quote (model);
+    q_model = yolor_launch_quote (model);
   if (no_video)
     desc = g_strdup_printf (
         "filesrc location=%s ! decodebin ! videoconvert "
