@@ -13,7 +13,7 @@
 size_t
 yolor_preprocess_table_bytes (int in_w)
 {
-  return sizeof (yolor_resample_col) * (size_t) (in_w > 0 ? in_w : 1);
+  return (3 * sizeof (int) + sizeof (float)) * (size_t) (in_w > 0 ? in_w : 1);
 }
 
 static void

@@ -133,15 +133,15 @@ letterbox (yolor_net *net, const yolor_image *img, const yolor_yuv_coef *k)
   int same = nw == img->width && nh == img->height;
   double sx = (double) img->width / nw, sy = (double) img->height / nh;
   int nt = net->n_threads;
-  yolor_resample_col *cols = net->pre_cols;
+  yolor_resample_cols cols = yolor_resample_cols_at (net->pre_cols, W);
   (void) nt;
 
   for (int j = 0; j < nw; j++) {
     if (same) {
-      cols[j].xa = j;
+      cols.xa[j] = j;
     } else {
-      cv_coef (j, sx, img->width, &cols[j].xa, &cols[j].w);
-      cols[j].xb = cols[j].xa + 1 < img->width ? cols[j].xa + 1 : cols[j].xa;
+      cv_coef (j, sx, img->width, &cols.xa[j], &cols.w[j]);
+      cols.xb[j] = cols.xa[j] + 1 < img->width ? cols.xa[j] + 1 : cols.xa[j];
     }
   }
 
@@ -167,14 +167,9 @@ letterbox (yolor_net *net, const yolor_image *img, const yolor_yuv_coef *k)
     y1 = y0 + 1 < img->height ? y0 + 1 : y0;
     for (int c0 = 0; c0 < nw; c0 += CHUNK) {
       int n = nw - c0 < CHUNK ? nw - c0 : CHUNK;
-      int xa[CHUNK], xb[CHUNK], a0[CHUNK];
+      const int *xa = cols.xa + c0, *xb = cols.xb + c0, *a0 = cols.w + c0;
       uint8_t p0[3][CHUNK], p1[3][CHUNK], p2[3][CHUNK], p3[3][CHUNK];
       float *out[3] = { r + left + c0, g + left + c0, b + left + c0 };
-      for (int j = 0; j < n; j++) {
-        xa[j] = cols[c0 + j].xa;
-        xb[j] = cols[c0 + j].xb;
-        a0[j] = cols[c0 + j].w;
-      }
       if (same) {
         fetch_row (img, k, y0, xa, n, p0);
         for (int ch = 0; ch < 3; ch++)
@@ -211,15 +206,15 @@ stretch (yolor_net *net, const yolor_image *img, const yolor_yuv_coef *k)
   float w_scale = W > 1 ? (float) (iw - 1) / (float) (W - 1) : 0.0f;
   float h_scale = H > 1 ? (float) (ih - 1) / (float) (H - 1) : 0.0f;
   int nt = net->n_threads;
-  yolor_resample_col *cols = net->pre_cols;
+  yolor_resample_cols cols = yolor_resample_cols_at (net->pre_cols, W);
   (void) nt;
 
   for (int c = 0; c < W; c++) {
     float sx = (float) c * w_scale;
-    cols[c].w = c == W - 1 || iw == 1;
-    cols[c].xa = cols[c].w ? iw - 1 : (int) sx;
-    cols[c].xb = cols[c].w ? cols[c].xa : cols[c].xa + 1;
-    cols[c].dx = sx - (float) (int) sx;
+    cols.w[c] = c == W - 1 || iw == 1;
+    cols.xa[c] = cols.w[c] ? iw - 1 : (int) sx;
+    cols.xb[c] = cols.w[c] ? cols.xa[c] : cols.xa[c] + 1;
+    cols.dx[c] = sx - (float) (int) sx;
   }
 
 #pragma omp parallel for num_threads(nt) schedule(static)
@@ -230,17 +225,11 @@ stretch (yolor_net *net, const yolor_image *img, const yolor_yuv_coef *k)
     int last_row = r == H - 1 || ih == 1;
     for (int c0 = 0; c0 < W; c0 += CHUNK) {
       int n = W - c0 < CHUNK ? W - c0 : CHUNK;
-      int xa[CHUNK], xb[CHUNK], lc[CHUNK];
-      float dx[CHUNK];
+      const int *xa = cols.xa + c0, *xb = cols.xb + c0, *lc = cols.w + c0;
+      const float *dx = cols.dx + c0;
       /* (ix, iy), (ix+1, iy), (ix, iy+1), (ix+1, iy+1) */
       uint8_t q0[3][CHUNK], q1[3][CHUNK], q2[3][CHUNK] = { { 0 } };
       uint8_t q3[3][CHUNK] = { { 0 } };
-      for (int j = 0; j < n; j++) {
-        xa[j] = cols[c0 + j].xa;
-        xb[j] = cols[c0 + j].xb;
-        lc[j] = cols[c0 + j].w;
-        dx[j] = cols[c0 + j].dx;
-      }
       fetch_row (img, k, iy, xa, n, q0);
       fetch_row (img, k, iy, xb, n, q1);
       if (!last_row) {

@@ -326,15 +326,27 @@ typedef struct
   float y_off, ys, rv, gu, gv, bu;
 } yolor_yuv_coef;
 
-/* Where output column j samples the frame: columns xa and xb, with weight
- * w (letterbox: OpenCV's 11-bit weight of xa; stretch: 1 for the last
- * column) and dx (stretch: the weight of xb). The same for every row, so
- * it is computed once per frame. */
+/* Where each output column j samples the frame: columns xa[j] and xb[j],
+ * with weight w[j] (letterbox: OpenCV's 11-bit weight of xa; stretch: 1 for
+ * the last column) and dx[j] (stretch: the weight of xb). The same for
+ * every row, so it is computed once per frame, into the net's pre_cols
+ * buffer (yolor_preprocess_table_bytes (W) bytes, one array per field). */
 typedef struct
 {
-  int xa, xb, w;
-  float dx;
-} yolor_resample_col;
+  int *xa, *xb, *w;
+  float *dx;
+} yolor_resample_cols;
+
+static inline yolor_resample_cols
+yolor_resample_cols_at (void *buf, int W)
+{
+  yolor_resample_cols c;
+  c.xa = buf;
+  c.xb = c.xa + W;
+  c.w = c.xb + W;
+  c.dx = (float *) (c.w + W);
+  return c;
+}
 
 /* net->input from @img (checked by yolor_preprocess) with the net's resize
  * mode; fills net->pre_cols first. */
