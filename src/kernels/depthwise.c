@@ -63,11 +63,7 @@ dw_vector (const float *xp, int cols, const float *kw, int k, int stride,
       if (stride == 1) {
         memcpy (&v, xr + kx, sizeof (v));
       } else if (stride == 2) {
-        yolor_v8f lo, hi;
-        yolor_v8i even = { 0, 2, 4, 6, 8, 10, 12, 14 };
-        memcpy (&lo, xr + kx, sizeof (lo));
-        memcpy (&hi, xr + kx + 8, sizeof (hi));
-        v = __builtin_shuffle (lo, hi, even);
+        v = yolor_v8_even (xr + kx);
       } else {
         for (int q = 0; q < DW_L; q++)
           v[q] = xr[q * stride + kx];

@@ -161,6 +161,18 @@ typedef int32_t yolor_v8i __attribute__ ((vector_size (32)));
 typedef float yolor_v16f __attribute__ ((vector_size (64)));
 typedef int32_t yolor_v16i __attribute__ ((vector_size (64)));
 
+/* src[0], src[2], … src[14]: a stride-2 row read as one vector (reads 16
+ * floats). */
+static inline yolor_v8f
+yolor_v8_even (const float *src)
+{
+  const yolor_v8i even = { 0, 2, 4, 6, 8, 10, 12, 14 };
+  yolor_v8f lo, hi;
+  memcpy (&lo, src, sizeof (lo));
+  memcpy (&hi, src + 8, sizeof (hi));
+  return __builtin_shuffle (lo, hi, even);
+}
+
 /* yolor_expf() and the activations on a vector of either width: the same
  * body, instantiated for both (yolor_expf8/16, yolor_act8/16). */
 #define YOLOR_VEC_ACT_DEFINE(W)                                                \

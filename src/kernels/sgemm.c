@@ -144,12 +144,8 @@ pack_b_conv (const yolor_gemm_src *s, const float *x, int N, int n0, int w,
             memcpy (d, src, NR * sizeof (float));
           } else if (st == 2 && ix + 2 * NR <= s->w) {
             /* the even floats of 2·NR contiguous ones, eight at a time */
-            const yolor_v8i even = { 0, 2, 4, 6, 8, 10, 12, 14 };
             for (int j = 0; j < NR; j += 8) {
-              yolor_v8f lo, hi, v;
-              memcpy (&lo, src + 2 * j, sizeof (lo));
-              memcpy (&hi, src + 2 * j + 8, sizeof (hi));
-              v = __builtin_shuffle (lo, hi, even);
+              yolor_v8f v = yolor_v8_even (src + 2 * j);
               memcpy (d + j, &v, sizeof (v));
             }
           } else {
