@@ -46,7 +46,7 @@ main (int argc, char **argv)
         NULL },
     { "quit-after", 0, 0, G_OPTION_ARG_INT, &quit_after,
         "Exit after S seconds (default: never)", "S" },
-    { NULL } };
+    { NULL, 0, 0, G_OPTION_ARG_NONE, NULL, NULL, NULL } };
   GOptionContext *ctx = g_option_context_new ("VIDEO");
   GError *err = NULL;
   GMainLoop *loop;

@@ -220,7 +220,7 @@ main (int argc, char **argv)
         NULL },
     { "no-video", 0, 0, G_OPTION_ARG_NONE, &no_video,
         "Write only the JSON lines (no MP4)", NULL },
-    { NULL }
+    { NULL, 0, 0, G_OPTION_ARG_NONE, NULL, NULL, NULL }
   };
   GOptionContext *ctx = g_option_context_new ("VIDEO");
   GError *err = NULL;

@@ -153,25 +153,17 @@ rgb_to_yuv (uint32_t rgb, yolor_yuv_matrix matrix, int height, uint8_t *y,
     uint8_t *u, uint8_t *v)
 {
   double kr, kb, r, g, b, luma, pb, pr;
-  int full = 0;
+  int full;
 
   if (matrix == YOLOR_YUV_AUTO)
     matrix = height >= 720 ? YOLOR_YUV_BT709 : YOLOR_YUV_BT601;
-  switch (matrix) {
-    case YOLOR_YUV_BT601_FULL:
-      full = 1;
-      /* fall through */
-    case YOLOR_YUV_BT601:
-      kr = 0.299;
-      kb = 0.114;
-      break;
-    case YOLOR_YUV_BT709_FULL:
-      full = 1;
-      /* fall through */
-    default:
-      kr = 0.2126;
-      kb = 0.0722;
-      break;
+  full = matrix == YOLOR_YUV_BT601_FULL || matrix == YOLOR_YUV_BT709_FULL;
+  if (matrix == YOLOR_YUV_BT601 || matrix == YOLOR_YUV_BT601_FULL) {
+    kr = 0.299;
+    kb = 0.114;
+  } else {
+    kr = 0.2126;
+    kb = 0.0722;
   }
 
   r = ((rgb >> 16) & 0xff) / 255.0;

@@ -153,9 +153,10 @@ yolor_act1 (float x, yolor_act act)
   return x;
 }
 
-/* Eight and sixteen floats at a time with GCC's generic vectors (SSE, AVX
- * or AVX-512, whichever the build targets; a build narrower than the type
- * splits it); casts between float and int types reinterpret the bits. */
+/* Eight and sixteen floats at a time with the generic vectors GCC and clang
+ * share (SSE, AVX or AVX-512, whichever the build targets; a build narrower
+ * than the type splits it); casts between float and int types reinterpret
+ * the bits. Shuffles use __builtin_shufflevector (GCC 12+, clang). */
 typedef float yolor_v8f __attribute__ ((vector_size (32)));
 typedef int32_t yolor_v8i __attribute__ ((vector_size (32)));
 typedef float yolor_v16f __attribute__ ((vector_size (64)));
@@ -166,11 +167,10 @@ typedef int32_t yolor_v16i __attribute__ ((vector_size (64)));
 static inline yolor_v8f
 yolor_v8_even (const float *src)
 {
-  const yolor_v8i even = { 0, 2, 4, 6, 8, 10, 12, 14 };
   yolor_v8f lo, hi;
   memcpy (&lo, src, sizeof (lo));
   memcpy (&hi, src + 8, sizeof (hi));
-  return __builtin_shuffle (lo, hi, even);
+  return __builtin_shufflevector (lo, hi, 0, 2, 4, 6, 8, 10, 12, 14);
 }
 
 /* yolor_expf() and the activations on a vector of either width: the same

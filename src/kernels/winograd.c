@@ -128,7 +128,6 @@ static inline void
 tile_columns (const float *t, yolor_v8f P[6])
 {
   yolor_v8f a, b, c, d, e, ab, cd;
-  const yolor_v8i lo = { 0, 1, 2, 3, 8, 9, 10, 11 };
   memcpy (&a, t, sizeof (a));
   memcpy (&b, t + 8, sizeof (b));
   memcpy (&c, t + 16, sizeof (c));
@@ -136,39 +135,39 @@ tile_columns (const float *t, yolor_v8f P[6])
   memcpy (&e, t + 32, sizeof (e));
 #define PHASE(m)                                                               \
   do {                                                                         \
-    const yolor_v8i s = { m, m + 4, m + 8, m + 12, m, m + 4, m + 8, m + 12 };  \
-    ab = __builtin_shuffle (a, b, s);                                          \
-    cd = __builtin_shuffle (c, d, s);                                          \
-    P[m] = __builtin_shuffle (ab, cd, lo);                                     \
+    ab = __builtin_shufflevector (                                             \
+        a, b, m, m + 4, m + 8, m + 12, m, m + 4, m + 8, m + 12);               \
+    cd = __builtin_shufflevector (                                             \
+        c, d, m, m + 4, m + 8, m + 12, m, m + 4, m + 8, m + 12);               \
+    P[m] = __builtin_shufflevector (ab, cd, 0, 1, 2, 3, 8, 9, 10, 11);         \
   } while (0)
   PHASE (0);
   PHASE (1);
   PHASE (2);
   PHASE (3);
 #undef PHASE
-  {
-    const yolor_v8i s4 = { 1, 2, 3, 4, 5, 6, 7, 8 };
-    const yolor_v8i s5 = { 1, 2, 3, 4, 5, 6, 7, 9 };
-    P[4] = __builtin_shuffle (P[0], e, s4);
-    P[5] = __builtin_shuffle (P[1], e, s5);
-  }
+  P[4] = __builtin_shufflevector (P[0], e, 1, 2, 3, 4, 5, 6, 7, 8);
+  P[5] = __builtin_shufflevector (P[1], e, 1, 2, 3, 4, 5, 6, 7, 9);
 }
 
 /* The inverse for four columns: out[4q + s] = y[s][q], 32 floats. */
 static inline void
 tile_rows_out (const yolor_v8f y[4], float *out)
 {
-  const yolor_v8i lo = { 0, 8, 1, 9, 2, 10, 3, 11 };
-  const yolor_v8i hi = { 4, 12, 5, 13, 6, 14, 7, 15 };
-  const yolor_v8i even = { 0, 1, 8, 9, 2, 3, 10, 11 };
-  const yolor_v8i odd = { 4, 5, 12, 13, 6, 7, 14, 15 };
-  yolor_v8f l01 = __builtin_shuffle (y[0], y[1], lo);
-  yolor_v8f l23 = __builtin_shuffle (y[2], y[3], lo);
-  yolor_v8f h01 = __builtin_shuffle (y[0], y[1], hi);
-  yolor_v8f h23 = __builtin_shuffle (y[2], y[3], hi);
-  yolor_v8f o[4] = { __builtin_shuffle (l01, l23, even),
-    __builtin_shuffle (l01, l23, odd), __builtin_shuffle (h01, h23, even),
-    __builtin_shuffle (h01, h23, odd) };
+#define LO(a, b) __builtin_shufflevector (a, b, 0, 8, 1, 9, 2, 10, 3, 11)
+#define HI(a, b) __builtin_shufflevector (a, b, 4, 12, 5, 13, 6, 14, 7, 15)
+#define EVEN(a, b) __builtin_shufflevector (a, b, 0, 1, 8, 9, 2, 3, 10, 11)
+#define ODD(a, b) __builtin_shufflevector (a, b, 4, 5, 12, 13, 6, 7, 14, 15)
+  yolor_v8f l01 = LO (y[0], y[1]);
+  yolor_v8f l23 = LO (y[2], y[3]);
+  yolor_v8f h01 = HI (y[0], y[1]);
+  yolor_v8f h23 = HI (y[2], y[3]);
+  yolor_v8f o[4] = { EVEN (l01, l23), ODD (l01, l23), EVEN (h01, h23),
+    ODD (h01, h23) };
+#undef LO
+#undef HI
+#undef EVEN
+#undef ODD
   memcpy (out, o, sizeof (o));
 }
 
