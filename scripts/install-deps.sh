@@ -9,7 +9,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 PACKAGES="
-  gcc meson ninja-build pkg-config
+  gcc meson ninja-build pkg-config git
+  clang clang-format libclang-rt-14-dev
   libglib2.0-dev libopenblas-dev check libstb-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libgstrtspserver-1.0-dev gstreamer1.0-rtsp
@@ -28,5 +29,6 @@ done
 if [ -n "$missing" ]; then
   echo "Installing:$missing"
   $SUDO apt-get update -qq
+  # shellcheck disable=SC2086 # one argument per package
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q $missing
 fi

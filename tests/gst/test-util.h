@@ -18,11 +18,19 @@ gchar *test_shared_path (const gchar *rel);
 gchar *test_model_path (void);
 
 /* Decodes the sample video at @seconds, converted to @format and scaled to
- * @width × @height (0: the video's own size).
+ * @width × @height (0: the video's own size), in a separate process
+ * ($YOLOR_TEST_GRAB_FRAME, grab-frame.c), so no decoder plugin is loaded in
+ * the test process.
  * Returns: (transfer full): the frame and its caps; fails the test when the
  * video cannot be decoded. */
 GstSample *test_grab_frame (
     gdouble seconds, const gchar *format, gint width, gint height);
+
+/* Decodes $YOLOR_SHARED_DIR/@rel (an H.264 .mp4 at @seconds, a .jpg or a
+ * .png) converted to @caps (e.g. "video/x-raw,format=I420"), likewise in a
+ * separate process. Returns: (transfer full) the frame and its caps. */
+GstSample *test_grab_image (
+    const gchar *rel, gdouble seconds, const gchar *caps);
 
 /* Returns: (transfer full): a harness around "yolordetect model=<default>
  * @props" (@props may be NULL), already playing, src caps not set. */
