@@ -37,6 +37,7 @@
 
 #include "gstyolordetect.h"
 #include "gstyolormeta.h"
+#include "gstyolorframe.h"
 #include "gstyolormodel.h"
 
 #include <string.h>
@@ -106,6 +107,7 @@ struct _GstYolorDetect
   yolor_detection *dets;
   GstVideoInfo info;
   yolor_pixfmt pixfmt;
+  yolor_yuv_matrix matrix; /* from the caps' colorimetry */
   guint64 frame_count;
   /* the last inference, re-attached on skipped frames */
   gboolean have_last;
@@ -339,6 +341,7 @@ gst_yolor_detect_set_caps (
   }
   if (self->net == NULL)
     return FALSE;
+  self->matrix = gst_yolor_yuv_matrix_from_info (&info);
   st = yolor_net_prepare (self->net, GST_VIDEO_INFO_WIDTH (&info),
       GST_VIDEO_INFO_HEIGHT (&info), &err);
   if (st != YOLOR_OK) {
@@ -423,6 +426,7 @@ gst_yolor_detect_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   gint max_det;
   guint interval;
   gboolean want_emb, post_msgs;
+  gchar *why = NULL;
 
   if (self->net == NULL
       || GST_VIDEO_INFO_FORMAT (&self->info) == GST_VIDEO_FORMAT_UNKNOWN)
@@ -441,6 +445,7 @@ gst_yolor_detect_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   if (!self->have_last || self->frame_count % interval == 0) {
     GstVideoFrame frame;
     yolor_image img = { 0 };
+    guint8 *planes[3];
     size_t n = 0;
     gint64 t0;
     guint p;
@@ -449,13 +454,16 @@ gst_yolor_detect_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
 
     if (!gst_video_frame_map (&frame, &self->info, buf, GST_MAP_READ))
       goto map_failed;
+    if (!gst_yolor_frame_planes (&frame, planes, img.strides, &why)) {
+      gst_video_frame_unmap (&frame);
+      goto bad_frame;
+    }
     img.format = self->pixfmt;
     img.width = GST_VIDEO_FRAME_WIDTH (&frame);
     img.height = GST_VIDEO_FRAME_HEIGHT (&frame);
-    for (p = 0; p < GST_VIDEO_FRAME_N_PLANES (&frame) && p < 3; p++) {
-      img.planes[p] = GST_VIDEO_FRAME_PLANE_DATA (&frame, p);
-      img.strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, p);
-    }
+    img.matrix = self->matrix;
+    for (p = 0; p < 3; p++)
+      img.planes[p] = planes[p];
     yolor_net_default_post (self->net, &post);
     if (threshold >= 0)
       post.conf_threshold = (float) threshold;
@@ -525,6 +533,12 @@ not_negotiated : {
 map_failed : {
   GST_ELEMENT_ERROR (
       self, STREAM, FAILED, ("Could not map the frame."), (NULL));
+  return GST_FLOW_ERROR;
+}
+bad_frame : {
+  GST_ELEMENT_ERROR (self, STREAM, FAILED,
+      ("The frame's video meta does not fit its memory."), ("%s", why));
+  g_free (why);
   return GST_FLOW_ERROR;
 }
 detect_failed : {

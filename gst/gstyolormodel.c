@@ -246,36 +246,6 @@ gst_yolor_letterbox_get_type (void)
 }
 
 gboolean
-gst_yolor_pixfmt_from_video (GstVideoFormat f, yolor_pixfmt *out)
-{
-  static const struct
-  {
-    GstVideoFormat v;
-    yolor_pixfmt y;
-  } map[] = {
-    { GST_VIDEO_FORMAT_RGB, YOLOR_PIXFMT_RGB },
-    { GST_VIDEO_FORMAT_BGR, YOLOR_PIXFMT_BGR },
-    { GST_VIDEO_FORMAT_RGBx, YOLOR_PIXFMT_RGBX },
-    { GST_VIDEO_FORMAT_BGRx, YOLOR_PIXFMT_BGRX },
-    { GST_VIDEO_FORMAT_xRGB, YOLOR_PIXFMT_XRGB },
-    { GST_VIDEO_FORMAT_xBGR, YOLOR_PIXFMT_XBGR },
-    { GST_VIDEO_FORMAT_RGBA, YOLOR_PIXFMT_RGBA },
-    { GST_VIDEO_FORMAT_BGRA, YOLOR_PIXFMT_BGRA },
-    { GST_VIDEO_FORMAT_NV12, YOLOR_PIXFMT_NV12 },
-    { GST_VIDEO_FORMAT_I420, YOLOR_PIXFMT_I420 },
-  };
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (map); i++) {
-    if (map[i].v == f) {
-      *out = map[i].y;
-      return TRUE;
-    }
-  }
-  return FALSE;
-}
-
-gboolean
 gst_yolor_model_open (const GstYolorModelSettings *set,
     GstYolorModel *model_out, GError **error, gchar **debug_out)
 {

@@ -8,7 +8,6 @@
 #define GST_YOLOR_MODEL_H
 
 #include <glib.h>
-#include <gst/video/video.h>
 #include <yolor/yolor.h>
 
 G_BEGIN_DECLS
@@ -76,15 +75,6 @@ typedef struct
  * transferred) set. */
 gboolean gst_yolor_model_open (const GstYolorModelSettings *set,
     GstYolorModel *model_out, GError **error, gchar **debug_out);
-
-/* Maps a GStreamer video format to libyolor's; FALSE when unsupported. */
-/* The raw video formats both elements accept (caps syntax), the ones
- * gst_yolor_pixfmt_from_video() maps. */
-#define GST_YOLOR_VIDEO_FORMATS                                                \
-  "{ RGB, BGR, RGBx, BGRx, xRGB, xBGR, RGBA, BGRA, NV12, I420 }"
-
-gboolean gst_yolor_pixfmt_from_video (
-    GstVideoFormat format, yolor_pixfmt *pixfmt_out);
 
 G_END_DECLS
 #endif /* GST_YOLOR_MODEL_H */

@@ -65,6 +65,7 @@
 
 #include "gstyolorosd.h"
 #include "gstyolormeta.h"
+#include "gstyolorframe.h"
 #include "gstyolormodel.h"
 
 #include <string.h>
@@ -194,27 +195,12 @@ gst_yolor_osd_set_info (GstVideoFilter *filter, G_GNUC_UNUSED GstCaps *incaps,
     G_GNUC_UNUSED GstVideoInfo *out_info)
 {
   GstYolorOsd *self = GST_YOLOR_OSD (filter);
-  const GstVideoColorimetry *cm = &in_info->colorimetry;
-  gboolean full = cm->range == GST_VIDEO_COLOR_RANGE_0_255;
 
   if (!gst_yolor_pixfmt_from_video (
           GST_VIDEO_INFO_FORMAT (in_info), &self->pixfmt))
     goto unsupported_format;
 
-  /* YUV → the matrix the frames are encoded with; BT.2020 and others are
-   * close enough to BT.709 for drawing colours. */
-  switch (cm->matrix) {
-    case GST_VIDEO_COLOR_MATRIX_BT601:
-      self->matrix = full ? YOLOR_YUV_BT601_FULL : YOLOR_YUV_BT601;
-      break;
-    case GST_VIDEO_COLOR_MATRIX_UNKNOWN:
-    case GST_VIDEO_COLOR_MATRIX_RGB:
-      self->matrix = YOLOR_YUV_AUTO;
-      break;
-    default:
-      self->matrix = full ? YOLOR_YUV_BT709_FULL : YOLOR_YUV_BT709;
-      break;
-  }
+  self->matrix = gst_yolor_yuv_matrix_from_info (in_info);
 
   GST_DEBUG_OBJECT (self, "drawing on %s %dx%d",
       gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (in_info)),
@@ -368,7 +354,8 @@ gst_yolor_osd_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
   };
   gpointer iter = NULL;
   GstMeta *meta;
-  guint i, n_drawn = 0;
+  guint n_drawn = 0;
+  gchar *why = NULL;
 
   if (gst_buffer_get_video_region_of_interest_meta (frame->buffer) == NULL)
     return GST_FLOW_OK;
@@ -381,10 +368,8 @@ gst_yolor_osd_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
   canvas.width = GST_VIDEO_FRAME_WIDTH (frame);
   canvas.height = GST_VIDEO_FRAME_HEIGHT (frame);
   canvas.matrix = self->matrix;
-  for (i = 0; i < GST_VIDEO_FRAME_N_PLANES (frame) && i < 3; i++) {
-    canvas.planes[i] = GST_VIDEO_FRAME_PLANE_DATA (frame, i);
-    canvas.strides[i] = GST_VIDEO_FRAME_PLANE_STRIDE (frame, i);
-  }
+  if (!gst_yolor_frame_planes (frame, canvas.planes, canvas.strides, &why))
+    goto bad_meta;
   if (yolor_canvas_check (&canvas) != YOLOR_OK)
     goto bad_frame;
   frame_meta = gst_buffer_get_yolor_frame_meta (frame->buffer);
@@ -409,6 +394,12 @@ gst_yolor_osd_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
   return GST_FLOW_OK;
 
   /* ERRORS */
+bad_meta : {
+  GST_ELEMENT_ERROR (self, STREAM, FAILED,
+      ("The frame's video meta does not fit its memory."), ("%s", why));
+  g_free (why);
+  return GST_FLOW_ERROR;
+}
 bad_frame : {
   GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Cannot draw on this frame."),
       ("Frame %dx%d with strides %d/%d/%d does not fit its format.",

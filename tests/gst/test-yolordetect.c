@@ -10,6 +10,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <yolor/yolor.h>
+
 #define MIN_IOU 0.6
 
 static const gchar *const formats[] = { "RGB", "BGR", "RGBx", "BGRx", "xRGB",
@@ -625,6 +627,163 @@ GST_START_TEST (test_extreme_sizes)
 
 GST_END_TEST;
 
+/* Highest confidence among the ROIs of @buf labelled @label (0: none). */
+static gdouble
+best_confidence (GstBuffer *buf, const gchar *label)
+{
+  gpointer state = NULL;
+  GstMeta *m;
+  gdouble best = 0;
+
+  while ((m = gst_buffer_iterate_meta_filtered (
+              buf, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
+    GstVideoRegionOfInterestMeta *r = (GstVideoRegionOfInterestMeta *) m;
+    GstStructure *det = gst_yolor_roi_get_detection (r);
+    gdouble conf = 0;
+
+    if (r->roi_type == g_quark_from_string (label) && det
+        && gst_structure_get_double (det, "confidence", &conf) && conf > best)
+      best = conf;
+  }
+  return best;
+}
+
+/* The best confidence of class @label the engine itself finds in @sample
+ * (borrowed) when told the frame's YUV @matrix. */
+static gdouble
+engine_confidence (GstSample *sample, yolor_yuv_matrix matrix, gint label)
+{
+  gchar *model = test_model_path ();
+  GstVideoInfo info;
+  GstMapInfo map;
+  GstBuffer *buf = gst_sample_get_buffer (sample);
+  yolor_net *net = NULL;
+  yolor_image img = { 0 };
+  yolor_post_params post;
+  yolor_detection dets[300];
+  size_t n = 0, i;
+  gdouble best = 0;
+  guint p;
+
+  fail_unless (gst_video_info_from_caps (&info, gst_sample_get_caps (sample)));
+  fail_unless (yolor_net_load (model, NULL, NULL, &net, NULL) == YOLOR_OK);
+  fail_unless (
+      yolor_net_prepare (net, info.width, info.height, NULL) == YOLOR_OK);
+  fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+  img.format = GST_VIDEO_INFO_FORMAT (&info) == GST_VIDEO_FORMAT_I420
+      ? YOLOR_PIXFMT_I420
+      : YOLOR_PIXFMT_NV12;
+  img.width = info.width;
+  img.height = info.height;
+  img.matrix = matrix;
+  for (p = 0; p < GST_VIDEO_INFO_N_PLANES (&info); p++) {
+    img.planes[p] = map.data + info.offset[p];
+    img.strides[p] = info.stride[p];
+  }
+  yolor_net_default_post (net, &post);
+  fail_unless (
+      yolor_net_detect (net, &img, &post, dets, 300, &n, NULL) == YOLOR_OK);
+  for (i = 0; i < n; i++)
+    if (dets[i].class_id == label && dets[i].confidence > best)
+      best = dets[i].confidence;
+  gst_buffer_unmap (buf, &map);
+  yolor_net_free (net);
+  g_free (model);
+  return best;
+}
+
+/* YUV frames are converted with the matrix and range their caps declare:
+ * dog.jpg as full-range BT.601 I420 (what JPEG decoders produce) and as
+ * limited-range BT.709 NV12 (576 rows, where the default is BT.601)
+ * detects exactly as the engine does when told that matrix, and not as
+ * with the default one. */
+GST_START_TEST (test_colorimetry)
+{
+  static const struct
+  {
+    const gchar *caps;
+    yolor_yuv_matrix right, wrong;
+  } cases[] = {
+    { "video/x-raw,format=I420,colorimetry=(string)1:4:0:0",
+        YOLOR_YUV_BT601_FULL, YOLOR_YUV_BT601 },
+    { "video/x-raw,format=NV12,colorimetry=(string)bt709", YOLOR_YUV_BT709,
+        YOLOR_YUV_BT601 },
+  };
+  const gint dog = 16;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstSample *s = test_grab_image ("images/dog.jpg", 0, cases[i].caps);
+    GstHarness *h = test_detect_harness (NULL);
+    GstBuffer *out = test_push_sample (h, s);
+    gdouble got = best_confidence (out, "dog");
+    gdouble right = engine_confidence (s, cases[i].right, dog);
+    gdouble wrong = engine_confidence (s, cases[i].wrong, dog);
+
+    fail_unless (got > 0.5, "%s: dog %.4f", cases[i].caps, got);
+    fail_unless (
+        fabs (right - wrong) > 1e-4, "%s: matrices alike", cases[i].caps);
+    fail_unless (fabs (got - right) < 1e-6, "%s: dog %.6f, engine %.6f",
+        cases[i].caps, got, right);
+    gst_buffer_unref (out);
+    gst_sample_unref (s);
+    gst_harness_teardown (h);
+  }
+}
+
+GST_END_TEST;
+
+/* A GstVideoMeta whose planes do not fit the memory behind them is an
+ * element error, never a read past the buffer. */
+GST_START_TEST (test_bad_video_meta)
+{
+  static const struct
+  {
+    GstVideoFormat format;
+    gsize offset[GST_VIDEO_MAX_PLANES];
+    gint stride[GST_VIDEO_MAX_PLANES];
+    const gchar *why;
+  } cases[] = {
+    { GST_VIDEO_FORMAT_RGB, { 0, 0 }, { 1 << 20, 0 }, "plane 0" },
+    { GST_VIDEO_FORMAT_RGB, { 64, 0 }, { 192, 0 }, "plane 0" },
+    { GST_VIDEO_FORMAT_RGB, { 0, 0 }, { 100, 0 }, "shorter than a row" },
+    { GST_VIDEO_FORMAT_NV12, { 0, 4200 }, { 64, 64 }, "plane 1" },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstHarness *h = test_detect_harness (NULL);
+    GstBus *bus = gst_bus_new ();
+    GstVideoInfo info;
+    GstBuffer *buf;
+    GstMessage *msg;
+    GError *err = NULL;
+    gchar *dbg = NULL;
+
+    gst_video_info_set_format (&info, cases[i].format, 64, 64);
+    buf = gst_buffer_new_allocate (NULL, info.size, NULL);
+    gst_buffer_memset (buf, 0, 0x80, info.size);
+    gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+        cases[i].format, 64, 64, GST_VIDEO_INFO_N_PLANES (&info),
+        (gsize *) cases[i].offset, (gint *) cases[i].stride);
+    gst_element_set_bus (h->element, bus);
+    gst_harness_set_src_caps (h, gst_video_info_to_caps (&info));
+    fail_unless_equals_int (gst_harness_push (h, buf), GST_FLOW_ERROR);
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    fail_unless (msg != NULL, "case %u: no error", i);
+    gst_message_parse_error (msg, &err, &dbg);
+    fail_unless (strstr (dbg, cases[i].why) != NULL, "case %u: '%s'", i, dbg);
+    g_error_free (err);
+    g_free (dbg);
+    gst_message_unref (msg);
+    gst_element_set_bus (h->element, NULL);
+    gst_object_unref (bus);
+    gst_harness_teardown (h);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 yolordetect_suite (void)
 {
@@ -645,6 +804,8 @@ yolordetect_suite (void)
   tcase_add_test (tc, test_post_messages);
   tcase_add_test (tc, test_bad_model);
   tcase_add_test (tc, test_options);
+  tcase_add_test (tc, test_colorimetry);
+  tcase_add_test (tc, test_bad_video_meta);
   return s;
 }
 

@@ -559,6 +559,40 @@ GST_START_TEST (test_property_stress)
 
 GST_END_TEST;
 
+/* A GstVideoMeta whose plane does not fit the memory behind it is an element
+ * error, never a write past the buffer. */
+GST_START_TEST (test_bad_video_meta)
+{
+  Fixture f;
+  GstBus *bus = gst_bus_new ();
+  gsize offset[GST_VIDEO_MAX_PLANES] = { 0, 0, 0, 0 };
+  gint stride[GST_VIDEO_MAX_PLANES] = { 1 << 20, 0, 0, 0 };
+  GstBuffer *buf;
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *dbg = NULL;
+
+  fixture_init (&f, "RGB", 64, 48);
+  buf = make_frame (&f, FALSE);
+  gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+      GST_VIDEO_FORMAT_RGB, 64, 48, 1, offset, stride);
+  add_roi (buf, "person", 4, 4, 20, 20, NULL);
+  gst_element_set_bus (f.h->element, bus);
+  fail_unless_equals_int (gst_harness_push (f.h, buf), GST_FLOW_ERROR);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, &dbg);
+  fail_unless (strstr (dbg, "plane 0") != NULL, "'%s'", dbg);
+  g_error_free (err);
+  g_free (dbg);
+  gst_message_unref (msg);
+  gst_element_set_bus (f.h->element, NULL);
+  gst_object_unref (bus);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
 static Suite *
 yolorosd_suite (void)
 {
@@ -575,6 +609,7 @@ yolorosd_suite (void)
   tcase_add_test (tc, test_frame_meta_fallback);
   tcase_add_test (tc, test_properties);
   tcase_add_test (tc, test_property_stress);
+  tcase_add_test (tc, test_bad_video_meta);
   return s;
 }
 
