@@ -178,12 +178,15 @@ gst_yolor_detect_set_property (
   GstYolorDetect *self = GST_YOLOR_DETECT (object);
   gsize off = prop_offset (prop_id);
   gpointer field = G_STRUCT_MEMBER_P (self, off);
+  gboolean deferred;
 
   if (off == 0) {
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     return;
   }
   GST_OBJECT_LOCK (self);
+  deferred = (pspec->flags & GST_PARAM_MUTABLE_READY)
+      && GST_STATE (self) > GST_STATE_READY;
   if (G_VALUE_HOLDS_STRING (value)) {
     g_free (*(gchar **) field);
     *(gchar **) field = g_value_dup_string (value);
@@ -201,6 +204,12 @@ gst_yolor_detect_set_property (
   if (prop_id == PROP_OBJECT_CLASS)
     self->object_class_cookie++;
   GST_OBJECT_UNLOCK (self);
+  if (deferred)
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("'%s' was changed while the element is running; the new value "
+         "takes effect when it next starts (READY to PAUSED).",
+            pspec->name),
+        (NULL));
 }
 
 static void

@@ -60,7 +60,8 @@ gst_yolor_default_weights_path (const gchar *cfg)
   return g_strdup_printf ("%s.weights", cfg);
 }
 
-/* Reads lines of @path into @names[0..n); returns the line count or -1. */
+/* Reads lines of @path into @names[0..n); returns the line count, or -1
+ * with @error set when the file cannot be read or a line is not UTF-8. */
 static gint
 read_names (const gchar *path, gchar **names, gint n, GError **error)
 {
@@ -71,8 +72,15 @@ read_names (const gchar *path, gchar **names, gint n, GError **error)
     return -1;
   lines = g_strsplit (text, "\n", -1);
   for (i = 0; lines[i]; i++) {
-    gchar *line = g_strstrip (lines[i]);
+    gchar *line;
 
+    if (!g_utf8_validate (lines[i], -1, NULL)) {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+          "%s:%d: not valid UTF-8 text", path, i + 1);
+      count = -1;
+      break;
+    }
+    line = g_strstrip (lines[i]);
     if (*line == '\0' && lines[i + 1] == NULL)
       break;
     if (count < n)
@@ -111,9 +119,10 @@ gst_yolor_labels_load (const gchar *file, const gchar *cfg, gint n_classes,
     cands[2] = g_build_filename (dir, "..", "coco.names", NULL);
     for (i = 0; i < 3 && n_read < 0; i++) {
       if (g_file_test (cands[i], G_FILE_TEST_IS_REGULAR)) {
-        n_read = read_names (cands[i], names, n_classes, NULL);
-        if (n_read >= 0)
-          *used_file_out = g_strdup (cands[i]);
+        n_read = read_names (cands[i], names, n_classes, error);
+        if (n_read < 0)
+          break;
+        *used_file_out = g_strdup (cands[i]);
       }
     }
     for (i = 0; i < 3; i++)
@@ -122,6 +131,10 @@ gst_yolor_labels_load (const gchar *file, const gchar *cfg, gint n_classes,
     g_free (stem);
     g_free (base);
     g_free (dir);
+    if (error && *error) {
+      g_strfreev (names);
+      return NULL;
+    }
   }
 
   for (i = 0; i < n_classes; i++) {
@@ -285,6 +298,15 @@ gst_yolor_model_open (const GstYolorModelSettings *set,
 
   st = yolor_net_load (cfg, set->weights && *set->weights ? set->weights : NULL,
       &opts, &model_out->net, &err);
+  if (st != YOLOR_OK && opts.input_width > 0
+      && (st == YOLOR_ERR_SHAPE || st == YOLOR_ERR_INVALID_ARG)) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        "input-size '%s' does not fit model '%s': %s", set->input_size, cfg,
+        err.msg);
+    *debug_out = g_strdup_printf ("%s (%s)", err.msg, yolor_status_str (st));
+    g_free (cfg);
+    return FALSE;
+  }
   if (st != YOLOR_OK) {
     g_set_error (error, GST_RESOURCE_ERROR,
         st == YOLOR_ERR_IO ? GST_RESOURCE_ERROR_OPEN_READ
@@ -301,8 +323,10 @@ gst_yolor_model_open (const GstYolorModelSettings *set,
       model_out->n_classes, &model_out->labels_from, &lerr);
   if (model_out->labels == NULL) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
-        "Could not read labels-file '%s'.", set->labels_file);
-    *debug_out = g_strdup (lerr ? lerr->message : "unknown error");
+        "Could not read the class labels: %s",
+        lerr ? lerr->message : "unknown error");
+    *debug_out = g_strdup_printf ("labels-file='%s'",
+        set->labels_file ? set->labels_file : "(searched beside the cfg)");
     g_clear_error (&lerr);
     yolor_net_free (model_out->net);
     model_out->net = NULL;

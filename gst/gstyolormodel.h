@@ -28,8 +28,10 @@ gchar *gst_yolor_default_weights_path (const gchar *cfg);
  * property: when set it must be readable. When NULL, "<stem>.names",
  * "coco.names" and "../coco.names" beside @cfg are tried, then the built-in
  * COCO table for 80-class models. Missing names become "class<N>".
+ * Every line must be UTF-8 text.
  * Returns: (transfer full): n_classes strings, free with g_strfreev(); NULL
- * and @error set when @file cannot be read. */
+ * and @error set when @file (or a names file found beside @cfg) cannot be
+ * read or has a line that is not UTF-8 (the message names file:line). */
 gchar **gst_yolor_labels_load (const gchar *file, const gchar *cfg,
     gint n_classes, gchar **used_file_out, GError **error);
 

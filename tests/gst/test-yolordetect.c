@@ -488,7 +488,11 @@ GST_START_TEST (test_bad_model)
   gchar *dir = g_dir_make_tmp ("yolordetect-XXXXXX", NULL);
   gchar *cfg = g_build_filename (dir, "broken.cfg", NULL);
   gchar *weights = g_build_filename (dir, "broken.weights", NULL);
-  gchar *good = test_model_path (), *text = NULL;
+  gchar *good = test_model_path (), *text = NULL, *text2 = NULL;
+  gchar *good_weights =
+      g_strdup_printf ("%.*s.weights", (int) strlen (good) - 4, good);
+  gchar *names = g_build_filename (dir, "bad.names", NULL);
+  gchar *auto_names = g_build_filename (dir, "broken.names", NULL);
   gsize len;
 
   /* missing file: RESOURCE/OPEN_READ naming the file */
@@ -515,11 +519,36 @@ GST_START_TEST (test_bad_model)
       GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ, "x.names");
   assert_error (start_failure (good, "input-size", "640y"), GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_SETTINGS, "640y");
+  /* a size the model cannot take names the property */
+  assert_error (start_failure (good, "input-size", "33x17"), GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_SETTINGS, "input-size '33x17'");
+
+  /* labels that are not UTF-8 text: named file and line, given or found */
+  fail_unless (g_file_set_contents (names,
+      "person\nbi\xff"
+      "cycle\n",
+      -1, NULL));
+  assert_error (start_failure (good, "labels-file", names), GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_OPEN_READ, "bad.names:2: not valid UTF-8");
+  fail_unless (g_file_get_contents (good, &text2, &len, NULL));
+  fail_unless (g_file_set_contents (cfg, text2, len, NULL));
+  g_free (text2);
+  fail_unless (g_file_get_contents (good_weights, &text2, &len, NULL));
+  fail_unless (g_file_set_contents (weights, text2, len, NULL));
+  g_free (text2);
+  fail_unless (g_file_set_contents (auto_names, "x\ny\n\xc3\n", -1, NULL));
+  assert_error (start_failure (cfg, NULL, NULL), GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_OPEN_READ, "broken.names:3: not valid UTF-8");
+  g_unlink (auto_names);
+  g_unlink (names);
 
   g_unlink (cfg);
   g_unlink (weights);
   g_rmdir (dir);
   g_free (text);
+  g_free (names);
+  g_free (auto_names);
+  g_free (good_weights);
   g_free (good);
   g_free (weights);
   g_free (cfg);
@@ -647,6 +676,51 @@ best_confidence (GstBuffer *buf, const gchar *label)
   }
   return best;
 }
+
+/* READY-only properties set while running: a warning saying when they take
+ * effect; the running model is kept. */
+GST_START_TEST (test_deferred_properties)
+{
+  const gchar *props[] = { "model", "weights", "labels-file", "input-size" };
+  GstHarness *h = test_detect_harness (NULL);
+  GstBus *bus = gst_bus_new ();
+  GstSample *s = test_grab_frame (TEST_T_MAN, "RGB", 0, 0);
+  GstBuffer *out;
+  guint i;
+
+  gst_element_set_bus (h->element, bus);
+  out = test_push_sample (h, s);
+  gst_buffer_unref (out);
+  for (i = 0; i < G_N_ELEMENTS (props); i++) {
+    GstMessage *msg;
+    GError *err = NULL;
+    gchar *dbg = NULL;
+
+    g_object_set (h->element, props[i], "/nonexistent/other", NULL);
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+    fail_unless (msg != NULL, "%s: no warning", props[i]);
+    gst_message_parse_warning (msg, &err, &dbg);
+    fail_unless (strstr (err->message, props[i]) != NULL
+            && strstr (err->message, "next starts") != NULL,
+        "%s: '%s'", props[i], err->message);
+    g_error_free (err);
+    g_free (dbg);
+    gst_message_unref (msg);
+  }
+  /* the model that runs is still the one loaded at start */
+  fail_unless_equals_int (
+      gst_harness_push (h, gst_buffer_copy (gst_sample_get_buffer (s))),
+      GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  fail_unless (test_count_rois (out) > 0);
+  gst_buffer_unref (out);
+  gst_sample_unref (s);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
 
 /* The best confidence of class @label the engine itself finds in @sample
  * (borrowed) when told the frame's YUV @matrix. */
@@ -805,6 +879,7 @@ yolordetect_suite (void)
   tcase_add_test (tc, test_bad_model);
   tcase_add_test (tc, test_options);
   tcase_add_test (tc, test_colorimetry);
+  tcase_add_test (tc, test_deferred_properties);
   tcase_add_test (tc, test_bad_video_meta);
   return s;
 }
