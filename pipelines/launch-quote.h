@@ -12,4 +12,11 @@
  * and '\\' escaped (transferred: g_free ()). */
 gchar *yolor_launch_quote (const gchar *s);
 
+/* Turns @props (borrowed), property assignments as a shell would split them
+ * ("threshold=0.3 object-class='person, car'"), into launch-line text with
+ * every value quoted, so that nothing in it can add elements or links.
+ * Returns: (transfer full): the text ("" for NULL or blank @props), or NULL
+ * with @error set when a word is not NAME=VALUE. */
+gchar *yolor_launch_props (const gchar *props, GError **error);
+
 #endif /* YOLOR_LAUNCH_QUOTE_H */

@@ -32,7 +32,8 @@ quit_cb (gpointer loop)
 int
 main (int argc, char **argv)
 {
-  gchar *address = NULL, *detect_props = NULL, *launch, *video, *service;
+  gchar *address = NULL, *detect_props = NULL, *props, *launch, *video;
+  gchar *service;
   gint port = 8554, quit_after = 0;
   gboolean raw = FALSE;
   GOptionEntry entries[] = { { "address", 'a', 0, G_OPTION_ARG_STRING, &address,
@@ -63,6 +64,11 @@ main (int argc, char **argv)
     return 2;
   }
   g_option_context_free (ctx);
+  props = yolor_launch_props (detect_props, &err);
+  if (props == NULL) {
+    g_printerr ("yolor-rtsp-server: --detect-props: %s\n", err->message);
+    return 2;
+  }
   if (address == NULL)
     address = g_strdup ("127.0.0.1");
 
@@ -72,8 +78,7 @@ main (int argc, char **argv)
       "videoconvert ! %s%s%s videoconvert ! video/x-raw,format=I420 ! "
       "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=30 ! "
       "rtph264pay name=pay0 pt=96 config-interval=1 )",
-      video, raw ? "" : "yolordetect ",
-      raw ? "" : (detect_props ? detect_props : ""),
+      video, raw ? "" : "yolordetect ", raw ? "" : props,
       raw ? "" : " ! yolorosd !");
   loop = g_main_loop_new (NULL, FALSE);
   server = gst_rtsp_server_new ();
@@ -105,5 +110,6 @@ main (int argc, char **argv)
   g_free (video);
   g_free (address);
   g_free (detect_props);
+  g_free (props);
   return 0;
 }

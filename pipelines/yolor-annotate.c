@@ -199,7 +199,7 @@ int
 main (int argc, char **argv)
 {
   gchar *out_dir = NULL, *mp4 = NULL, *jsonl = NULL, *model = NULL;
-  gchar *detect_props = NULL;
+  gchar *detect_props = NULL, *props;
   gint max_frames = 0;
   gboolean no_osd = FALSE, no_video = FALSE;
   GOptionEntry entries[] = {
@@ -241,6 +241,11 @@ main (int argc, char **argv)
     return 2;
   }
   g_option_context_free (ctx);
+  props = yolor_launch_props (detect_props, &err);
+  if (props == NULL) {
+    g_printerr ("yolor-annotate: --detect-props: %s\n", err->message);
+    return 2;
+  }
 
   if (out_dir == NULL)
     out_dir = g_strdup (".");
@@ -278,16 +283,15 @@ main (int argc, char **argv)
     desc = g_strdup_printf (
         "filesrc location=%s ! decodebin ! videoconvert "
         "! yolordetect name=detect %s%s %s ! fakesink sync=false",
-        q_in, q_model ? "model=" : "", q_model ? q_model : "",
-        detect_props ? detect_props : "");
+        q_in, q_model ? "model=" : "", q_model ? q_model : "", props);
   else
     desc = g_strdup_printf (
         "filesrc location=%s ! decodebin ! videoconvert "
         "! yolordetect name=detect %s%s %s ! %s videoconvert ! "
         "x264enc tune=zerolatency speed-preset=veryfast ! h264parse ! mp4mux ! "
         "filesink location=%s",
-        q_in, q_model ? "model=" : "", q_model ? q_model : "",
-        detect_props ? detect_props : "", no_osd ? "" : "yolorosd !", q_mp4);
+        q_in, q_model ? "model=" : "", q_model ? q_model : "", props,
+        no_osd ? "" : "yolorosd !", q_mp4);
   app.pipeline = gst_parse_launch (desc, &err);
   if (app.pipeline == NULL || err) {
     g_printerr ("yolor-annotate: cannot build the pipeline: %s\n",
@@ -353,5 +357,6 @@ main (int argc, char **argv)
   g_free (jsonl);
   g_free (model);
   g_free (detect_props);
+  g_free (props);
   return ret;
 }
