@@ -1,0 +1,147 @@
+/* Fuzz target: the whole load path, cfg → graph → shapes → weights → fold
+ * → packed weights → plan → prepare → one detection, and the model queries.
+ *
+ * Input: a cfg, optionally followed by FUZZ_LOAD_SEP and a .weights file.
+ * Without the separator the parameters are synthetic
+ * (yolor_net_load_synthetic), so that the fuzzer reaches the layers without
+ * having to hit the exact weights size; with it they come from the file
+ * (yolor_net_load).
+ *
+ * Bounded so that every input stays fast: the network input is the cfg's
+ * [net] size when both sides are at most MAX_SIDE, else 64×64. Before
+ * loading, the cfg is parsed and shaped on a scratch net (the library's own
+ * graph code) and rejected when it has more than MAX_PARAMS parameters,
+ * MAX_ACTIVATIONS output floats or MAX_GMACS; after prepare (which may round
+ * the input up) the GMACs are checked again before detecting. Inputs whose
+ * cfg does not parse still go through yolor_net_load, for its error paths.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define _GNU_SOURCE /* memmem */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz-util.h"
+#include "yolor-private.h"
+
+#define FUZZ_LOAD_SEP "\n%weights%\n"
+#define MAX_SIDE 128
+#define MAX_PARAMS (2 << 20)
+#define MAX_ACTIVATIONS (4 << 20)
+#define MAX_GMACS 0.05
+#define MAX_DETS 64
+
+/* Builds and shapes the cfg at @path on a scratch net, as yolor_net_load
+ * does before the weights. Returns 0 when it is too big to run; 1 otherwise
+ * (also when it fails: the real load reports that). Sets *@w, *@h to the
+ * network input to use. */
+static int
+small_enough (const char *path, const yolor_options *opts, int *w, int *h)
+{
+  yolor_cfg cfg;
+  yolor_net *net;
+  int ok = 1;
+
+  *w = *h = 64;
+  if (yolor_cfg_read (path, &cfg, NULL) != YOLOR_OK)
+    return 1;
+  net = calloc (1, sizeof (*net));
+  if (!net || !(net->cfg_path = strdup (path)))
+    abort ();
+  net->opts = *opts;
+  net->n_threads = 1;
+  net->flavor = yolor_graph_detect_flavor (&cfg);
+  net->embed_layer = -1;
+  if (yolor_graph_build (net, &cfg, NULL) == YOLOR_OK) {
+    if (net->net_default_w <= MAX_SIDE && net->net_default_h <= MAX_SIDE) {
+      *w = net->net_default_w;
+      *h = net->net_default_h;
+    }
+    if (yolor_graph_shapes (net, *w, *h, NULL) == YOLOR_OK) {
+      int64_t act = 0;
+      for (int i = 0; i < net->n_layers; i++)
+        act += (int64_t) net->layers[i].c * net->layers[i].h * net->layers[i].w;
+      ok = yolor_weights_conv_floats (net) <= MAX_PARAMS
+          && yolor_weights_implicit_floats (net) <= MAX_PARAMS
+          && act <= MAX_ACTIVATIONS && yolor_net_gmacs (net) <= MAX_GMACS;
+    }
+  }
+  yolor_cfg_clear (&cfg);
+  yolor_net_free (net);
+  return ok;
+}
+
+static void
+queries (const yolor_net *net)
+{
+  yolor_layer_info info;
+  int c, h, w, dim;
+  for (int i = 0; i < yolor_net_n_layers (net); i++) {
+    yolor_net_layer_info (net, i, &info);
+    yolor_net_layer_type (net, i);
+    yolor_net_layer_output (net, i, &c, &h, &w);
+  }
+  for (int k = 0; k < yolor_net_n_heads (net); k++)
+    yolor_net_head (net, k, &c, &h, &w);
+  yolor_net_n_classes (net);
+  yolor_net_flavor (net);
+  yolor_net_max_stride (net);
+  yolor_net_n_params (net);
+  yolor_net_embedding_layer (net);
+  yolor_net_embeddings (net, &dim);
+  yolor_net_class_scores (net);
+}
+
+static void
+detect (yolor_net *net, int w, int h)
+{
+  uint8_t *rgb = malloc ((size_t) 3 * w * h);
+  yolor_image img = { YOLOR_PIXFMT_RGB, w, h, { rgb }, { 3 * w },
+    YOLOR_YUV_AUTO };
+  yolor_detection dets[MAX_DETS];
+  size_t n;
+  if (!rgb)
+    abort ();
+  for (size_t i = 0; i < (size_t) 3 * w * h; i++)
+    rgb[i] = (uint8_t) (i * 37 + (i >> 7));
+  yolor_net_detect (net, &img, NULL, dets, MAX_DETS, &n, NULL);
+  free (rgb);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  const uint8_t *sep =
+      memmem (data, size, FUZZ_LOAD_SEP, strlen (FUZZ_LOAD_SEP));
+  size_t cfg_size = sep ? (size_t) (sep - data) : size;
+  const char *cfg_path = fuzz_file (0, data, cfg_size);
+  yolor_options opts;
+  yolor_net *net = NULL;
+  yolor_error err;
+  yolor_status st;
+  int w, h;
+
+  yolor_options_init (&opts);
+  opts.n_threads = 1;
+  if (!small_enough (cfg_path, &opts, &w, &h))
+    return 0;
+  opts.input_width = w;
+  opts.input_height = h;
+  if (sep) {
+    size_t off = cfg_size + strlen (FUZZ_LOAD_SEP);
+    const char *wpath = fuzz_file (1, data + off, size - off);
+    st = yolor_net_load (cfg_path, wpath, &opts, &net, &err);
+  } else {
+    st = yolor_net_load_synthetic (cfg_path, 1, &opts, &net, &err);
+  }
+  if (st != YOLOR_OK)
+    return 0;
+  queries (net);
+  if (yolor_net_prepare (net, w, h, &err) == YOLOR_OK
+      && yolor_net_gmacs (net) <= MAX_GMACS) {
+    detect (net, w, h);
+    queries (net);
+  }
+  yolor_net_free (net);
+  return 0;
+}
