@@ -9,7 +9,6 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,25 +70,16 @@ yolor_cfg_find (const yolor_cfg_section *s, const char *key)
 static char *
 read_file (const char *path, size_t *len_out, yolor_error *err)
 {
-  FILE *f = fopen (path, "rb");
+  int64_t len;
+  FILE *f = yolor_file_open (path, "cfg", &len, err);
   char *buf;
-  long len;
 
-  if (!f) {
-    yolor_error_set (
-        err, YOLOR_ERR_IO, "%s: cannot open: %s", path, strerror (errno));
+  if (!f)
     return NULL;
-  }
-  if (fseek (f, 0, SEEK_END) != 0 || (len = ftell (f)) < 0
-      || fseek (f, 0, SEEK_SET) != 0) {
-    yolor_error_set (err, YOLOR_ERR_IO, "%s: cannot read", path);
-    fclose (f);
-    return NULL;
-  }
   if (len > YOLOR_CFG_MAX_BYTES) {
     yolor_error_set (err, YOLOR_ERR_PARSE,
-        "%s: %ld bytes is too large for a model cfg (limit %d)", path, len,
-        YOLOR_CFG_MAX_BYTES);
+        "%s: %lld bytes is too large for a model cfg (limit %d)", path,
+        (long long) len, YOLOR_CFG_MAX_BYTES);
     fclose (f);
     return NULL;
   }

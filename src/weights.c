@@ -10,7 +10,6 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +88,7 @@ yolor_weights_load (yolor_net *net, const char *path, yolor_error *err)
 {
   unsigned char hdr[12];
   FILE *f;
-  long size;
+  int64_t size;
   int32_t major, minor;
   long hdr_bytes;
   int64_t conv = yolor_weights_conv_floats (net);
@@ -97,19 +96,14 @@ yolor_weights_load (yolor_net *net, const char *path, yolor_error *err)
   int64_t with_trailer, without;
   int trailer;
 
-  f = fopen (path, "rb");
+  f = yolor_file_open (path, "weights", &size, err);
   if (!f)
-    return yolor_error_set (err, YOLOR_ERR_IO, "%s: cannot open weights: %s",
-        path, strerror (errno));
-  if (fseek (f, 0, SEEK_END) != 0 || (size = ftell (f)) < 0
-      || fseek (f, 0, SEEK_SET) != 0) {
-    fclose (f);
-    return yolor_error_set (err, YOLOR_ERR_IO, "%s: cannot read", path);
-  }
+    return err ? err->code : YOLOR_ERR_IO;
   if (size < 16 || fread (hdr, 1, 12, f) != 12) {
     fclose (f);
     return yolor_error_set (err, YOLOR_ERR_IO,
-        "%s: %ld bytes is too short for a weights header", path, size);
+        "%s: %lld bytes is too short for a weights header", path,
+        (long long) size);
   }
   major = le32 (hdr);
   minor = le32 (hdr + 4);
@@ -126,12 +120,12 @@ yolor_weights_load (yolor_net *net, const char *path, yolor_error *err)
     if (impl)
       return yolor_error_set (err, YOLOR_ERR_IO,
           "%s: expected %lld bytes (%lld without the implicit trailer) for "
-          "%s, found %ld",
+          "%s, found %lld",
           path, (long long) with_trailer, (long long) without, net->cfg_path,
-          size);
+          (long long) size);
     return yolor_error_set (err, YOLOR_ERR_IO,
-        "%s: expected %lld bytes for %s, found %ld%s", path,
-        (long long) without, net->cfg_path, size,
+        "%s: expected %lld bytes for %s, found %lld%s", path,
+        (long long) without, net->cfg_path, (long long) size,
         size < without ? " (truncated)" : "");
   }
   trailer = impl > 0 && size == with_trailer;

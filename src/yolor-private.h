@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "yolor/yolor.h"
 
@@ -20,6 +21,14 @@
 /* Set @err (may be NULL) and return @code. printf-style message. */
 yolor_status yolor_error_set (yolor_error *err, yolor_status code,
     const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
+
+/* Opens @path (borrowed) for reading if it is a regular file, and stores
+ * its size in *@size_out. @what names the file in messages ("cfg",
+ * "weights"). Returns the stream (transferred: fclose()) or NULL with @err
+ * set: YOLOR_ERR_IO for a missing or unreadable file, a directory or any
+ * other file that is not regular. */
+FILE *yolor_file_open (
+    const char *path, const char *what, int64_t *size_out, yolor_error *err);
 
 /* Logs through the net's callback (no-op without one). */
 void yolor_log (const yolor_net *net, yolor_log_level level, const char *fmt,

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../common/test-check.h"
@@ -410,6 +411,57 @@ START_TEST (test_bad_args)
   ck_assert_int_eq (yolor_net_forward (NULL, NULL), YOLOR_ERR_INVALID_ARG);
   yolor_net_free (NULL);
   ck_assert (yolor_status_str ((yolor_status) 99) != NULL);
+}
+END_TEST
+
+/* Directories and other files that are not regular, given as cfg or
+ * weights: said so, not "9223372036854775807 bytes is too large". */
+START_TEST (test_not_regular_files)
+{
+  char cfg[512], fifo[600], want[700];
+  const char *t = NET CONV8 HEAD;
+  yolor_net *net = (yolor_net *) (uintptr_t) 1;
+  yolor_error err;
+  yolor_status st;
+
+  tmp_setup ();
+  write_tmp ("m.cfg", t, strlen (t), cfg, sizeof (cfg));
+  /* the directory as cfg */
+  st = yolor_net_load (tmp_dir, NULL, NULL, &net, &err);
+  ck_assert_msg (st == YOLOR_ERR_IO, "directory as cfg: status %s: %s",
+      yolor_status_str (st), err.msg);
+  ck_assert (net == NULL);
+  snprintf (want, sizeof (want), "%s: is a directory, not a cfg file", tmp_dir);
+  ck_assert_msg (
+      strcmp (err.msg, want) == 0, "\"%s\", expected \"%s\"", err.msg, want);
+  st = yolor_net_load_synthetic (tmp_dir, 1, NULL, &net, &err);
+  ck_assert_int_eq (st, YOLOR_ERR_IO);
+  ck_assert_msg (strstr (err.msg, "is a directory") != NULL, "\"%s\"", err.msg);
+  /* the directory as weights */
+  net = (yolor_net *) (uintptr_t) 1;
+  st = yolor_net_load (cfg, tmp_dir, NULL, &net, &err);
+  ck_assert_msg (st == YOLOR_ERR_IO, "directory as weights: status %s: %s",
+      yolor_status_str (st), err.msg);
+  ck_assert (net == NULL);
+  snprintf (
+      want, sizeof (want), "%s: is a directory, not a weights file", tmp_dir);
+  ck_assert_msg (
+      strcmp (err.msg, want) == 0, "\"%s\", expected \"%s\"", err.msg, want);
+  /* a FIFO without a writer: rejected at once, not waited on */
+  snprintf (fifo, sizeof (fifo), "%s/fifo.cfg", tmp_dir);
+  ck_assert (mkfifo (fifo, 0600) == 0);
+  st = yolor_net_load (fifo, NULL, NULL, &net, &err);
+  ck_assert_int_eq (st, YOLOR_ERR_IO);
+  snprintf (want, sizeof (want),
+      "%s: is not a regular file (a cfg file must be one)", fifo);
+  ck_assert_msg (
+      strcmp (err.msg, want) == 0, "\"%s\", expected \"%s\"", err.msg, want);
+  st = yolor_net_load (cfg, fifo, NULL, &net, &err);
+  ck_assert_int_eq (st, YOLOR_ERR_IO);
+  ck_assert_msg (
+      strstr (err.msg, "not a regular file") && strstr (err.msg, fifo),
+      "\"%s\"", err.msg);
+  tmp_teardown ();
 }
 END_TEST
 
@@ -1011,6 +1063,7 @@ main (void)
   tcase_add_test (tc, test_template_cfg_ok);
   tcase_add_test (tc, test_binary_cfg);
   tcase_add_test (tc, test_bad_args);
+  tcase_add_test (tc, test_not_regular_files);
   tcase_add_loop_test (tc, test_weights_size, 0,
       (int) (sizeof (size_cases) / sizeof (size_cases[0])));
   tcase_add_test (tc, test_weights_size_yolor);
