@@ -127,136 +127,162 @@ typedef struct
   const char *line; /* the offending line, or NULL: no line */
   int at_section; /* 1: the message names the [section]
                                  * holding that line */
+  const char *says; /* NULL or text the message must hold */
 } cfg_case;
 
 static const cfg_case cfg_cases[] = {
   { "key=value before any section", "# a comment\nwidth=32\n" NET CONV8 HEAD,
-      YOLOR_ERR_PARSE, "width=32", 0 },
+      YOLOR_ERR_PARSE, "width=32", 0, NULL },
   { "line without '='",
       NET "[convolutional]\nbatch_normalize=1\nfilters 8\n"
           "size=3\n" HEAD,
-      YOLOR_ERR_PARSE, "filters 8", 0 },
+      YOLOR_ERR_PARSE, "filters 8", 0, NULL },
   { "unknown section type", NET CONV8 "[convolutionl]\nfilters=8\n\n" HEAD,
-      YOLOR_ERR_UNSUPPORTED, "[convolutionl]", 0 },
+      YOLOR_ERR_UNSUPPORTED, "[convolutionl]", 0, NULL },
   { "unknown key",
       NET "[convolutional]\nbatch_normalize=1\nfitlers=8\n"
           "size=3\n\n" HEAD,
-      YOLOR_ERR_PARSE, "fitlers=8", 0 },
+      YOLOR_ERR_PARSE, "fitlers=8", 0, NULL },
   { "unknown key in [net]",
       "[net]\nwidth=32\nheight=32\nwidht=7\n\n" CONV8 HEAD, YOLOR_ERR_PARSE,
-      "widht=7", 0 },
+      "widht=7", 0, NULL },
   { "non-integer filters",
       NET "[convolutional]\nfilters=eight\nsize=3\n\n" HEAD, YOLOR_ERR_PARSE,
-      "filters=eight", 0 },
+      "filters=eight", 0, NULL },
   { "trailing garbage after filters",
       NET "[convolutional]\nfilters=8x\n"
           "size=3\n\n" HEAD,
-      YOLOR_ERR_PARSE, "filters=8x", 0 },
+      YOLOR_ERR_PARSE, "filters=8x", 0, NULL },
   { "filters=0", NET "[convolutional]\nsize=3\nfilters=0\n\n" HEAD,
-      YOLOR_ERR_PARSE, "filters=0", 0 },
+      YOLOR_ERR_PARSE, "filters=0", 0, NULL },
   { "negative filters", NET "[convolutional]\nsize=3\nfilters=-8\n\n" HEAD,
-      YOLOR_ERR_PARSE, "filters=-8", 0 },
+      YOLOR_ERR_PARSE, "filters=-8", 0, NULL },
   { "absurd filters (overflows long)",
       NET "[convolutional]\nsize=3\n"
           "filters=99999999999999999999\n\n" HEAD,
-      YOLOR_ERR_PARSE, "filters=99999999999999999999", 0 },
+      YOLOR_ERR_PARSE, "filters=99999999999999999999", 0, NULL },
   { "size=99", NET "[convolutional]\nfilters=8\nsize=99\n\n" HEAD,
-      YOLOR_ERR_PARSE, "size=99", 0 },
+      YOLOR_ERR_PARSE, "size=99", 0, NULL },
   { "size=0", NET "[convolutional]\nfilters=8\nsize=0\n\n" HEAD,
-      YOLOR_ERR_PARSE, "size=0", 0 },
+      YOLOR_ERR_PARSE, "size=0", 0, NULL },
   { "stride=0", NET "[convolutional]\nfilters=8\nsize=3\nstride=0\n\n" HEAD,
-      YOLOR_ERR_PARSE, "stride=0", 0 },
+      YOLOR_ERR_PARSE, "stride=0", 0, NULL },
   { "[net] width=0", "[net]\nheight=32\nwidth=0\n\n" CONV8 HEAD,
-      YOLOR_ERR_PARSE, "width=0", 0 },
+      YOLOR_ERR_PARSE, "width=0", 0, NULL },
   { "[net] channels=1", "[net]\nwidth=32\nheight=32\nchannels=1\n\n" CONV8 HEAD,
-      YOLOR_ERR_UNSUPPORTED, "channels=1", 1 },
+      YOLOR_ERR_UNSUPPORTED, "channels=1", 1, NULL },
   { "maxpool size=0", NET CONV8 "[maxpool]\nstride=1\nsize=0\n\n" HEAD,
-      YOLOR_ERR_PARSE, "size=0", 0 },
+      YOLOR_ERR_PARSE, "size=0", 0, NULL },
   { "upsample stride=0", NET CONV8 "[upsample]\nstride=0\n\n" HEAD,
-      YOLOR_ERR_PARSE, "stride=0", 0 },
+      YOLOR_ERR_PARSE, "stride=0", 0, NULL },
   { "unknown activation",
       NET "[convolutional]\nfilters=8\nsize=3\n"
           "activation=swishh\n\n" HEAD,
-      YOLOR_ERR_UNSUPPORTED, "activation=swishh", 0 },
+      YOLOR_ERR_UNSUPPORTED, "activation=swishh", 0, NULL },
   { "filters not a multiple of groups",
       NET CONV8 "[convolutional]\n"
                 "filters=9\ngroups=2\nsize=3\n\n" HEAD,
-      YOLOR_ERR_PARSE, "groups=2", 1 },
+      YOLOR_ERR_PARSE, "groups=2", 1, NULL },
   { "route to a later layer (layers=5 at layer 2)",
       NET CONV8 CONV8 "[route]\nlayers=5\n\n" HEAD, YOLOR_ERR_PARSE, "layers=5",
-      0 },
+      0, NULL },
   { "route to itself (layers=2 at layer 2)",
       NET CONV8 CONV8 "[route]\nlayers=2\n\n" HEAD, YOLOR_ERR_PARSE, "layers=2",
-      0 },
+      0, NULL },
   { "route out of range (layers=-10 at layer 2)",
       NET CONV8 CONV8 "[route]\nlayers=-10\n\n" HEAD, YOLOR_ERR_PARSE,
-      "layers=-10", 0 },
+      "layers=-10", 0, NULL },
   { "route with a non-integer index",
       NET CONV8 CONV8 "[route]\nlayers=-1.5\n\n" HEAD, YOLOR_ERR_PARSE,
-      "layers=-1.5", 0 },
+      "layers=-1.5", 0, NULL },
   { "route with garbage", NET CONV8 CONV8 "[route]\nlayers=-1,x\n\n" HEAD,
-      YOLOR_ERR_PARSE, "layers=-1,x", 0 },
+      YOLOR_ERR_PARSE, "layers=-1,x", 0, NULL },
   { "route without layers=", NET CONV8 CONV8 "[route]\n\n" HEAD,
-      YOLOR_ERR_PARSE, "[route]", 0 },
+      YOLOR_ERR_PARSE, "[route]", 0, NULL },
   { "shortcut naming eight layers",
       NET CONV8 CONV8 "[shortcut]\n"
                       "from=-1,-1,-1,-1,-1,-1,-1,-1\n\n" HEAD,
-      YOLOR_ERR_PARSE, "from=-1,-1,-1,-1,-1,-1,-1,-1", 0 },
+      YOLOR_ERR_PARSE, "from=-1,-1,-1,-1,-1,-1,-1,-1", 0, NULL },
   { "shortcut from=1e20", NET CONV8 CONV8 "[shortcut]\nfrom=1e20\n\n" HEAD,
-      YOLOR_ERR_PARSE, "from=1e20", 0 },
+      YOLOR_ERR_PARSE, "from=1e20", 0, NULL },
   { "shortcut from=0 at layer 0",
       NET "[shortcut]\nfrom=0\n"
           "activation=linear\n\n" CONV8 HEAD,
-      YOLOR_ERR_PARSE, "from=0", 0 },
+      YOLOR_ERR_PARSE, "from=0", 0, NULL },
   { "shortcut from=-5 at layer 2",
       NET CONV8 CONV8 "[shortcut]\nfrom=-5\n\n" HEAD, YOLOR_ERR_PARSE,
-      "from=-5", 0 },
+      "from=-5", 0, NULL },
   { "mask index beyond the anchors",
       NET CONV8 HEAD_CONV
       "[yolo]\n"
       "mask=0,1,3\nanchors=10,14, 23,27, 37,58\nclasses=1\nnum=3\n",
-      YOLOR_ERR_PARSE, "mask=0,1,3", 0 },
+      YOLOR_ERR_PARSE, "mask=0,1,3", 0, NULL },
   { "negative mask index",
       NET CONV8 HEAD_CONV "[yolo]\nmask=0,-1,2\n"
                           "anchors=10,14, 23,27, 37,58\nclasses=1\nnum=3\n",
-      YOLOR_ERR_PARSE, "mask=0,-1,2", 0 },
+      YOLOR_ERR_PARSE, "mask=0,-1,2", 0, NULL },
   { "odd anchors count",
       NET CONV8 HEAD_CONV "[yolo]\nmask=0,1,2\n"
                           "anchors=10,14, 23,27, 37\nclasses=1\nnum=3\n",
-      YOLOR_ERR_PARSE, "anchors=10,14, 23,27, 37", 0 },
+      YOLOR_ERR_PARSE, "anchors=10,14, 23,27, 37", 0, NULL },
   { "[yolo] channels differ from the previous conv",
       NET CONV8 "[convolutional]\nfilters=17\nsize=1\nstride=1\nactivation="
                 "linear\n\n" YOLO,
-      YOLOR_ERR_SHAPE, "[yolo]", 0 },
+      YOLOR_ERR_SHAPE, "[yolo]", 0, NULL },
   { "route of two sizes",
       NET CONV8
       "[convolutional]\nfilters=8\nsize=3\n"
       "stride=2\npad=1\nactivation=leaky\n\n[route]\nlayers=-1,-2\n\n" HEAD,
-      YOLOR_ERR_SHAPE, "[route]", 0 },
+      YOLOR_ERR_SHAPE, "[route]", 0, NULL },
   { "groups do not divide the input channels",
       NET CONV8 "[convolutional]\nfilters=9\ngroups=3\nsize=1\n\n" HEAD,
-      YOLOR_ERR_SHAPE, "groups=3", 1 },
+      YOLOR_ERR_SHAPE, "groups=3", 1, NULL },
   { "kernel larger than the input",
       "[net]\nwidth=4\nheight=4\n\n"
       "[convolutional]\nfilters=8\nsize=15\nstride=1\n\n" HEAD,
-      YOLOR_ERR_SHAPE, "size=15", 1 },
+      YOLOR_ERR_SHAPE, "size=15", 1, NULL },
   { "two heads with different classes",
       NET CONV8 HEAD
       "\n[route]\n"
       "layers=-3\n\n[convolutional]\nfilters=21\nsize=1\n\n[yolo]\n"
       "mask=0,1,2\nanchors=10,14, 23,27, 37,58\nclasses=2\nnum=3\n",
-      YOLOR_ERR_PARSE, "classes=2", 1 },
+      YOLOR_ERR_PARSE, "classes=2", 1, NULL },
   { "duplicate key",
       NET "[convolutional]\nfilters=8\nsize=3\nfilters=16\n\n" HEAD,
-      YOLOR_ERR_PARSE, "filters=16", 0 },
+      YOLOR_ERR_PARSE, "filters=16", 0, NULL },
   { "malformed section header", NET "[convolutional\nfilters=8\n\n" HEAD,
-      YOLOR_ERR_PARSE, "[convolutional", 0 },
+      YOLOR_ERR_PARSE, "[convolutional", 0, NULL },
   { "first section is not [net]", CONV8 HEAD, YOLOR_ERR_PARSE,
-      "[convolutional]", 0 },
-  { "no layers after [net]", NET, YOLOR_ERR_PARSE, NULL, 0 },
-  { "empty file", "", YOLOR_ERR_PARSE, NULL, 0 },
-  { "only comments", "# nothing\n; here\n\n", YOLOR_ERR_PARSE, NULL, 0 },
-  { "no [yolo] layer", NET CONV8, YOLOR_ERR_UNSUPPORTED, NULL, 0 },
+      "[convolutional]", 0, NULL },
+  { "no layers after [net]", NET, YOLOR_ERR_PARSE, NULL, 0, NULL },
+  { "empty file", "", YOLOR_ERR_PARSE, NULL, 0, NULL },
+  { "only comments", "# nothing\n; here\n\n", YOLOR_ERR_PARSE, NULL, 0, NULL },
+  { "no [yolo] layer", NET CONV8, YOLOR_ERR_UNSUPPORTED, NULL, 0, NULL },
+  { "Latin-1 byte in a value",
+      NET "[convolutional]\nfilters=8\nsize=3\nactivation=l\xe9"
+          "aky\n\n" HEAD,
+      YOLOR_ERR_PARSE,
+      "activation=l\xe9"
+      "aky",
+      0, "not valid UTF-8 text (byte 0xe9 at column 13)" },
+  { "invalid UTF-8 in a comment", NET "# \xff\xfe\n" CONV8 HEAD,
+      YOLOR_ERR_PARSE, "# \xff\xfe", 0, "(byte 0xff at column 3)" },
+  { "overlong UTF-8 encoding of '/'",
+      NET CONV8 "# a\xc0\xaf"
+                "b\n" HEAD,
+      YOLOR_ERR_PARSE,
+      "# a\xc0\xaf"
+      "b",
+      0, "(byte 0xc0 at column 4)" },
+  { "UTF-16 surrogate in UTF-8", NET CONV8 HEAD_CONV "# \xed\xa0\x80\n" YOLO,
+      YOLOR_ERR_PARSE, "# \xed\xa0\x80", 0, "(byte 0xed at column 3)" },
+  { "code point above U+10FFFF", NET "# \xf4\x90\x80\x80\n" CONV8 HEAD,
+      YOLOR_ERR_PARSE, "# \xf4\x90\x80\x80", 0, "not valid UTF-8" },
+  { "UTF-8 sequence cut by the line end", NET "# euro \xe2\x82\n" CONV8 HEAD,
+      YOLOR_ERR_PARSE, "# euro \xe2\x82", 0, "(byte 0xe2 at column 8)" },
+  { "stray continuation byte in a section name",
+      NET CONV8 "[yo\x80lo]\nmask=0\n", YOLOR_ERR_PARSE, "[yo\x80lo]", 0,
+      "not valid UTF-8" },
 };
 
 #define N_CFG_CASES ((int) (sizeof (cfg_cases) / sizeof (cfg_cases[0])))
@@ -308,6 +334,9 @@ START_TEST (test_bad_cfg)
     ck_assert_msg (strstr (err.msg, path) != NULL,
         "%s: message \"%s\" does not name the file %s", c->what, err.msg, path);
   }
+  if (c->says)
+    ck_assert_msg (strstr (err.msg, c->says) != NULL,
+        "%s: message \"%s\" does not say \"%s\"", c->what, err.msg, c->says);
   /* synthetic weights must fail the same way: it is the cfg */
   st = yolor_net_load_synthetic (path, 1, NULL, &net, &err);
   ck_assert_msg (st == c->status, "%s (synthetic): status %s (%s)", c->what,
@@ -324,6 +353,9 @@ START_TEST (test_template_cfg_ok)
     NET CONV8 CONV8 "[route]\nlayers=-1,-2\n\n[shortcut]\nfrom=-3\n"
                     "activation=linear\n\n" HEAD,
     "# comment\r\n[net]\r\n  width = 32 \r\nheight=32\r\n\r\n" CONV8 HEAD,
+    /* UTF-8 with a byte-order mark, text in comments in any script */
+    "\xef\xbb\xbf# caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x90\x95 \xe4\xb8\xad\n" NET
+        CONV8 HEAD,
   };
   for (size_t i = 0; i < sizeof (good) / sizeof (good[0]); i++) {
     char path[512];
