@@ -74,7 +74,9 @@ find (parse_ctx *c, const char *key)
   return kv;
 }
 
-static int
+/* Records the first error; every getter then returns its default, so no
+ * code runs on a half-parsed value. */
+static void
 fail (parse_ctx *c, int line, yolor_status code, const char *what,
     const char *key, const char *value)
 {
@@ -82,7 +84,6 @@ fail (parse_ctx *c, int line, yolor_status code, const char *what,
     c->st = yolor_error_set (c->err, code, "%s:%d: [%s] %s '%s'%s%s%s", c->path,
         line, c->sec->name, what, key, value ? " = '" : "", value ? value : "",
         value ? "'" : "");
-  return 0;
 }
 
 static int
@@ -95,9 +96,11 @@ get_int (parse_ctx *c, const char *key, int def, int lo, int hi)
     return def;
   errno = 0;
   v = strtol (kv->value, &end, 10);
-  if (errno || end == kv->value || *end != '\0')
-    return fail (c, kv->line, YOLOR_ERR_PARSE, "expected an integer for", key,
+  if (errno || end == kv->value || *end != '\0') {
+    fail (c, kv->line, YOLOR_ERR_PARSE, "expected an integer for", key,
         kv->value);
+    return def;
+  }
   if (v < lo || v > hi) {
     if (c->st == YOLOR_OK)
       c->st = yolor_error_set (c->err, YOLOR_ERR_PARSE,
@@ -118,9 +121,11 @@ get_float (parse_ctx *c, const char *key, float def, float lo, float hi)
     return def;
   errno = 0;
   v = strtod (kv->value, &end);
-  if (errno || end == kv->value || *end != '\0' || !isfinite (v))
-    return (float) fail (
+  if (errno || end == kv->value || *end != '\0' || !isfinite (v)) {
+    fail (
         c, kv->line, YOLOR_ERR_PARSE, "expected a number for", key, kv->value);
+    return def;
+  }
   if (v < lo || v > hi) {
     if (c->st == YOLOR_OK)
       c->st = yolor_error_set (c->err, YOLOR_ERR_PARSE,
@@ -131,9 +136,12 @@ get_float (parse_ctx *c, const char *key, float def, float lo, float hi)
   return (float) v;
 }
 
-/* Comma-separated numbers (spaces allowed). Returns the count, or -1. */
+/* Comma-separated numbers (spaces allowed) into @out: doubles, or with
+ * @ints whole numbers only (no fraction, no exponent) within ±1e9.
+ * Returns the count, or -1 with the error recorded. */
 static int
-get_list (parse_ctx *c, const char *key, double *out, int max, int *line)
+get_list (
+    parse_ctx *c, const char *key, double *out, int max, int *line, int ints)
 {
   const yolor_cfg_kv *kv = find (c, key);
   const char *p;
@@ -150,10 +158,18 @@ get_list (parse_ctx *c, const char *key, double *out, int max, int *line)
     if (!*p)
       break;
     errno = 0;
-    v = strtod (p, &end);
+    if (ints) {
+      long i = strtol (p, &end, 10);
+      v = (double) i;
+      if (i < -1000000000L || i > 1000000000L)
+        errno = ERANGE;
+    } else
+      v = strtod (p, &end);
     if (errno || end == p || !isfinite (v)) {
-      fail (c, kv->line, YOLOR_ERR_PARSE, "expected a list of numbers for", key,
-          kv->value);
+      fail (c, kv->line, YOLOR_ERR_PARSE,
+          ints ? "expected a list of integers for"
+               : "expected a list of numbers for",
+          key, kv->value);
       return -1;
     }
     if (n >= max) {
@@ -170,22 +186,26 @@ get_list (parse_ctx *c, const char *key, double *out, int max, int *line)
     if (*p == ',')
       p++;
     else if (*p) {
-      fail (c, kv->line, YOLOR_ERR_PARSE, "expected a list of numbers for", key,
-          kv->value);
+      fail (c, kv->line, YOLOR_ERR_PARSE,
+          ints ? "expected a list of integers for"
+               : "expected a list of numbers for",
+          key, kv->value);
       return -1;
     }
   }
   return n;
 }
 
-/* Layer references: negative = relative to @index, else absolute. */
+/* Layer references (integers): negative = relative to @index, else
+ * absolute. */
 static int
 get_refs (
     parse_ctx *c, const char *key, int index, yolor_layer *l, int required)
 {
   double v[YOLOR_MAX_INPUTS];
   int line = c->sec->line;
-  int n = get_list (c, key, v, YOLOR_MAX_INPUTS, &line);
+  int n = get_list (c, key, v, YOLOR_MAX_INPUTS, &line, 1);
+  const yolor_cfg_kv *kv = yolor_cfg_find (c->sec, key);
   if (n < 0)
     return 0;
   if (n == 0) {
@@ -206,13 +226,15 @@ get_refs (
     return 0;
   }
   for (int i = 0; i < n; i++) {
-    int r = fabs (v[i]) < 1e9 ? (int) v[i] : INT32_MIN;
+    /* |v| <= 1e9 (get_list): no overflow below */
+    int r = (int) v[i];
     int abs_i = r < 0 ? index + r : r;
-    if ((double) r != v[i] || abs_i < 0 || abs_i >= index) {
+    if (abs_i < 0 || abs_i >= index) {
       if (c->st == YOLOR_OK)
         c->st = yolor_error_set (c->err, YOLOR_ERR_PARSE,
-            "%s:%d: [%s] layer %d: '%s' refers to layer %d, which %s", c->path,
-            line, c->sec->name, index, key, abs_i,
+            "%s:%d: [%s] layer %d: '%s' = '%s': %d refers to layer %d, which "
+            "%s",
+            c->path, line, c->sec->name, index, key, kv->value, r, abs_i,
             abs_i >= index ? "is not an earlier layer" : "does not exist");
       return 0;
     }
@@ -307,7 +329,9 @@ parse_conv (parse_ctx *c, yolor_layer *l)
   if (kv && !ok)
     fail (c, kv->line, YOLOR_ERR_UNSUPPORTED, "unknown activation for",
         "activation", kv->value);
-  if (l->filters % l->groups != 0 && c->st == YOLOR_OK)
+  if (c->st != YOLOR_OK)
+    return;
+  if (l->filters % l->groups != 0)
     c->st = yolor_error_set (c->err, YOLOR_ERR_PARSE,
         "%s:%d: [%s] filters=%d is not a multiple of groups=%d", c->path,
         c->sec->line, c->sec->name, l->filters, l->groups);
@@ -318,9 +342,9 @@ parse_yolo (parse_ctx *c, yolor_layer *l)
 {
   double mask[YOLOR_MAX_MASK], anchors[2 * 64];
   int mline = c->sec->line, aline = c->sec->line;
-  int n_anchors2 = get_list (c, "anchors", anchors, 2 * 64, &aline);
+  int n_anchors2 = get_list (c, "anchors", anchors, 2 * 64, &aline, 0);
   int num = get_int (c, "num", n_anchors2 > 0 ? n_anchors2 / 2 : 1, 1, 64);
-  int n_mask = get_list (c, "mask", mask, YOLOR_MAX_MASK, &mline);
+  int n_mask = get_list (c, "mask", mask, YOLOR_MAX_MASK, &mline, 1);
 
   l->classes = get_int (c, "classes", 20, 1, 100000);
   l->scale_x_y = get_float (c, "scale_x_y", 1.0f, 0.0f, 100.0f);
@@ -341,6 +365,13 @@ parse_yolo (parse_ctx *c, yolor_layer *l)
         "%s:%d: [yolo] 'anchors' needs w,h pairs", c->path, aline);
     return;
   }
+  for (int i = 0; i < n_anchors2; i++)
+    if (!(anchors[i] >= 0.0 && anchors[i] <= YOLOR_MAX_ANCHOR)) {
+      c->st = yolor_error_set (c->err, YOLOR_ERR_PARSE,
+          "%s:%d: [yolo] anchor %g is outside [0, %d] (pixels)", c->path, aline,
+          anchors[i], YOLOR_MAX_ANCHOR);
+      return;
+    }
   if (num > n_anchors2 / 2)
     num = n_anchors2 / 2;
   if (n_mask == 0) {
@@ -350,8 +381,8 @@ parse_yolo (parse_ctx *c, yolor_layer *l)
   }
   l->n_mask = n_mask;
   for (int i = 0; i < n_mask; i++) {
-    int m = (int) mask[i];
-    if ((double) m != mask[i] || m < 0 || 2 * m + 1 >= n_anchors2) {
+    int m = (int) mask[i]; /* an integer within ±1e9 (get_list) */
+    if (m < 0 || m >= n_anchors2 / 2) {
       c->st = yolor_error_set (c->err, YOLOR_ERR_PARSE,
           "%s:%d: [yolo] mask entry %g has no anchor (%d anchors)", c->path,
           mline, mask[i], n_anchors2 / 2);

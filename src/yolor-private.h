@@ -15,6 +15,7 @@
 #define YOLOR_MAX_INPUTS 8
 #define YOLOR_MAX_MASK 16
 #define YOLOR_MAX_DIM 16384 /* largest tensor side we accept */
+#define YOLOR_MAX_ANCHOR 65536 /* largest [yolo] anchor side, pixels */
 #define YOLOR_MAX_EMBED_ROWS 1024 /* embeddings kept per frame */
 #define YOLOR_MAX_CANDIDATES (1 << 21) /* (box, class) pairs before NMS */
 
