@@ -20,14 +20,14 @@ resolved_resize (const yolor_net *net)
 yolor_status
 yolor_post_prepare (yolor_net *net, yolor_error *err)
 {
-  int64_t cands;
+  int64_t cands, rows = 0;
   const yolor_layer *e;
-  net->n_rows = 0;
   for (int k = 0; k < net->n_heads; k++) {
     const yolor_layer *l = &net->layers[net->heads[k]];
-    net->n_rows += l->n_mask * l->h * l->w;
+    rows += (int64_t) l->n_mask * l->h * l->w;
   }
-  cands = (int64_t) net->n_rows * net->n_classes;
+  net->n_rows = (int) rows; /* below 2^31 (shapes.c) */
+  cands = rows * net->n_classes;
   if (cands > YOLOR_MAX_CANDIDATES)
     cands = YOLOR_MAX_CANDIDATES;
   net->max_cands = (int) cands;

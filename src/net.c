@@ -84,22 +84,10 @@ load_common (const char *cfg_path, const char *weights_path, int synthetic,
     st = yolor_graph_shapes (net, w, h, err);
   }
   if (st == YOLOR_OK) {
-    yolor_weights_allocate (net);
-    for (int i = 0; i < net->n_layers; i++) {
-      yolor_layer *l = &net->layers[i];
-      if ((l->ops->kind == YOLOR_LAYER_CONV
-              && (!l->weights || !l->bias
-                  || (l->bn && (!l->bn_gamma || !l->bn_var || !l->bn_mean))))
-          || (l->ops->kind == YOLOR_LAYER_IMPLICIT && !l->param)) {
-        st = yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
-            "cannot allocate the weights of layer %d", i);
-        break;
-      }
-    }
-  }
-  if (st == YOLOR_OK) {
     if (synthetic) {
-      yolor_weights_synthetic (net, seed);
+      st = yolor_weights_allocate (net, err);
+      if (st == YOLOR_OK)
+        yolor_weights_synthetic (net, seed);
     } else {
       if (!weights_path) {
         size_t n = strlen (cfg_path);

@@ -4,6 +4,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,8 +87,16 @@ yolor_plan (yolor_net *net, yolor_error *err)
     l->first_use = l->last_use = -1;
     l->alias = !owns_buffer (l);
     if (!l->alias) {
-      l->bytes =
-          ((size_t) l->c * l->h * l->w * sizeof (float) + 63) & ~(size_t) 63;
+      /* c·h·w < 2^31 (shapes.c): 64-bit products, a size_t check for
+       * 32-bit hosts */
+      uint64_t b = ((uint64_t) l->c * l->h * l->w * sizeof (float) + 63)
+          & ~(uint64_t) 63;
+      if (b > SIZE_MAX / 2)
+        return yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
+            "%s:%d: layer %d [%s]: its %llu-byte output does not fit in "
+            "memory",
+            net->cfg_path, l->line, i, l->ops->name, (unsigned long long) b);
+      l->bytes = (size_t) b;
       l->first_use = l->last_use = i;
     }
     if (l->ops->kind == YOLOR_LAYER_CONV) {
@@ -138,6 +147,12 @@ yolor_plan (yolor_net *net, yolor_error *err)
           moved = 1;
         }
       }
+    }
+    /* every offset is a sum of placed sizes, each below SIZE_MAX / 2 */
+    if (off > SIZE_MAX / 2 - l->bytes) {
+      free (idx);
+      return yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
+          "the activations need more than %zu bytes", SIZE_MAX / 2);
     }
     l->offset = off;
     if (off + l->bytes > total)

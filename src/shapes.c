@@ -30,10 +30,16 @@ src_shape (
   }
 }
 
-static int
-too_big (int c, int h, int w)
+/* Sizes are computed in 64 bits from cfg values that are each in range,
+ * so nothing below overflows; what does not fit an int tensor is an
+ * error naming the layer and the size. */
+static int64_t
+product (int64_t c, int64_t h, int64_t w)
 {
-  return c <= 0 || h <= 0 || w <= 0 || (int64_t) c * h * w > (1LL << 31);
+  /* exact unless it would not fit in 63 bits */
+  if ((double) c * (double) h * (double) w >= 9.0e18)
+    return INT64_MAX;
+  return c * h * w;
 }
 
 yolor_status
@@ -48,7 +54,8 @@ yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
 
   for (int i = 0; i < net->n_layers; i++) {
     yolor_layer *l = &net->layers[i];
-    int c = 0, h = 0, w = 0, sc, sh, sw;
+    int64_t c = 0, h = 0, w = 0, n;
+    int sc, sh, sw;
     l->macs = 0;
     l->n_params = 0;
     if (l->n_in > 0)
@@ -57,7 +64,8 @@ yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
       sc = sh = sw = 0;
 
     switch (l->ops->kind) {
-      case YOLOR_LAYER_CONV:
+      case YOLOR_LAYER_CONV: {
+        int64_t k = (int64_t) (sc / l->groups) * l->size * l->size;
         l->c_in = sc;
         l->h_in = sh;
         l->w_in = sw;
@@ -66,16 +74,24 @@ yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
               "%d input channels are not divisible by "
               "groups=%d",
               sc, l->groups);
-        c = l->filters;
-        h = (sh + 2 * l->pad - l->size) / l->stride + 1;
-        w = (sw + 2 * l->pad - l->size) / l->stride + 1;
-        if (sh + 2 * l->pad < l->size || sw + 2 * l->pad < l->size)
+        if ((int64_t) sh + 2 * l->pad < l->size
+            || (int64_t) sw + 2 * l->pad < l->size)
           return SHAPE_ERR (l, "input %dx%d is smaller than the %dx%d kernel",
               sw, sh, l->size, l->size);
-        l->n_params = (int64_t) c * (sc / l->groups) * l->size * l->size
-            + (l->bn ? 2 * c : c);
-        l->macs = (double) c * h * w * (sc / l->groups) * l->size * l->size;
+        /* the kernels index weights with ints */
+        if (k * l->filters > INT32_MAX)
+          return SHAPE_ERR (l,
+              "%lld weights (%d filters x %lld inputs) are more than a "
+              "layer may have (%d)",
+              (long long) (k * l->filters), l->filters, (long long) k,
+              INT32_MAX);
+        c = l->filters;
+        h = ((int64_t) sh + 2 * l->pad - l->size) / l->stride + 1;
+        w = ((int64_t) sw + 2 * l->pad - l->size) / l->stride + 1;
+        l->n_params = k * l->filters + (l->bn ? 2 * c : c);
+        l->macs = (double) c * h * w * (double) k;
         break;
+      }
       case YOLOR_LAYER_ROUTE:
       case YOLOR_LAYER_ROUTE_LHALF:
         for (int k = 0; k < l->n_in; k++) {
@@ -86,8 +102,8 @@ yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
             h = jh;
             w = jw;
           } else if (jh != h || jw != w)
-            return SHAPE_ERR (l, "layer %d is %dx%d but layer %d is %dx%d",
-                l->in[k], jw, jh, l->in[0], w, h);
+            return SHAPE_ERR (l, "layer %d is %dx%d but layer %d is %lldx%lld",
+                l->in[k], jw, jh, l->in[0], (long long) w, (long long) h);
           if (jc % div)
             return SHAPE_ERR (l,
                 "layer %d has %d channels, not divisible "
@@ -115,11 +131,12 @@ yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
           l->pad = 0;
           l->pool_pad = 2 * ((l->pool_size - 1) / 2);
         }
-        c = sc;
-        h = (sh + l->pool_pad - l->pool_size) / l->pool_stride + 1;
-        w = (sw + l->pool_pad - l->pool_size) / l->pool_stride + 1;
-        if (sh + l->pool_pad < l->pool_size || sw + l->pool_pad < l->pool_size)
+        if ((int64_t) sh + l->pool_pad < l->pool_size
+            || (int64_t) sw + l->pool_pad < l->pool_size)
           return SHAPE_ERR (l, "input %dx%d is smaller than the pool", sw, sh);
+        c = sc;
+        h = ((int64_t) sh + l->pool_pad - l->pool_size) / l->pool_stride + 1;
+        w = ((int64_t) sw + l->pool_pad - l->pool_size) / l->pool_stride + 1;
         break;
       case YOLOR_LAYER_AVGPOOL:
         c = sc;
@@ -127,14 +144,14 @@ yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
         break;
       case YOLOR_LAYER_UPSAMPLE:
         c = sc;
-        h = sh * l->stride;
-        w = sw * l->stride;
+        h = (int64_t) sh * l->stride;
+        w = (int64_t) sw * l->stride;
         break;
       case YOLOR_LAYER_REORG:
       case YOLOR_LAYER_DWT:
         if (sh % 2 || sw % 2)
           return SHAPE_ERR (l, "needs an even input size, got %dx%d", sw, sh);
-        c = sc * 4;
+        c = (int64_t) sc * 4;
         h = sh / 2;
         w = sw / 2;
         break;
@@ -157,7 +174,7 @@ yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
         break;
       }
       case YOLOR_LAYER_IMPLICIT:
-        c = l->filters * (l->atoms ? l->atoms : 1);
+        c = (int64_t) l->filters * (l->atoms ? l->atoms : 1);
         h = w = 1;
         l->n_params = c;
         break;
@@ -174,7 +191,7 @@ yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
               "vector of layer %d has %d channels, the "
               "input has %d",
               l->in[1], ac, sc);
-        c = l->ops->variant == YOLOR_CH_ALTERNATE ? ac + sc : sc;
+        c = l->ops->variant == YOLOR_CH_ALTERNATE ? (int64_t) ac + sc : sc;
         h = sh;
         w = sw;
         break;
@@ -190,11 +207,39 @@ yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
         w = sw;
         break;
     }
-    if (too_big (c, h, w))
-      return SHAPE_ERR (l, "output %dx%dx%d is empty or too large", c, h, w);
-    l->c = c;
-    l->h = h;
-    l->w = w;
+    if (c < 1 || h < 1 || w < 1)
+      return SHAPE_ERR (l, "output %lldx%lldx%lld is empty", (long long) c,
+          (long long) h, (long long) w);
+    n = product (c, h, w);
+    if (n > INT32_MAX) {
+      if (n == INT64_MAX)
+        return SHAPE_ERR (l,
+            "output %lldx%lldx%lld is too large (a tensor may hold at most %d "
+            "values)",
+            (long long) c, (long long) h, (long long) w, INT32_MAX);
+      return SHAPE_ERR (l,
+          "output %lldx%lldx%lld (%lld values) is too large (a tensor may "
+          "hold at most %d)",
+          (long long) c, (long long) h, (long long) w, (long long) n,
+          INT32_MAX);
+    }
+    l->c = (int) c;
+    l->h = (int) h;
+    l->w = (int) w;
+  }
+
+  /* decode numbers the anchor positions of all heads with ints */
+  {
+    int64_t rows = 0;
+    for (int k = 0; k < net->n_heads; k++) {
+      const yolor_layer *l = &net->layers[net->heads[k]];
+      rows += (int64_t) l->n_mask * l->h * l->w;
+    }
+    if (rows > INT32_MAX)
+      return yolor_error_set (err, YOLOR_ERR_SHAPE,
+          "%s: the %d heads have %lld anchor positions at %dx%d, more than "
+          "%d",
+          net->cfg_path, net->n_heads, (long long) rows, in_w, in_h, INT32_MAX);
   }
 
   /* strides of the heads */

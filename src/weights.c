@@ -46,8 +46,8 @@ yolor_weights_implicit_floats (const yolor_net *net)
 
 /* Allocates every parameter array (shapes must be known) and sets the
  * identity values: BN gamma 1, var 1; implicit mul 1, add/cat 0. */
-void
-yolor_weights_allocate (yolor_net *net)
+yolor_status
+yolor_weights_allocate (yolor_net *net, yolor_error *err)
 {
   for (int i = 0; i < net->n_layers; i++) {
     yolor_layer *l = &net->layers[i];
@@ -62,12 +62,21 @@ yolor_weights_allocate (yolor_net *net)
         for (int f = 0; l->bn_gamma && l->bn_var && f < l->filters; f++)
           l->bn_gamma[f] = l->bn_var[f] = 1.0f;
       }
+      if (!l->weights || !l->bias
+          || (l->bn && (!l->bn_gamma || !l->bn_var || !l->bn_mean)))
+        return yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
+            "cannot allocate the %lld weights of layer %d",
+            (long long) conv_weight_count (l), i);
     } else if (l->ops->kind == YOLOR_LAYER_IMPLICIT) {
       l->param = yolor_calloc ((size_t) l->c, sizeof (float));
-      for (int k = 0; l->param && k < l->c; k++)
+      if (!l->param)
+        return yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
+            "cannot allocate the %d parameters of layer %d", l->c, i);
+      for (int k = 0; k < l->c; k++)
         l->param[k] = l->ops->variant == YOLOR_IMPLICIT_ONE ? 1.0f : 0.0f;
     }
   }
+  return YOLOR_OK;
 }
 
 static int
@@ -129,6 +138,14 @@ yolor_weights_load (yolor_net *net, const char *path, yolor_error *err)
         size < without ? " (truncated)" : "");
   }
   trailer = impl > 0 && size == with_trailer;
+  /* the file has the model's size: now its parameters get memory */
+  {
+    yolor_status st = yolor_weights_allocate (net, err);
+    if (st != YOLOR_OK) {
+      fclose (f);
+      return st;
+    }
+  }
   if (fseek (f, hdr_bytes, SEEK_SET) != 0) {
     fclose (f);
     return yolor_error_set (err, YOLOR_ERR_IO, "%s: cannot seek", path);

@@ -261,7 +261,9 @@ yolor_status yolor_weights_load (
     yolor_net *net, const char *path, yolor_error *err);
 int64_t yolor_weights_conv_floats (const yolor_net *net);
 int64_t yolor_weights_implicit_floats (const yolor_net *net);
-void yolor_weights_allocate (yolor_net *net);
+/* Allocates every parameter array with its identity values (also done by
+ * yolor_weights_load () once the file size matches). */
+yolor_status yolor_weights_allocate (yolor_net *net, yolor_error *err);
 
 /* synthetic.c */
 void yolor_weights_synthetic (yolor_net *net, uint32_t seed);

@@ -118,6 +118,9 @@ has_number (const char *msg, long long v)
   "[yolo]\nmask=0,1,2\nanchors=10,14, 23,27, 37,58\nclasses=1\n"               \
   "num=3\n"
 #define HEAD HEAD_CONV YOLO
+#define ONE_HEAD                                                               \
+  "[convolutional]\nfilters=6\nsize=1\nactivation=linear\n\n"                  \
+  "[yolo]\nmask=0\nanchors=10,14\nclasses=1\nnew_coords=1\n\n"
 
 typedef struct
 {
@@ -360,6 +363,51 @@ static const cfg_case cfg_cases[] = {
   { "shortcut from=x", NET CONV8 CONV8 "[shortcut]\nfrom=x\n\n" HEAD,
       YOLOR_ERR_PARSE, "from=x", 0,
       "[shortcut] expected a list of integers for 'from' = 'x'" },
+  /* sizes beyond an int: computed in 64 bits, the error names the layer
+   * and the size */
+  { "implicit filters x atoms overflow an int",
+      NET CONV8 "[implicit_add_2d]\nfilters=65536\natoms=65536\n\n"
+                "[route]\nlayers=-2\n\n" HEAD,
+      YOLOR_ERR_SHAPE, "filters=65536", 1,
+      "layer 1 [implicit_add_2d]: output 4294967296x1x1 (4294967296 values) "
+      "is too large" },
+  { "route channel sum overflows an int",
+      NET CONV8 "[implicit_add_2d]\nfilters=16384\natoms=16384\n\n"
+                "[route]\nlayers=-1,-1,-1,-1,-1,-1,-1,-1\n\n" HEAD,
+      YOLOR_ERR_SHAPE, "layers=-1,-1,-1,-1,-1,-1,-1,-1", 1,
+      "layer 2 [route]: output 2147483648x1x1 (2147483648 values) is too "
+      "large" },
+  { "a tensor of 2^31 values (whose reorg had 2^31 channels)",
+      NET CONV8 "[implicit_add_2d]\nfilters=32768\natoms=16384\n\n"
+                "[upsample]\nstride=2\n\n[reorg]\n\n" HEAD,
+      YOLOR_ERR_SHAPE, "[upsample]", 0,
+      "layer 2 [upsample]: output 536870912x2x2 (2147483648 values) is too "
+      "large (a tensor may hold at most 2147483647)" },
+  { "c x h x w beyond an int",
+      "[net]\nwidth=16384\nheight=16384\n\n[convolutional]\nfilters=65536\n"
+      "size=1\n\n" HEAD,
+      YOLOR_ERR_SHAPE, "filters=65536", 1,
+      "layer 0 [convolutional]: output 65536x16384x16384 (17592186044416 "
+      "values) is too large" },
+  { "upsampled sides beyond an int",
+      "[net]\nwidth=16384\nheight=16384\n\n[upsample]\nstride=32\n\n"
+      "[upsample]\nstride=32\n\n[upsample]\nstride=32\n\n[upsample]\n"
+      "stride=32\n\n" HEAD,
+      YOLOR_ERR_SHAPE, "[upsample]", 0,
+      "layer 0 [upsample]: output 3x524288x524288 (824633720832 values) is "
+      "too large" },
+  { "conv weights beyond an int",
+      NET CONV8 "[implicit_add_2d]\nfilters=16384\natoms=16384\n\n"
+                "[convolutional]\nfilters=7\nsize=3\npad=1\n\n" HEAD,
+      YOLOR_ERR_SHAPE, "filters=7", 1,
+      "layer 2 [convolutional]: 16911433728 weights (7 filters x 2415919104 "
+      "inputs) are more than a layer may have (2147483647)" },
+  { "anchor positions of all heads beyond an int",
+      "[net]\nwidth=16384\nheight=16384\n\n" ONE_HEAD ONE_HEAD ONE_HEAD ONE_HEAD
+          ONE_HEAD ONE_HEAD ONE_HEAD ONE_HEAD ONE_HEAD,
+      YOLOR_ERR_SHAPE, NULL, 0,
+      "the 9 heads have 2415919104 anchor positions at 16384x16384, more "
+      "than 2147483647" },
   { "Latin-1 byte in a value",
       NET "[convolutional]\nfilters=8\nsize=3\nactivation=l\xe9"
           "aky\n\n" HEAD,
