@@ -49,11 +49,14 @@ act_dn (const yolor_layer *l, float t)
 }
 
 /* Objectness or class probability from its raw value: always a sigmoid for
- * YOLOR; for darknet none with new_coords (the conv applied it). */
+ * YOLOR; for darknet none with new_coords (the conv applied it). Always in
+ * [0, 1], NaN read as 0, whatever the weights. */
 static inline float
 prob (const yolor_net *net, const yolor_layer *l, float t)
 {
-  return net->flavor == YOLOR_FLAVOR_YOLOR ? yolor_sigmoid (t) : act_dn (l, t);
+  float p =
+      net->flavor == YOLOR_FLAVOR_YOLOR ? yolor_sigmoid (t) : act_dn (l, t);
+  return p > 0.0f ? (p < 1.0f ? p : 1.0f) : 0.0f;
 }
 
 /* Appends one candidate unless @out is full (then flags the overflow). */
@@ -200,6 +203,17 @@ yolor_decode (yolor_net *net, const yolor_post_params *post,
     out[i].y1 = b[1] - b[3] / 2.0f;
     out[i].x2 = b[0] + b[2] / 2.0f;
     out[i].y2 = b[1] + b[3] / 2.0f;
+  }
+
+  /* absurd weights can make a box infinite or NaN: drop it (the scores
+   * are probabilities, finite by construction) */
+  {
+    int m = 0;
+    for (int i = 0; i < n; i++)
+      if (isfinite (out[i].x1) && isfinite (out[i].y1) && isfinite (out[i].x2)
+          && isfinite (out[i].y2))
+        out[m++] = out[i];
+    n = m;
   }
   return n;
 }

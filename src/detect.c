@@ -140,7 +140,8 @@ yolor_map_box (
   for (int i = 0; i < 4; i++) {
     float lim = (i % 2) ? H : W;
     float t = *v[i];
-    t = t < 0.0f ? 0.0f : (t > lim ? lim : t);
+    /* NaN lands on 0: a detection is always inside the frame */
+    t = t > 0.0f ? (t < lim ? t : lim) : 0.0f;
     *v[i] = round ? rintf (t) : t;
   }
 }

@@ -4,6 +4,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <float.h>
 #include <math.h>
 
 #include "postprocess.h"
@@ -51,6 +52,11 @@ yolor_embed (yolor_net *net, const yolor_candidate *c, const int *keep, int n)
       for (int y = y0; y < y1; y++)
         for (int x = x0; x < x1; x++)
           acc += f[(size_t) y * e->w + x];
+      /* absurd weights can make features infinite or NaN: NaN counts as 0
+       * and the mean saturates, so that every row is finite */
+      if (isnan (acc))
+        acc = 0.0;
+      acc = acc < FLT_MAX ? (acc > -FLT_MAX ? acc : -FLT_MAX) : FLT_MAX;
       v[ch] = (float) acc * inv;
       norm += (double) v[ch] * v[ch];
     }

@@ -110,6 +110,20 @@ load_common (const char *cfg_path, const char *weights_path, int synthetic,
   if (st == YOLOR_OK && net->opts.fold) {
     yolor_fold_bn (net);
     yolor_fold_implicit (net);
+    /* finite weights can still overflow once multiplied together */
+    for (int i = 0; st == YOLOR_OK && i < net->n_layers; i++) {
+      const yolor_layer *l = &net->layers[i];
+      if (l->ops->kind == YOLOR_LAYER_CONV
+          && (yolor_first_non_finite (l->bias, l->filters) >= 0
+              || yolor_first_non_finite (l->weights,
+                     (int64_t) l->filters * (l->c_in / l->groups) * l->size
+                         * l->size)
+                  >= 0))
+        st = yolor_error_set (err, YOLOR_ERR_IO,
+            "%s:%d: layer %d [%s]: folding batch norm or implicit layers into "
+            "it overflows a float: the weights are absurd",
+            cfg_path, l->line, i, l->ops->name);
+    }
   }
   for (int i = 0; st == YOLOR_OK && i < net->n_layers; i++) {
     yolor_layer *l = &net->layers[i];

@@ -10,6 +10,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,15 @@ static int64_t
 conv_weight_count (const yolor_layer *l)
 {
   return (int64_t) l->filters * (l->c_in / l->groups) * l->size * l->size;
+}
+
+int64_t
+yolor_first_non_finite (const float *x, int64_t n)
+{
+  for (int64_t i = 0; i < n; i++)
+    if (!isfinite (x[i]))
+      return i;
+  return -1;
 }
 
 int64_t
@@ -168,14 +178,38 @@ yolor_weights_load (yolor_net *net, const char *path, yolor_error *err)
       return yolor_error_set (
           err, YOLOR_ERR_IO, "%s: read failed at layer %d", path, i);
     }
+    {
+      /* in file order, so the message can say where */
+      static const char *const names[] = { "bias", "batch-norm scale",
+        "batch-norm mean", "batch-norm variance", "weight" };
+      const float *arrays[5] = { l->bias, l->bn_gamma, l->bn_mean, l->bn_var,
+        l->weights };
+      int64_t counts[5] = { l->filters, l->filters, l->filters, l->filters,
+        conv_weight_count (l) };
+      for (int a = 0; a < 5; a++) {
+        int64_t at;
+        if (a >= 1 && a <= 3 && !l->bn)
+          continue;
+        at = yolor_first_non_finite (arrays[a], counts[a]);
+        if (at >= 0) {
+          fclose (f);
+          return yolor_error_set (err, YOLOR_ERR_IO,
+              "%s: layer %d [%s] (%s:%d): %s %lld is %g: the weights are "
+              "corrupt",
+              path, i, l->ops->name, net->cfg_path, l->line, names[a],
+              (long long) at, (double) arrays[a][at]);
+        }
+      }
+    }
     if (l->bn)
       for (int k = 0; k < l->filters; k++)
         if (!(l->bn_var[k] >= 0.0f)) {
           fclose (f);
           return yolor_error_set (err, YOLOR_ERR_IO,
-              "%s: layer %d has a negative or NaN batch-norm variance "
-              "(corrupt weights?)",
-              path, i);
+              "%s: layer %d [%s] (%s:%d): batch-norm variance %d is negative "
+              "(%g): the weights are corrupt",
+              path, i, l->ops->name, net->cfg_path, l->line, k,
+              (double) l->bn_var[k]);
         }
   }
   if (trailer) {
@@ -186,6 +220,17 @@ yolor_weights_load (yolor_net *net, const char *path, yolor_error *err)
         fclose (f);
         return yolor_error_set (
             err, YOLOR_ERR_IO, "%s: read failed in the implicit trailer", path);
+      }
+      if (l->ops->kind == YOLOR_LAYER_IMPLICIT) {
+        int64_t at = yolor_first_non_finite (l->param, l->c);
+        if (at >= 0) {
+          fclose (f);
+          return yolor_error_set (err, YOLOR_ERR_IO,
+              "%s: layer %d [%s] (%s:%d): implicit value %lld is %g: the "
+              "weights are corrupt",
+              path, i, l->ops->name, net->cfg_path, l->line, (long long) at,
+              (double) l->param[at]);
+        }
       }
     }
   } else if (impl) {

@@ -260,6 +260,8 @@ const char *yolor_act_name (yolor_act act);
 yolor_status yolor_weights_load (
     yolor_net *net, const char *path, yolor_error *err);
 int64_t yolor_weights_conv_floats (const yolor_net *net);
+/* Index of the first NaN or infinity in @x[0..n), or -1. */
+int64_t yolor_first_non_finite (const float *x, int64_t n);
 int64_t yolor_weights_implicit_floats (const yolor_net *net);
 /* Allocates every parameter array with its identity values (also done by
  * yolor_weights_load () once the file size matches). */

@@ -960,6 +960,419 @@ START_TEST (test_weights_no_trailer)
 }
 END_TEST
 
+/* ---- non-finite and absurd weights ---- */
+
+enum
+{
+  P_BIAS = 0, /* bias, or BN beta */
+  P_GAMMA,
+  P_MEAN,
+  P_VAR,
+  P_WEIGHTS
+};
+
+/* Offset in floats after the 20-byte header of array @which of conv layer
+ * @layer, in the .weights order, for the layer shapes of @net. */
+static long
+param_offset (const yolor_net *net, int layer, int which)
+{
+  long off = 0;
+  for (int i = 0; i < net->n_layers; i++) {
+    const yolor_layer *l = &net->layers[i];
+    long f = l->filters, nw;
+    if (l->ops->kind != YOLOR_LAYER_CONV)
+      continue;
+    nw = f * (l->c_in / l->groups) * l->size * l->size;
+    if (i == layer) {
+      if (which == P_WEIGHTS)
+        return off + (l->bn ? 4 : 1) * f;
+      ck_assert (which == P_BIAS || l->bn);
+      return off + which * f;
+    }
+    off += (l->bn ? 4 : 1) * f + nw;
+  }
+  ck_abort_msg ("layer %d is not a convolution", layer);
+  return -1;
+}
+
+/* The layer shapes of @cfg (a synthetic load). Transferred. */
+static yolor_net *
+shapes_of (const char *cfg)
+{
+  yolor_net *net = NULL;
+  yolor_error err;
+  yolor_options o;
+  yolor_options_init (&o);
+  o.fold = 0;
+  ck_assert_msg (yolor_net_load_synthetic (cfg, 1, &o, &net, &err) == YOLOR_OK,
+      "%s", err.msg);
+  return net;
+}
+
+/* The last convolution before [yolo] head @k. */
+static int
+head_conv (const yolor_net *net, int k)
+{
+  int y = net->heads[k];
+  ck_assert (net->layers[y - 1].ops->kind == YOLOR_LAYER_CONV);
+  return y - 1;
+}
+
+static void
+put_f32 (char *w, long float_off, float v)
+{
+  memcpy (w + 20 + 4 * float_off, &v, 4);
+}
+
+/* A NaN or infinite parameter is a load error naming the layer, its cfg
+ * line and which value. */
+START_TEST (test_weights_non_finite)
+{
+  size_t len;
+  char *w = fastest_weights (&len);
+  char cfg[1024], path[512], where[2200];
+  yolor_net *shape, *net = NULL;
+  yolor_error err;
+  int head;
+  struct
+  {
+    int layer; /* -1: the first head's conv */
+    int which;
+    long index;
+    float value;
+    const char *says;
+  } cases[] = {
+    { 0, P_WEIGHTS, 0, NAN, "weight 0 is nan" },
+    { 0, P_BIAS, 3, INFINITY, "bias 3 is inf" },
+    { 0, P_GAMMA, 7, -INFINITY, "batch-norm scale 7 is -inf" },
+    { 0, P_MEAN, 1, NAN, "batch-norm mean 1 is nan" },
+    { 0, P_VAR, 0, INFINITY, "batch-norm variance 0 is inf" },
+    { 0, P_VAR, 2, -1.0f, "batch-norm variance 2 is negative (-1)" },
+    { -1, P_WEIGHTS, 100, NAN, "weight 100 is nan" },
+    { -1, P_BIAS, 17, -NAN, "bias 17 is" },
+  };
+
+  tu_shared_path (
+      cfg, sizeof (cfg), "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
+  shape = shapes_of (cfg);
+  head = head_conv (shape, 0);
+  tmp_setup ();
+  for (size_t i = 0; i < sizeof (cases) / sizeof (cases[0]); i++) {
+    int layer = cases[i].layer < 0 ? head : cases[i].layer;
+    long off = param_offset (shape, layer, cases[i].which) + cases[i].index;
+    char *bad = malloc (len);
+    yolor_status st;
+    memcpy (bad, w, len);
+    put_f32 (bad, off, cases[i].value);
+    write_tmp ("nf.weights", bad, len, path, sizeof (path));
+    free (bad);
+    net = (yolor_net *) (uintptr_t) 1;
+    st = yolor_net_load (cfg, path, NULL, &net, &err);
+    ck_assert_msg (st == YOLOR_ERR_IO, "case %zu: status %s: %s", i,
+        yolor_status_str (st), err.msg);
+    ck_assert (net == NULL);
+    snprintf (where, sizeof (where),
+        "%s: layer %d [convolutional] (%s:%d): ", path, layer, cfg,
+        shape->layers[layer].line);
+    ck_assert_msg (strstr (err.msg, where) && strstr (err.msg, cases[i].says)
+            && strstr (err.msg, "corrupt"),
+        "case %zu: \"%s\" does not say \"%s...%s\"", i, err.msg, where,
+        cases[i].says);
+  }
+  yolor_net_free (shape);
+  tmp_teardown ();
+  free (w);
+}
+END_TEST
+
+/* The implicit trailer of a YOLOR model is checked too. */
+START_TEST (test_weights_non_finite_implicit)
+{
+  char p[1024], cfg[1024], path[512], want[2600];
+  size_t len;
+  char *w = tu_read_file (tu_shared_path (p, sizeof (p),
+                              "reference/yolor_csp_narrow_320/model.weights"),
+      &len);
+  yolor_net *shape, *net = NULL;
+  yolor_error err;
+  yolor_status st;
+  int last = -1;
+  float inf = INFINITY;
+  ck_assert (w != NULL);
+  tu_shared_path (
+      cfg, sizeof (cfg), "reference/yolor_csp_narrow_320/model.cfg");
+  shape = shapes_of (cfg);
+  for (int i = 0; i < shape->n_layers; i++)
+    if (shape->layers[i].ops->kind == YOLOR_LAYER_IMPLICIT)
+      last = i;
+  ck_assert (last >= 0);
+  /* the last float of the file: the last implicit layer's last value */
+  memcpy (w + len - 4, &inf, 4);
+  tmp_setup ();
+  write_tmp ("i.weights", w, len, path, sizeof (path));
+  st = yolor_net_load (cfg, path, NULL, &net, &err);
+  ck_assert_msg (
+      st == YOLOR_ERR_IO, "status %s: %s", yolor_status_str (st), err.msg);
+  snprintf (want, sizeof (want),
+      "%s: layer %d [%s] (%s:%d): implicit value %d is inf: the weights are "
+      "corrupt",
+      path, last, shape->layers[last].ops->name, cfg, shape->layers[last].line,
+      shape->layers[last].c - 1);
+  ck_assert_msg (
+      strcmp (err.msg, want) == 0, "\"%s\", expected \"%s\"", err.msg, want);
+  yolor_net_free (shape);
+  tmp_teardown ();
+  free (w);
+}
+END_TEST
+
+/* Every detection, embedding and class score of @net on @img is finite and
+ * inside the frame. Returns the number of detections. */
+static size_t
+check_finite_detect (yolor_net *net, const yolor_image *img,
+    const yolor_post_params *post, const char *what)
+{
+  static yolor_detection d[2000];
+  yolor_error err;
+  size_t n = 0;
+  int dim;
+  const float *emb, *cs;
+  ck_assert_msg (
+      yolor_net_detect (net, img, post, d, 2000, &n, &err) == YOLOR_OK,
+      "%s: %s", what, err.msg);
+  for (size_t k = 0; k < n; k++) {
+    TU_CHECK (isfinite (d[k].x1) && isfinite (d[k].y1) && isfinite (d[k].x2)
+            && isfinite (d[k].y2) && isfinite (d[k].confidence)
+            && isfinite (d[k].objectness),
+        "%s: detection %zu is not finite: %g %g %g %g conf %g obj %g", what, k,
+        d[k].x1, d[k].y1, d[k].x2, d[k].y2, d[k].confidence, d[k].objectness);
+    TU_CHECK (d[k].x1 >= 0 && d[k].y1 >= 0 && d[k].x2 <= img->width
+            && d[k].y2 <= img->height && d[k].x1 <= d[k].x2
+            && d[k].y1 <= d[k].y2,
+        "%s: detection %zu (%g %g %g %g) is not inside the %dx%d frame", what,
+        k, d[k].x1, d[k].y1, d[k].x2, d[k].y2, img->width, img->height);
+    TU_CHECK (d[k].confidence >= 0 && d[k].confidence <= 1
+            && d[k].objectness >= 0 && d[k].objectness <= 1,
+        "%s: detection %zu: confidence %g, objectness %g outside [0, 1]", what,
+        k, d[k].confidence, d[k].objectness);
+  }
+  emb = yolor_net_embeddings (net, &dim);
+  for (size_t k = 0; k < n && k < YOLOR_MAX_EMBED_ROWS; k++)
+    for (int c = 0; c < dim; c++)
+      TU_CHECK (isfinite (emb[k * dim + c]), "%s: embedding %zu[%d] is %g",
+          what, k, c, emb[k * dim + c]);
+  cs = yolor_net_class_scores (net);
+  for (int c = 0; c < yolor_net_n_classes (net); c++)
+    TU_CHECK (
+        cs[c] >= 0 && cs[c] <= 1, "%s: class score %d is %g", what, c, cs[c]);
+  return n;
+}
+
+/* Huge but finite weights load; detect still gives only finite boxes
+ * clamped to the frame (darknet decode: exp() of 1e30 is infinite). */
+START_TEST (test_weights_absurd_finite)
+{
+  size_t len;
+  char *w = fastest_weights (&len);
+  char cfg[1024], path[512], img_path[1024];
+  yolor_net *shape;
+  int iw, ih;
+  unsigned char *px = tu_load_rgb (
+      tu_shared_path (img_path, sizeof (img_path), "images/dog.jpg"), &iw, &ih);
+  yolor_image img = { YOLOR_PIXFMT_RGB, iw, ih, { px }, { 3 * iw }, 0 };
+  /* per channel of each anchor (x, y, w, h, obj, classes...) */
+  static const struct
+  {
+    const char *what;
+    float xy, wh, obj, cls;
+    int fold;
+  } cases[] = {
+    { "every head channel +1e30", 1e30f, 1e30f, 1e30f, 1e30f, 1 },
+    { "obj and classes +1e30", 0, 0, 1e30f, 1e30f, 1 },
+    { "w, h +1e30, obj +1e30", 0, 1e30f, 1e30f, 0, 1 },
+    { "w, h -1e30, obj +1e30", 0, -1e30f, 1e30f, 1e30f, 1 },
+    { "x, y -3e38, obj +3e38", -3e38f, 0, 3e38f, 3e38f, 1 },
+    { "everything +1e30 without folding", 1e30f, 1e30f, 1e30f, 1e30f, 0 },
+  };
+  ck_assert (px != NULL);
+  tu_shared_path (
+      cfg, sizeof (cfg), "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
+  shape = shapes_of (cfg);
+  tmp_setup ();
+  for (size_t i = 0; i < sizeof (cases) / sizeof (cases[0]); i++) {
+    char *bad = malloc (len);
+    yolor_net *net = NULL;
+    yolor_error err;
+    yolor_options o;
+    yolor_post_params post;
+    size_t n;
+    memcpy (bad, w, len);
+    for (int k = 0; k < shape->n_heads; k++) {
+      const yolor_layer *y = &shape->layers[shape->heads[k]];
+      int hc = head_conv (shape, k), no = 5 + y->classes;
+      long off = param_offset (shape, hc, P_BIAS);
+      for (int a = 0; a < y->n_mask; a++)
+        for (int ch = 0; ch < no; ch++) {
+          float v = ch < 2 ? cases[i].xy
+              : ch < 4     ? cases[i].wh
+              : ch == 4    ? cases[i].obj
+                           : cases[i].cls;
+          if (v != 0)
+            put_f32 (bad, off + a * no + ch, v);
+        }
+    }
+    write_tmp ("absurd.weights", bad, len, path, sizeof (path));
+    free (bad);
+    yolor_options_init (&o);
+    o.n_threads = 2;
+    o.fold = cases[i].fold;
+    ck_assert_msg (yolor_net_load (cfg, path, &o, &net, &err) == YOLOR_OK,
+        "%s: %s", cases[i].what, err.msg);
+    ck_assert_int_eq (yolor_net_prepare (net, iw, ih, &err), YOLOR_OK);
+    yolor_net_default_post (net, &post);
+    post.max_detections = 2000;
+    n = check_finite_detect (net, &img, &post, cases[i].what);
+    if (cases[i].obj > 0 && cases[i].wh <= 0 && cases[i].xy >= 0)
+      ck_assert_msg (n > 0, "%s: no detections at all", cases[i].what);
+    yolor_net_free (net);
+  }
+  yolor_net_free (shape);
+  tmp_teardown ();
+  tu_free_image (px);
+  free (w);
+}
+END_TEST
+
+/* BN values that overflow only once folded: a load error naming the
+ * layer; without folding the net loads and detect stays finite. */
+START_TEST (test_weights_fold_overflow)
+{
+  size_t len;
+  char *w = fastest_weights (&len);
+  char cfg[1024], path[512], where[2200];
+  yolor_net *shape, *net = NULL;
+  yolor_error err;
+  yolor_options o;
+  yolor_status st;
+  const int W = 64, H = 48;
+  uint8_t *px = malloc ((size_t) W * H * 3);
+  yolor_image img = { YOLOR_PIXFMT_RGB, W, H, { px }, { 3 * W }, 0 };
+  yolor_post_params post;
+  for (int i = 0; i < W * H * 3; i++)
+    px[i] = (uint8_t) (i * 7);
+  tu_shared_path (
+      cfg, sizeof (cfg), "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
+  shape = shapes_of (cfg);
+  /* gamma 3e38 with variance 1e-30: a scale of ~1e41 */
+  for (int f = 0; f < shape->layers[0].filters; f++) {
+    put_f32 (w, param_offset (shape, 0, P_GAMMA) + f, 3e38f);
+    put_f32 (w, param_offset (shape, 0, P_VAR) + f, 1e-30f);
+  }
+  tmp_setup ();
+  write_tmp ("fold.weights", w, len, path, sizeof (path));
+  st = yolor_net_load (cfg, path, NULL, &net, &err);
+  ck_assert_msg (
+      st == YOLOR_ERR_IO, "status %s: %s", yolor_status_str (st), err.msg);
+  ck_assert (net == NULL);
+  snprintf (where, sizeof (where), "%s:%d: layer 0 [convolutional]: ", cfg,
+      shape->layers[0].line);
+  ck_assert_msg (strstr (err.msg, where) && strstr (err.msg, "overflows"),
+      "\"%s\" does not say \"%s... overflows\"", err.msg, where);
+  yolor_options_init (&o);
+  o.fold = 0;
+  o.n_threads = 2;
+  ck_assert_msg (
+      yolor_net_load (cfg, path, &o, &net, &err) == YOLOR_OK, "%s", err.msg);
+  ck_assert_int_eq (yolor_net_prepare (net, W, H, &err), YOLOR_OK);
+  yolor_net_default_post (net, &post);
+  post.conf_threshold = 0.0f;
+  post.max_detections = 2000;
+  check_finite_detect (net, &img, &post, "gamma 3e38 unfolded");
+  yolor_net_free (net);
+  yolor_net_free (shape);
+  tmp_teardown ();
+  free (px);
+  free (w);
+}
+END_TEST
+
+/* darknet new_coords heads use the raw values as probabilities and box
+ * scales: with a linear head conv and huge biases, scores used to reach
+ * infinity and boxes NaN. */
+START_TEST (test_new_coords_absurd)
+{
+  static const char text[] = NET CONV8
+      "[convolutional]\nfilters=18\nsize=1\nstride=1\nactivation=linear\n\n"
+      "[yolo]\nmask=0,1,2\nanchors=10,14, 23,27, 37,58\nclasses=1\nnum=3\n"
+      "new_coords=1\nscale_x_y=2\n";
+  static const float biases[][4] = { /* xy, wh, obj, cls */
+    { 0, 0, 1e30f, 1e30f }, { 3e38f, 3e38f, 3e38f, 3e38f },
+    { -3e38f, 1e20f, 1e30f, 1e30f }, { 1e30f, 0, -1e30f, 1e30f },
+    { NAN, 0, 0, 0 }
+  };
+  char cfg[512], path[512];
+  yolor_net *shape;
+  const int W = 40, H = 30;
+  uint8_t px[40 * 30 * 3];
+  yolor_image img = { YOLOR_PIXFMT_RGB, W, H, { px }, { 3 * W }, 0 };
+  long n_floats;
+  float *wf;
+  char *file;
+  for (size_t i = 0; i < sizeof (px); i++)
+    px[i] = (uint8_t) (i * 13);
+  tmp_setup ();
+  write_tmp ("nc.cfg", text, strlen (text), cfg, sizeof (cfg));
+  shape = shapes_of (cfg);
+  n_floats = (long) yolor_weights_conv_floats (shape);
+  file = calloc (20 + 4 * (size_t) n_floats, 1);
+  put_le32 (file, 0);
+  put_le32 (file + 4, 2);
+  wf = malloc (sizeof (float) * (size_t) n_floats);
+  for (size_t c = 0; c < sizeof (biases) / sizeof (biases[0]); c++) {
+    yolor_net *net = NULL;
+    yolor_error err;
+    yolor_post_params post;
+    yolor_status st;
+    char what[64];
+    size_t n;
+    long b = param_offset (shape, 1, P_BIAS);
+    tu_fill_random (wf, (size_t) n_floats, 3, -0.1f, 0.1f);
+    for (int f = 0; f < 8; f++) {
+      wf[param_offset (shape, 0, P_GAMMA) + f] = 1.0f;
+      wf[param_offset (shape, 0, P_VAR) + f] = 1.0f;
+    }
+    for (int a = 0; a < 3; a++)
+      for (int ch = 0; ch < 6; ch++)
+        wf[b + a * 6 + ch] = biases[c][ch < 2 ? 0
+                : ch < 4                      ? 1
+                : ch == 4                     ? 2
+                                              : 3];
+    memcpy (file + 20, wf, sizeof (float) * (size_t) n_floats);
+    write_tmp (
+        "nc.weights", file, 20 + 4 * (size_t) n_floats, path, sizeof (path));
+    snprintf (what, sizeof (what), "new_coords bias case %zu", c);
+    st = yolor_net_load (cfg, path, NULL, &net, &err);
+    if (isnan (biases[c][0])) {
+      ck_assert_msg (st == YOLOR_ERR_IO && strstr (err.msg, "bias 0 is nan"),
+          "%s: status %s: %s", what, yolor_status_str (st), err.msg);
+      continue;
+    }
+    ck_assert_msg (st == YOLOR_OK, "%s: %s", what, err.msg);
+    ck_assert_int_eq (yolor_net_prepare (net, W, H, &err), YOLOR_OK);
+    yolor_net_default_post (net, &post);
+    post.max_detections = 2000;
+    n = check_finite_detect (net, &img, &post, what);
+    if (c == 0)
+      ck_assert_msg (n > 0, "%s: no detections", what);
+    yolor_net_free (net);
+  }
+  free (wf);
+  free (file);
+  yolor_net_free (shape);
+  tmp_teardown ();
+}
+END_TEST
+
 /* ---- prepare / detect ---- */
 
 static yolor_net *
@@ -1254,6 +1667,11 @@ main (void)
   tcase_add_test (tc, test_weights_old_header);
   tcase_add_test (tc, test_weights_corrupt_variance);
   tcase_add_test (tc, test_weights_no_trailer);
+  tcase_add_test (tc, test_weights_non_finite);
+  tcase_add_test (tc, test_weights_non_finite_implicit);
+  tcase_add_test (tc, test_weights_absurd_finite);
+  tcase_add_test (tc, test_weights_fold_overflow);
+  tcase_add_test (tc, test_new_coords_absurd);
   tcase_add_test (tc, test_prepare_bad_sizes);
   tcase_add_test (tc, test_detect_bad_calls);
   tcase_add_loop_test (tc, test_prepare_input_bad, 0,
