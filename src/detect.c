@@ -37,7 +37,7 @@ yolor_post_prepare (yolor_net *net, yolor_error *err)
   e = &net->layers[net->embed_layer];
   net->embed_dim = e->c;
   net->embed =
-      yolor_malloc (sizeof (float) * YOLOR_MAX_EMBED_ROWS * (size_t) e->c);
+      yolor_malloc (sizeof (float) * YOLOR_MAX_EMBEDDINGS * (size_t) e->c);
   net->n_embed = 0;
   if (!net->cands || !net->keep || !net->class_scores || !net->embed)
     return yolor_error_set (err, YOLOR_ERR_NO_MEMORY, "out of memory");
@@ -158,6 +158,8 @@ yolor_net_detect (yolor_net *net, const yolor_image *img,
 
   if (n_out)
     *n_out = 0;
+  if (net)
+    net->n_embed = 0;
   if (!net || !net->prepared || net->frame_w == 0)
     return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
         "call yolor_net_prepare() with the frame size first");
@@ -218,6 +220,12 @@ yolor_net_embeddings (const yolor_net *net, int *dim_out)
   if (dim_out)
     *dim_out = net ? net->embed_dim : 0;
   return net ? net->embed : NULL;
+}
+
+size_t
+yolor_net_n_embeddings (const yolor_net *net)
+{
+  return net ? (size_t) net->n_embed : 0;
 }
 
 const float *

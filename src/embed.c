@@ -34,8 +34,8 @@ yolor_embed (yolor_net *net, const yolor_candidate *c, const int *keep, int n)
   float fx = (float) e->w / (float) net->in_w;
   float fy = (float) e->h / (float) net->in_h;
 
-  if (n > YOLOR_MAX_EMBED_ROWS)
-    n = YOLOR_MAX_EMBED_ROWS;
+  if (n > YOLOR_MAX_EMBEDDINGS)
+    n = YOLOR_MAX_EMBEDDINGS; /* the storage yolor_post_prepare () made */
   net->n_embed = n;
   for (int i = 0; i < n; i++) {
     const yolor_candidate *k = &c[keep[i]];

@@ -16,7 +16,6 @@
 #define YOLOR_MAX_MASK 16
 #define YOLOR_MAX_DIM 16384 /* largest tensor side we accept */
 #define YOLOR_MAX_ANCHOR 65536 /* largest [yolo] anchor side, pixels */
-#define YOLOR_MAX_EMBED_ROWS 1024 /* embeddings kept per frame */
 #define YOLOR_MAX_CANDIDATES (1 << 21) /* (box, class) pairs before NMS */
 
 /* Set @err (may be NULL) and return @code. printf-style message. */
@@ -224,9 +223,9 @@ struct yolor_net
   int max_cands;
   int *keep; /* indices kept by NMS */
   float *class_scores; /* n_classes */
-  float *embed; /* YOLOR_MAX_EMBED_ROWS x embed_dim */
+  float *embed; /* YOLOR_MAX_EMBEDDINGS x embed_dim */
   int embed_dim;
-  int n_embed;
+  int n_embed; /* rows of the last detect */
 
   /* letterbox geometry of the prepared frame */
   double gain, pad_x, pad_y; /* scale_coords: frame = (net − pad)/gain */

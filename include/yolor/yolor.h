@@ -251,12 +251,22 @@ YOLOR_API yolor_status yolor_net_detect (yolor_net *net, const yolor_image *img,
     const yolor_post_params *post, yolor_detection *dets, size_t capacity,
     size_t *n_out, yolor_error *err);
 
-/* Per-object embeddings of the last yolor_net_detect(): *@n_out × @dim
- * floats (row i belongs to dets[i]), each row L2-normalised, average-pooled
- * over the detection box on the embedding layer's feature map. Owned by the
- * net, valid until the next detect/prepare. */
+/* Embeddings are kept for at most this many detections of a frame. */
+#define YOLOR_MAX_EMBEDDINGS 1024
+
+/* Per-object embeddings of the last yolor_net_detect():
+ * yolor_net_n_embeddings() rows of *@dim_out floats, row i belonging to
+ * dets[i]: the first min(*n_out, YOLOR_MAX_EMBEDDINGS) detections have one,
+ * later ones none. Each row is L2-normalised, average-pooled over the
+ * detection box on the embedding layer's feature map. Owned by the net,
+ * valid until the next detect/prepare. */
 YOLOR_API const float *yolor_net_embeddings (
     const yolor_net *net, int *dim_out);
+
+/* Number of rows yolor_net_embeddings() holds: min(*n_out of the last
+ * successful yolor_net_detect(), YOLOR_MAX_EMBEDDINGS); 0 after prepare and
+ * after a failed detect. */
+YOLOR_API size_t yolor_net_n_embeddings (const yolor_net *net);
 
 /* Image-level multi-label score per class from the last detect: for each
  * class the highest obj·cls over every candidate box. n_classes floats,

@@ -1157,7 +1157,9 @@ check_finite_detect (yolor_net *net, const yolor_image *img,
         k, d[k].confidence, d[k].objectness);
   }
   emb = yolor_net_embeddings (net, &dim);
-  for (size_t k = 0; k < n && k < YOLOR_MAX_EMBED_ROWS; k++)
+  ck_assert_uint_eq (yolor_net_n_embeddings (net),
+      n < YOLOR_MAX_EMBEDDINGS ? n : YOLOR_MAX_EMBEDDINGS);
+  for (size_t k = 0; k < yolor_net_n_embeddings (net); k++)
     for (int c = 0; c < dim; c++)
       TU_CHECK (isfinite (emb[k * dim + c]), "%s: embedding %zu[%d] is %g",
           what, k, c, emb[k * dim + c]);
@@ -1370,6 +1372,88 @@ START_TEST (test_new_coords_absurd)
   free (file);
   yolor_net_free (shape);
   tmp_teardown ();
+}
+END_TEST
+
+/* ---- embeddings beyond YOLOR_MAX_EMBEDDINGS ---- */
+
+/* More detections than embedding rows: yolor_net_n_embeddings () says how
+ * many rows there are, and they are the first detections' rows. */
+START_TEST (test_embeddings_at_the_maximum)
+{
+  enum
+  {
+    CAP = 1500
+  };
+  static yolor_detection d[CAP];
+  char cfg[1024];
+  yolor_net *net = NULL;
+  yolor_error err;
+  yolor_options o;
+  yolor_post_params post;
+  const int W = 320, H = 320;
+  uint8_t *px = malloc ((size_t) W * H * 3);
+  yolor_image img = { YOLOR_PIXFMT_RGB, W, H, { px }, { 3 * W }, 0 };
+  yolor_image bad = img;
+  size_t n = 0, n1 = 0;
+  int dim = 0;
+  float *first;
+  const float *emb;
+  for (int i = 0; i < W * H * 3; i++)
+    px[i] = (uint8_t) ((i * 31) ^ (i >> 7));
+  tu_shared_path (
+      cfg, sizeof (cfg), "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
+  yolor_options_init (&o);
+  o.n_threads = 2;
+  ck_assert_msg (yolor_net_load_synthetic (cfg, 7, &o, &net, &err) == YOLOR_OK,
+      "%s", err.msg);
+  ck_assert_int_eq (yolor_net_prepare (net, W, H, &err), YOLOR_OK);
+  ck_assert_uint_eq (yolor_net_n_embeddings (net), 0);
+  /* one box per anchor position, none suppressed: 3 x (10² + 20²) */
+  yolor_net_default_post (net, &post);
+  post.conf_threshold = 0.0f;
+  post.iou_threshold = 1.0f;
+  post.multi_label = 0;
+  post.max_detections = CAP;
+  ck_assert_msg (
+      yolor_net_detect (net, &img, &post, d, CAP, &n, &err) == YOLOR_OK, "%s",
+      err.msg);
+  ck_assert_uint_eq (n, CAP);
+  ck_assert_uint_eq (yolor_net_n_embeddings (net), YOLOR_MAX_EMBEDDINGS);
+  emb = yolor_net_embeddings (net, &dim);
+  ck_assert (emb != NULL && dim > 0);
+  for (int r = 0; r < YOLOR_MAX_EMBEDDINGS; r++) {
+    double sq = 0.0;
+    for (int c = 0; c < dim; c++)
+      sq += (double) emb[(size_t) r * dim + c] * emb[(size_t) r * dim + c];
+    TU_CHECK (fabs (sq - 1.0) < 1e-3 || sq == 0.0, "row %d: |v|² = %g", r, sq);
+  }
+  first = malloc (sizeof (float) * YOLOR_MAX_EMBEDDINGS * (size_t) dim);
+  memcpy (first, emb, sizeof (float) * YOLOR_MAX_EMBEDDINGS * (size_t) dim);
+  /* asking for exactly the maximum gives the same rows */
+  post.max_detections = YOLOR_MAX_EMBEDDINGS;
+  ck_assert_int_eq (
+      yolor_net_detect (net, &img, &post, d, CAP, &n1, &err), YOLOR_OK);
+  ck_assert_uint_eq (n1, YOLOR_MAX_EMBEDDINGS);
+  ck_assert_uint_eq (yolor_net_n_embeddings (net), YOLOR_MAX_EMBEDDINGS);
+  ck_assert (memcmp (first, yolor_net_embeddings (net, NULL),
+                 sizeof (float) * YOLOR_MAX_EMBEDDINGS * (size_t) dim)
+      == 0);
+  /* fewer detections: one row each */
+  post.max_detections = 10;
+  ck_assert_int_eq (
+      yolor_net_detect (net, &img, &post, d, CAP, &n1, &err), YOLOR_OK);
+  ck_assert_uint_eq (n1, 10);
+  ck_assert_uint_eq (yolor_net_n_embeddings (net), 10);
+  /* a failed detect leaves none */
+  bad.width = W - 1;
+  ck_assert_int_eq (
+      yolor_net_detect (net, &bad, &post, d, CAP, &n1, &err), YOLOR_ERR_SHAPE);
+  ck_assert_uint_eq (yolor_net_n_embeddings (net), 0);
+  ck_assert_uint_eq (yolor_net_n_embeddings (NULL), 0);
+  free (first);
+  free (px);
+  yolor_net_free (net);
 }
 END_TEST
 
@@ -1672,6 +1756,7 @@ main (void)
   tcase_add_test (tc, test_weights_absurd_finite);
   tcase_add_test (tc, test_weights_fold_overflow);
   tcase_add_test (tc, test_new_coords_absurd);
+  tcase_add_test (tc, test_embeddings_at_the_maximum);
   tcase_add_test (tc, test_prepare_bad_sizes);
   tcase_add_test (tc, test_detect_bad_calls);
   tcase_add_loop_test (tc, test_prepare_input_bad, 0,
