@@ -82,6 +82,7 @@ load_common (const char *cfg_path, const char *weights_path, int synthetic,
   if (st == YOLOR_OK) {
     yolor_net_default_input (net, &w, &h);
     st = yolor_graph_shapes (net, w, h, err);
+    net->input_multiple = net->max_stride;
   }
   if (st == YOLOR_OK) {
     if (synthetic) {
@@ -219,6 +220,37 @@ yolor_net_free (yolor_net *net)
   free (net);
 }
 
+/* Whether the network takes a @width x @height input, with a message that
+ * stands on its own (callers show it as it is). The YOLOR decode assumes
+ * strides 8·2^k, so a YOLOR model needs multiples of its largest stride; a
+ * darknet model whatever its layers take (odd sizes work without joins of
+ * strides). Leaves the layer shapes at @width x @height when it fits. */
+static yolor_status
+check_input_size (yolor_net *net, int width, int height, yolor_error *err)
+{
+  int m = net->input_multiple > 0 ? net->input_multiple : 1;
+  int misfit = width % m || height % m;
+  yolor_status st;
+
+  if (width < 1 || height < 1 || width > YOLOR_MAX_DIM
+      || height > YOLOR_MAX_DIM)
+    return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
+        "input %dx%d: width and height must be 1 to %d", width, height,
+        YOLOR_MAX_DIM);
+  st = misfit && net->flavor == YOLOR_FLAVOR_YOLOR
+      ? YOLOR_ERR_SHAPE
+      : yolor_graph_shapes (net, width, height, err);
+  if (st != YOLOR_OK && misfit) {
+    long long rw = ((long long) width + m - 1) / m * m;
+    long long rh = ((long long) height + m - 1) / m * m;
+    st = yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
+        "input %dx%d: this model needs width and height multiples of %d "
+        "(e.g. %lldx%lld)",
+        width, height, m, rw, rh);
+  }
+  return st;
+}
+
 yolor_status
 yolor_net_prepare_input (
     yolor_net *net, int width, int height, yolor_error *err)
@@ -228,9 +260,15 @@ yolor_net_prepare_input (
     return yolor_error_set (err, YOLOR_ERR_INVALID_ARG, "net is NULL");
   free_buffers (net);
   net->frame_w = net->frame_h = 0;
-  st = yolor_graph_shapes (net, width, height, err);
-  if (st)
+  st = check_input_size (net, width, height, err);
+  if (st) {
+    /* back to the shapes of the default input (they fit: load checked),
+     * so the queries stay consistent */
+    int w, h;
+    yolor_net_default_input (net, &w, &h);
+    yolor_graph_shapes (net, w, h, NULL);
     return st;
+  }
   net->in_w = width;
   net->in_h = height;
   net->input = yolor_calloc ((size_t) 3 * width * height, sizeof (float));

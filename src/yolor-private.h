@@ -199,6 +199,8 @@ struct yolor_net
   int *heads; /* owned: layer index of each [yolo] */
   int n_classes;
   int max_stride;
+  int input_multiple; /* input sides must be multiples of it (when the
+                                 * layers cannot take others): set at load */
   int net_default_w, net_default_h; /* [net] width/height */
   int has_implicit;
   int embed_layer;

@@ -292,7 +292,12 @@ YOLOR_API double yolor_net_gmacs (const yolor_net *net);
 
 /* ---- Lower level: run the network on a tensor you made yourself ---- */
 
-/* Allocates for a network input of exactly @width × @height. */
+/* Allocates for a network input of exactly @width × @height. A size the
+ * model cannot take is YOLOR_ERR_INVALID_ARG with a message that stands on
+ * its own, e.g. "input 33x17: this model needs width and height multiples
+ * of 32 (e.g. 64x32)": YOLOR models need multiples of their largest stride
+ * (yolor_net_max_stride()), darknet models whatever their layers can join.
+ * On failure the net is left unprepared. */
 YOLOR_API yolor_status yolor_net_prepare_input (
     yolor_net *net, int width, int height, yolor_error *err);
 

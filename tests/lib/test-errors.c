@@ -1626,22 +1626,49 @@ typedef struct
 {
   const char *model; /* path under shared/ */
   int w, h;
+  const char *says; /* NULL or the whole message */
 } input_case;
 
 /* Network input sizes the model cannot take: a clear error, the net stays
  * usable. yolor_p6_narrow starts with a reorg (needs even sizes) and joins
  * strides up to 64; yolo-fastest joins strides 16 and 32. */
 static const input_case bad_inputs[] = {
-  { "reference/yolor_p6_narrow_384/model.cfg", 33, 33 },
-  { "reference/yolor_p6_narrow_384/model.cfg", 64, 33 },
-  { "reference/yolor_p6_narrow_384/model.cfg", 1, 1 },
-  { "reference/yolor_p6_narrow_384/model.cfg", 96, 96 },
-  { "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg", 1, 1 },
-  { "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg", 33, 33 },
-  { "reference/yolor_csp_narrow_320/model.cfg", 1, 1 },
-  { "reference/yolor_csp_narrow_320/model.cfg", 0, 320 },
-  { "reference/yolor_csp_narrow_320/model.cfg", 320, -1 },
-  { "reference/yolor_csp_narrow_320/model.cfg", 20000, 32 },
+  { "reference/yolor_p6_narrow_384/model.cfg", 33, 33,
+      "input 33x33: this model needs width and height multiples of 64 (e.g. "
+      "64x64)" },
+  { "reference/yolor_p6_narrow_384/model.cfg", 64, 33,
+      "input 64x33: this model needs width and height multiples of 64 (e.g. "
+      "64x64)" },
+  { "reference/yolor_p6_narrow_384/model.cfg", 1, 1,
+      "input 1x1: this model needs width and height multiples of 64 (e.g. "
+      "64x64)" },
+  { "reference/yolor_p6_narrow_384/model.cfg", 96, 96,
+      "input 96x96: this model needs width and height multiples of 64 (e.g. "
+      "128x128)" },
+  { "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg", 1, 1,
+      "input 1x1: this model needs width and height multiples of 32 (e.g. "
+      "32x32)" },
+  { "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg", 33, 33,
+      "input 33x33: this model needs width and height multiples of 32 (e.g. "
+      "64x64)" },
+  { "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg", 33, 17,
+      "input 33x17: this model needs width and height multiples of 32 (e.g. "
+      "64x32)" },
+  { "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg", 330, 320,
+      "input 330x320: this model needs width and height multiples of 32 (e.g. "
+      "352x320)" },
+  { "reference/yolor_csp_narrow_320/model.cfg", 1, 1,
+      "input 1x1: this model needs width and height multiples of 32 (e.g. "
+      "32x32)" },
+  { "reference/yolor_csp_narrow_320/model.cfg", 320, 48,
+      "input 320x48: this model needs width and height multiples of 32 (e.g. "
+      "320x64)" },
+  { "reference/yolor_csp_narrow_320/model.cfg", 0, 320,
+      "input 0x320: width and height must be 1 to 16384" },
+  { "reference/yolor_csp_narrow_320/model.cfg", 320, -1,
+      "input 320x-1: width and height must be 1 to 16384" },
+  { "reference/yolor_csp_narrow_320/model.cfg", 20000, 32,
+      "input 20000x32: width and height must be 1 to 16384" },
 };
 
 START_TEST (test_prepare_input_bad)
@@ -1652,10 +1679,16 @@ START_TEST (test_prepare_input_bad)
   yolor_error err;
   yolor_status st;
   int good_w, good_h;
+  yolor_layer_info before;
+  double gmacs;
   tu_shared_path (cfg, sizeof (cfg), "%s", c->model);
   ck_assert_msg (
       yolor_net_load_synthetic (cfg, 1, NULL, &net, &err) == YOLOR_OK, "%s",
       err.msg);
+  ck_assert_int_eq (
+      yolor_net_layer_info (net, yolor_net_n_layers (net) - 1, &before),
+      YOLOR_OK);
+  gmacs = yolor_net_gmacs (net);
   memset (&err, 0, sizeof (err));
   st = yolor_net_prepare_input (net, c->w, c->h, &err);
   ck_assert_msg (st == YOLOR_ERR_SHAPE || st == YOLOR_ERR_INVALID_ARG,
@@ -1668,6 +1701,24 @@ START_TEST (test_prepare_input_bad)
         "%s at %dx%d: \"%s\" does "
         "not name the cfg",
         c->model, c->w, c->h, err.msg);
+  if (c->says) {
+    ck_assert_int_eq (st, YOLOR_ERR_INVALID_ARG);
+    ck_assert_msg (strcmp (err.msg, c->says) == 0,
+        "%s at %dx%d: \"%s\", expected \"%s\"", c->model, c->w, c->h, err.msg,
+        c->says);
+  }
+  /* the layer shapes are those of the default input again */
+  {
+    yolor_layer_info after;
+    int last = yolor_net_n_layers (net) - 1;
+    ck_assert_int_eq (yolor_net_layer_info (net, last, &after), YOLOR_OK);
+    ck_assert_msg (after.c == before.c && after.h == before.h
+            && after.w == before.w && yolor_net_gmacs (net) == gmacs,
+        "%s: after a failed prepare at %dx%d the last layer is %dx%dx%d, "
+        "was %dx%dx%d",
+        c->model, c->w, c->h, after.c, after.h, after.w, before.c, before.h,
+        before.w);
+  }
   /* not prepared now */
   ck_assert_int_eq (yolor_net_forward (net, &err), YOLOR_ERR_INVALID_ARG);
   ck_assert (yolor_net_head (net, 0, NULL, NULL, NULL) == NULL);
@@ -1678,6 +1729,29 @@ START_TEST (test_prepare_input_bad)
       "%s at %dx%d after the failure: %s", c->model, good_w, good_h, err.msg);
   ck_assert_int_eq (yolor_net_forward (net, &err), YOLOR_OK);
   yolor_net_free (net);
+}
+END_TEST
+
+/* A darknet model that joins no strides takes any size, odd ones too. */
+START_TEST (test_prepare_input_odd_ok)
+{
+  static const char text[] =
+      NET "[convolutional]\nfilters=8\nsize=3\nstride=2\npad=1\n"
+          "activation=leaky\n\n" HEAD;
+  char cfg[512];
+  yolor_net *net = NULL;
+  yolor_error err;
+  tmp_setup ();
+  write_tmp ("odd.cfg", text, strlen (text), cfg, sizeof (cfg));
+  ck_assert_msg (
+      yolor_net_load_synthetic (cfg, 1, NULL, &net, &err) == YOLOR_OK, "%s",
+      err.msg);
+  ck_assert_int_eq (yolor_net_max_stride (net), 2);
+  ck_assert_msg (
+      yolor_net_prepare_input (net, 33, 17, &err) == YOLOR_OK, "%s", err.msg);
+  ck_assert_int_eq (yolor_net_forward (net, &err), YOLOR_OK);
+  yolor_net_free (net);
+  tmp_teardown ();
 }
 END_TEST
 
@@ -1761,6 +1835,7 @@ main (void)
   tcase_add_test (tc, test_detect_bad_calls);
   tcase_add_loop_test (tc, test_prepare_input_bad, 0,
       (int) (sizeof (bad_inputs) / sizeof (bad_inputs[0])));
+  tcase_add_test (tc, test_prepare_input_odd_ok);
   tcase_add_test (tc, test_extreme_frames);
   suite_add_tcase (s, tc);
   return tu_run_suite (s);
