@@ -12,9 +12,12 @@ import array
 import json
 import os
 import re
+import resource
+import struct
 import subprocess
 import sys
 import tempfile
+import zlib
 
 YOLOR = sys.argv[1] if len(sys.argv) > 1 else "yolor"
 SHARED = os.environ.get("YOLOR_SHARED_DIR", "../shared")
@@ -244,11 +247,76 @@ def test_exit_codes():
               "naming it (got %d: %s)" % (rc, err.strip()))
 
 
+def png_claiming(width, height):
+    """A valid PNG header claiming width x height, with a tiny IDAT."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0,
+                                         0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+
+
+def jpeg_claiming(width, height):
+    """A JPEG whose frame header (after 360 KB of APP1 segments) claims
+    width x height."""
+    data = b"\xff\xd8"
+    for _ in range(6):
+        data += b"\xff\xe1" + struct.pack(">H", 60002) + b"\0" * 60000
+    data += (b"\xff\xc0" + struct.pack(">HBHHB", 17, 8, height, width, 3)
+             + b"\x01\x22\x00\x02\x11\x01\x03\x11\x01\xff\xd9")
+    return data
+
+
+def test_huge_images():
+    # Small files that claim a huge picture: refused from their header or
+    # from the decoder's caps, before the pixels get memory. The address
+    # space limit makes a 2.3 GB allocation fail the test rather than the
+    # machine.
+    def limited():
+        resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = [
+            ("huge.png", png_claiming(20000, 20000), "20000x20000"),
+            ("wide.png", png_claiming(16385, 16), "16385x16"),
+            ("many.png", png_claiming(9000, 9000), "9000x9000"),
+            ("huge.jpg", jpeg_claiming(30000, 20000), "30000x20000"),
+            # no header read for PNM: the caps probe stops it
+            ("huge.ppm", b"P6\n20000 20000\n255\n" + b"\0" * 64,
+             "20000x20000"),
+        ]
+        for name, data, size in cases:
+            path = os.path.join(tmp, name)
+            with open(path, "wb") as f:
+                f.write(data)
+            r = subprocess.run([YOLOR, "detect", XL, path],
+                               capture_output=True, text=True, timeout=120,
+                               preexec_fn=limited)
+            want = ("image '%s' is %s pixels: more than this tool decodes "
+                    "(at most 16384 per side and 67108864 pixels)"
+                    % (path, size))
+            check(r.returncode == 1 and want in r.stderr,
+                  "image claiming %s (%s): exit 1 saying so (got %d: %s)"
+                  % (size, name, r.returncode, r.stderr.strip()))
+        # within the bounds, a small real picture still decodes
+        path = os.path.join(tmp, "ok.png")
+        with open(path, "wb") as f:
+            f.write(png_claiming(8, 8))
+        r = subprocess.run([YOLOR, "detect", XL, path], capture_output=True,
+                           text=True, timeout=120, preexec_fn=limited)
+        check("pixels: more than" not in r.stderr,
+              "an 8x8 PNG is not refused for its size (%s)"
+              % r.stderr.strip())
+
+
 def main():
     if not os.path.isdir(SHARED):
         print("SKIP: no shared data at %s" % SHARED)
         return 77
     test_exit_codes()
+    test_huge_images()
     test_detect_and_bench()
     test_run()
     test_info()
