@@ -215,9 +215,12 @@ typedef struct yolor_net yolor_net;
  * the cfg's path with ".cfg" replaced by ".weights". @opts borrowed (NULL =
  * defaults). On success *@net_out is transferred: free it with
  * yolor_net_free().
- * Returns: YOLOR_OK, _IO (missing file, wrong weights size — the message
- * states the bytes expected and found), _PARSE (file:line), _UNSUPPORTED,
- * _SHAPE, _NO_MEMORY, _INVALID_ARG. */
+ * Returns: YOLOR_OK, _IO (missing file, not a regular file, wrong weights
+ * size — the message states the bytes expected and found —, a NaN or
+ * infinite weight — the message names the layer and its cfg line), _PARSE
+ * (file:line; also text that is not UTF-8), _UNSUPPORTED, _SHAPE (sizes
+ * that do not fit together or in an int: names the layer), _NO_MEMORY,
+ * _INVALID_ARG. */
 YOLOR_API yolor_status yolor_net_load (const char *cfg_path,
     const char *weights_path, const yolor_options *opts, yolor_net **net_out,
     yolor_error *err);
@@ -246,7 +249,9 @@ YOLOR_API void yolor_net_default_post (
 
 /* Runs preprocessing, the network, decode and NMS on @img (borrowed; its size
  * must be the prepared one). Writes up to @capacity detections, best first,
- * to @dets and their count to *@n_out. Allocates nothing. */
+ * to @dets and their count to *@n_out. Allocates nothing. Whatever the
+ * weights, every value written is finite (boxes whose decode is not are
+ * dropped) and every box lies in the frame. */
 YOLOR_API yolor_status yolor_net_detect (yolor_net *net, const yolor_image *img,
     const yolor_post_params *post, yolor_detection *dets, size_t capacity,
     size_t *n_out, yolor_error *err);
