@@ -500,7 +500,10 @@ gst_yolor_detect_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     self->last_n = (guint) n;
     memcpy (self->last_dets, self->dets, n * sizeof (yolor_detection));
     emb = yolor_net_embeddings (self->net, &dim);
-    self->last_dim = emb && n > 0 ? dim : 0;
+    /* a row per detection, or none (the engine keeps at most
+     * YOLOR_MAX_EMBEDDINGS rows; max-detections stays below that) */
+    self->last_dim =
+        emb && n > 0 && yolor_net_n_embeddings (self->net) >= n ? dim : 0;
     g_clear_pointer (&self->last_emb, g_free);
     if (self->last_dim > 0)
       self->last_emb = g_memdup2 (emb, n * dim * sizeof (gfloat));
