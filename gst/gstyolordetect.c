@@ -48,6 +48,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_yolor_detect_debug);
 #define GST_CAT_DEFAULT gst_yolor_detect_debug
 
 #define MAX_DETECTIONS_LIMIT 1000
+/* every detection gets its embedding row */
+G_STATIC_ASSERT (MAX_DETECTIONS_LIMIT <= YOLOR_MAX_EMBEDDINGS);
 
 enum
 {
