@@ -48,21 +48,6 @@ check (int ok, const char *what)
   }
 }
 
-static int
-bytes_per_pixel (yolor_pixfmt f)
-{
-  switch (f) {
-    case YOLOR_PIXFMT_RGB:
-    case YOLOR_PIXFMT_BGR:
-      return 3;
-    case YOLOR_PIXFMT_NV12:
-    case YOLOR_PIXFMT_I420:
-      return 1;
-    default:
-      return 4;
-  }
-}
-
 /* @dst[0..n) from the pixel bytes, repeated (a pattern when there are
  * none) */
 static void
@@ -144,7 +129,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   valid = valid && !(flags & F_OTHER_SIZE);
   for (int p = 0; p < n_planes; p++) {
     int cw = (img.width + 1) / 2;
-    int row = p == 0               ? img.width * bytes_per_pixel (fmt)
+    int row = p == 0 ? img.width * yolor_pixfmt_bytes_per_pixel (fmt)
         : fmt == YOLOR_PIXFMT_NV12 ? 2 * cw
                                    : cw;
     int rows = p == 0 ? h : (h + 1) / 2;

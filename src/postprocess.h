@@ -26,6 +26,9 @@ void yolor_letterbox_geometry (int frame_w, int frame_h, int target_w,
     int target_h, int rect, int *new_w, int *new_h, int *in_w, int *in_h,
     int *left, int *top);
 
+/* Bytes per pixel of plane 0 of @f (1 for the YUV formats' luma). */
+int yolor_pixfmt_bytes_per_pixel (yolor_pixfmt f);
+
 /* Fills net->input from @img (borrowed) with the net's resize mode;
  * net->pre_cols holds yolor_preprocess_table_bytes (net->in_w) bytes. */
 size_t yolor_preprocess_table_bytes (int in_w);

@@ -75,8 +75,8 @@ yolor_letterbox_geometry (int frame_w, int frame_h, int target_w, int target_h,
   *top = dh / 2;
 }
 
-static int
-bytes_per_pixel (yolor_pixfmt f)
+int
+yolor_pixfmt_bytes_per_pixel (yolor_pixfmt f)
 {
   switch (f) {
     case YOLOR_PIXFMT_RGB:
@@ -104,10 +104,12 @@ yolor_preprocess (yolor_net *net, const yolor_image *img, yolor_error *err)
         img->height, net->frame_w, net->frame_h);
   yuv = img->format == YOLOR_PIXFMT_NV12 || img->format == YOLOR_PIXFMT_I420;
   if (!img->planes[0]
-      || img->strides[0] < img->width * bytes_per_pixel (img->format))
+      || img->strides[0]
+          < img->width * yolor_pixfmt_bytes_per_pixel (img->format))
     return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
         "plane 0 is missing or its stride %d is below %d bytes",
-        img->strides[0], img->width * bytes_per_pixel (img->format));
+        img->strides[0],
+        img->width * yolor_pixfmt_bytes_per_pixel (img->format));
   if (yuv) {
     int cw = (img->width + 1) / 2;
     int need = img->format == YOLOR_PIXFMT_NV12 ? 2 * cw : cw;
