@@ -20,14 +20,10 @@ resolved_resize (const yolor_net *net)
 yolor_status
 yolor_post_prepare (yolor_net *net, yolor_error *err)
 {
-  int64_t cands, rows = 0;
+  int64_t cands;
   const yolor_layer *e;
-  for (int k = 0; k < net->n_heads; k++) {
-    const yolor_layer *l = &net->layers[net->heads[k]];
-    rows += (int64_t) l->n_mask * l->h * l->w;
-  }
-  net->n_rows = (int) rows; /* below 2^31 (shapes.c) */
-  cands = rows * net->n_classes;
+  /* net->n_rows: counted by yolor_graph_shapes () at this input size */
+  cands = (int64_t) net->n_rows * net->n_classes;
   if (cands > YOLOR_MAX_CANDIDATES)
     cands = YOLOR_MAX_CANDIDATES;
   net->max_cands = (int) cands;

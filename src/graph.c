@@ -144,6 +144,8 @@ get_list (
     parse_ctx *c, const char *key, double *out, int max, int *line, int ints)
 {
   const yolor_cfg_kv *kv = find (c, key);
+  const char *what = ints ? "expected a list of integers for"
+                          : "expected a list of numbers for";
   const char *p;
   int n = 0;
   if (!kv)
@@ -166,10 +168,7 @@ get_list (
     } else
       v = strtod (p, &end);
     if (errno || end == p || !isfinite (v)) {
-      fail (c, kv->line, YOLOR_ERR_PARSE,
-          ints ? "expected a list of integers for"
-               : "expected a list of numbers for",
-          key, kv->value);
+      fail (c, kv->line, YOLOR_ERR_PARSE, what, key, kv->value);
       return -1;
     }
     if (n >= max) {
@@ -186,10 +185,7 @@ get_list (
     if (*p == ',')
       p++;
     else if (*p) {
-      fail (c, kv->line, YOLOR_ERR_PARSE,
-          ints ? "expected a list of integers for"
-               : "expected a list of numbers for",
-          key, kv->value);
+      fail (c, kv->line, YOLOR_ERR_PARSE, what, key, kv->value);
       return -1;
     }
   }

@@ -116,9 +116,8 @@ load_common (const char *cfg_path, const char *weights_path, int synthetic,
       const yolor_layer *l = &net->layers[i];
       if (l->ops->kind == YOLOR_LAYER_CONV
           && (yolor_first_non_finite (l->bias, l->filters) >= 0
-              || yolor_first_non_finite (l->weights,
-                     (int64_t) l->filters * (l->c_in / l->groups) * l->size
-                         * l->size)
+              || yolor_first_non_finite (
+                     l->weights, yolor_conv_weight_count (l))
                   >= 0))
         st = yolor_error_set (err, YOLOR_ERR_IO,
             "%s:%d: layer %d [%s]: folding batch norm or implicit layers into "

@@ -228,7 +228,8 @@ yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
     l->w = (int) w;
   }
 
-  /* decode numbers the anchor positions of all heads with ints */
+  /* decode numbers the anchor positions of all heads with ints: their
+   * count (net->n_rows) sizes the candidate buffers */
   {
     int64_t rows = 0;
     for (int k = 0; k < net->n_heads; k++) {
@@ -240,6 +241,7 @@ yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
           "%s: the %d heads have %lld anchor positions at %dx%d, more than "
           "%d",
           net->cfg_path, net->n_heads, (long long) rows, in_w, in_h, INT32_MAX);
+    net->n_rows = (int) rows;
   }
 
   /* strides of the heads */

@@ -17,8 +17,8 @@
 
 #include "yolor-private.h"
 
-static int64_t
-conv_weight_count (const yolor_layer *l)
+int64_t
+yolor_conv_weight_count (const yolor_layer *l)
 {
   return (int64_t) l->filters * (l->c_in / l->groups) * l->size * l->size;
 }
@@ -39,7 +39,7 @@ yolor_weights_conv_floats (const yolor_net *net)
   for (int i = 0; i < net->n_layers; i++) {
     const yolor_layer *l = &net->layers[i];
     if (l->ops->kind == YOLOR_LAYER_CONV)
-      n += (l->bn ? 4 : 1) * (int64_t) l->filters + conv_weight_count (l);
+      n += (l->bn ? 4 : 1) * (int64_t) l->filters + yolor_conv_weight_count (l);
   }
   return n;
 }
@@ -63,7 +63,7 @@ yolor_weights_allocate (yolor_net *net, yolor_error *err)
     yolor_layer *l = &net->layers[i];
     if (l->ops->kind == YOLOR_LAYER_CONV) {
       l->weights =
-          yolor_calloc ((size_t) conv_weight_count (l), sizeof (float));
+          yolor_calloc ((size_t) yolor_conv_weight_count (l), sizeof (float));
       l->bias = yolor_calloc ((size_t) l->filters, sizeof (float));
       if (l->bn) {
         l->bn_gamma = yolor_calloc ((size_t) l->filters, sizeof (float));
@@ -76,7 +76,7 @@ yolor_weights_allocate (yolor_net *net, yolor_error *err)
           || (l->bn && (!l->bn_gamma || !l->bn_var || !l->bn_mean)))
         return yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
             "cannot allocate the %lld weights of layer %d",
-            (long long) conv_weight_count (l), i);
+            (long long) yolor_conv_weight_count (l), i);
     } else if (l->ops->kind == YOLOR_LAYER_IMPLICIT) {
       l->param = yolor_calloc ((size_t) l->c, sizeof (float));
       if (!l->param)
@@ -172,7 +172,7 @@ yolor_weights_load (yolor_net *net, const char *path, yolor_error *err)
           && read_floats (f, l->bn_mean, l->filters)
           && read_floats (f, l->bn_var, l->filters);
     if (ok)
-      ok = read_floats (f, l->weights, conv_weight_count (l));
+      ok = read_floats (f, l->weights, yolor_conv_weight_count (l));
     if (!ok) {
       fclose (f);
       return yolor_error_set (
@@ -185,7 +185,7 @@ yolor_weights_load (yolor_net *net, const char *path, yolor_error *err)
       const float *arrays[5] = { l->bias, l->bn_gamma, l->bn_mean, l->bn_var,
         l->weights };
       int64_t counts[5] = { l->filters, l->filters, l->filters, l->filters,
-        conv_weight_count (l) };
+        yolor_conv_weight_count (l) };
       for (int a = 0; a < 5; a++) {
         int64_t at;
         if (a >= 1 && a <= 3 && !l->bn)

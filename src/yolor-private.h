@@ -220,7 +220,8 @@ struct yolor_net
   float *gemm_work; /* owned yolor_sgemm workspace */
 
   /* post-processing buffers (owned, allocated at prepare) */
-  int n_rows; /* candidate rows over all heads */
+  int n_rows; /* candidate rows over all heads, at the size
+                                 * yolor_graph_shapes () last saw */
   void *cands; /* yolor_candidate[max_cands] */
   int max_cands;
   int *keep; /* indices kept by NMS */
@@ -263,6 +264,9 @@ yolor_status yolor_weights_load (
 int64_t yolor_weights_conv_floats (const yolor_net *net);
 /* Index of the first NaN or infinity in @x[0..n), or -1. */
 int64_t yolor_first_non_finite (const float *x, int64_t n);
+
+/* Weights of convolution @l: filters × c_in/groups × size². */
+int64_t yolor_conv_weight_count (const yolor_layer *l);
 int64_t yolor_weights_implicit_floats (const yolor_net *net);
 /* Allocates every parameter array with its identity values (also done by
  * yolor_weights_load () once the file size matches). */
