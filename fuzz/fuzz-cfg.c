@@ -18,15 +18,6 @@
 #include "fuzz-util.h"
 #include "yolor-private.h"
 
-static void
-check (int ok, const char *what)
-{
-  if (!ok) {
-    fprintf (stderr, "fuzz-cfg: broken promise: %s\n", what);
-    abort ();
-  }
-}
-
 static int
 trimmed (const char *s)
 {
@@ -45,26 +36,26 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   memset (&err, 0, sizeof (err));
   if (yolor_cfg_read (path, &cfg, &err) != YOLOR_OK) {
-    check (err.code != YOLOR_OK && err.msg[0], "an error has a message");
-    check (cfg.n_sections == 0 && !cfg.sections, "a failed read is empty");
+    fuzz_check (err.code != YOLOR_OK && err.msg[0], "an error has a message");
+    fuzz_check (cfg.n_sections == 0 && !cfg.sections, "a failed read is empty");
     return 0;
   }
-  check (cfg.n_sections > 0, "at least one section");
+  fuzz_check (cfg.n_sections > 0, "at least one section");
   for (int i = 0; i < cfg.n_sections; i++) {
     const yolor_cfg_section *s = &cfg.sections[i];
-    check (trimmed (s->name), "section names are trimmed and non-empty");
-    check (s->line > line, "line numbers increase");
+    fuzz_check (trimmed (s->name), "section names are trimmed and non-empty");
+    fuzz_check (s->line > line, "line numbers increase");
     line = s->line;
     for (int k = 0; k < s->n_kv; k++) {
       const yolor_cfg_kv *kv = &s->kv[k];
-      check (trimmed (kv->key), "keys are trimmed and non-empty");
-      check (!kv->value[0] || trimmed (kv->value), "values are trimmed");
-      check (kv->line > line, "line numbers increase");
+      fuzz_check (trimmed (kv->key), "keys are trimmed and non-empty");
+      fuzz_check (!kv->value[0] || trimmed (kv->value), "values are trimmed");
+      fuzz_check (kv->line > line, "line numbers increase");
       line = kv->line;
-      check (yolor_cfg_find (s, kv->key) == kv, "keys are unique");
+      fuzz_check (yolor_cfg_find (s, kv->key) == kv, "keys are unique");
     }
   }
-  check (yolor_graph_detect_flavor (&cfg) != YOLOR_FLAVOR_AUTO,
+  fuzz_check (yolor_graph_detect_flavor (&cfg) != YOLOR_FLAVOR_AUTO,
       "a cfg has a flavour");
   yolor_cfg_clear (&cfg);
   return 0;

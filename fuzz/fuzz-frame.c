@@ -39,15 +39,6 @@ static const char tiny_cfg[] =
     "[convolutional]\nfilters=18\nsize=1\nstride=1\nactivation=linear\n"
     "[yolo]\nmask=0,1,2\nanchors=4,6, 10,12, 20,24\nclasses=1\nnum=3\n";
 
-static void
-check (int ok, const char *what)
-{
-  if (!ok) {
-    fprintf (stderr, "fuzz-frame: broken promise: %s\n", what);
-    abort ();
-  }
-}
-
 /* @dst[0..n) from the pixel bytes, repeated (a pattern when there are
  * none) */
 static void
@@ -154,13 +145,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     st = yolor_net_detect (net, &img, NULL, dets, 8, &n, &err);
   else
     st = yolor_preprocess (net, &img, &err);
-  check (valid == (st == YOLOR_OK), "valid frames convert, others fail");
+  fuzz_check (valid == (st == YOLOR_OK), "valid frames convert, others fail");
   if (st == YOLOR_OK) {
     int in_w, in_h;
     const float *t = yolor_net_input (net);
     yolor_net_input_size (net, &in_w, &in_h);
     for (size_t i = 0; i < (size_t) 3 * in_w * in_h; i++)
-      check (t[i] >= 0.0f && t[i] <= 1.0f, "input values are in [0, 1]");
+      fuzz_check (t[i] >= 0.0f && t[i] <= 1.0f, "input values are in [0, 1]");
   }
   for (int p = 0; p < 3; p++)
     free (block[p]);

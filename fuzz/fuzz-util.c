@@ -87,3 +87,12 @@ fuzz_u16 (fuzz_bytes *b)
   unsigned lo = fuzz_u8 (b);
   return lo | fuzz_u8 (b) << 8;
 }
+
+void
+fuzz_check (int ok, const char *what)
+{
+  if (!ok) {
+    fprintf (stderr, "fuzz: broken promise: %s\n", what);
+    abort ();
+  }
+}

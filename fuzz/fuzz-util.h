@@ -30,6 +30,10 @@ typedef struct
 } fuzz_bytes;
 
 unsigned fuzz_u8 (fuzz_bytes *b);
+
+/* Aborts, printing "broken promise: @what" (which scripts/fuzz.sh reports),
+ * unless @ok: for what a target checks beyond the sanitizers. */
+void fuzz_check (int ok, const char *what);
 unsigned fuzz_u16 (fuzz_bytes *b);
 
 #endif /* YOLOR_FUZZ_UTIL_H */
