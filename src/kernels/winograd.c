@@ -223,6 +223,7 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin, int h,
   float *V = work;
   float *M = work + (size_t) WG_N * cin * chunk;
   yolor_gemm_task g = { 0 };
+  (void) n_threads; /* unused in a build without OpenMP */
   g.M = cout;
   g.K = cin;
   g.a = u;
