@@ -9,8 +9,8 @@
  *
  * Bounded so that every input stays fast: the network input is the cfg's
  * [net] size when both sides are at most MAX_SIDE, else 64×64. Before
- * loading, the cfg is parsed and shaped on a scratch net (the library's own
- * graph code) and rejected when it has more than MAX_PARAMS parameters,
+ * loading, the cfg is parsed and shaped on a scratch model (the library's
+ * own graph code) and rejected when it has more than MAX_PARAMS parameters,
  * MAX_ACTIVATIONS output floats or MAX_GMACS; after prepare (which may round
  * the input up) the GMACs are checked again before detecting. Inputs whose
  * cfg does not parse still go through yolor_net_load, for its error paths.
@@ -39,35 +39,48 @@ static int
 small_enough (const char *path, const yolor_options *opts, int *w, int *h)
 {
   yolor_cfg cfg;
-  yolor_net *net;
-  int ok = 1;
+  yolor_model *m;
+  yolor_tensor *t = NULL;
+  int ok = 1, rows, stride;
 
   *w = *h = 64;
   if (yolor_cfg_read (path, &cfg, NULL) != YOLOR_OK)
     return 1;
-  net = calloc (1, sizeof (*net));
-  if (!net || !(net->cfg_path = strdup (path)))
+  m = calloc (1, sizeof (*m));
+  if (!m || !(m->cfg_path = strdup (path)))
     abort ();
-  net->opts = *opts;
-  net->n_threads = 1;
-  net->flavor = yolor_graph_detect_flavor (&cfg);
-  net->embed_layer = -1;
-  if (yolor_graph_build (net, &cfg, NULL) == YOLOR_OK) {
-    if (net->net_default_w <= MAX_SIDE && net->net_default_h <= MAX_SIDE) {
-      *w = net->net_default_w;
-      *h = net->net_default_h;
+  m->refs = 1;
+  m->opts = *opts;
+  m->flavor = yolor_graph_detect_flavor (&cfg);
+  m->embed_layer = -1;
+  if (yolor_graph_build (m, &cfg, NULL) == YOLOR_OK) {
+    if (m->net_default_w <= MAX_SIDE && m->net_default_h <= MAX_SIDE) {
+      *w = m->net_default_w;
+      *h = m->net_default_h;
     }
-    if (yolor_graph_shapes (net, *w, *h, NULL) == YOLOR_OK) {
+    t = calloc ((size_t) m->n_layers, sizeof (*t));
+    if (!t)
+      abort ();
+    if (yolor_graph_shapes (m, t, *w, *h, &rows, &stride, NULL) == YOLOR_OK) {
       int64_t act = 0;
-      for (int i = 0; i < net->n_layers; i++)
-        act += (int64_t) net->layers[i].c * net->layers[i].h * net->layers[i].w;
-      ok = yolor_weights_conv_floats (net) <= MAX_PARAMS
-          && yolor_weights_implicit_floats (net) <= MAX_PARAMS
-          && act <= MAX_ACTIVATIONS && yolor_net_gmacs (net) <= MAX_GMACS;
+      double macs = 0.0;
+      for (int i = 0; i < m->n_layers; i++) {
+        /* the weights readers count from the layers' channels */
+        m->layers[i].c = t[i].c;
+        if (m->layers[i].ops->kind == YOLOR_LAYER_CONV)
+          m->layers[i].c_in =
+              m->layers[i].in[0] < 0 ? 3 : t[m->layers[i].in[0]].c;
+        act += (int64_t) t[i].c * t[i].h * t[i].w;
+        macs += t[i].macs;
+      }
+      ok = yolor_weights_conv_floats (m) <= MAX_PARAMS
+          && yolor_weights_implicit_floats (m) <= MAX_PARAMS
+          && act <= MAX_ACTIVATIONS && macs / 1e9 <= MAX_GMACS;
     }
   }
+  free (t);
   yolor_cfg_clear (&cfg);
-  yolor_net_free (net);
+  yolor_model_unref (m);
   return ok;
 }
 

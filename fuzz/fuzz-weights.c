@@ -82,14 +82,14 @@ init (void)
       fprintf (stderr, "fuzz-weights: model %d: %s\n", i, err.msg);
       abort ();
     }
-    if (yolor_weights_conv_floats (net) != models[i].floats
-        || yolor_weights_implicit_floats (net) != models[i].trailer) {
+    if (yolor_weights_conv_floats (net->model) != models[i].floats
+        || yolor_weights_implicit_floats (net->model) != models[i].trailer) {
       fprintf (stderr,
           "fuzz-weights: model %d reads %lld + %lld floats, models[] says "
           "%ld + %ld: update models[] and fuzz/seeds.sh\n",
-          i, (long long) yolor_weights_conv_floats (net),
-          (long long) yolor_weights_implicit_floats (net), models[i].floats,
-          models[i].trailer);
+          i, (long long) yolor_weights_conv_floats (net->model),
+          (long long) yolor_weights_implicit_floats (net->model),
+          models[i].floats, models[i].trailer);
       abort ();
     }
     yolor_net_free (net);

@@ -96,7 +96,8 @@ clang_suite () {
 
 tsan_suite () {
   # OpenMP is off in this build: libgomp is not instrumented, and the
-  # threads under test are GStreamer's streaming threads. The plugin
+  # threads under test are GStreamer's streaming threads (test-threads)
+  # and nets sharing one model (test-shared). The plugin
   # registry is scanned in the test process (the system's plugin scanner
   # cannot load an instrumented plugin), so it may see only the plugins the
   # test uses.
@@ -113,7 +114,7 @@ tsan_suite () {
   GST_PLUGIN_SYSTEM_PATH_1_0=$PWD/build-tsan/system-plugins \
     GST_REGISTRY_FORK=no \
     TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/gst/tsan.supp" \
-    meson test -C build-tsan --print-errorlogs test-threads
+    meson test -C build-tsan --print-errorlogs test-threads test-shared
 }
 
 fuzz_short () {

@@ -19,6 +19,7 @@
 typedef struct
 {
   const yolor_layer *l;
+  const yolor_tensor *g; /* the head's grid in this net */
   int a, y, x;
   int stride;
 } row_loc;
@@ -26,14 +27,16 @@ typedef struct
 static int
 locate (const yolor_net *net, int row, row_loc *loc)
 {
-  for (int k = 0; k < net->n_heads; k++) {
-    const yolor_layer *l = &net->layers[net->heads[k]];
-    int n = l->n_mask * l->h * l->w;
+  for (int k = 0; k < net->model->n_heads; k++) {
+    const yolor_layer *l = &net->layers[net->model->heads[k]];
+    const yolor_tensor *g = &net->t[l->index];
+    int n = l->n_mask * g->h * g->w;
     if (row < n) {
       loc->l = l;
-      loc->a = row / (l->h * l->w);
-      loc->y = (row / l->w) % l->h;
-      loc->x = row % l->w;
+      loc->g = g;
+      loc->a = row / (g->h * g->w);
+      loc->y = (row / g->w) % g->h;
+      loc->x = row % g->w;
       loc->stride = 8 << (k < 4 ? k : 4);
       return 1;
     }
@@ -54,8 +57,8 @@ act_dn (const yolor_layer *l, float t)
 static inline float
 prob (const yolor_net *net, const yolor_layer *l, float t)
 {
-  float p =
-      net->flavor == YOLOR_FLAVOR_YOLOR ? yolor_sigmoid (t) : act_dn (l, t);
+  float p = net->model->flavor == YOLOR_FLAVOR_YOLOR ? yolor_sigmoid (t)
+                                                     : act_dn (l, t);
   return p > 0.0f ? (p < 1.0f ? p : 1.0f) : 0.0f;
 }
 
@@ -78,10 +81,10 @@ emit (yolor_candidate *out, int cap, int *n, int *seq, int *overflow,
 
 /* Box of one location into b[4] = cx, cy, w, h (network pixels). */
 static void
-decode_box (const yolor_net *net, const yolor_layer *l, const float *t,
-    size_t plane, int a, int y, int x, int stride, float *b)
+decode_box (const yolor_net *net, const yolor_layer *l, const yolor_tensor *g,
+    const float *t, size_t plane, int a, int y, int x, int stride, float *b)
 {
-  if (net->flavor == YOLOR_FLAVOR_YOLOR) {
+  if (net->model->flavor == YOLOR_FLAVOR_YOLOR) {
     float st = (float) stride;
     float s0 = yolor_sigmoid (t[0]), s1 = yolor_sigmoid (t[plane]);
     float s2 = yolor_sigmoid (t[2 * plane]), s3 = yolor_sigmoid (t[3 * plane]);
@@ -95,8 +98,8 @@ decode_box (const yolor_net *net, const yolor_layer *l, const float *t,
     float xs = act_dn (l, t[0]) * sxy - 0.5f * (sxy - 1.0f);
     float ys = act_dn (l, t[plane]) * sxy - 0.5f * (sxy - 1.0f);
     float tw = t[2 * plane], th = t[3 * plane];
-    b[0] = ((float) x + xs) / (float) l->w * (float) net->in_w;
-    b[1] = ((float) y + ys) / (float) l->h * (float) net->in_h;
+    b[0] = ((float) x + xs) / (float) g->w * (float) net->in_w;
+    b[1] = ((float) y + ys) / (float) g->h * (float) net->in_h;
     if (l->new_coords) {
       b[2] = tw * tw * 4.0f * l->anchors[2 * a];
       b[3] = th * th * 4.0f * l->anchors[2 * a + 1];
@@ -119,9 +122,10 @@ yolor_decode_row (const yolor_net *net, int row, float *out)
     return;
   l = loc.l;
   no = 5 + l->classes;
-  plane = (size_t) l->h * l->w;
-  t = l->out + (size_t) loc.a * no * plane + (size_t) loc.y * l->w + loc.x;
-  decode_box (net, l, t, plane, loc.a, loc.y, loc.x, loc.stride, out);
+  plane = (size_t) loc.g->h * loc.g->w;
+  t = loc.g->out + (size_t) loc.a * no * plane + (size_t) loc.y * loc.g->w
+      + loc.x;
+  decode_box (net, l, loc.g, t, plane, loc.a, loc.y, loc.x, loc.stride, out);
   for (int j = 4; j < no; j++)
     out[j] = prob (net, l, t[j * plane]);
 }
@@ -135,18 +139,19 @@ yolor_decode (yolor_net *net, const yolor_post_params *post,
   float floor_obj = conf < 0.001f ? conf : 0.001f;
 
   *overflow = 0;
-  for (int c = 0; c < net->n_classes; c++)
+  for (int c = 0; c < net->model->n_classes; c++)
     net->class_scores[c] = 0.0f;
 
-  for (int k = 0; k < net->n_heads; k++) {
-    const yolor_layer *l = &net->layers[net->heads[k]];
+  for (int k = 0; k < net->model->n_heads; k++) {
+    const yolor_layer *l = &net->layers[net->model->heads[k]];
+    const yolor_tensor *g = &net->t[l->index];
     int no = 5 + l->classes;
-    size_t plane = (size_t) l->h * l->w;
+    size_t plane = (size_t) g->h * g->w;
     for (int a = 0; a < l->n_mask; a++) {
-      const float *ta = l->out + (size_t) a * no * plane;
-      for (int y = 0; y < l->h; y++)
-        for (int x = 0; x < l->w; x++) {
-          size_t p = (size_t) y * l->w + x;
+      const float *ta = g->out + (size_t) a * no * plane;
+      for (int y = 0; y < g->h; y++)
+        for (int x = 0; x < g->w; x++) {
+          size_t p = (size_t) y * g->w + x;
           const float *t = ta + p;
           float obj = prob (net, l, t[4 * plane]);
           int best = -1;
@@ -193,11 +198,12 @@ yolor_decode (yolor_net *net, const yolor_post_params *post,
       continue;
     {
       const yolor_layer *l = loc.l;
+      const yolor_tensor *g = loc.g;
       int no = 5 + l->classes;
-      size_t plane = (size_t) l->h * l->w;
+      size_t plane = (size_t) g->h * g->w;
       const float *t =
-          l->out + (size_t) loc.a * no * plane + (size_t) loc.y * l->w + loc.x;
-      decode_box (net, l, t, plane, loc.a, loc.y, loc.x, loc.stride, b);
+          g->out + (size_t) loc.a * no * plane + (size_t) loc.y * g->w + loc.x;
+      decode_box (net, l, g, t, plane, loc.a, loc.y, loc.x, loc.stride, b);
     }
     out[i].x1 = b[0] - b[2] / 2.0f;
     out[i].y1 = b[1] - b[3] / 2.0f;

@@ -13,24 +13,25 @@ resolved_resize (const yolor_net *net)
 {
   if (net->opts.resize != YOLOR_RESIZE_AUTO)
     return net->opts.resize;
-  return net->flavor == YOLOR_FLAVOR_YOLOR ? YOLOR_RESIZE_LETTERBOX
-                                           : YOLOR_RESIZE_STRETCH;
+  return net->model->flavor == YOLOR_FLAVOR_YOLOR ? YOLOR_RESIZE_LETTERBOX
+                                                  : YOLOR_RESIZE_STRETCH;
 }
 
 yolor_status
 yolor_post_prepare (yolor_net *net, yolor_error *err)
 {
   int64_t cands;
-  const yolor_layer *e;
+  const yolor_tensor *e;
   /* net->n_rows: counted by yolor_graph_shapes () at this input size */
-  cands = (int64_t) net->n_rows * net->n_classes;
+  cands = (int64_t) net->n_rows * net->model->n_classes;
   if (cands > YOLOR_MAX_CANDIDATES)
     cands = YOLOR_MAX_CANDIDATES;
   net->max_cands = (int) cands;
   net->cands = yolor_malloc (sizeof (yolor_candidate) * (size_t) cands);
   net->keep = yolor_malloc (sizeof (int) * (size_t) cands);
-  net->class_scores = yolor_calloc ((size_t) net->n_classes, sizeof (float));
-  e = &net->layers[net->embed_layer];
+  net->class_scores =
+      yolor_calloc ((size_t) net->model->n_classes, sizeof (float));
+  e = &net->t[net->model->embed_layer];
   net->embed_dim = e->c;
   net->embed =
       yolor_malloc (sizeof (float) * YOLOR_MAX_EMBEDDINGS * (size_t) e->c);
@@ -52,14 +53,15 @@ yolor_net_prepare (
       || frame_height > 65536)
     return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
         "frame size %dx%d is outside 1..65536", frame_width, frame_height);
-  yolor_net_default_input (net, &tw, &th);
-  if (net->flavor == YOLOR_FLAVOR_YOLOR) {
+  yolor_model_default_input (net->model, &net->opts, &tw, &th);
+  if (net->model->flavor == YOLOR_FLAVOR_YOLOR) {
     /* the official decode assumes strides 8·2^k: sizes must be multiples of
      * the largest one */
-    int s = 8 << (net->n_heads - 1 < 4 ? net->n_heads - 1 : 4);
+    int heads = net->model->n_heads;
+    int s = 8 << (heads - 1 < 4 ? heads - 1 : 4);
     int rw = (tw + s - 1) / s * s, rh = (th + s - 1) / s * s;
     if (rw != tw || rh != th)
-      yolor_log (net, YOLOR_LOG_INFO,
+      yolor_log (&net->opts, YOLOR_LOG_INFO,
           "input size %dx%d rounded up to %dx%d "
           "(a multiple of the model stride %d)",
           tw, th, rw, rh, s);
@@ -101,7 +103,7 @@ yolor_net_default_post (const yolor_net *net, yolor_post_params *post)
   if (!post)
     return;
   memset (post, 0, sizeof (*post));
-  if (net && net->flavor == YOLOR_FLAVOR_DARKNET) {
+  if (net && net->model->flavor == YOLOR_FLAVOR_DARKNET) {
     post->conf_threshold = 0.25f;
     post->iou_threshold = 0.45f;
   } else {
@@ -110,7 +112,7 @@ yolor_net_default_post (const yolor_net *net, yolor_post_params *post)
   }
   post->max_detections = 300;
   post->agnostic = 0;
-  post->multi_label = net ? net->n_classes > 1 : 1;
+  post->multi_label = net ? net->model->n_classes > 1 : 1;
   post->class_mask = NULL;
 }
 
@@ -178,17 +180,18 @@ yolor_net_detect (yolor_net *net, const yolor_image *img,
   c = net->cands;
   n = yolor_decode (net, post, c, net->max_cands, &overflow);
   if (overflow)
-    yolor_log (net, YOLOR_LOG_WARNING,
+    yolor_log (&net->opts, YOLOR_LOG_WARNING,
         "more than %d boxes passed the "
         "confidence threshold %.3g; the rest were dropped before NMS",
         net->max_cands, (double) post->conf_threshold);
   max_keep = post->max_detections > 0 ? post->max_detections : 300;
   if ((size_t) max_keep > capacity)
     max_keep = (int) capacity;
-  if (net->flavor == YOLOR_FLAVOR_DARKNET && net->nms_kind)
+  if (net->model->flavor == YOLOR_FLAVOR_DARKNET && net->model->nms_kind)
     n_keep = yolor_nms_diou (c, n, post->iou_threshold,
-        net->nms_kind == 1 ? 0.6f : net->nms_beta, 1.0f / (float) net->in_w,
-        1.0f / (float) net->in_h, post->agnostic, net->keep, max_keep);
+        net->model->nms_kind == 1 ? 0.6f : net->model->nms_beta,
+        1.0f / (float) net->in_w, 1.0f / (float) net->in_h, post->agnostic,
+        net->keep, max_keep);
   else
     n_keep = yolor_nms (
         c, n, post->iou_threshold, post->agnostic, net->keep, max_keep);

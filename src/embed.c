@@ -28,7 +28,7 @@ cell (float v, int n)
 void
 yolor_embed (yolor_net *net, const yolor_candidate *c, const int *keep, int n)
 {
-  const yolor_layer *e = &net->layers[net->embed_layer];
+  const yolor_tensor *e = &net->t[net->model->embed_layer];
   int dim = e->c;
   size_t plane = (size_t) e->h * e->w;
   float fx = (float) e->w / (float) net->in_w;

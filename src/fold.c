@@ -20,11 +20,11 @@
 #include "yolor-private.h"
 
 void
-yolor_fold_bn (yolor_net *net)
+yolor_fold_bn (yolor_model *m)
 {
-  double eps = net->flavor == YOLOR_FLAVOR_YOLOR ? 1e-4 : 1e-5;
-  for (int i = 0; i < net->n_layers; i++) {
-    yolor_layer *l = &net->layers[i];
+  double eps = m->flavor == YOLOR_FLAVOR_YOLOR ? 1e-4 : 1e-5;
+  for (int i = 0; i < m->n_layers; i++) {
+    yolor_layer *l = &m->layers[i];
     int64_t per =
         (int64_t) (l->c_in / (l->groups ? l->groups : 1)) * l->size * l->size;
     if (l->ops->kind != YOLOR_LAYER_CONV || !l->bn || l->bn_folded)
@@ -46,20 +46,20 @@ yolor_fold_bn (yolor_net *net)
 
 /* Number of layers that read layer @idx. */
 static int
-n_readers (const yolor_net *net, int idx)
+n_readers (const yolor_model *m, int idx)
 {
   int n = 0;
-  for (int j = idx + 1; j < net->n_layers; j++)
-    for (int k = 0; k < net->layers[j].n_in; k++)
-      if (net->layers[j].in[k] == idx)
+  for (int j = idx + 1; j < m->n_layers; j++)
+    for (int k = 0; k < m->layers[j].n_in; k++)
+      if (m->layers[j].in[k] == idx)
         n++;
   return n;
 }
 
 static const yolor_layer *
-implicit_src (const yolor_net *net, const yolor_layer *ch)
+implicit_src (const yolor_model *m, const yolor_layer *ch)
 {
-  const yolor_layer *a = &net->layers[ch->in[1]];
+  const yolor_layer *a = &m->layers[ch->in[1]];
   return a->ops->kind == YOLOR_LAYER_IMPLICIT ? a : NULL;
 }
 
@@ -71,10 +71,10 @@ is_foldable_conv (const yolor_layer *k)
 }
 
 void
-yolor_fold_implicit (yolor_net *net)
+yolor_fold_implicit (yolor_model *m)
 {
-  for (int i = 0; i < net->n_layers; i++) {
-    yolor_layer *k = &net->layers[i];
+  for (int i = 0; i < m->n_layers; i++) {
+    yolor_layer *k = &m->layers[i];
     int per;
     if (!is_foldable_conv (k) || k->in[0] < 0)
       continue;
@@ -82,12 +82,12 @@ yolor_fold_implicit (yolor_net *net)
 
     /* shift (add) before a 1x1 conv without padding */
     {
-      yolor_layer *s = &net->layers[k->in[0]];
+      yolor_layer *s = &m->layers[k->in[0]];
       const yolor_layer *a;
       if (s->ops->kind == YOLOR_LAYER_CHANNELS
           && s->ops->variant == YOLOR_CH_SHIFT && !s->folded && k->size == 1
-          && k->pad == 0 && (a = implicit_src (net, s))
-          && n_readers (net, s->index) == 1) {
+          && k->pad == 0 && (a = implicit_src (m, s))
+          && n_readers (m, s->index) == 1) {
         int cpg = k->c_in / k->groups;
         int opg = k->filters / k->groups;
         for (int o = 0; o < k->filters; o++) {
@@ -99,7 +99,7 @@ yolor_fold_implicit (yolor_net *net)
           k->bias[o] = (float) acc;
         }
         s->folded = 1;
-        yolor_log (net, YOLOR_LOG_DEBUG,
+        yolor_log (&m->opts, YOLOR_LOG_DEBUG,
             "folded implicit layer %d (via %d) "
             "into conv %d",
             a->index, s->index, k->index);
@@ -107,12 +107,13 @@ yolor_fold_implicit (yolor_net *net)
     }
 
     /* control (mul) after a linear conv whose output only it reads */
-    for (int j = i + 1; j < net->n_layers; j++) {
-      yolor_layer *m = &net->layers[j];
+    for (int j = i + 1; j < m->n_layers; j++) {
+      yolor_layer *ctl = &m->layers[j];
       const yolor_layer *a;
-      if (m->ops->kind != YOLOR_LAYER_CHANNELS
-          || m->ops->variant != YOLOR_CH_CONTROL || m->in[0] != i || m->folded
-          || !(a = implicit_src (net, m)) || n_readers (net, i) != 1)
+      if (ctl->ops->kind != YOLOR_LAYER_CHANNELS
+          || ctl->ops->variant != YOLOR_CH_CONTROL || ctl->in[0] != i
+          || ctl->folded || !(a = implicit_src (m, ctl))
+          || n_readers (m, i) != 1)
         continue;
       for (int o = 0; o < k->filters; o++) {
         float *w = k->weights + (size_t) o * per;
@@ -120,11 +121,11 @@ yolor_fold_implicit (yolor_net *net)
           w[c] *= a->param[o];
         k->bias[o] *= a->param[o];
       }
-      m->folded = 1;
-      yolor_log (net, YOLOR_LOG_DEBUG,
+      ctl->folded = 1;
+      yolor_log (&m->opts, YOLOR_LOG_DEBUG,
           "folded implicit layer %d (via %d) "
           "into conv %d",
-          a->index, m->index, k->index);
+          a->index, ctl->index, k->index);
       break;
     }
   }

@@ -391,7 +391,7 @@ parse_yolo (parse_ctx *c, yolor_layer *l)
 }
 
 static void
-parse_section (parse_ctx *c, yolor_net *net, yolor_layer *l, int index)
+parse_section (parse_ctx *c, yolor_model *m, yolor_layer *l, int index)
 {
   const yolor_layer_ops *ops = l->ops;
   const yolor_cfg_kv *kv;
@@ -451,6 +451,14 @@ parse_section (parse_ctx *c, yolor_net *net, yolor_layer *l, int index)
       l->pool_stride = get_int (c, "stride", 1, 1, 64);
       l->pool_size = get_int (c, "size", l->pool_stride, 1, 64);
       l->pool_pad = get_int (c, "padding", l->pool_size - 1, 0, 128);
+      if (m->flavor == YOLOR_FLAVOR_YOLOR && l->pool_size == 2
+          && l->pool_stride == 1) {
+        l->pad = 1; /* zero padding right/bottom */
+        l->pool_pad = 1;
+      } else if (m->flavor == YOLOR_FLAVOR_YOLOR) {
+        l->pad = 0;
+        l->pool_pad = 2 * ((l->pool_size - 1) / 2);
+      }
       break;
     case YOLOR_LAYER_UPSAMPLE:
       l->stride = get_int (c, "stride", 2, 1, 32);
@@ -467,7 +475,7 @@ parse_section (parse_ctx *c, yolor_net *net, yolor_layer *l, int index)
         l->atoms = get_int (c, "atoms", 1, 1, 65536);
       get_float (c, "mean", 0.0f, -1e6f, 1e6f);
       get_float (c, "std", 0.0f, 0.0f, 1e6f);
-      net->has_implicit = 1;
+      m->has_implicit = 1;
       break;
     case YOLOR_LAYER_YOLO:
       parse_yolo (c, l);
@@ -483,7 +491,7 @@ parse_section (parse_ctx *c, yolor_net *net, yolor_layer *l, int index)
 }
 
 yolor_status
-yolor_graph_build (yolor_net *net, const yolor_cfg *cfg, yolor_error *err)
+yolor_graph_build (yolor_model *m, const yolor_cfg *cfg, yolor_error *err)
 {
   const yolor_cfg_section *first = &cfg->sections[0];
   parse_ctx c = { cfg->path, first, err, YOLOR_OK };
@@ -494,8 +502,8 @@ yolor_graph_build (yolor_net *net, const yolor_cfg *cfg, yolor_error *err)
         "%s:%d: the first section must be [net], not [%s]", cfg->path,
         first->line, first->name);
   check_keys (&c, net_keys);
-  net->net_default_w = get_int (&c, "width", 416, 1, YOLOR_MAX_DIM);
-  net->net_default_h = get_int (&c, "height", 416, 1, YOLOR_MAX_DIM);
+  m->net_default_w = get_int (&c, "width", 416, 1, YOLOR_MAX_DIM);
+  m->net_default_h = get_int (&c, "height", 416, 1, YOLOR_MAX_DIM);
   if (get_int (&c, "channels", 3, 1, 4) != 3 && c.st == YOLOR_OK)
     c.st = yolor_error_set (err, YOLOR_ERR_UNSUPPORTED,
         "%s:%d: [net] only 3-channel (RGB) networks are supported", cfg->path,
@@ -507,14 +515,14 @@ yolor_graph_build (yolor_net *net, const yolor_cfg *cfg, yolor_error *err)
   if (n < 1)
     return yolor_error_set (
         err, YOLOR_ERR_PARSE, "%s: no layers after [net]", cfg->path);
-  net->layers = calloc ((size_t) n, sizeof (yolor_layer));
-  if (!net->layers)
+  m->layers = calloc ((size_t) n, sizeof (yolor_layer));
+  if (!m->layers)
     return yolor_error_set (err, YOLOR_ERR_NO_MEMORY, "out of memory");
-  net->n_layers = n;
+  m->n_layers = n;
 
   for (int i = 0; i < n && c.st == YOLOR_OK; i++) {
     const yolor_cfg_section *s = &cfg->sections[i + 1];
-    yolor_layer *l = &net->layers[i];
+    yolor_layer *l = &m->layers[i];
     l->index = i;
     l->line = s->line;
     l->ops = yolor_layer_ops_find (s->name);
@@ -526,36 +534,36 @@ yolor_graph_build (yolor_net *net, const yolor_cfg *cfg, yolor_error *err)
       return yolor_error_set (err, YOLOR_ERR_UNSUPPORTED,
           "%s:%d: unknown layer type [%s]", cfg->path, s->line, s->name);
     }
-    parse_section (&c, net, l, i);
+    parse_section (&c, m, l, i);
   }
   if (c.st != YOLOR_OK)
     return c.st;
 
   /* heads */
   for (int i = 0; i < n; i++)
-    if (net->layers[i].ops->kind == YOLOR_LAYER_YOLO)
-      net->n_heads++;
-  if (net->n_heads == 0)
+    if (m->layers[i].ops->kind == YOLOR_LAYER_YOLO)
+      m->n_heads++;
+  if (m->n_heads == 0)
     return yolor_error_set (err, YOLOR_ERR_UNSUPPORTED,
         "%s: the model has no [yolo] layer", cfg->path);
-  net->heads = calloc ((size_t) net->n_heads, sizeof (int));
-  if (!net->heads)
+  m->heads = calloc ((size_t) m->n_heads, sizeof (int));
+  if (!m->heads)
     return yolor_error_set (err, YOLOR_ERR_NO_MEMORY, "out of memory");
-  net->n_heads = 0;
+  m->n_heads = 0;
   for (int i = 0; i < n; i++) {
-    yolor_layer *l = &net->layers[i];
+    yolor_layer *l = &m->layers[i];
     if (l->ops->kind != YOLOR_LAYER_YOLO)
       continue;
-    if (net->n_heads == 0)
-      net->n_classes = l->classes;
-    else if (l->classes != net->n_classes)
+    if (m->n_heads == 0)
+      m->n_classes = l->classes;
+    else if (l->classes != m->n_classes)
       return yolor_error_set (err, YOLOR_ERR_PARSE,
           "%s:%d: [yolo] classes=%d differs from the first head's %d",
-          cfg->path, l->line, l->classes, net->n_classes);
-    l->yolo_index = net->n_heads;
-    net->nms_kind = l->nms_kind;
-    net->nms_beta = l->beta_nms;
-    net->heads[net->n_heads++] = i;
+          cfg->path, l->line, l->classes, m->n_classes);
+    l->yolo_index = m->n_heads;
+    m->nms_kind = l->nms_kind;
+    m->nms_beta = l->beta_nms;
+    m->heads[m->n_heads++] = i;
   }
   return YOLOR_OK;
 }

@@ -1,5 +1,6 @@
-/* The net's lifecycle: load (parse, shapes, weights, fold), prepare (plan and
- * allocate everything), forward (the layer loop) and the public queries.
+/* A net: one stream's state over a shared model. Its lifecycle (new, prepare
+ * = shapes, plan and allocate everything, forward = the layer loop) and the
+ * public queries.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -11,169 +12,99 @@
 #include "postprocess.h"
 #include "yolor-private.h"
 
-void
-yolor_net_default_input (const yolor_net *net, int *w, int *h)
+/* A net keeps the input size it was made for between prepares. */
+static void
+default_input (const yolor_net *net, int *w, int *h)
 {
-  if (net->opts.input_width > 0 && net->opts.input_height > 0) {
-    *w = net->opts.input_width;
-    *h = net->opts.input_height;
-  } else if (net->flavor == YOLOR_FLAVOR_YOLOR) {
-    *w = *h = net->n_heads >= 4 ? 1280 : 640;
-  } else {
-    *w = net->net_default_w;
-    *h = net->net_default_h;
-  }
+  yolor_model_default_input (net->model, &net->opts, w, h);
 }
 
-/* The feature map entering the last k>1 conv before the first head. */
-static int
-default_embed_layer (const yolor_net *net)
+yolor_status
+yolor_net_new (yolor_model *model, const yolor_options *opts,
+    yolor_net **net_out, yolor_error *err)
 {
-  int y = net->heads[0];
-  for (int j = y - 1; j >= 0; j--) {
-    const yolor_layer *l = &net->layers[j];
-    if (l->ops->kind == YOLOR_LAYER_CONV && l->size > 1) {
-      int src = yolor_plan_root (net, l->in[0]);
-      return src >= 0 ? src : 0;
-    }
-  }
-  return y > 0 ? y - 1 : 0;
-}
-
-static yolor_status
-load_common (const char *cfg_path, const char *weights_path, int synthetic,
-    uint32_t seed, const yolor_options *opts, yolor_net **net_out,
-    yolor_error *err)
-{
-  yolor_cfg cfg;
   yolor_net *net;
   yolor_status st;
-  char *wpath = NULL;
   int w, h;
 
   if (!net_out)
     return yolor_error_set (err, YOLOR_ERR_INVALID_ARG, "net_out is NULL");
   *net_out = NULL;
-  st = yolor_cfg_read (cfg_path, &cfg, err);
-  if (st)
-    return st;
+  if (!model)
+    return yolor_error_set (err, YOLOR_ERR_INVALID_ARG, "model is NULL");
   net = calloc (1, sizeof (*net));
-  if (!net) {
-    yolor_cfg_clear (&cfg);
+  if (!net)
     return yolor_error_set (err, YOLOR_ERR_NO_MEMORY, "out of memory");
-  }
+  net->model = yolor_model_ref (model);
+  net->layers = model->layers;
+  net->n_layers = model->n_layers;
   if (opts)
     net->opts = *opts;
   else
     yolor_options_init (&net->opts);
-  net->cfg_path = strdup (cfg_path);
   net->n_threads = net->opts.n_threads > 0
       ? net->opts.n_threads
       : (int) sysconf (_SC_NPROCESSORS_ONLN);
   if (net->n_threads < 1)
     net->n_threads = 1;
-  net->flavor = net->opts.flavor != YOLOR_FLAVOR_AUTO
-      ? net->opts.flavor
-      : yolor_graph_detect_flavor (&cfg);
-  net->embed_layer = -1;
-
-  st = yolor_graph_build (net, &cfg, err);
-  yolor_cfg_clear (&cfg);
-  if (st == YOLOR_OK) {
-    yolor_net_default_input (net, &w, &h);
-    st = yolor_graph_shapes (net, w, h, err);
-    net->input_multiple = net->max_stride;
+  net->t = calloc ((size_t) net->n_layers, sizeof (*net->t));
+  if (!net->t) {
+    yolor_net_free (net);
+    return yolor_error_set (err, YOLOR_ERR_NO_MEMORY, "out of memory");
   }
-  if (st == YOLOR_OK) {
-    if (synthetic) {
-      st = yolor_weights_allocate (net, err);
-      if (st == YOLOR_OK)
-        yolor_weights_synthetic (net, seed);
-    } else {
-      if (!weights_path) {
-        size_t n = strlen (cfg_path);
-        wpath = malloc (n + 16);
-        if (!wpath)
-          st = yolor_error_set (err, YOLOR_ERR_NO_MEMORY, "out of memory");
-        else {
-          memcpy (wpath, cfg_path, n + 1);
-          if (n > 4 && strcmp (cfg_path + n - 4, ".cfg") == 0)
-            wpath[n - 4] = '\0';
-          strcat (wpath, ".weights");
-        }
-        weights_path = wpath;
-      }
-      if (st == YOLOR_OK)
-        st = yolor_weights_load (net, weights_path, err);
-    }
-  }
-  free (wpath);
-  if (st == YOLOR_OK && net->opts.fold) {
-    yolor_fold_bn (net);
-    yolor_fold_implicit (net);
-    /* finite weights can still overflow once multiplied together */
-    for (int i = 0; st == YOLOR_OK && i < net->n_layers; i++) {
-      const yolor_layer *l = &net->layers[i];
-      if (l->ops->kind == YOLOR_LAYER_CONV
-          && (yolor_first_non_finite (l->bias, l->filters) >= 0
-              || yolor_first_non_finite (
-                     l->weights, yolor_conv_weight_count (l))
-                  >= 0))
-        st = yolor_error_set (err, YOLOR_ERR_IO,
-            "%s:%d: layer %d [%s]: folding batch norm or implicit layers into "
-            "it overflows a float: the weights are absurd",
-            cfg_path, l->line, i, l->ops->name);
-    }
-  }
-  for (int i = 0; st == YOLOR_OK && i < net->n_layers; i++) {
-    yolor_layer *l = &net->layers[i];
-    if (l->ops->kind == YOLOR_LAYER_CONV && !l->folded
-        && yolor_conv_prepare (
-               l, net->opts.exact_conv ? YOLOR_CONV_GEMM : YOLOR_CONV_AUTO)
-            != YOLOR_OK)
-      st = yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
-          "cannot allocate the packed weights of layer %d", i);
-  }
-  if (st == YOLOR_OK) {
-    int e = net->opts.embedding_layer;
-    if (e >= net->n_layers || e < -1)
-      st = yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
-          "embedding layer %d does not exist (the model has %d layers)", e,
-          net->n_layers);
-    else if (e >= 0 && net->layers[e].ops->kind == YOLOR_LAYER_IMPLICIT)
-      st = yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
-          "embedding layer %d is an implicit layer, not a feature map", e);
-    net->embed_layer = e >= 0 ? e : default_embed_layer (net);
-  }
-  if (st != YOLOR_OK) {
+  default_input (net, &w, &h);
+  st = yolor_graph_shapes (
+      model, net->t, w, h, &net->n_rows, &net->max_stride, err);
+  if (st) {
     yolor_net_free (net);
     return st;
   }
-  yolor_log (net, YOLOR_LOG_INFO,
-      "%s: %d layers, %d heads, %d classes, %s "
-      "flavour",
-      cfg_path, net->n_layers, net->n_heads, net->n_classes,
-      net->flavor == YOLOR_FLAVOR_YOLOR ? "YOLOR" : "darknet");
   *net_out = net;
   return YOLOR_OK;
+}
+
+/* yolor_net_load[_synthetic]: a net holding the only reference to @model
+ * (transferred; NULL after a failed load). */
+static yolor_status
+net_on_loaded (yolor_status st, yolor_model *model, const yolor_options *opts,
+    yolor_net **net_out, yolor_error *err)
+{
+  if (st == YOLOR_OK)
+    st = yolor_net_new (model, opts, net_out, err);
+  yolor_model_unref (model);
+  return st;
 }
 
 yolor_status
 yolor_net_load (const char *cfg_path, const char *weights_path,
     const yolor_options *opts, yolor_net **net_out, yolor_error *err)
 {
-  if (!cfg_path)
-    return yolor_error_set (err, YOLOR_ERR_INVALID_ARG, "cfg path is NULL");
-  return load_common (cfg_path, weights_path, 0, 0, opts, net_out, err);
+  yolor_model *m = NULL;
+  yolor_status st;
+  if (!net_out)
+    return yolor_error_set (err, YOLOR_ERR_INVALID_ARG, "net_out is NULL");
+  *net_out = NULL;
+  st = yolor_model_load (cfg_path, weights_path, opts, &m, err);
+  return net_on_loaded (st, m, opts, net_out, err);
 }
 
 yolor_status
 yolor_net_load_synthetic (const char *cfg_path, uint32_t seed,
     const yolor_options *opts, yolor_net **net_out, yolor_error *err)
 {
-  if (!cfg_path)
-    return yolor_error_set (err, YOLOR_ERR_INVALID_ARG, "cfg path is NULL");
-  return load_common (cfg_path, NULL, 1, seed, opts, net_out, err);
+  yolor_model *m = NULL;
+  yolor_status st;
+  if (!net_out)
+    return yolor_error_set (err, YOLOR_ERR_INVALID_ARG, "net_out is NULL");
+  *net_out = NULL;
+  st = yolor_model_load_synthetic (cfg_path, seed, opts, &m, err);
+  return net_on_loaded (st, m, opts, net_out, err);
+}
+
+yolor_model *
+yolor_net_model (const yolor_net *net)
+{
+  return net ? net->model : NULL;
 }
 
 static void
@@ -202,20 +133,8 @@ yolor_net_free (yolor_net *net)
   if (!net)
     return;
   free_buffers (net);
-  for (int i = 0; net->layers && i < net->n_layers; i++) {
-    yolor_layer *l = &net->layers[i];
-    yolor_free (l->weights);
-    yolor_free (l->wino);
-    yolor_free (l->wpack);
-    yolor_free (l->bias);
-    yolor_free (l->bn_gamma);
-    yolor_free (l->bn_mean);
-    yolor_free (l->bn_var);
-    yolor_free (l->param);
-  }
-  free (net->layers);
-  free (net->heads);
-  free (net->cfg_path);
+  free (net->t);
+  yolor_model_unref (net->model);
   free (net);
 }
 
@@ -227,7 +146,8 @@ yolor_net_free (yolor_net *net)
 static yolor_status
 check_input_size (yolor_net *net, int width, int height, yolor_error *err)
 {
-  int m = net->input_multiple > 0 ? net->input_multiple : 1;
+  const yolor_model *model = net->model;
+  int m = model->input_multiple > 0 ? model->input_multiple : 1;
   int misfit = width % m || height % m;
   yolor_status st;
 
@@ -236,9 +156,10 @@ check_input_size (yolor_net *net, int width, int height, yolor_error *err)
     return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
         "input %dx%d: width and height must be 1 to %d", width, height,
         YOLOR_MAX_DIM);
-  st = misfit && net->flavor == YOLOR_FLAVOR_YOLOR
+  st = misfit && model->flavor == YOLOR_FLAVOR_YOLOR
       ? YOLOR_ERR_SHAPE
-      : yolor_graph_shapes (net, width, height, err);
+      : yolor_graph_shapes (
+          model, net->t, width, height, &net->n_rows, &net->max_stride, err);
   if (st != YOLOR_OK && misfit) {
     long long rw = ((long long) width + m - 1) / m * m;
     long long rh = ((long long) height + m - 1) / m * m;
@@ -264,8 +185,9 @@ yolor_net_prepare_input (
     /* back to the shapes of the default input (they fit: load checked),
      * so the queries stay consistent */
     int w, h;
-    yolor_net_default_input (net, &w, &h);
-    yolor_graph_shapes (net, w, h, NULL);
+    default_input (net, &w, &h);
+    yolor_graph_shapes (
+        net->model, net->t, w, h, &net->n_rows, &net->max_stride, NULL);
     return st;
   }
   net->in_w = width;
@@ -306,10 +228,10 @@ yolor_net_forward (yolor_net *net, yolor_error *err)
     return yolor_error_set (
         err, YOLOR_ERR_INVALID_ARG, "the net is not prepared");
   for (int i = 0; i < net->n_layers; i++) {
-    yolor_layer *l = &net->layers[i];
+    const yolor_layer *l = &net->layers[i];
     double t0 = net->opts.profile ? now_ms () : 0.0;
     if (l->alias || l->ops->kind == YOLOR_LAYER_IMPLICIT) {
-      l->time_ms = 0.0;
+      net->t[i].time_ms = 0.0;
       continue;
     }
     switch (l->ops->kind) {
@@ -349,7 +271,7 @@ yolor_net_forward (yolor_net *net, yolor_error *err)
             err, YOLOR_ERR_INTERNAL, "layer %d has no forward pass", i);
     }
     if (net->opts.profile)
-      l->time_ms = now_ms () - t0;
+      net->t[i].time_ms = now_ms () - t0;
   }
   return YOLOR_OK;
 }
@@ -359,13 +281,13 @@ yolor_net_forward (yolor_net *net, yolor_error *err)
 int
 yolor_net_n_classes (const yolor_net *net)
 {
-  return net ? net->n_classes : 0;
+  return net ? net->model->n_classes : 0;
 }
 
 yolor_flavor
 yolor_net_flavor (const yolor_net *net)
 {
-  return net ? net->flavor : YOLOR_FLAVOR_AUTO;
+  return net ? net->model->flavor : YOLOR_FLAVOR_AUTO;
 }
 
 int
@@ -383,13 +305,13 @@ yolor_net_max_stride (const yolor_net *net)
 int
 yolor_net_n_heads (const yolor_net *net)
 {
-  return net ? net->n_heads : 0;
+  return net ? net->model->n_heads : 0;
 }
 
 int
 yolor_net_embedding_layer (const yolor_net *net)
 {
-  return net ? net->embed_layer : -1;
+  return net ? net->model->embed_layer : -1;
 }
 
 void
@@ -400,7 +322,7 @@ yolor_net_input_size (const yolor_net *net, int *width_out, int *height_out)
     w = net->in_w;
     h = net->in_h;
   } else if (net)
-    yolor_net_default_input (net, &w, &h);
+    default_input (net, &w, &h);
   if (width_out)
     *width_out = w;
   if (height_out)
@@ -421,17 +343,17 @@ yolor_net_gmacs (const yolor_net *net)
 {
   double m = 0.0;
   for (int i = 0; net && i < net->n_layers; i++)
-    m += net->layers[i].macs;
+    m += net->t[i].macs;
   return m / 1e9;
 }
 
 const float *
 yolor_net_head (const yolor_net *net, int k, int *c_out, int *h_out, int *w_out)
 {
-  const yolor_layer *l;
-  if (!net || !net->prepared || k < 0 || k >= net->n_heads)
+  const yolor_tensor *l;
+  if (!net || !net->prepared || k < 0 || k >= net->model->n_heads)
     return NULL;
-  l = &net->layers[net->heads[k]];
+  l = &net->t[net->model->heads[k]];
   if (c_out)
     *c_out = l->c;
   if (h_out)
@@ -445,11 +367,11 @@ const float *
 yolor_net_layer_output (
     const yolor_net *net, int i, int *c_out, int *h_out, int *w_out)
 {
-  const yolor_layer *l;
+  const yolor_tensor *l;
   if (!net || !net->prepared || i < 0 || i >= net->n_layers
       || !net->opts.keep_layer_outputs)
     return NULL;
-  l = &net->layers[i];
+  l = &net->t[i];
   if (c_out)
     *c_out = l->c;
   if (h_out)
@@ -471,15 +393,17 @@ yolor_status
 yolor_net_layer_info (const yolor_net *net, int i, yolor_layer_info *info)
 {
   const yolor_layer *l;
+  const yolor_tensor *t;
   if (!net || !info || i < 0 || i >= net->n_layers)
     return YOLOR_ERR_INVALID_ARG;
   l = &net->layers[i];
+  t = &net->t[i];
   memset (info, 0, sizeof (*info));
   info->type = l->ops->name;
   info->cfg_line = l->line;
-  info->c = l->c;
-  info->h = l->h;
-  info->w = l->w;
+  info->c = t->c;
+  info->h = t->h;
+  info->w = t->w;
   info->n_inputs = l->n_in;
   for (int k = 0; k < l->n_in && k < 8; k++)
     info->inputs[k] = l->in[k];
@@ -491,8 +415,8 @@ yolor_net_layer_info (const yolor_net *net, int i, yolor_layer_info *info)
     info->activation = yolor_act_name (l->act);
   }
   info->n_params = l->n_params;
-  info->macs = l->macs;
-  info->time_ms = l->time_ms;
+  info->macs = t->macs;
+  info->time_ms = t->time_ms;
   info->folded_away = l->folded;
   return YOLOR_OK;
 }

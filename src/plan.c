@@ -10,9 +10,8 @@
 
 #include "kernels/kernels.h"
 
-/* 1 if the layer writes a buffer of its own. */
-static int
-owns_buffer (const yolor_layer *l)
+int
+yolor_plan_owns_buffer (const yolor_layer *l)
 {
   switch (l->ops->kind) {
     case YOLOR_LAYER_IDENTITY:
@@ -31,13 +30,13 @@ owns_buffer (const yolor_layer *l)
 /* The layer whose buffer @i's output is: itself, or what it aliases.
  * -1 = the network input, -2 = an implicit parameter. */
 int
-yolor_plan_root (const yolor_net *net, int i)
+yolor_plan_root (const yolor_model *m, int i)
 {
   while (i >= 0) {
-    const yolor_layer *l = &net->layers[i];
+    const yolor_layer *l = &m->layers[i];
     if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
       return -2;
-    if (owns_buffer (l))
+    if (yolor_plan_owns_buffer (l))
       return i;
     i = l->in[0];
   }
@@ -48,8 +47,8 @@ static int
 by_size_desc (const void *a, const void *b, void *ctx)
 {
   const yolor_net *net = ctx;
-  size_t sa = net->layers[*(const int *) a].bytes;
-  size_t sb = net->layers[*(const int *) b].bytes;
+  size_t sa = net->t[*(const int *) a].bytes;
+  size_t sb = net->t[*(const int *) b].bytes;
   if (sa != sb)
     return sa < sb ? 1 : -1;
   return *(const int *) a - *(const int *) b;
@@ -70,7 +69,7 @@ sort_idx (int *idx, int n, yolor_net *net)
 }
 
 static int
-overlaps (const yolor_layer *a, const yolor_layer *b)
+overlaps (const yolor_tensor *a, const yolor_tensor *b)
 {
   return a->first_use <= b->last_use && b->first_use <= a->last_use;
 }
@@ -83,44 +82,46 @@ yolor_plan (yolor_net *net, yolor_error *err)
   size_t total = 0, work = 0;
 
   for (int i = 0; i < n; i++) {
-    yolor_layer *l = &net->layers[i];
-    l->first_use = l->last_use = -1;
-    l->alias = !owns_buffer (l);
+    const yolor_layer *l = &net->layers[i];
+    yolor_tensor *t = &net->t[i];
+    t->first_use = t->last_use = -1;
+    t->bytes = 0;
     if (!l->alias) {
       /* c·h·w < 2^31 (shapes.c): 64-bit products, a size_t check for
        * 32-bit hosts */
-      uint64_t b = ((uint64_t) l->c * l->h * l->w * sizeof (float) + 63)
+      uint64_t b = ((uint64_t) t->c * t->h * t->w * sizeof (float) + 63)
           & ~(uint64_t) 63;
       if (b > SIZE_MAX / 2)
         return yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
             "%s:%d: layer %d [%s]: its %llu-byte output does not fit in "
             "memory",
-            net->cfg_path, l->line, i, l->ops->name, (unsigned long long) b);
-      l->bytes = (size_t) b;
-      l->first_use = l->last_use = i;
+            net->model->cfg_path, l->line, i, l->ops->name,
+            (unsigned long long) b);
+      t->bytes = (size_t) b;
+      t->first_use = t->last_use = i;
     }
-    if (l->ops->kind == YOLOR_LAYER_CONV) {
-      size_t ws = yolor_conv_workspace (l, net->n_threads);
+    if (l->ops->kind == YOLOR_LAYER_CONV && !l->folded) {
+      size_t ws = yolor_conv_workspace (l, t, net->n_threads);
       if (ws > work)
         work = ws;
     }
   }
   /* lifetimes: every read extends the root's life */
   for (int i = 0; i < n; i++) {
-    yolor_layer *l = &net->layers[i];
+    const yolor_layer *l = &net->layers[i];
     for (int k = 0; k < l->n_in; k++) {
-      int r = yolor_plan_root (net, l->in[k]);
-      if (r >= 0 && net->layers[r].last_use < i)
-        net->layers[r].last_use = i;
+      int r = yolor_plan_root (net->model, l->in[k]);
+      if (r >= 0 && net->t[r].last_use < i)
+        net->t[r].last_use = i;
     }
   }
   for (int i = 0; i < n; i++) {
     int keep = net->opts.keep_layer_outputs
         || net->layers[i].ops->kind == YOLOR_LAYER_YOLO
-        || i == net->embed_layer;
-    int r = yolor_plan_root (net, i);
+        || i == net->model->embed_layer;
+    int r = yolor_plan_root (net->model, i);
     if (keep && r >= 0)
-      net->layers[r].last_use = n;
+      net->t[r].last_use = n;
   }
 
   idx = malloc (sizeof (int) * (size_t) n);
@@ -132,14 +133,14 @@ yolor_plan (yolor_net *net, yolor_error *err)
   sort_idx (idx, n_owned, net);
 
   for (int a = 0; a < n_owned; a++) {
-    yolor_layer *l = &net->layers[idx[a]];
+    yolor_tensor *l = &net->t[idx[a]];
     size_t off = 0;
     int moved = 1;
     /* first fit: bump past every conflicting placed buffer until stable */
     while (moved) {
       moved = 0;
       for (int b = 0; b < a; b++) {
-        const yolor_layer *p = &net->layers[idx[b]];
+        const yolor_tensor *p = &net->t[idx[b]];
         if (!overlaps (l, p))
           continue;
         if (off < p->offset + p->bytes && p->offset < off + l->bytes) {
@@ -175,15 +176,16 @@ yolor_plan (yolor_net *net, yolor_error *err)
 
   /* resolve every layer's output pointer */
   for (int i = 0; i < n; i++) {
-    yolor_layer *l = &net->layers[i];
+    const yolor_layer *l = &net->layers[i];
+    yolor_tensor *t = &net->t[i];
     if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
-      l->out = l->param;
+      t->out = l->param; /* read-only: no forward pass writes it */
     else if (!l->alias)
-      l->out = (float *) ((char *) net->arena + l->offset);
+      t->out = (float *) ((char *) net->arena + t->offset);
     else if (l->in[0] < 0)
-      l->out = net->input;
+      t->out = net->input;
     else
-      l->out = net->layers[l->in[0]].out;
+      t->out = net->t[l->in[0]].out;
   }
   return YOLOR_OK;
 }

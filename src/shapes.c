@@ -12,21 +12,21 @@
   yolor_error_set (err, YOLOR_ERR_SHAPE,                                       \
       "%s:%d: layer %d [%s]: "                                                 \
       "%s",                                                                    \
-      net->cfg_path, (l)->line, (l)->index, (l)->ops->name,                    \
+      m->cfg_path, (l)->line, (l)->index, (l)->ops->name,                      \
       (snprintf (msg, sizeof (msg), __VA_ARGS__), msg))
 
 static void
 src_shape (
-    const yolor_net *net, int idx, int in_w, int in_h, int *c, int *h, int *w)
+    const yolor_tensor *t, int idx, int in_w, int in_h, int *c, int *h, int *w)
 {
   if (idx < 0) {
     *c = 3;
     *h = in_h;
     *w = in_w;
   } else {
-    *c = net->layers[idx].c;
-    *h = net->layers[idx].h;
-    *w = net->layers[idx].w;
+    *c = t[idx].c;
+    *h = t[idx].h;
+    *w = t[idx].w;
   }
 }
 
@@ -43,32 +43,32 @@ product (int64_t c, int64_t h, int64_t w)
 }
 
 yolor_status
-yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
+yolor_graph_shapes (const yolor_model *m, yolor_tensor *t, int in_w, int in_h,
+    int *n_rows, int *max_stride, yolor_error *err)
 {
   char msg[256];
-  int yolor = net->flavor == YOLOR_FLAVOR_YOLOR;
+  int yolor = m->flavor == YOLOR_FLAVOR_YOLOR;
 
   if (in_w < 1 || in_h < 1 || in_w > YOLOR_MAX_DIM || in_h > YOLOR_MAX_DIM)
     return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
         "network input %dx%d is outside 1..%d", in_w, in_h, YOLOR_MAX_DIM);
 
-  for (int i = 0; i < net->n_layers; i++) {
-    yolor_layer *l = &net->layers[i];
+  for (int i = 0; i < m->n_layers; i++) {
+    const yolor_layer *l = &m->layers[i];
+    yolor_tensor *o = &t[i];
     int64_t c = 0, h = 0, w = 0, n;
     int sc, sh, sw;
-    l->macs = 0;
-    l->n_params = 0;
+    o->macs = 0;
     if (l->n_in > 0)
-      src_shape (net, l->in[0], in_w, in_h, &sc, &sh, &sw);
+      src_shape (t, l->in[0], in_w, in_h, &sc, &sh, &sw);
     else
       sc = sh = sw = 0;
 
     switch (l->ops->kind) {
       case YOLOR_LAYER_CONV: {
         int64_t k = (int64_t) (sc / l->groups) * l->size * l->size;
-        l->c_in = sc;
-        l->h_in = sh;
-        l->w_in = sw;
+        o->h_in = sh;
+        o->w_in = sw;
         if (sc % l->groups)
           return SHAPE_ERR (l,
               "%d input channels are not divisible by "
@@ -88,15 +88,14 @@ yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
         c = l->filters;
         h = ((int64_t) sh + 2 * l->pad - l->size) / l->stride + 1;
         w = ((int64_t) sw + 2 * l->pad - l->size) / l->stride + 1;
-        l->n_params = k * l->filters + (l->bn ? 2 * c : c);
-        l->macs = (double) c * h * w * (double) k;
+        o->macs = (double) c * h * w * (double) k;
         break;
       }
       case YOLOR_LAYER_ROUTE:
       case YOLOR_LAYER_ROUTE_LHALF:
         for (int k = 0; k < l->n_in; k++) {
           int jc, jh, jw, div;
-          src_shape (net, l->in[k], in_w, in_h, &jc, &jh, &jw);
+          src_shape (t, l->in[k], in_w, in_h, &jc, &jh, &jw);
           div = l->ops->kind == YOLOR_LAYER_ROUTE_LHALF ? 2 : l->route_groups;
           if (k == 0) {
             h = jh;
@@ -114,7 +113,7 @@ yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
         break;
       case YOLOR_LAYER_SHORTCUT: {
         int fc, fh, fw;
-        src_shape (net, l->in[1], in_w, in_h, &fc, &fh, &fw);
+        src_shape (t, l->in[1], in_w, in_h, &fc, &fh, &fw);
         if (fh != sh || fw != sw)
           return SHAPE_ERR (l, "adds layer %d (%dx%d) to a %dx%d input",
               l->in[1], fw, fh, sw, sh);
@@ -124,13 +123,7 @@ yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
         break;
       }
       case YOLOR_LAYER_MAXPOOL:
-        if (yolor && l->pool_size == 2 && l->pool_stride == 1) {
-          l->pad = 1; /* zero padding right/bottom */
-          l->pool_pad = 1;
-        } else if (yolor) {
-          l->pad = 0;
-          l->pool_pad = 2 * ((l->pool_size - 1) / 2);
-        }
+        /* YOLOR's padding is set by graph.c */
         if ((int64_t) sh + l->pool_pad < l->pool_size
             || (int64_t) sw + l->pool_pad < l->pool_size)
           return SHAPE_ERR (l, "input %dx%d is smaller than the pool", sw, sh);
@@ -162,7 +155,7 @@ yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
         break;
       case YOLOR_LAYER_SCALE_CHANNELS: {
         int fc, fh, fw;
-        src_shape (net, l->in[1], in_w, in_h, &fc, &fh, &fw);
+        src_shape (t, l->in[1], in_w, in_h, &fc, &fh, &fw);
         if (sh != 1 || sw != 1 || sc != fc)
           return SHAPE_ERR (l,
               "scales layer %d (%d channels) by a %dx%dx%d "
@@ -176,11 +169,10 @@ yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
       case YOLOR_LAYER_IMPLICIT:
         c = (int64_t) l->filters * (l->atoms ? l->atoms : 1);
         h = w = 1;
-        l->n_params = c;
         break;
       case YOLOR_LAYER_CHANNELS: {
         int ac, ah, aw;
-        src_shape (net, l->in[1], in_w, in_h, &ac, &ah, &aw);
+        src_shape (t, l->in[1], in_w, in_h, &ac, &ah, &aw);
         if (ah != 1 || aw != 1)
           return SHAPE_ERR (l,
               "'from' layer %d must be a Cx1x1 vector, is "
@@ -223,34 +215,34 @@ yolor_graph_shapes (yolor_net *net, int in_w, int in_h, yolor_error *err)
           (long long) c, (long long) h, (long long) w, (long long) n,
           INT32_MAX);
     }
-    l->c = (int) c;
-    l->h = (int) h;
-    l->w = (int) w;
+    o->c = (int) c;
+    o->h = (int) h;
+    o->w = (int) w;
   }
 
   /* decode numbers the anchor positions of all heads with ints: their
-   * count (net->n_rows) sizes the candidate buffers */
+   * count (the net's n_rows) sizes the candidate buffers */
   {
     int64_t rows = 0;
-    for (int k = 0; k < net->n_heads; k++) {
-      const yolor_layer *l = &net->layers[net->heads[k]];
-      rows += (int64_t) l->n_mask * l->h * l->w;
+    for (int k = 0; k < m->n_heads; k++) {
+      const yolor_layer *l = &m->layers[m->heads[k]];
+      rows += (int64_t) l->n_mask * t[l->index].h * t[l->index].w;
     }
     if (rows > INT32_MAX)
       return yolor_error_set (err, YOLOR_ERR_SHAPE,
           "%s: the %d heads have %lld anchor positions at %dx%d, more than "
           "%d",
-          net->cfg_path, net->n_heads, (long long) rows, in_w, in_h, INT32_MAX);
-    net->n_rows = (int) rows;
+          m->cfg_path, m->n_heads, (long long) rows, in_w, in_h, INT32_MAX);
+    *n_rows = (int) rows;
   }
 
   /* strides of the heads */
-  net->max_stride = 1;
-  for (int k = 0; k < net->n_heads; k++) {
-    const yolor_layer *l = &net->layers[net->heads[k]];
-    int s = yolor ? (8 << (k < 4 ? k : 4)) : (in_h + l->h - 1) / l->h;
-    if (s > net->max_stride)
-      net->max_stride = s;
+  *max_stride = 1;
+  for (int k = 0; k < m->n_heads; k++) {
+    int gh = t[m->heads[k]].h;
+    int s = yolor ? (8 << (k < 4 ? k : 4)) : (in_h + gh - 1) / gh;
+    if (s > *max_stride)
+      *max_stride = s;
   }
   return YOLOR_OK;
 }

@@ -52,17 +52,18 @@ yolor_error_set (yolor_error *err, yolor_status code, const char *fmt, ...)
 }
 
 void
-yolor_log (const yolor_net *net, yolor_log_level level, const char *fmt, ...)
+yolor_log (
+    const yolor_options *opts, yolor_log_level level, const char *fmt, ...)
 {
   char msg[512];
   va_list ap;
 
-  if (!net || !net->opts.log)
+  if (!opts || !opts->log)
     return;
   va_start (ap, fmt);
   vsnprintf (msg, sizeof (msg), fmt, ap);
   va_end (ap);
-  net->opts.log (net->opts.log_user_data, level, msg);
+  opts->log (opts->log_user_data, level, msg);
 }
 
 /* Counts every allocation so a test can prove that yolor_net_detect() and

@@ -19,11 +19,11 @@ next_uniform (uint64_t *s)
 }
 
 void
-yolor_weights_synthetic (yolor_net *net, uint32_t seed)
+yolor_weights_synthetic (yolor_model *m, uint32_t seed)
 {
   uint64_t s = 0x9E3779B97F4A7C15ULL ^ seed;
-  for (int i = 0; i < net->n_layers; i++) {
-    yolor_layer *l = &net->layers[i];
+  for (int i = 0; i < m->n_layers; i++) {
+    yolor_layer *l = &m->layers[i];
     if (l->ops->kind == YOLOR_LAYER_CONV) {
       int64_t per = (int64_t) (l->c_in / l->groups) * l->size * l->size;
       float scale = sqrtf (3.0f / (float) per);

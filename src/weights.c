@@ -33,11 +33,11 @@ yolor_first_non_finite (const float *x, int64_t n)
 }
 
 int64_t
-yolor_weights_conv_floats (const yolor_net *net)
+yolor_weights_conv_floats (const yolor_model *m)
 {
   int64_t n = 0;
-  for (int i = 0; i < net->n_layers; i++) {
-    const yolor_layer *l = &net->layers[i];
+  for (int i = 0; i < m->n_layers; i++) {
+    const yolor_layer *l = &m->layers[i];
     if (l->ops->kind == YOLOR_LAYER_CONV)
       n += (l->bn ? 4 : 1) * (int64_t) l->filters + yolor_conv_weight_count (l);
   }
@@ -45,22 +45,22 @@ yolor_weights_conv_floats (const yolor_net *net)
 }
 
 int64_t
-yolor_weights_implicit_floats (const yolor_net *net)
+yolor_weights_implicit_floats (const yolor_model *m)
 {
   int64_t n = 0;
-  for (int i = 0; i < net->n_layers; i++)
-    if (net->layers[i].ops->kind == YOLOR_LAYER_IMPLICIT)
-      n += net->layers[i].c;
+  for (int i = 0; i < m->n_layers; i++)
+    if (m->layers[i].ops->kind == YOLOR_LAYER_IMPLICIT)
+      n += m->layers[i].c;
   return n;
 }
 
 /* Allocates every parameter array (shapes must be known) and sets the
  * identity values: BN gamma 1, var 1; implicit mul 1, add/cat 0. */
 yolor_status
-yolor_weights_allocate (yolor_net *net, yolor_error *err)
+yolor_weights_allocate (yolor_model *m, yolor_error *err)
 {
-  for (int i = 0; i < net->n_layers; i++) {
-    yolor_layer *l = &net->layers[i];
+  for (int i = 0; i < m->n_layers; i++) {
+    yolor_layer *l = &m->layers[i];
     if (l->ops->kind == YOLOR_LAYER_CONV) {
       l->weights =
           yolor_calloc ((size_t) yolor_conv_weight_count (l), sizeof (float));
@@ -103,15 +103,15 @@ le32 (const unsigned char *b)
 }
 
 yolor_status
-yolor_weights_load (yolor_net *net, const char *path, yolor_error *err)
+yolor_weights_load (yolor_model *m, const char *path, yolor_error *err)
 {
   unsigned char hdr[12];
   FILE *f;
   int64_t size;
   int32_t major, minor;
   long hdr_bytes;
-  int64_t conv = yolor_weights_conv_floats (net);
-  int64_t impl = yolor_weights_implicit_floats (net);
+  int64_t conv = yolor_weights_conv_floats (m);
+  int64_t impl = yolor_weights_implicit_floats (m);
   int64_t with_trailer, without;
   int trailer;
 
@@ -140,17 +140,17 @@ yolor_weights_load (yolor_net *net, const char *path, yolor_error *err)
       return yolor_error_set (err, YOLOR_ERR_IO,
           "%s: expected %lld bytes (%lld without the implicit trailer) for "
           "%s, found %lld",
-          path, (long long) with_trailer, (long long) without, net->cfg_path,
+          path, (long long) with_trailer, (long long) without, m->cfg_path,
           (long long) size);
     return yolor_error_set (err, YOLOR_ERR_IO,
         "%s: expected %lld bytes for %s, found %lld%s", path,
-        (long long) without, net->cfg_path, (long long) size,
+        (long long) without, m->cfg_path, (long long) size,
         size < without ? " (truncated)" : "");
   }
   trailer = impl > 0 && size == with_trailer;
   /* the file has the model's size: now its parameters get memory */
   {
-    yolor_status st = yolor_weights_allocate (net, err);
+    yolor_status st = yolor_weights_allocate (m, err);
     if (st != YOLOR_OK) {
       fclose (f);
       return st;
@@ -161,8 +161,8 @@ yolor_weights_load (yolor_net *net, const char *path, yolor_error *err)
     return yolor_error_set (err, YOLOR_ERR_IO, "%s: cannot seek", path);
   }
 
-  for (int i = 0; i < net->n_layers; i++) {
-    yolor_layer *l = &net->layers[i];
+  for (int i = 0; i < m->n_layers; i++) {
+    yolor_layer *l = &m->layers[i];
     int ok = 1;
     if (l->ops->kind != YOLOR_LAYER_CONV)
       continue;
@@ -196,7 +196,7 @@ yolor_weights_load (yolor_net *net, const char *path, yolor_error *err)
           return yolor_error_set (err, YOLOR_ERR_IO,
               "%s: layer %d [%s] (%s:%d): %s %lld is %g: the weights are "
               "corrupt",
-              path, i, l->ops->name, net->cfg_path, l->line, names[a],
+              path, i, l->ops->name, m->cfg_path, l->line, names[a],
               (long long) at, (double) arrays[a][at]);
         }
       }
@@ -208,13 +208,13 @@ yolor_weights_load (yolor_net *net, const char *path, yolor_error *err)
           return yolor_error_set (err, YOLOR_ERR_IO,
               "%s: layer %d [%s] (%s:%d): batch-norm variance %d is negative "
               "(%g): the weights are corrupt",
-              path, i, l->ops->name, net->cfg_path, l->line, k,
+              path, i, l->ops->name, m->cfg_path, l->line, k,
               (double) l->bn_var[k]);
         }
   }
   if (trailer) {
-    for (int i = 0; i < net->n_layers; i++) {
-      yolor_layer *l = &net->layers[i];
+    for (int i = 0; i < m->n_layers; i++) {
+      yolor_layer *l = &m->layers[i];
       if (l->ops->kind == YOLOR_LAYER_IMPLICIT
           && !read_floats (f, l->param, l->c)) {
         fclose (f);
@@ -228,17 +228,17 @@ yolor_weights_load (yolor_net *net, const char *path, yolor_error *err)
           return yolor_error_set (err, YOLOR_ERR_IO,
               "%s: layer %d [%s] (%s:%d): implicit value %lld is %g: the "
               "weights are corrupt",
-              path, i, l->ops->name, net->cfg_path, l->line, (long long) at,
+              path, i, l->ops->name, m->cfg_path, l->line, (long long) at,
               (double) l->param[at]);
         }
       }
     }
   } else if (impl) {
-    yolor_log (net, YOLOR_LOG_WARNING,
+    yolor_log (&m->opts, YOLOR_LOG_WARNING,
         "%s has no implicit trailer: the %lld implicit parameters of %s keep "
         "their identity values (0 for add, 1 for mul), which degrades the "
         "model; convert the checkpoint with yolor-convert",
-        path, (long long) impl, net->cfg_path);
+        path, (long long) impl, m->cfg_path);
   }
   fclose (f);
   return YOLOR_OK;

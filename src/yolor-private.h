@@ -30,9 +30,9 @@ yolor_status yolor_error_set (yolor_error *err, yolor_status code,
 FILE *yolor_file_open (
     const char *path, const char *what, int64_t *size_out, yolor_error *err);
 
-/* Logs through the net's callback (no-op without one). */
-void yolor_log (const yolor_net *net, yolor_log_level level, const char *fmt,
-    ...) __attribute__ ((format (printf, 3, 4)));
+/* Logs through the callback of @opts (borrowed; no-op without one). */
+void yolor_log (const yolor_options *opts, yolor_log_level level,
+    const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
 
 /* 64-byte aligned allocation; yolor_free(NULL) is a no-op. Every call counts
  * in yolor_alloc_count() so tests can assert that run allocates nothing. */
@@ -104,6 +104,10 @@ typedef struct yolor_layer_ops
 /* Looks up a cfg section name; NULL if unknown. */
 const yolor_layer_ops *yolor_layer_ops_find (const char *name);
 
+/* One layer of a model: what the cfg says, its channel counts and its
+ * parameters. Filled at load, then read-only: nets on the same model read
+ * it from several threads at once. Everything that depends on the input
+ * size lives in the net's yolor_tensor of the same index. */
 struct yolor_layer
 {
   const yolor_layer_ops *ops; /* borrowed: static registry row */
@@ -113,9 +117,8 @@ struct yolor_layer
   int n_in;
   int in[YOLOR_MAX_INPUTS]; /* absolute layer indices; -1 = net input */
 
-  int c, h, w; /* output shape */
-  float *out; /* borrowed: arena slice, alias or param */
-  int alias; /* 1: out is another layer's buffer */
+  int c; /* output channels (independent of the input size) */
+  int alias; /* 1: its output is another layer's buffer */
   int folded; /* 1: merged into a neighbour at load */
 
   /* convolutional */
@@ -130,7 +133,7 @@ struct yolor_layer
                                  * packed for the GEMM; replaces weights
                                  * when set */
   float *wpack; /* owned: weights packed for the GEMM, per group */
-  int c_in, h_in, w_in;
+  int c_in; /* input channels */
 
   /* implicit: owned parameter, c floats; atoms > 0 for *_2d */
   float *param;
@@ -151,16 +154,25 @@ struct yolor_layer
   int nms_kind; /* darknet: 0 plain IoU, 1 greedynms, 2 diounms */
   float beta_nms;
 
-  /* statistics */
   int64_t n_params; /* stored parameters */
-  double macs;
-  double time_ms;
+};
+
+/* What one layer is at one input size, in one net. */
+typedef struct yolor_tensor
+{
+  int c, h, w; /* output shape */
+  int h_in, w_in; /* size of input 0 */
+  float *out; /* borrowed: arena slice, alias, the net input
+                                 * or (implicit layers) the model's
+                                 * parameter, which is never written */
+  double macs; /* multiply-accumulates at this size */
+  double time_ms; /* last forward, when profiling */
 
   /* plan */
   size_t bytes; /* output bytes when it owns a buffer */
   size_t offset; /* arena offset */
   int first_use, last_use;
-};
+} yolor_tensor;
 
 /* The parsed cfg: sections with key/values and their line numbers. */
 typedef struct yolor_cfg_kv
@@ -186,19 +198,21 @@ typedef struct yolor_cfg
   int n_sections;
 } yolor_cfg;
 
-struct yolor_net
+/* A loaded model: layers, parameters and packed weights. Immutable once
+ * yolor_model_load () returns; shared by every net made from it. */
+struct yolor_model
 {
-  yolor_options opts;
-  char *cfg_path;
+  int refs; /* atomic (__atomic builtins) */
+  yolor_options opts; /* as loaded (flavor, fold, exact_conv,
+                                 * embedding_layer, log) */
+  char *cfg_path; /* owned */
   yolor_flavor flavor;
-  int n_threads;
 
   yolor_layer *layers; /* owned, n_layers */
   int n_layers;
   int n_heads;
   int *heads; /* owned: layer index of each [yolo] */
   int n_classes;
-  int max_stride;
   int input_multiple; /* input sides must be multiples of it (when the
                                  * layers cannot take others): set at load */
   int net_default_w, net_default_h; /* [net] width/height */
@@ -206,6 +220,23 @@ struct yolor_net
   int embed_layer;
   int nms_kind; /* of the last [yolo] (darknet flavour) */
   float nms_beta;
+  size_t param_bytes; /* every parameter array, packed ones included */
+};
+
+/* One stream's state over a shared model: the shapes at its input size,
+ * the arena, workspaces, letterbox geometry and post-processing buffers. */
+struct yolor_net
+{
+  yolor_model *model; /* retained: one reference */
+  const yolor_layer *layers; /* borrowed: model->layers */
+  int n_layers;
+  yolor_options opts; /* per net: n_threads, input size, resize,
+                                 * keep_layer_outputs, profile, log */
+  int n_threads;
+  yolor_tensor *t; /* owned, n_layers: shapes and outputs */
+  int max_stride; /* of the heads at the current shapes */
+  int n_rows; /* candidate rows over all heads, at the size
+                                 * yolor_graph_shapes () last saw */
 
   /* prepared state */
   int prepared;
@@ -220,8 +251,6 @@ struct yolor_net
   float *gemm_work; /* owned yolor_sgemm workspace */
 
   /* post-processing buffers (owned, allocated at prepare) */
-  int n_rows; /* candidate rows over all heads, at the size
-                                 * yolor_graph_shapes () last saw */
   void *cands; /* yolor_candidate[max_cands] */
   int max_cands;
   int *keep; /* indices kept by NMS */
@@ -246,75 +275,91 @@ void yolor_cfg_clear (yolor_cfg *cfg);
 const yolor_cfg_kv *yolor_cfg_find (
     const yolor_cfg_section *s, const char *key);
 
-/* net.c: the input size from the options or the model's default. */
-void yolor_net_default_input (const yolor_net *net, int *w, int *h);
+/* net.c: the input size from @opts or the model's default. */
+void yolor_model_default_input (
+    const yolor_model *m, const yolor_options *opts, int *w, int *h);
 
-/* graph.c: builds layers from the cfg and infers shapes. */
+/* graph.c: builds layers from the cfg (m->flavor set first). */
 yolor_status yolor_graph_build (
-    yolor_net *net, const yolor_cfg *cfg, yolor_error *err);
-yolor_status yolor_graph_shapes (
-    yolor_net *net, int in_w, int in_h, yolor_error *err);
+    yolor_model *m, const yolor_cfg *cfg, yolor_error *err);
+/* shapes.c: infers every layer's shape into @t (n_layers, borrowed) for an
+ * @in_w × @in_h input, with the heads' anchor positions (*@n_rows) and
+ * largest stride (*@max_stride). Reads the model only. */
+yolor_status yolor_graph_shapes (const yolor_model *m, yolor_tensor *t,
+    int in_w, int in_h, int *n_rows, int *max_stride, yolor_error *err);
 yolor_flavor yolor_graph_detect_flavor (const yolor_cfg *cfg);
 yolor_act yolor_act_from_name (const char *name, int *ok);
 const char *yolor_act_name (yolor_act act);
 
 /* weights.c */
 yolor_status yolor_weights_load (
-    yolor_net *net, const char *path, yolor_error *err);
-int64_t yolor_weights_conv_floats (const yolor_net *net);
+    yolor_model *m, const char *path, yolor_error *err);
+int64_t yolor_weights_conv_floats (const yolor_model *m);
 /* Index of the first NaN or infinity in @x[0..n), or -1. */
 int64_t yolor_first_non_finite (const float *x, int64_t n);
 
 /* Weights of convolution @l: filters × c_in/groups × size². */
 int64_t yolor_conv_weight_count (const yolor_layer *l);
-int64_t yolor_weights_implicit_floats (const yolor_net *net);
+int64_t yolor_weights_implicit_floats (const yolor_model *m);
 /* Allocates every parameter array with its identity values (also done by
  * yolor_weights_load () once the file size matches). */
-yolor_status yolor_weights_allocate (yolor_net *net, yolor_error *err);
+yolor_status yolor_weights_allocate (yolor_model *m, yolor_error *err);
 
 /* synthetic.c */
-void yolor_weights_synthetic (yolor_net *net, uint32_t seed);
+void yolor_weights_synthetic (yolor_model *m, uint32_t seed);
 
 /* fold.c */
-void yolor_fold_bn (yolor_net *net);
-void yolor_fold_implicit (yolor_net *net);
+void yolor_fold_bn (yolor_model *m);
+void yolor_fold_implicit (yolor_model *m);
 
 /* plan.c */
 yolor_status yolor_plan (yolor_net *net, yolor_error *err);
+/* 1 if layer @l writes a buffer of its own (static once folded). */
+int yolor_plan_owns_buffer (const yolor_layer *l);
 /* The layer whose buffer layer @i's output is (itself or what it aliases);
  * -1 = the network input, -2 = an implicit parameter. Valid after load. */
-int yolor_plan_root (const yolor_net *net, int i);
+int yolor_plan_root (const yolor_model *m, int i);
 
-/* layers: forward passes. Inputs via yolor_layer_in(). */
-static inline const yolor_layer *
+/* layers: forward passes. Each reads the model's layer @l (never writes
+ * it) and the net's tensors, and writes its own tensor's output. */
+static inline const yolor_tensor *
 yolor_layer_src (const yolor_net *net, const yolor_layer *l, int k)
 {
-  return l->in[k] < 0 ? NULL : &net->layers[l->in[k]];
+  return l->in[k] < 0 ? NULL : &net->t[l->in[k]];
+}
+
+/* The tensor layer @l writes in @net. */
+static inline yolor_tensor *
+yolor_layer_out (const yolor_net *net, const yolor_layer *l)
+{
+  return &net->t[l->index];
 }
 
 const float *yolor_layer_in (const yolor_net *net, const yolor_layer *l, int k);
-void yolor_conv_forward (yolor_net *net, yolor_layer *l);
-void yolor_maxpool_forward (yolor_net *net, yolor_layer *l);
-void yolor_avgpool_forward (yolor_net *net, yolor_layer *l);
-void yolor_route_forward (yolor_net *net, yolor_layer *l);
-void yolor_shortcut_forward (yolor_net *net, yolor_layer *l);
-void yolor_upsample_forward (yolor_net *net, yolor_layer *l);
-void yolor_reorg_forward (yolor_net *net, yolor_layer *l);
-void yolor_dwt_forward (yolor_net *net, yolor_layer *l);
-void yolor_scale_channels_forward (yolor_net *net, yolor_layer *l);
-void yolor_channels_forward (yolor_net *net, yolor_layer *l);
-size_t yolor_conv_workspace (const yolor_layer *l, int n_threads);
+void yolor_conv_forward (yolor_net *net, const yolor_layer *l);
+void yolor_maxpool_forward (yolor_net *net, const yolor_layer *l);
+void yolor_avgpool_forward (yolor_net *net, const yolor_layer *l);
+void yolor_route_forward (yolor_net *net, const yolor_layer *l);
+void yolor_shortcut_forward (yolor_net *net, const yolor_layer *l);
+void yolor_upsample_forward (yolor_net *net, const yolor_layer *l);
+void yolor_reorg_forward (yolor_net *net, const yolor_layer *l);
+void yolor_dwt_forward (yolor_net *net, const yolor_layer *l);
+void yolor_scale_channels_forward (yolor_net *net, const yolor_layer *l);
+void yolor_channels_forward (yolor_net *net, const yolor_layer *l);
+size_t yolor_conv_workspace (
+    const yolor_layer *l, const yolor_tensor *t, int n_threads);
 /* Winograd F(4x4,3x3) for 3x3 stride-1 dense convs with folded BN. */
 int yolor_conv_winograd_ok (const yolor_layer *l);
 /* Packs the weights of a conv for its kernel: Winograd where the layer
  * allows it and (AUTO) it is the faster path, else the GEMM; depthwise
- * convs need nothing. */
+ * convs need nothing. Adds the packed bytes to *@bytes. */
 typedef enum
 {
   YOLOR_CONV_AUTO,
   YOLOR_CONV_GEMM,
   YOLOR_CONV_WINOGRAD
 } yolor_conv_path;
-yolor_status yolor_conv_prepare (yolor_layer *l, yolor_conv_path path);
+yolor_status yolor_conv_prepare (
+    yolor_layer *l, yolor_conv_path path, size_t *bytes);
 
 #endif /* YOLOR_PRIVATE_H */

@@ -29,7 +29,14 @@
  *   // dets[0..n) are in frame pixels, best first.
  *   yolor_net_free (net);
  *
- * Threading: a yolor_net is not reentrant; use one per thread / element.
+ * Many streams, one model: load the weights once with yolor_model_load()
+ * and give every stream its own net with yolor_net_new(). A net holds only
+ * what one stream needs (activations at its input size, workspaces,
+ * letterbox geometry, post-processing buffers); the model is read-only
+ * after loading.
+ *
+ * Threading: a yolor_model may be shared by any number of nets in any
+ * threads. A yolor_net is not reentrant; use one per thread / stream.
  * n_threads is per net; nothing here changes process-global thread state
  * except where yolor_options.n_threads documents it.
  *
@@ -231,8 +238,48 @@ YOLOR_API yolor_status yolor_net_load_synthetic (const char *cfg_path,
     uint32_t seed, const yolor_options *opts, yolor_net **net_out,
     yolor_error *err);
 
-/* NULL is a no-op. */
+/* Frees the net and drops its model reference. NULL is a no-op. */
 YOLOR_API void yolor_net_free (yolor_net *net);
+
+/* A loaded model (layers, folded and packed weights), shareable between
+ * nets. Reference counted. */
+typedef struct yolor_model yolor_model;
+
+/* Loads @cfg_path and its weights as yolor_net_load() does, without
+ * preparing for any input. Of @opts (borrowed, NULL = defaults) it uses
+ * flavor, fold, exact_conv, embedding_layer and log (log_user_data retained
+ * as long as the model); nets made from it choose the rest. On success
+ * *@model_out holds one reference (transferred: yolor_model_unref()).
+ * Returns: as yolor_net_load(). */
+YOLOR_API yolor_status yolor_model_load (const char *cfg_path,
+    const char *weights_path, const yolor_options *opts,
+    yolor_model **model_out, yolor_error *err);
+
+/* As yolor_model_load() with deterministic synthetic parameters. */
+YOLOR_API yolor_status yolor_model_load_synthetic (const char *cfg_path,
+    uint32_t seed, const yolor_options *opts, yolor_model **model_out,
+    yolor_error *err);
+
+/* Adds a reference to @model and returns it. Thread-safe. */
+YOLOR_API yolor_model *yolor_model_ref (yolor_model *model);
+
+/* Drops a reference; the last one frees the model. NULL is a no-op.
+ * Thread-safe. */
+YOLOR_API void yolor_model_unref (yolor_model *model);
+
+/* Bytes of parameters the model holds (weights, biases, packed copies). */
+YOLOR_API size_t yolor_model_param_bytes (const yolor_model *model);
+
+/* A new net on @model (borrowed; the net takes its own reference). Of
+ * @opts (borrowed, NULL = defaults) it uses n_threads, input_width,
+ * input_height, resize, keep_layer_outputs, profile and log; the others
+ * are the model's. Checks the input size as yolor_net_load() does.
+ * On success *@net_out is transferred: yolor_net_free(). */
+YOLOR_API yolor_status yolor_net_new (yolor_model *model,
+    const yolor_options *opts, yolor_net **net_out, yolor_error *err);
+
+/* The model @net runs (owned by the net; yolor_model_ref() to keep it). */
+YOLOR_API yolor_model *yolor_net_model (const yolor_net *net);
 
 /* Allocates every buffer needed to detect on frames of @frame_width ×
  * @frame_height (the network input size follows from the options and, for

@@ -17,11 +17,14 @@ enum
 };
 
 /* The best variant the CPU runs, capped by YOLOR_KERNELS (generic, avx2 or
- * avx512; the tests use it to check every variant on one machine). */
+ * avx512; the tests use it to check every variant on one machine). Nets may
+ * load in several threads at once: every thread computes the same value,
+ * and the cache is read and written atomically. */
 static int
 level (void)
 {
-  static int v = -1;
+  static int cached = -1;
+  int v = __atomic_load_n (&cached, __ATOMIC_RELAXED);
   if (v < 0) {
     const char *force = getenv ("YOLOR_KERNELS");
     int cap = K_AVX512, best = K_GENERIC;
@@ -42,6 +45,7 @@ level (void)
     else if (force && strcmp (force, "avx2") == 0)
       cap = K_AVX2;
     v = best < cap ? best : cap;
+    __atomic_store_n (&cached, v, __ATOMIC_RELAXED);
   }
   return v;
 }

@@ -12,7 +12,7 @@ const float *
 yolor_layer_in (const yolor_net *net, const yolor_layer *l, int k)
 {
   int idx = l->in[k];
-  return idx < 0 ? net->input : net->layers[idx].out;
+  return idx < 0 ? net->input : net->t[idx].out;
 }
 
 static int
@@ -45,7 +45,7 @@ winograd_pays (const yolor_layer *l)
 }
 
 yolor_status
-yolor_conv_prepare (yolor_layer *l, yolor_conv_path path)
+yolor_conv_prepare (yolor_layer *l, yolor_conv_path path, size_t *bytes)
 {
   int g = l->groups, opg = l->filters / g;
   int K = l->c_in / g * l->size * l->size;
@@ -56,8 +56,9 @@ yolor_conv_prepare (yolor_layer *l, yolor_conv_path path)
   if (yolor_conv_winograd_ok (l)
       && (path == YOLOR_CONV_WINOGRAD
           || (path == YOLOR_CONV_AUTO && winograd_pays (l)))) {
-    l->wino = yolor_malloc (
-        sizeof (float) * yolor_winograd_weights_floats (l->filters, l->c_in));
+    size_t n = yolor_winograd_weights_floats (l->filters, l->c_in);
+    l->wino = yolor_malloc (sizeof (float) * n);
+    *bytes += sizeof (float) * n;
     if (!l->wino
         || yolor_winograd_prepare (l->weights, l->filters, l->c_in, l->wino))
       return YOLOR_ERR_NO_MEMORY;
@@ -65,6 +66,7 @@ yolor_conv_prepare (yolor_layer *l, yolor_conv_path path)
   }
   per_group = yolor_sgemm_packed_floats (opg, K);
   l->wpack = yolor_malloc (sizeof (float) * per_group * g);
+  *bytes += sizeof (float) * per_group * g;
   if (!l->wpack)
     return YOLOR_ERR_NO_MEMORY;
   for (int gi = 0; gi < g; gi++)
@@ -74,37 +76,39 @@ yolor_conv_prepare (yolor_layer *l, yolor_conv_path path)
 }
 
 size_t
-yolor_conv_workspace (const yolor_layer *l, int n_threads)
+yolor_conv_workspace (
+    const yolor_layer *l, const yolor_tensor *t, int n_threads)
 {
   if (l->wino)
-    return yolor_winograd_workspace (l->c_in, l->filters, l->h, l->w);
+    return yolor_winograd_workspace (l->c_in, l->filters, t->h, t->w);
   if (is_depthwise (l))
     return yolor_depthwise_workspace (
-        l->size, l->stride, l->h, l->w, n_threads);
+        l->size, l->stride, t->h, t->w, n_threads);
   return 0;
 }
 
 void
-yolor_conv_forward (yolor_net *net, yolor_layer *l)
+yolor_conv_forward (yolor_net *net, const yolor_layer *l)
 {
   const float *x = yolor_layer_in (net, l, 0);
+  const yolor_tensor *t = yolor_layer_out (net, l);
   int nt = net->n_threads;
   int g = l->groups, cpg = l->c_in / g, opg = l->filters / g;
-  int ohw = l->h * l->w, K = cpg * l->size * l->size;
-  size_t in_plane = (size_t) l->h_in * l->w_in;
+  int ohw = t->h * t->w, K = cpg * l->size * l->size;
+  size_t in_plane = (size_t) t->h_in * t->w_in;
   size_t per_group = yolor_sgemm_packed_floats (opg, K);
   int fused = !l->bn || l->bn_folded;
 
   if (l->wino) {
-    yolor_winograd_conv (nt, x, l->c_in, l->h_in, l->w_in, l->pad, l->wino,
-        l->filters, l->bias, l->act, l->out, l->h, l->w, net->work,
+    yolor_winograd_conv (nt, x, l->c_in, t->h_in, t->w_in, l->pad, l->wino,
+        l->filters, l->bias, l->act, t->out, t->h, t->w, net->work,
         net->gemm_work);
     return;
   }
   if (is_depthwise (l)) {
-    yolor_depthwise (nt, x, l->c_in, l->h_in, l->w_in, l->weights, l->size,
-        l->stride, l->pad, l->h, l->w, fused ? l->bias : NULL,
-        fused ? l->act : YOLOR_ACT_LINEAR, l->out, net->work);
+    yolor_depthwise (nt, x, l->c_in, t->h_in, t->w_in, l->weights, l->size,
+        l->stride, l->pad, t->h, t->w, fused ? l->bias : NULL,
+        fused ? l->act : YOLOR_ACT_LINEAR, t->out, net->work);
     if (fused)
       return;
   } else {
@@ -119,8 +123,8 @@ yolor_conv_forward (yolor_net *net, yolor_layer *l)
       gm.b.ld = ohw;
     else
       gm.b = yolor_gemm_conv_source (
-          x, cpg, l->h_in, l->w_in, l->size, l->stride, l->pad, l->w);
-    gm.c = l->out;
+          x, cpg, t->h_in, t->w_in, l->size, l->stride, l->pad, t->w);
+    gm.c = t->out;
     gm.ldc = ohw;
     gm.bias = fused ? l->bias : NULL;
     gm.act = fused ? l->act : YOLOR_ACT_LINEAR;
@@ -135,8 +139,9 @@ yolor_conv_forward (yolor_net *net, yolor_layer *l)
   }
 
   if (l->bn && !l->bn_folded)
-    yolor_bn_act (nt, l->out, l->filters, ohw, l->bn_gamma, l->bias, l->bn_mean,
-        l->bn_var, net->flavor == YOLOR_FLAVOR_YOLOR ? 1e-4f : 1e-5f, l->act);
+    yolor_bn_act (nt, t->out, l->filters, ohw, l->bn_gamma, l->bias, l->bn_mean,
+        l->bn_var, net->model->flavor == YOLOR_FLAVOR_YOLOR ? 1e-4f : 1e-5f,
+        l->act);
   else
-    yolor_bias_act (nt, l->out, l->filters, ohw, l->bias, l->act);
+    yolor_bias_act (nt, t->out, l->filters, ohw, l->bias, l->act);
 }

@@ -10,12 +10,13 @@
 #include "kernels/kernels.h"
 
 void
-yolor_channels_forward (yolor_net *net, yolor_layer *l)
+yolor_channels_forward (yolor_net *net, const yolor_layer *l)
 {
+  const yolor_tensor *t = yolor_layer_out (net, l);
   const float *x = yolor_layer_in (net, l, 0);
   const float *a = yolor_layer_in (net, l, 1);
-  const yolor_layer *as = yolor_layer_src (net, l, 1);
-  size_t hw = (size_t) l->h * l->w;
+  const yolor_tensor *as = yolor_layer_src (net, l, 1);
+  size_t hw = (size_t) t->h * t->w;
   int ac = as ? as->c : 3;
   int nt = net->n_threads;
   (void) nt;
@@ -23,14 +24,14 @@ yolor_channels_forward (yolor_net *net, yolor_layer *l)
   if (l->ops->variant == YOLOR_CH_ALTERNATE) {
     for (int c = 0; c < ac; c++)
       for (size_t i = 0; i < hw; i++)
-        l->out[c * hw + i] = a[c];
-    memcpy (l->out + ac * hw, x, (size_t) (l->c - ac) * hw * sizeof (float));
+        t->out[c * hw + i] = a[c];
+    memcpy (t->out + ac * hw, x, (size_t) (t->c - ac) * hw * sizeof (float));
     return;
   }
 #pragma omp parallel for num_threads(nt) schedule(static)
-  for (int c = 0; c < l->c; c++) {
+  for (int c = 0; c < t->c; c++) {
     const float *xc = x + c * hw;
-    float *yc = l->out + c * hw;
+    float *yc = t->out + c * hw;
     float v = a[c];
     switch (l->ops->variant) {
       case YOLOR_CH_SHIFT:
@@ -51,12 +52,13 @@ yolor_channels_forward (yolor_net *net, yolor_layer *l)
 }
 
 void
-yolor_scale_channels_forward (yolor_net *net, yolor_layer *l)
+yolor_scale_channels_forward (yolor_net *net, const yolor_layer *l)
 {
+  const yolor_tensor *t = yolor_layer_out (net, l);
   const float *s = yolor_layer_in (net, l, 0);
   const float *x = yolor_layer_in (net, l, 1);
-  size_t hw = (size_t) l->h * l->w;
-  for (int c = 0; c < l->c; c++)
+  size_t hw = (size_t) t->h * t->w;
+  for (int c = 0; c < t->c; c++)
     for (size_t i = 0; i < hw; i++)
-      l->out[c * hw + i] = x[c * hw + i] * s[c];
+      t->out[c * hw + i] = x[c * hw + i] * s[c];
 }

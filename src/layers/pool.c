@@ -51,27 +51,28 @@ maxpool_same_separable (
 }
 
 void
-yolor_maxpool_forward (yolor_net *net, yolor_layer *l)
+yolor_maxpool_forward (yolor_net *net, const yolor_layer *l)
 {
   const float *x = yolor_layer_in (net, l, 0);
-  const yolor_layer *s = yolor_layer_src (net, l, 0);
+  const yolor_tensor *s = yolor_layer_src (net, l, 0);
+  const yolor_tensor *t = yolor_layer_out (net, l);
   int h = s ? s->h : net->in_h, w = s ? s->w : net->in_w;
   int k = l->pool_size, st = l->pool_stride, off = l->pool_pad / 2;
   int zero_pad = l->pad;
   int nt = net->n_threads;
-  int separable = !zero_pad && st == 1 && l->h == h && l->w == w && k <= 64;
+  int separable = !zero_pad && st == 1 && t->h == h && t->w == w && k <= 64;
   (void) nt;
 
 #pragma omp parallel for num_threads(nt) schedule(static)
-  for (int c = 0; c < l->c; c++) {
+  for (int c = 0; c < t->c; c++) {
     const float *xc = x + (size_t) c * h * w;
-    float *yc = l->out + (size_t) c * l->h * l->w;
+    float *yc = t->out + (size_t) c * t->h * t->w;
     if (separable) {
       maxpool_same_separable (xc, yc, h, w, k, off);
       continue;
     }
-    for (int oy = 0; oy < l->h; oy++)
-      for (int ox = 0; ox < l->w; ox++) {
+    for (int oy = 0; oy < t->h; oy++)
+      for (int ox = 0; ox < t->w; ox++) {
         float m = -INFINITY;
         int outside = 0;
         for (int ky = 0; ky < k; ky++) {
@@ -89,21 +90,22 @@ yolor_maxpool_forward (yolor_net *net, yolor_layer *l)
         }
         if (zero_pad && outside && !(m >= 0.0f) && !isnan (m))
           m = 0.0f;
-        yc[(size_t) oy * l->w + ox] = m;
+        yc[(size_t) oy * t->w + ox] = m;
       }
   }
 }
 
 void
-yolor_avgpool_forward (yolor_net *net, yolor_layer *l)
+yolor_avgpool_forward (yolor_net *net, const yolor_layer *l)
 {
   const float *x = yolor_layer_in (net, l, 0);
-  const yolor_layer *s = yolor_layer_src (net, l, 0);
+  const yolor_tensor *s = yolor_layer_src (net, l, 0);
+  const yolor_tensor *t = yolor_layer_out (net, l);
   size_t hw = s ? (size_t) s->h * s->w : (size_t) net->in_h * net->in_w;
-  for (int c = 0; c < l->c; c++) {
+  for (int c = 0; c < t->c; c++) {
     double acc = 0.0;
     for (size_t i = 0; i < hw; i++)
       acc += x[c * hw + i];
-    l->out[c] = (float) (acc / (double) hw);
+    t->out[c] = (float) (acc / (double) hw);
   }
 }

@@ -11,15 +11,16 @@
 static void
 in_dims (const yolor_net *net, const yolor_layer *l, int *c, int *h, int *w)
 {
-  const yolor_layer *s = yolor_layer_src (net, l, 0);
+  const yolor_tensor *s = yolor_layer_src (net, l, 0);
   *c = s ? s->c : 3;
   *h = s ? s->h : net->in_h;
   *w = s ? s->w : net->in_w;
 }
 
 void
-yolor_upsample_forward (yolor_net *net, yolor_layer *l)
+yolor_upsample_forward (yolor_net *net, const yolor_layer *l)
 {
+  const yolor_tensor *t = yolor_layer_out (net, l);
   const float *x = yolor_layer_in (net, l, 0);
   int c, h, w, s = l->stride;
   int nt = net->n_threads;
@@ -27,50 +28,52 @@ yolor_upsample_forward (yolor_net *net, yolor_layer *l)
   in_dims (net, l, &c, &h, &w);
 #pragma omp parallel for num_threads(nt) schedule(static)
   for (int ch = 0; ch < c; ch++)
-    for (int v = 0; v < l->h; v++) {
+    for (int v = 0; v < t->h; v++) {
       const float *src = x + ((size_t) ch * h + v / s) * w;
-      float *dst = l->out + ((size_t) ch * l->h + v) * l->w;
-      for (int u = 0; u < l->w; u++)
+      float *dst = t->out + ((size_t) ch * t->h + v) * t->w;
+      for (int u = 0; u < t->w; u++)
         dst[u] = src[u / s];
     }
 }
 
 void
-yolor_reorg_forward (yolor_net *net, yolor_layer *l)
+yolor_reorg_forward (yolor_net *net, const yolor_layer *l)
 {
+  const yolor_tensor *t = yolor_layer_out (net, l);
   static const int yolor_dy[4] = { 0, 1, 0, 1 }, yolor_dx[4] = { 0, 0, 1, 1 };
   static const int dn_dy[4] = { 0, 0, 1, 1 }, dn_dx[4] = { 0, 1, 0, 1 };
-  int darknet = net->flavor == YOLOR_FLAVOR_DARKNET;
+  int darknet = net->model->flavor == YOLOR_FLAVOR_DARKNET;
   const int *dy = darknet ? dn_dy : yolor_dy, *dx = darknet ? dn_dx : yolor_dx;
   const float *x = yolor_layer_in (net, l, 0);
   int c, h, w;
   in_dims (net, l, &c, &h, &w);
   for (int b = 0; b < 4; b++)
     for (int ch = 0; ch < c; ch++)
-      for (int v = 0; v < l->h; v++) {
+      for (int v = 0; v < t->h; v++) {
         const float *src = x + ((size_t) ch * h + 2 * v + dy[b]) * w + dx[b];
-        float *dst = l->out + (((size_t) b * c + ch) * l->h + v) * l->w;
-        for (int u = 0; u < l->w; u++)
+        float *dst = t->out + (((size_t) b * c + ch) * t->h + v) * t->w;
+        for (int u = 0; u < t->w; u++)
           dst[u] = src[2 * u];
       }
 }
 
 void
-yolor_dwt_forward (yolor_net *net, yolor_layer *l)
+yolor_dwt_forward (yolor_net *net, const yolor_layer *l)
 {
+  const yolor_tensor *t = yolor_layer_out (net, l);
   const float *x = yolor_layer_in (net, l, 0);
   int c, h, w;
-  size_t plane = (size_t) l->h * l->w;
+  size_t plane = (size_t) t->h * t->w;
   in_dims (net, l, &c, &h, &w);
   for (int ch = 0; ch < c; ch++)
-    for (int v = 0; v < l->h; v++)
-      for (int u = 0; u < l->w; u++) {
+    for (int v = 0; v < t->h; v++)
+      for (int u = 0; u < t->w; u++) {
         const float *p = x + ((size_t) ch * h + 2 * v) * w + 2 * u;
         float a = p[0], b = p[1], cc = p[w], d = p[w + 1];
-        size_t o = (size_t) v * l->w + u;
-        l->out[ch * plane + o] = (a + b + cc + d) / 4.0f;
-        l->out[(c + 3 * ch) * plane + o] = (a + b - cc - d) / 4.0f + 0.5f;
-        l->out[(c + 3 * ch + 1) * plane + o] = (a - b + cc - d) / 4.0f + 0.5f;
-        l->out[(c + 3 * ch + 2) * plane + o] = (a - b - cc + d) / 4.0f + 0.5f;
+        size_t o = (size_t) v * t->w + u;
+        t->out[ch * plane + o] = (a + b + cc + d) / 4.0f;
+        t->out[(c + 3 * ch) * plane + o] = (a + b - cc - d) / 4.0f + 0.5f;
+        t->out[(c + 3 * ch + 1) * plane + o] = (a - b + cc - d) / 4.0f + 0.5f;
+        t->out[(c + 3 * ch + 2) * plane + o] = (a - b - cc + d) / 4.0f + 0.5f;
       }
 }

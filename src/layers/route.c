@@ -10,15 +10,15 @@
 static void
 src_dims (const yolor_net *net, const yolor_layer *l, int k, int *c, size_t *hw)
 {
-  const yolor_layer *s = yolor_layer_src (net, l, k);
+  const yolor_tensor *s = yolor_layer_src (net, l, k);
   *c = s ? s->c : 3;
   *hw = s ? (size_t) s->h * s->w : (size_t) net->in_h * net->in_w;
 }
 
 void
-yolor_route_forward (yolor_net *net, yolor_layer *l)
+yolor_route_forward (yolor_net *net, const yolor_layer *l)
 {
-  float *dst = l->out;
+  float *dst = yolor_layer_out (net, l)->out;
   int lhalf = l->ops->kind == YOLOR_LAYER_ROUTE_LHALF;
   for (int k = 0; k < l->n_in; k++) {
     int c;
@@ -34,23 +34,25 @@ yolor_route_forward (yolor_net *net, yolor_layer *l)
 }
 
 void
-yolor_shortcut_forward (yolor_net *net, yolor_layer *l)
+yolor_shortcut_forward (yolor_net *net, const yolor_layer *l)
 {
   const float *x = yolor_layer_in (net, l, 0);
   const float *a = yolor_layer_in (net, l, 1);
+  const yolor_tensor *t = yolor_layer_out (net, l);
+  float *out = t->out;
   int ca;
   size_t hw;
-  size_t n_add, n = (size_t) l->c * l->h * l->w;
+  size_t n_add, n = (size_t) t->c * t->h * t->w;
   int nt = net->n_threads;
   (void) nt;
   src_dims (net, l, 1, &ca, &hw);
-  n_add = (size_t) (ca < l->c ? ca : l->c) * hw;
+  n_add = (size_t) (ca < t->c ? ca : t->c) * hw;
 #pragma omp parallel for num_threads(nt) schedule(static)
   for (size_t i = 0; i < n_add; i++)
-    l->out[i] = x[i] + a[i];
+    out[i] = x[i] + a[i];
   if (n > n_add)
-    memcpy (l->out + n_add, x + n_add, (n - n_add) * sizeof (float));
+    memcpy (out + n_add, x + n_add, (n - n_add) * sizeof (float));
   /* darknet applies the shortcut's activation; the YOLOR code ignores it */
-  if (net->flavor == YOLOR_FLAVOR_DARKNET)
-    yolor_act_apply (nt, l->out, n, l->act);
+  if (net->model->flavor == YOLOR_FLAVOR_DARKNET)
+    yolor_act_apply (nt, out, n, l->act);
 }

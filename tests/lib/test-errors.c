@@ -1013,7 +1013,7 @@ shapes_of (const char *cfg)
 static int
 head_conv (const yolor_net *net, int k)
 {
-  int y = net->heads[k];
+  int y = net->model->heads[k];
   ck_assert (net->layers[y - 1].ops->kind == YOLOR_LAYER_CONV);
   return y - 1;
 }
@@ -1209,8 +1209,8 @@ START_TEST (test_weights_absurd_finite)
     yolor_post_params post;
     size_t n;
     memcpy (bad, w, len);
-    for (int k = 0; k < shape->n_heads; k++) {
-      const yolor_layer *y = &shape->layers[shape->heads[k]];
+    for (int k = 0; k < shape->model->n_heads; k++) {
+      const yolor_layer *y = &shape->layers[shape->model->heads[k]];
       int hc = head_conv (shape, k), no = 5 + y->classes;
       long off = param_offset (shape, hc, P_BIAS);
       for (int a = 0; a < y->n_mask; a++)
@@ -1325,7 +1325,7 @@ START_TEST (test_new_coords_absurd)
   tmp_setup ();
   write_tmp ("nc.cfg", text, strlen (text), cfg, sizeof (cfg));
   shape = shapes_of (cfg);
-  n_floats = (long) yolor_weights_conv_floats (shape);
+  n_floats = (long) yolor_weights_conv_floats (shape->model);
   file = calloc (20 + 4 * (size_t) n_floats, 1);
   put_le32 (file, 0);
   put_le32 (file + 4, 2);

@@ -335,19 +335,24 @@ conv_by_layer (int nt, float *x, const conv_case *c, float *wt, float *bias,
     int oh, int ow, float *y, int wino)
 {
   yolor_net net;
+  yolor_model model;
   yolor_layer l;
+  yolor_tensor t;
+  size_t packed = 0;
   memset (&net, 0, sizeof (net));
+  memset (&model, 0, sizeof (model));
   memset (&l, 0, sizeof (l));
+  memset (&t, 0, sizeof (t));
   l.ops = yolor_layer_ops_find ("convolutional");
   ck_assert (l.ops != NULL);
   l.n_in = 1;
   l.in[0] = -1;
   l.c_in = c->c_in;
-  l.h_in = c->h;
-  l.w_in = c->w;
-  l.filters = l.c = c->c_out;
-  l.h = oh;
-  l.w = ow;
+  t.h_in = c->h;
+  t.w_in = c->w;
+  l.filters = l.c = t.c = c->c_out;
+  t.h = oh;
+  t.w = ow;
   l.size = c->k;
   l.stride = c->stride;
   l.pad = c->pad;
@@ -355,20 +360,26 @@ conv_by_layer (int nt, float *x, const conv_case *c, float *wt, float *bias,
   l.act = YOLOR_ACT_LEAKY;
   l.weights = wt;
   l.bias = bias;
-  l.out = y;
-  net.flavor = YOLOR_FLAVOR_DARKNET;
+  t.out = y;
+  model.flavor = YOLOR_FLAVOR_DARKNET;
+  model.layers = &l;
+  model.n_layers = 1;
+  net.model = &model;
+  net.layers = &l;
+  net.n_layers = 1;
+  net.t = &t;
   net.n_threads = nt;
   net.input = x;
   net.in_w = c->w;
   net.in_h = c->h;
   if (wino)
     ck_assert (yolor_conv_winograd_ok (&l));
-  ck_assert_int_eq (
-      yolor_conv_prepare (&l, wino ? YOLOR_CONV_WINOGRAD : YOLOR_CONV_GEMM),
+  ck_assert_int_eq (yolor_conv_prepare (&l,
+                        wino ? YOLOR_CONV_WINOGRAD : YOLOR_CONV_GEMM, &packed),
       YOLOR_OK);
   if (wino)
     ck_assert (l.wino != NULL);
-  net.work_floats = yolor_conv_workspace (&l, nt);
+  net.work_floats = yolor_conv_workspace (&l, &t, nt);
   net.work = malloc ((net.work_floats ? net.work_floats : 1) * sizeof (float));
   net.gemm_work = malloc (yolor_sgemm_workspace (nt) * sizeof (float));
   ck_assert (net.work != NULL && net.gemm_work != NULL);
@@ -747,12 +758,16 @@ START_TEST (test_maxpool)
   int k = pool_cases[_i][2], st = pool_cases[_i][3];
   for (int flavor = 0; flavor < 2; flavor++) {
     yolor_net net;
+    yolor_model model;
     yolor_layer l;
+    yolor_tensor t;
     int c = 3, zero_pad;
     float *x = malloc (sizeof (float) * c * h * w);
     float *y;
     memset (&net, 0, sizeof (net));
+    memset (&model, 0, sizeof (model));
     memset (&l, 0, sizeof (l));
+    memset (&t, 0, sizeof (t));
     tu_fill_random (x, (size_t) c * h * w, 300 + _i, -2.0f, 1.0f);
     x[(size_t) h * w + (h / 2) * w + w / 2] = NAN; /* channel 1 */
     l.ops = yolor_layer_ops_find ("maxpool");
@@ -760,29 +775,35 @@ START_TEST (test_maxpool)
     l.in[0] = -1;
     l.pool_size = k;
     l.pool_stride = st;
-    net.flavor = flavor ? YOLOR_FLAVOR_YOLOR : YOLOR_FLAVOR_DARKNET;
+    model.flavor = flavor ? YOLOR_FLAVOR_YOLOR : YOLOR_FLAVOR_DARKNET;
+    model.layers = &l;
+    model.n_layers = 1;
+    net.model = &model;
+    net.layers = &l;
+    net.n_layers = 1;
+    net.t = &t;
     net.n_threads = 2;
     net.input = x;
     net.in_w = w;
     net.in_h = h;
-    /* the padding rules of the two flavours, as the shape pass sets them */
+    /* the padding rules of the two flavours, as graph.c sets them */
     zero_pad = flavor && k == 2 && st == 1;
     l.pad = zero_pad;
     l.pool_pad = zero_pad ? 1 : (flavor ? 2 * ((k - 1) / 2) : k - 1);
-    l.c = c;
-    l.h = (h + l.pool_pad - k) / st + 1;
-    l.w = (w + l.pool_pad - k) / st + 1;
-    if (l.h < 1 || l.w < 1) {
+    l.c = t.c = c;
+    t.h = (h + l.pool_pad - k) / st + 1;
+    t.w = (w + l.pool_pad - k) / st + 1;
+    if (t.h < 1 || t.w < 1) {
       free (x);
       continue;
     }
-    y = malloc (sizeof (float) * c * l.h * l.w);
-    l.out = y;
+    y = malloc (sizeof (float) * c * t.h * t.w);
+    t.out = y;
     yolor_maxpool_forward (&net, &l);
     for (int ch = 0; ch < c; ch++)
-      for (int oy = 0; oy < l.h; oy++)
-        for (int ox = 0; ox < l.w; ox++) {
-          float m = -INFINITY, got = y[((size_t) ch * l.h + oy) * l.w + ox];
+      for (int oy = 0; oy < t.h; oy++)
+        for (int ox = 0; ox < t.w; ox++) {
+          float m = -INFINITY, got = y[((size_t) ch * t.h + oy) * t.w + ox];
           int outside = 0, nan = 0;
           for (int ky = 0; ky < k; ky++)
             for (int kx = 0; kx < k; kx++) {

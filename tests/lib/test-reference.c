@@ -183,10 +183,10 @@ static const ref_case decode_cases[] = {
 static void
 inject_heads (yolor_net *net, const ref_case *c)
 {
-  for (int k = 0; k < net->n_heads; k++) {
+  for (int k = 0; k < net->model->n_heads; k++) {
     char p[1024];
     size_t n;
-    yolor_layer *l = &net->layers[net->heads[k]];
+    yolor_tensor *l = &net->t[net->model->heads[k]];
     float *ref =
         tu_read_f32 (tu_shared_path (p, sizeof (p),
                          "reference/%s/%s_head%d_raw.bin", c->dir, c->tag, k),
@@ -204,7 +204,7 @@ START_TEST (test_decode)
   yolor_net *net = load_ref (c->dir, 1, 0);
   char p[1024];
   size_t n;
-  int no = 5 + net->n_classes;
+  int no = 5 + net->model->n_classes;
   float *ref, *row = malloc (sizeof (float) * (size_t) no);
   yolor_error err;
   ck_assert_int_eq (yolor_net_prepare_input (net, c->w, c->h, &err), YOLOR_OK);
@@ -260,7 +260,7 @@ check_nms (const ref_case *c, const char *suffix, float conf, float iou)
   yolor_net *net = load_ref (c->dir, 1, 0);
   char p[1024];
   size_t n, n_ref;
-  int no = 5 + net->n_classes, n_c, n_keep;
+  int no = 5 + net->model->n_classes, n_c, n_keep;
   float *dec, *ref;
   yolor_candidate *cand;
   int *keep;
@@ -274,9 +274,10 @@ check_nms (const ref_case *c, const char *suffix, float conf, float iou)
                          c->dir, c->tag, suffix),
       &n_ref);
   ck_assert_msg (ref != NULL, "cannot read %s", p);
-  cand = malloc (sizeof (*cand) * (size_t) net->n_rows * net->n_classes);
-  keep = malloc (sizeof (int) * (size_t) net->n_rows * net->n_classes);
-  n_c = candidates_from_decoded (dec, net->n_rows, net->n_classes, conf, cand);
+  cand = malloc (sizeof (*cand) * (size_t) net->n_rows * net->model->n_classes);
+  keep = malloc (sizeof (int) * (size_t) net->n_rows * net->model->n_classes);
+  n_c = candidates_from_decoded (
+      dec, net->n_rows, net->model->n_classes, conf, cand);
   n_keep = yolor_nms (cand, n_c, iou, 0, keep, 300);
   ck_assert_int_eq ((size_t) n_keep, n_ref / 6);
   for (int i = 0; i < n_keep; i++) {
