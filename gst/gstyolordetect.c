@@ -21,6 +21,10 @@
  * $YOLOR_MODEL_DIR, $YOLOR_SHARED_DIR/models and the folder given at build
  * time.
  *
+ * Elements of one process with the same `model-instance-id` share one
+ * loaded model: its weights are in memory once, and each element keeps only
+ * its own activations, input size, thresholds and labels.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 filesrc location=video.mp4 ! decodebin ! videoconvert ! \
@@ -29,6 +33,11 @@
  * |[
  * gst-launch-1.0 -m videotestsrc num-buffers=10 ! yolordetect \
  *     post-messages=true ! fakesink
+ * ]|
+ * |[
+ * gst-launch-1.0 videotestsrc ! yolordetect model-instance-id=cams ! \
+ *     fakesink videotestsrc pattern=ball ! yolordetect \
+ *     model-instance-id=cams ! fakesink
  * ]|
  */
 #ifdef HAVE_CONFIG_H
@@ -67,6 +76,7 @@ enum
   PROP_INFERENCE_INTERVAL,
   PROP_EMBEDDINGS,
   PROP_POST_MESSAGES,
+  PROP_MODEL_INSTANCE_ID,
 };
 
 #define DEFAULT_THRESHOLD -1.0
@@ -98,12 +108,10 @@ struct _GstYolorDetect
   guint inference_interval;
   gboolean embeddings;
   gboolean post_messages;
+  gchar *model_instance_id;
 
   /* State: start()/stop() and the streaming thread. */
-  yolor_net *net;
-  gchar *model_name; /* basename of the .cfg */
-  gchar **labels; /* n_classes names */
-  gint n_classes;
+  GstYolorModel loaded; /* net, labels, name, n_classes, instance */
   guint8 *class_mask;
   guint mask_cookie;
   yolor_detection *dets;
@@ -168,6 +176,8 @@ prop_offset (guint prop_id)
       return G_STRUCT_OFFSET (GstYolorDetect, embeddings);
     case PROP_POST_MESSAGES:
       return G_STRUCT_OFFSET (GstYolorDetect, post_messages);
+    case PROP_MODEL_INSTANCE_ID:
+      return G_STRUCT_OFFSET (GstYolorDetect, model_instance_id);
     default:
       return 0;
   }
@@ -260,17 +270,13 @@ engine_log (void *user_data, yolor_log_level level, const char *msg)
 static void
 free_state (GstYolorDetect *self)
 {
-  yolor_net_free (self->net);
-  self->net = NULL;
-  g_clear_pointer (&self->model_name, g_free);
-  g_clear_pointer (&self->labels, g_strfreev);
+  gst_yolor_model_close (&self->loaded);
   g_clear_pointer (&self->class_mask, g_free);
   g_clear_pointer (&self->dets, g_free);
   g_clear_pointer (&self->last_dets, g_free);
   g_clear_pointer (&self->last_emb, g_free);
   g_clear_pointer (&self->last_scores, g_free);
   self->have_last = FALSE;
-  self->n_classes = 0;
 }
 
 static gboolean
@@ -280,7 +286,7 @@ gst_yolor_detect_start (GstBaseTransform *trans)
   GstYolorModelSettings set = { 0 };
   GstYolorModel model = { 0 };
   GError *err = NULL;
-  gchar *debug = NULL, *cfg, *weights, *labels, *size;
+  gchar *debug = NULL, *cfg, *weights, *labels, *size, *instance;
   gboolean ok;
 
   GST_OBJECT_LOCK (self);
@@ -288,6 +294,7 @@ gst_yolor_detect_start (GstBaseTransform *trans)
   set.weights = weights = g_strdup (self->weights);
   set.labels_file = labels = g_strdup (self->labels_file);
   set.input_size = size = g_strdup (self->input_size);
+  set.instance_id = instance = g_strdup (self->model_instance_id);
   set.n_threads = self->n_threads;
   set.resize = (yolor_resize) self->letterbox;
   self->mask_cookie = self->object_class_cookie - 1; /* force a parse */
@@ -300,6 +307,7 @@ gst_yolor_detect_start (GstBaseTransform *trans)
   g_free (weights);
   g_free (labels);
   g_free (size);
+  g_free (instance);
   if (!ok) {
     gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,
         err->domain, err->code, g_strdup (err->message), debug, __FILE__,
@@ -307,17 +315,15 @@ gst_yolor_detect_start (GstBaseTransform *trans)
     g_error_free (err);
     return FALSE;
   }
-  GST_INFO_OBJECT (self, "%s: %d classes, labels from %s, %s kernels",
-      model.name, model.n_classes, model.labels_from, yolor_kernels ());
-  g_free (model.labels_from);
-  self->net = model.net;
-  self->labels = model.labels;
-  self->n_classes = model.n_classes;
-  self->model_name = model.name;
-  self->class_mask = g_malloc0 (MAX (self->n_classes, 1));
+  GST_INFO_OBJECT (self, "%s: %d classes, labels from %s, %s kernels%s%s",
+      model.name, model.n_classes, model.labels_from, yolor_kernels (),
+      model.instance_id ? ", model-instance-id " : "",
+      model.instance_id ? model.instance_id : "");
+  self->loaded = model;
+  self->class_mask = g_malloc0 (MAX (self->loaded.n_classes, 1));
   self->dets = g_new0 (yolor_detection, MAX_DETECTIONS_LIMIT);
   self->last_dets = g_new0 (yolor_detection, MAX_DETECTIONS_LIMIT);
-  self->last_scores = g_new0 (gfloat, MAX (self->n_classes, 1));
+  self->last_scores = g_new0 (gfloat, MAX (self->loaded.n_classes, 1));
   self->frame_count = 0;
   self->have_last = FALSE;
   GST_OBJECT_LOCK (self);
@@ -350,10 +356,10 @@ gst_yolor_detect_set_caps (
     GST_WARNING_OBJECT (self, "unsupported caps %" GST_PTR_FORMAT, incaps);
     return FALSE;
   }
-  if (self->net == NULL)
+  if (self->loaded.net == NULL)
     return FALSE;
   self->matrix = gst_yolor_yuv_matrix_from_info (&info);
-  st = yolor_net_prepare (self->net, GST_VIDEO_INFO_WIDTH (&info),
+  st = yolor_net_prepare (self->loaded.net, GST_VIDEO_INFO_WIDTH (&info),
       GST_VIDEO_INFO_HEIGHT (&info), &err);
   if (st != YOLOR_OK) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
@@ -397,8 +403,8 @@ update_class_mask (GstYolorDetect *self)
   if (cookie == self->mask_cookie)
     return;
   self->mask_cookie = cookie;
-  if (!gst_yolor_class_mask_parse (
-          spec, self->labels, self->n_classes, self->class_mask, &unknown)) {
+  if (!gst_yolor_class_mask_parse (spec, self->loaded.labels,
+          self->loaded.n_classes, self->class_mask, &unknown)) {
     GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
         ("object-class names no class of the model: %s", unknown),
         ("object-class='%s'", spec));
@@ -439,7 +445,7 @@ gst_yolor_detect_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   gboolean want_emb, post_msgs;
   gchar *why = NULL;
 
-  if (self->net == NULL
+  if (self->loaded.net == NULL
       || GST_VIDEO_INFO_FORMAT (&self->info) == GST_VIDEO_FORMAT_UNKNOWN)
     goto not_negotiated;
 
@@ -475,7 +481,7 @@ gst_yolor_detect_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     img.matrix = self->matrix;
     for (p = 0; p < 3; p++)
       img.planes[p] = planes[p];
-    yolor_net_default_post (self->net, &post);
+    yolor_net_default_post (self->loaded.net, &post);
     if (threshold >= 0)
       post.conf_threshold = (float) threshold;
     if (iou >= 0)
@@ -484,7 +490,7 @@ gst_yolor_detect_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     post.class_mask = self->class_mask;
 
     t0 = g_get_monotonic_time ();
-    st = yolor_net_detect (self->net, &img, &post, self->dets,
+    st = yolor_net_detect (self->loaded.net, &img, &post, self->dets,
         (size_t) post.max_detections, &n, &err);
     gst_video_frame_unmap (&frame);
     if (st != YOLOR_OK)
@@ -501,17 +507,19 @@ gst_yolor_detect_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     }
     self->last_n = (guint) n;
     memcpy (self->last_dets, self->dets, n * sizeof (yolor_detection));
-    emb = yolor_net_embeddings (self->net, &dim);
+    emb = yolor_net_embeddings (self->loaded.net, &dim);
     /* a row per detection, or none (the engine keeps at most
      * YOLOR_MAX_EMBEDDINGS rows; max-detections stays below that) */
     self->last_dim =
-        emb && n > 0 && yolor_net_n_embeddings (self->net) >= n ? dim : 0;
+        emb && n > 0 && yolor_net_n_embeddings (self->loaded.net) >= n ? dim
+                                                                       : 0;
     g_clear_pointer (&self->last_emb, g_free);
     if (self->last_dim > 0)
       self->last_emb = g_memdup2 (emb, n * dim * sizeof (gfloat));
-    scores = yolor_net_class_scores (self->net);
+    scores = yolor_net_class_scores (self->loaded.net);
     if (scores)
-      memcpy (self->last_scores, scores, self->n_classes * sizeof (gfloat));
+      memcpy (
+          self->last_scores, scores, self->loaded.n_classes * sizeof (gfloat));
     self->have_last = TRUE;
     f.fresh = TRUE;
     GST_LOG_OBJECT (self,
@@ -524,11 +532,11 @@ gst_yolor_detect_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   f.height = GST_VIDEO_INFO_HEIGHT (&self->info);
   f.inference_frame = self->last_frame;
   f.inference_ns = self->last_ns;
-  f.model = self->model_name;
+  f.model = self->loaded.name;
   f.dets = self->last_dets;
   f.n = self->last_n;
-  f.labels = (const gchar *const *) self->labels;
-  f.n_classes = self->n_classes;
+  f.labels = (const gchar *const *) self->loaded.labels;
+  f.n_classes = self->loaded.n_classes;
   f.embeddings = want_emb ? self->last_emb : NULL;
   f.dim = self->last_dim;
   f.class_scores = self->last_scores;
@@ -598,6 +606,7 @@ gst_yolor_detect_finalize (GObject *object)
   g_free (self->labels_file);
   g_free (self->object_class);
   g_free (self->input_size);
+  g_free (self->model_instance_id);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -726,6 +735,17 @@ gst_yolor_detect_class_init (GstYolorDetectClass *klass)
           "plus timestamps) on the bus. Default: false. Can change while "
           "playing.",
           DEFAULT_POST_MESSAGES, live));
+  /** GstYolorDetect:model-instance-id: Since: 0.2 */
+  g_object_class_install_property (gobject_class, PROP_MODEL_INSTANCE_ID,
+      g_param_spec_string ("model-instance-id", "Model instance id",
+          "Share one loaded model with every yolordetect of this process "
+          "that has the same id: the weights are loaded once, each element "
+          "keeps its own activations, input-size, letterbox, n-threads, "
+          "thresholds and labels. The first element to start loads the "
+          "model; the others must name the same model and weights or leave "
+          "them unset. Default: none, meaning a model of its own. Read when "
+          "the element starts (READY to PAUSED).",
+          NULL, at_ready));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);

@@ -5,6 +5,7 @@
  */
 #include "gstyolormodel.h"
 #include "gstyolordetect.h"
+#include "gstyolorshared.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +259,26 @@ gst_yolor_letterbox_get_type (void)
   return type;
 }
 
+/* GstYolorModelLoadFn for the shared table: the log of @user_data
+ * (a yolor_options) is used while loading only. */
+static yolor_status
+load_model (const gchar *cfg, const gchar *weights, void *user_data,
+    yolor_model **model_out, yolor_error *err)
+{
+  return yolor_model_load (cfg, weights, user_data, model_out, err);
+}
+
+static void
+load_failed (yolor_status st, const gchar *cfg, const yolor_error *err,
+    GError **error, gchar **debug_out)
+{
+  g_set_error (error, GST_RESOURCE_ERROR,
+      st == YOLOR_ERR_IO ? GST_RESOURCE_ERROR_OPEN_READ
+                         : GST_RESOURCE_ERROR_SETTINGS,
+      "Could not load model '%s': %s", cfg, err->msg);
+  *debug_out = g_strdup_printf ("%s (%s)", err->msg, yolor_status_str (st));
+}
+
 gboolean
 gst_yolor_model_open (const GstYolorModelSettings *set,
     GstYolorModel *model_out, GError **error, gchar **debug_out)
@@ -266,7 +287,10 @@ gst_yolor_model_open (const GstYolorModelSettings *set,
   yolor_error err = { YOLOR_OK, "" };
   yolor_status st;
   GError *lerr = NULL;
-  gchar *cfg;
+  yolor_model *model = NULL;
+  const gchar *weights = set->weights && *set->weights ? set->weights : NULL;
+  gboolean shared = set->instance_id && *set->instance_id;
+  gchar *cfg = NULL;
 
   memset (model_out, 0, sizeof *model_out);
   *debug_out = NULL;
@@ -286,6 +310,8 @@ gst_yolor_model_open (const GstYolorModelSettings *set,
 
   if (set->cfg && *set->cfg)
     cfg = g_strdup (set->cfg);
+  else if (shared && gst_yolor_shared_users (set->instance_id) > 0)
+    cfg = NULL; /* whatever the instance holds */
   else if ((cfg = gst_yolor_default_model_path ()) == NULL) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
         "No model set and the default model " GST_YOLOR_DEFAULT_MODEL
@@ -296,24 +322,54 @@ gst_yolor_model_open (const GstYolorModelSettings *set,
     return FALSE;
   }
 
-  st = yolor_net_load (cfg, set->weights && *set->weights ? set->weights : NULL,
-      &opts, &model_out->net, &err);
-  if (st != YOLOR_OK && opts.input_width > 0
-      && (st == YOLOR_ERR_SHAPE || st == YOLOR_ERR_INVALID_ARG)) {
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-        "input-size '%s' does not fit model '%s': %s", set->input_size, cfg,
-        err.msg);
-    *debug_out = g_strdup_printf ("%s (%s)", err.msg, yolor_status_str (st));
+  if (shared) {
+    /* an instance that ends between users () and acquire () is loaded
+     * again from the default model */
+    gchar *fallback = cfg ? NULL : gst_yolor_default_model_path ();
+    gchar *used = NULL;
+    model = gst_yolor_shared_acquire (set->instance_id,
+        set->cfg && *set->cfg ? cfg : NULL, weights, cfg ? cfg : fallback,
+        load_model, &opts, &used, &err);
+    g_free (fallback);
+    if (model == NULL && err.code == YOLOR_ERR_INVALID_ARG) {
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS, "%s",
+          err.msg);
+      *debug_out = g_strdup ("Elements that share a model-instance-id share "
+                             "one model: give them the same model and "
+                             "weights, or leave those unset on all but one.");
+      g_free (cfg);
+      return FALSE;
+    }
+    if (model == NULL) {
+      load_failed (
+          err.code, cfg ? cfg : "(the instance's)", &err, error, debug_out);
+      g_free (cfg);
+      return FALSE;
+    }
     g_free (cfg);
-    return FALSE;
+    cfg = used;
+    model_out->instance_id = g_strdup (set->instance_id);
+  } else {
+    st = yolor_model_load (cfg, weights, &opts, &model, &err);
+    if (st != YOLOR_OK) {
+      load_failed (st, cfg, &err, error, debug_out);
+      g_free (cfg);
+      return FALSE;
+    }
   }
+
+  st = yolor_net_new (model, &opts, &model_out->net, &err);
+  yolor_model_unref (model); /* the net holds it */
   if (st != YOLOR_OK) {
-    g_set_error (error, GST_RESOURCE_ERROR,
-        st == YOLOR_ERR_IO ? GST_RESOURCE_ERROR_OPEN_READ
-                           : GST_RESOURCE_ERROR_SETTINGS,
-        "Could not load model '%s': %s", cfg, err.msg);
-    *debug_out = g_strdup_printf ("%s (%s)", err.msg, yolor_status_str (st));
-    model_out->net = NULL;
+    if (opts.input_width > 0
+        && (st == YOLOR_ERR_SHAPE || st == YOLOR_ERR_INVALID_ARG)) {
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+          "input-size '%s' does not fit model '%s': %s", set->input_size, cfg,
+          err.msg);
+      *debug_out = g_strdup_printf ("%s (%s)", err.msg, yolor_status_str (st));
+    } else
+      load_failed (st, cfg, &err, error, debug_out);
+    gst_yolor_model_close (model_out);
     g_free (cfg);
     return FALSE;
   }
@@ -328,8 +384,7 @@ gst_yolor_model_open (const GstYolorModelSettings *set,
     *debug_out = g_strdup_printf ("labels-file='%s'",
         set->labels_file ? set->labels_file : "(searched beside the cfg)");
     g_clear_error (&lerr);
-    yolor_net_free (model_out->net);
-    model_out->net = NULL;
+    gst_yolor_model_close (model_out);
     g_free (cfg);
     return FALSE;
   }
@@ -338,4 +393,17 @@ gst_yolor_model_open (const GstYolorModelSettings *set,
   model_out->name = g_path_get_basename (cfg);
   g_free (cfg);
   return TRUE;
+}
+
+void
+gst_yolor_model_close (GstYolorModel *model)
+{
+  yolor_net_free (model->net);
+  model->net = NULL;
+  if (model->instance_id)
+    gst_yolor_shared_release (model->instance_id);
+  g_clear_pointer (&model->instance_id, g_free);
+  g_clear_pointer (&model->labels, g_strfreev);
+  g_clear_pointer (&model->name, g_free);
+  g_clear_pointer (&model->labels_from, g_free);
 }

@@ -54,16 +54,21 @@ typedef struct
   const gchar *weights; /* NULL or "": beside the cfg */
   const gchar *labels_file; /* NULL or "": searched, then built in */
   const gchar *input_size; /* NULL or "": the model's size */
+  const gchar *instance_id; /* NULL or "": a model of its own; else the
+                                * model shared by every element with this
+                                * model-instance-id (gstyolorshared.h) */
   gint n_threads;
   yolor_resize resize;
   yolor_log_fn log;
   void *log_user_data; /* retained: as long as the net */
 } GstYolorModelSettings;
 
-/* A loaded model; every member transferred to the caller. */
+/* A loaded model; every member transferred to the caller, who frees them
+ * all with gst_yolor_model_close(). */
 typedef struct
 {
-  yolor_net *net; /* yolor_net_free() */
+  yolor_net *net; /* one stream's net (holds its model) */
+  gchar *instance_id; /* the shared instance used, or NULL */
   gchar **labels; /* n_classes names, g_strfreev() */
   gint n_classes;
   gchar *name; /* basename of the cfg, g_free() */
@@ -77,6 +82,10 @@ typedef struct
  * transferred) set. */
 gboolean gst_yolor_model_open (const GstYolorModelSettings *set,
     GstYolorModel *model_out, GError **error, gchar **debug_out);
+
+/* Frees the net (and with the last user, a shared instance's model) and
+ * every other member of @model; leaves it zeroed. */
+void gst_yolor_model_close (GstYolorModel *model);
 
 G_END_DECLS
 #endif /* GST_YOLOR_MODEL_H */

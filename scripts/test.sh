@@ -91,7 +91,8 @@ clang_suite () {
     && meson test -C build-clang --print-errorlogs --num-processes 2 \
       --suite lib \
     && meson test -C build-clang --print-errorlogs --num-processes 2 \
-      test-yolordetect test-meta test-states test-yolorosd test-threads
+      test-yolordetect test-meta test-states test-yolorosd test-threads \
+      test-shared-model
 }
 
 tsan_suite () {

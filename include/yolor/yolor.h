@@ -247,8 +247,9 @@ typedef struct yolor_model yolor_model;
 
 /* Loads @cfg_path and its weights as yolor_net_load() does, without
  * preparing for any input. Of @opts (borrowed, NULL = defaults) it uses
- * flavor, fold, exact_conv, embedding_layer and log (log_user_data retained
- * as long as the model); nets made from it choose the rest. On success
+ * flavor, fold, exact_conv, embedding_layer and log (called only during
+ * this call: a model logs nothing later); nets made from it choose the
+ * rest. On success
  * *@model_out holds one reference (transferred: yolor_model_unref()).
  * Returns: as yolor_net_load(). */
 YOLOR_API yolor_status yolor_model_load (const char *cfg_path,

@@ -1,5 +1,6 @@
 /* gst-yolor: two yolordetect elements in one pipeline, each in its own
- * streaming thread, while the application changes their properties. Built
+ * streaming thread and both running one shared model (model-instance-id),
+ * while the application changes their properties. Built
  * and run under ThreadSanitizer by scripts/test.sh (stage tsan); in the
  * normal suite it checks that both branches detect on every frame.
  *
@@ -52,9 +53,10 @@ GST_START_TEST (test_two_detectors_one_pipeline)
   gchar *model = test_model_path ();
   gchar *desc = g_strdup_printf (
       "appsrc name=src format=time ! tee name=t "
-      "t. ! queue ! yolordetect name=d0 model=\"%s\" n-threads=1 ! "
-      "appsink name=a sync=false "
-      "t. ! queue ! yolordetect name=d1 model=\"%s\" n-threads=1 ! "
+      "t. ! queue ! yolordetect name=d0 model=\"%s\" n-threads=1 "
+      "model-instance-id=threads ! appsink name=a sync=false "
+      "t. ! queue ! yolordetect name=d1 model=\"%s\" n-threads=1 "
+      "model-instance-id=threads input-size=416x256 ! "
       "appsink name=b sync=false",
       model, model);
   GstSample *frame = test_grab_frame (TEST_T_MAN, "RGB", 0, 0);

@@ -1,0 +1,121 @@
+/* gst-yolor: the process-wide table of shared model instances.
+ *
+ * Copyright (C) 2026 the gst-yolor authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gstyolorshared.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "gstyolormodel.h"
+
+typedef struct
+{
+  gchar *cfg; /* owned: canonical path */
+  gchar *weights; /* owned: canonical path */
+  yolor_model *model; /* one reference */
+  guint users;
+} Instance;
+
+static GMutex table_lock;
+static GHashTable *table; /* id (owned) → Instance (owned) */
+
+static void
+instance_free (gpointer p)
+{
+  Instance *in = p;
+  yolor_model_unref (in->model);
+  g_free (in->cfg);
+  g_free (in->weights);
+  g_free (in);
+}
+
+/* Absolute, normalised form of @path (the weights default beside @cfg). */
+static gchar *
+canonical_weights (const gchar *cfg, const gchar *weights)
+{
+  gchar *w = weights && *weights ? g_strdup (weights)
+                                 : gst_yolor_default_weights_path (cfg);
+  gchar *c = g_canonicalize_filename (w, NULL);
+  g_free (w);
+  return c;
+}
+
+yolor_model *
+gst_yolor_shared_acquire (const gchar *id, const gchar *cfg,
+    const gchar *weights, const gchar *default_cfg, GstYolorModelLoadFn load,
+    void *user_data, gchar **cfg_out, yolor_error *err)
+{
+  gboolean explicit_cfg = cfg && *cfg, explicit_w = weights && *weights;
+  const gchar *asked = explicit_cfg ? cfg : default_cfg;
+  gchar *want_cfg = NULL, *want_w = NULL;
+  yolor_model *model = NULL;
+  Instance *in;
+
+  *cfg_out = NULL;
+  if (asked != NULL) {
+    want_cfg = g_canonicalize_filename (asked, NULL);
+    want_w = canonical_weights (want_cfg, weights);
+  }
+
+  g_mutex_lock (&table_lock);
+  if (table == NULL)
+    table =
+        g_hash_table_new_full (g_str_hash, g_str_equal, g_free, instance_free);
+  in = g_hash_table_lookup (table, id);
+  if (in != NULL
+      && ((explicit_cfg && strcmp (want_cfg, in->cfg) != 0)
+          || ((explicit_cfg || explicit_w) && want_w
+              && strcmp (want_w, in->weights) != 0))) {
+    snprintf (err->msg, sizeof (err->msg),
+        "model-instance-id '%s' already holds %s (weights %s); this element "
+        "asks for %s (weights %s)",
+        id, in->cfg, in->weights, want_cfg, want_w);
+    err->code = YOLOR_ERR_INVALID_ARG;
+  } else if (in != NULL) {
+    in->users++;
+    model = yolor_model_ref (in->model);
+    *cfg_out = g_strdup (in->cfg);
+  } else if (want_cfg == NULL) {
+    snprintf (err->msg, sizeof (err->msg), "no model to load");
+    err->code = YOLOR_ERR_INVALID_ARG;
+  } else if (load (want_cfg, want_w, user_data, &model, err) == YOLOR_OK) {
+    in = g_new0 (Instance, 1);
+    in->cfg = g_strdup (want_cfg);
+    in->weights = g_strdup (want_w);
+    in->model = yolor_model_ref (model);
+    in->users = 1;
+    g_hash_table_insert (table, g_strdup (id), in);
+    *cfg_out = g_strdup (want_cfg);
+  }
+  g_mutex_unlock (&table_lock);
+  g_free (want_cfg);
+  g_free (want_w);
+  return model;
+}
+
+void
+gst_yolor_shared_release (const gchar *id)
+{
+  Instance *in;
+
+  g_mutex_lock (&table_lock);
+  in = table ? g_hash_table_lookup (table, id) : NULL;
+  if (in != NULL && --in->users == 0)
+    g_hash_table_remove (table, id);
+  g_mutex_unlock (&table_lock);
+}
+
+guint
+gst_yolor_shared_users (const gchar *id)
+{
+  Instance *in;
+  guint n;
+
+  g_mutex_lock (&table_lock);
+  in = table ? g_hash_table_lookup (table, id) : NULL;
+  n = in ? in->users : 0;
+  g_mutex_unlock (&table_lock);
+  return n;
+}
