@@ -89,13 +89,19 @@ check_folded (const yolor_model *m, yolor_error *err)
   return YOLOR_OK;
 }
 
+/* Bytes of the plain parameter arrays of @l (the packed ones are counted
+ * by yolor_conv_prepare ()). */
 static size_t
 layer_param_bytes (const yolor_layer *l)
 {
   size_t n = 0;
-  if (l->ops->kind == YOLOR_LAYER_CONV)
-    n += (size_t) yolor_conv_weight_count (l) + (size_t) l->filters;
-  else if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
+  if (l->ops->kind == YOLOR_LAYER_CONV) {
+    n += (size_t) l->filters;
+    if (l->weights)
+      n += (size_t) yolor_conv_weight_count (l);
+    if (l->bn_gamma)
+      n += 3 * (size_t) l->filters;
+  } else if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
     n += (size_t) l->c;
   return n * sizeof (float);
 }
@@ -173,7 +179,6 @@ load_common (const char *cfg_path, const char *weights_path, int synthetic,
   }
   for (int i = 0; st == YOLOR_OK && i < m->n_layers; i++) {
     yolor_layer *l = &m->layers[i];
-    m->param_bytes += layer_param_bytes (l);
     if (l->ops->kind == YOLOR_LAYER_CONV && !l->folded
         && yolor_conv_prepare (l,
                m->opts.exact_conv ? YOLOR_CONV_GEMM : YOLOR_CONV_AUTO,
@@ -181,6 +186,12 @@ load_common (const char *cfg_path, const char *weights_path, int synthetic,
             != YOLOR_OK)
       st = yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
           "cannot allocate the packed weights of layer %d", i);
+    /* a packed conv never reads its plain weights again: keep one copy */
+    if (l->wpack || l->wino) {
+      yolor_free (l->weights);
+      l->weights = NULL;
+    }
+    m->param_bytes += layer_param_bytes (l);
     l->alias = !yolor_plan_owns_buffer (l);
   }
   if (st == YOLOR_OK) {

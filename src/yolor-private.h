@@ -124,7 +124,8 @@ struct yolor_layer
   /* convolutional */
   int filters, size, stride, pad, groups, bn;
   yolor_act act;
-  float *weights; /* owned: [filters][c_in/groups][k][k] */
+  float *weights; /* owned: [filters][c_in/groups][k][k]; freed
+                                 * (NULL) once packed into wino or wpack */
   float *bias; /* owned: [filters] (BN folded in when
                                  * bn_folded) */
   float *bn_gamma, *bn_mean, *bn_var; /* owned; NULL once folded */

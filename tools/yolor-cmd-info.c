@@ -116,6 +116,9 @@ yolor_cmd_info (int argc, char **argv)
 
   gmacs = yolor_net_gmacs (net);
   printf ("\ntotal params: %" PRId64 "\n", yolor_net_n_params (net));
+  printf ("parameters in memory: %.1f MB (folded and packed for the "
+          "kernels; shared by every net on the model)\n",
+      yolor_model_param_bytes (yolor_net_model (net)) / 1e6);
   printf ("total GMACs: %.3f\n", gmacs);
   printf ("total GFLOPs: %.2f (2 x GMACs) at %dx%d\n", 2.0 * gmacs, in_w, in_h);
   if (sum_params != yolor_net_n_params (net)
