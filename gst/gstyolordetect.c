@@ -47,6 +47,7 @@
 #include "gstyolordetect.h"
 #include "gstyolormeta.h"
 #include "gstyolorframe.h"
+#include "gstyolorlive.h"
 #include "gstyolormodel.h"
 
 #include <string.h>
@@ -77,6 +78,7 @@ enum
   PROP_EMBEDDINGS,
   PROP_POST_MESSAGES,
   PROP_MODEL_INSTANCE_ID,
+  PROP_LIVE,
 };
 
 #define DEFAULT_THRESHOLD -1.0
@@ -87,6 +89,30 @@ enum
 #define DEFAULT_INFERENCE_INTERVAL 1
 #define DEFAULT_EMBEDDINGS TRUE
 #define DEFAULT_POST_MESSAGES FALSE
+#define DEFAULT_LIVE FALSE
+
+/* One inference's results, owned by whoever holds the struct. */
+typedef struct
+{
+  yolor_detection *dets; /* MAX_DETECTIONS_LIMIT */
+  guint n;
+  gfloat *emb; /* n · dim floats (emb_cap allocated), or dim 0 */
+  gsize emb_cap;
+  gint dim;
+  gfloat *scores; /* n_classes */
+  guint64 frame; /* the frame it ran on */
+  guint64 ns; /* how long it took */
+} DetectResult;
+
+/* What live mode hands the worker with a frame: the post-processing
+ * settings of that moment and the class mask (n_classes bytes) after it. */
+typedef struct
+{
+  yolor_post_params post;
+  yolor_pixfmt pixfmt;
+  yolor_yuv_matrix matrix;
+  guint8 mask[];
+} LiveJob;
 
 struct _GstYolorDetect
 {
@@ -109,25 +135,31 @@ struct _GstYolorDetect
   gboolean embeddings;
   gboolean post_messages;
   gchar *model_instance_id;
+  gboolean live;
 
   /* State: start()/stop() and the streaming thread. */
   GstYolorModel loaded; /* net, labels, name, n_classes, instance */
   guint8 *class_mask;
   guint mask_cookie;
-  yolor_detection *dets;
   GstVideoInfo info;
   yolor_pixfmt pixfmt;
   yolor_yuv_matrix matrix; /* from the caps' colorimetry */
   guint64 frame_count;
   /* the last inference, re-attached on skipped frames */
   gboolean have_last;
-  yolor_detection *last_dets;
-  guint last_n;
-  gfloat *last_emb;
-  gint last_dim;
-  gfloat *last_scores;
-  guint64 last_frame;
-  guint64 last_ns;
+  DetectResult last;
+  /* live mode (live_on: read at start): the worker thread infers into
+   * `work` and publishes it as `done` (swapped under done_lock, with
+   * done_seq); the streaming thread swaps `done` into `last` */
+  gboolean live_on;
+  GstYolorLive *worker;
+  DetectResult work;
+  GMutex done_lock;
+  DetectResult done;
+  guint64 done_seq, seen_seq;
+  gboolean live_failed;
+  LiveJob *job; /* streaming thread's scratch job */
+  gsize job_size;
   GstClockTime max_latency; /* longest inference; object lock */
 };
 
@@ -178,6 +210,8 @@ prop_offset (guint prop_id)
       return G_STRUCT_OFFSET (GstYolorDetect, post_messages);
     case PROP_MODEL_INSTANCE_ID:
       return G_STRUCT_OFFSET (GstYolorDetect, model_instance_id);
+    case PROP_LIVE:
+      return G_STRUCT_OFFSET (GstYolorDetect, live);
     default:
       return 0;
   }
@@ -268,15 +302,38 @@ engine_log (void *user_data, yolor_log_level level, const char *msg)
 }
 
 static void
+result_init (DetectResult *r, gint n_classes)
+{
+  memset (r, 0, sizeof *r);
+  r->dets = g_new0 (yolor_detection, MAX_DETECTIONS_LIMIT);
+  r->scores = g_new0 (gfloat, MAX (n_classes, 1));
+}
+
+static void
+result_clear (DetectResult *r)
+{
+  g_free (r->dets);
+  g_free (r->emb);
+  g_free (r->scores);
+  memset (r, 0, sizeof *r);
+}
+
+static void live_infer (const GstVideoFrame *frame, guint64 number,
+    gpointer job, gpointer user_data);
+
+static void
 free_state (GstYolorDetect *self)
 {
+  /* the worker first: it uses the net and `work` */
+  g_clear_pointer (&self->worker, gst_yolor_live_free);
   gst_yolor_model_close (&self->loaded);
   g_clear_pointer (&self->class_mask, g_free);
-  g_clear_pointer (&self->dets, g_free);
-  g_clear_pointer (&self->last_dets, g_free);
-  g_clear_pointer (&self->last_emb, g_free);
-  g_clear_pointer (&self->last_scores, g_free);
+  result_clear (&self->last);
+  result_clear (&self->work);
+  result_clear (&self->done);
+  g_clear_pointer (&self->job, g_free);
   self->have_last = FALSE;
+  self->live_on = FALSE;
 }
 
 static gboolean
@@ -321,9 +378,19 @@ gst_yolor_detect_start (GstBaseTransform *trans)
       model.instance_id ? model.instance_id : "");
   self->loaded = model;
   self->class_mask = g_malloc0 (MAX (self->loaded.n_classes, 1));
-  self->dets = g_new0 (yolor_detection, MAX_DETECTIONS_LIMIT);
-  self->last_dets = g_new0 (yolor_detection, MAX_DETECTIONS_LIMIT);
-  self->last_scores = g_new0 (gfloat, MAX (self->loaded.n_classes, 1));
+  result_init (&self->last, self->loaded.n_classes);
+  GST_OBJECT_LOCK (self);
+  self->live_on = self->live;
+  GST_OBJECT_UNLOCK (self);
+  if (self->live_on) {
+    result_init (&self->work, self->loaded.n_classes);
+    result_init (&self->done, self->loaded.n_classes);
+    self->done_seq = self->seen_seq = 0;
+    self->live_failed = FALSE;
+    self->job_size = sizeof (LiveJob) + MAX (self->loaded.n_classes, 1);
+    self->job = g_malloc0 (self->job_size);
+    self->worker = gst_yolor_live_new (live_infer, self);
+  }
   self->frame_count = 0;
   self->have_last = FALSE;
   GST_OBJECT_LOCK (self);
@@ -358,6 +425,13 @@ gst_yolor_detect_set_caps (
   }
   if (self->loaded.net == NULL)
     return FALSE;
+  if (self->worker) {
+    /* waits for a running inference: the net is prepared again below */
+    gst_yolor_live_reset (self->worker, &info);
+    g_mutex_lock (&self->done_lock);
+    self->seen_seq = self->done_seq; /* a result of the old geometry */
+    g_mutex_unlock (&self->done_lock);
+  }
   self->matrix = gst_yolor_yuv_matrix_from_info (&info);
   st = yolor_net_prepare (self->loaded.net, GST_VIDEO_INFO_WIDTH (&info),
       GST_VIDEO_INFO_HEIGHT (&info), &err);
@@ -431,6 +505,164 @@ post_detections (GstYolorDetect *self, GstBuffer *buf)
       GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self), s));
 }
 
+/* Runs the net on @frame (mapped, borrowed) into @r. @why (transfer full)
+ * is set when the frame's planes do not fit its memory. */
+static yolor_status
+run_detect (GstYolorDetect *self, const GstVideoFrame *frame,
+    yolor_pixfmt pixfmt, yolor_yuv_matrix matrix, const yolor_post_params *post,
+    guint64 number, DetectResult *r, yolor_error *err, gchar **why)
+{
+  yolor_net *net = self->loaded.net;
+  yolor_image img = { 0 };
+  guint8 *planes[3];
+  size_t n = 0;
+  gint64 t0;
+  const gfloat *emb, *scores;
+  gint dim = 0;
+  yolor_status st;
+
+  if (!gst_yolor_frame_planes (frame, planes, img.strides, why))
+    return YOLOR_ERR_INVALID_ARG;
+  img.format = pixfmt;
+  img.width = GST_VIDEO_FRAME_WIDTH (frame);
+  img.height = GST_VIDEO_FRAME_HEIGHT (frame);
+  img.matrix = matrix;
+  for (guint p = 0; p < 3; p++)
+    img.planes[p] = planes[p];
+
+  t0 = g_get_monotonic_time ();
+  st = yolor_net_detect (
+      net, &img, post, r->dets, (size_t) post->max_detections, &n, err);
+  if (st != YOLOR_OK)
+    return st;
+  r->ns = (guint64) (g_get_monotonic_time () - t0) * 1000;
+  r->frame = number;
+  r->n = (guint) n;
+  emb = yolor_net_embeddings (net, &dim);
+  /* a row per detection, or none (the engine keeps at most
+   * YOLOR_MAX_EMBEDDINGS rows; max-detections stays below that) */
+  r->dim = emb && n > 0 && yolor_net_n_embeddings (net) >= n ? dim : 0;
+  if (r->dim > 0) {
+    gsize need = n * (gsize) dim;
+    if (need > r->emb_cap) {
+      r->emb = g_renew (gfloat, r->emb, need);
+      r->emb_cap = need;
+    }
+    memcpy (r->emb, emb, need * sizeof (gfloat));
+  }
+  scores = yolor_net_class_scores (net);
+  if (scores)
+    memcpy (r->scores, scores, self->loaded.n_classes * sizeof (gfloat));
+  return YOLOR_OK;
+}
+
+/* The post-processing settings of this moment (class mask borrowed). */
+static void
+current_post (GstYolorDetect *self, gdouble threshold, gdouble iou,
+    gint max_det, yolor_post_params *post)
+{
+  yolor_net_default_post (self->loaded.net, post);
+  if (threshold >= 0)
+    post->conf_threshold = (float) threshold;
+  if (iou >= 0)
+    post->iou_threshold = (float) iou;
+  post->max_detections = MIN (max_det, MAX_DETECTIONS_LIMIT);
+  post->class_mask = self->class_mask;
+}
+
+/* GstYolorLiveFn: one live-mode inference, in the worker thread. */
+static void
+live_infer (const GstVideoFrame *frame, guint64 number, gpointer data,
+    gpointer user_data)
+{
+  GstYolorDetect *self = user_data;
+  LiveJob *job = data;
+  yolor_error err = { YOLOR_OK, "" };
+  gchar *why = NULL;
+  yolor_status st;
+  DetectResult t;
+
+  job->post.class_mask = job->mask;
+  st = run_detect (self, frame, job->pixfmt, job->matrix, &job->post, number,
+      &self->work, &err, &why);
+  if (st != YOLOR_OK) {
+    /* our own copy of the frame: the planes fit, so this is the engine */
+    GST_ELEMENT_ERROR (self, STREAM, FAILED,
+        ("Detection failed: %s", why ? why : err.msg),
+        ("%s", yolor_status_str (st)));
+    g_free (why);
+    g_mutex_lock (&self->done_lock);
+    self->live_failed = TRUE;
+    g_mutex_unlock (&self->done_lock);
+    return;
+  }
+  g_mutex_lock (&self->done_lock);
+  t = self->done;
+  self->done = self->work;
+  self->work = t;
+  self->done_seq++;
+  g_mutex_unlock (&self->done_lock);
+  GST_LOG_OBJECT (self,
+      "live: frame %" G_GUINT64_FORMAT ": %u detections in %" G_GUINT64_FORMAT
+      " us",
+      number, self->done.n, self->done.ns / 1000);
+}
+
+/* Live mode: take the newest finished result (fresh on the first frame
+ * that carries it) and hand this frame to the worker, replacing one that
+ * has not started. Never waits for an inference. */
+static GstFlowReturn
+live_step (GstYolorDetect *self, GstBuffer *buf, gboolean submit,
+    const yolor_post_params *post, gboolean *fresh_out)
+{
+  GstVideoFrame frame;
+  guint8 *planes[3];
+  gint strides[3];
+  gchar *why = NULL;
+  gboolean failed;
+
+  g_mutex_lock (&self->done_lock);
+  if (self->done_seq != self->seen_seq) {
+    DetectResult t = self->last;
+    self->last = self->done;
+    self->done = t;
+    self->seen_seq = self->done_seq;
+    self->have_last = TRUE;
+    *fresh_out = TRUE;
+  }
+  failed = self->live_failed;
+  g_mutex_unlock (&self->done_lock);
+  if (failed)
+    return GST_FLOW_ERROR;
+  if (!submit)
+    return GST_FLOW_OK;
+
+  if (!gst_video_frame_map (&frame, &self->info, buf, GST_MAP_READ)) {
+    GST_ELEMENT_ERROR (
+        self, STREAM, FAILED, ("Could not map the frame."), (NULL));
+    return GST_FLOW_ERROR;
+  }
+  /* the copy reads what the video meta says: check it first */
+  if (!gst_yolor_frame_planes (&frame, planes, strides, &why)) {
+    gst_video_frame_unmap (&frame);
+    GST_ELEMENT_ERROR (self, STREAM, FAILED,
+        ("The frame's video meta does not fit its memory."), ("%s", why));
+    g_free (why);
+    return GST_FLOW_ERROR;
+  }
+  self->job->post = *post;
+  self->job->post.class_mask = NULL; /* the worker points it at mask */
+  self->job->pixfmt = self->pixfmt;
+  self->job->matrix = self->matrix;
+  memcpy (self->job->mask, self->class_mask, MAX (self->loaded.n_classes, 1));
+  if (!gst_yolor_live_submit (
+          self->worker, &frame, self->frame_count, self->job, self->job_size))
+    GST_WARNING_OBJECT (self, "live: frame %" G_GUINT64_FORMAT " not copied",
+        self->frame_count);
+  gst_video_frame_unmap (&frame);
+  return GST_FLOW_OK;
+}
+
 static GstFlowReturn
 gst_yolor_detect_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
 {
@@ -458,88 +690,54 @@ gst_yolor_detect_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   post_msgs = self->post_messages;
   GST_OBJECT_UNLOCK (self);
   update_class_mask (self);
+  current_post (self, threshold, iou, max_det, &post);
 
-  if (!self->have_last || self->frame_count % interval == 0) {
+  if (self->live_on) {
+    GstFlowReturn ret = live_step (
+        self, buf, self->frame_count % interval == 0, &post, &f.fresh);
+    if (ret != GST_FLOW_OK)
+      return ret;
+  } else if (!self->have_last || self->frame_count % interval == 0) {
     GstVideoFrame frame;
-    yolor_image img = { 0 };
-    guint8 *planes[3];
-    size_t n = 0;
-    gint64 t0;
-    guint p;
-    const gfloat *emb, *scores;
-    gint dim = 0;
 
     if (!gst_video_frame_map (&frame, &self->info, buf, GST_MAP_READ))
       goto map_failed;
-    if (!gst_yolor_frame_planes (&frame, planes, img.strides, &why)) {
-      gst_video_frame_unmap (&frame);
-      goto bad_frame;
-    }
-    img.format = self->pixfmt;
-    img.width = GST_VIDEO_FRAME_WIDTH (&frame);
-    img.height = GST_VIDEO_FRAME_HEIGHT (&frame);
-    img.matrix = self->matrix;
-    for (p = 0; p < 3; p++)
-      img.planes[p] = planes[p];
-    yolor_net_default_post (self->loaded.net, &post);
-    if (threshold >= 0)
-      post.conf_threshold = (float) threshold;
-    if (iou >= 0)
-      post.iou_threshold = (float) iou;
-    post.max_detections = MIN (max_det, MAX_DETECTIONS_LIMIT);
-    post.class_mask = self->class_mask;
-
-    t0 = g_get_monotonic_time ();
-    st = yolor_net_detect (self->loaded.net, &img, &post, self->dets,
-        (size_t) post.max_detections, &n, &err);
+    st = run_detect (self, &frame, self->pixfmt, self->matrix, &post,
+        self->frame_count, &self->last, &err, &why);
     gst_video_frame_unmap (&frame);
+    if (why)
+      goto bad_frame;
     if (st != YOLOR_OK)
       goto detect_failed;
-
-    self->last_ns = (guint64) (g_get_monotonic_time () - t0) * 1000;
-    self->last_frame = self->frame_count;
-    if (self->last_ns > self->max_latency) {
+    if (self->last.ns > self->max_latency) {
       GST_OBJECT_LOCK (self);
-      self->max_latency = self->last_ns;
+      self->max_latency = self->last.ns;
       GST_OBJECT_UNLOCK (self);
       gst_element_post_message (
           GST_ELEMENT (self), gst_message_new_latency (GST_OBJECT (self)));
     }
-    self->last_n = (guint) n;
-    memcpy (self->last_dets, self->dets, n * sizeof (yolor_detection));
-    emb = yolor_net_embeddings (self->loaded.net, &dim);
-    /* a row per detection, or none (the engine keeps at most
-     * YOLOR_MAX_EMBEDDINGS rows; max-detections stays below that) */
-    self->last_dim =
-        emb && n > 0 && yolor_net_n_embeddings (self->loaded.net) >= n ? dim
-                                                                       : 0;
-    g_clear_pointer (&self->last_emb, g_free);
-    if (self->last_dim > 0)
-      self->last_emb = g_memdup2 (emb, n * dim * sizeof (gfloat));
-    scores = yolor_net_class_scores (self->loaded.net);
-    if (scores)
-      memcpy (
-          self->last_scores, scores, self->loaded.n_classes * sizeof (gfloat));
     self->have_last = TRUE;
     f.fresh = TRUE;
     GST_LOG_OBJECT (self,
         "frame %" G_GUINT64_FORMAT ": %u detections in %" G_GUINT64_FORMAT
         " us",
-        self->frame_count, self->last_n, self->last_ns / 1000);
+        self->frame_count, self->last.n, self->last.ns / 1000);
   }
 
   f.width = GST_VIDEO_INFO_WIDTH (&self->info);
   f.height = GST_VIDEO_INFO_HEIGHT (&self->info);
-  f.inference_frame = self->last_frame;
-  f.inference_ns = self->last_ns;
   f.model = self->loaded.name;
-  f.dets = self->last_dets;
-  f.n = self->last_n;
   f.labels = (const gchar *const *) self->loaded.labels;
   f.n_classes = self->loaded.n_classes;
-  f.embeddings = want_emb ? self->last_emb : NULL;
-  f.dim = self->last_dim;
-  f.class_scores = self->last_scores;
+  if (self->have_last) {
+    f.inference_frame = self->last.frame;
+    f.inference_ns = self->last.ns;
+    f.dets = self->last.dets;
+    f.n = self->last.n;
+    f.embeddings = want_emb && self->last.dim > 0 ? self->last.emb : NULL;
+    f.dim = self->last.dim;
+    f.class_scores = self->last.scores;
+  }
   gst_yolor_meta_attach (buf, &f);
   if (post_msgs)
     post_detections (self, buf);
@@ -571,7 +769,7 @@ detect_failed : {
 }
 
 /* Adds the longest inference seen so far to the upstream latency, so live
- * sinks account for the time frames spend here. */
+ * sinks account for the time frames spend here (nothing in live mode). */
 static gboolean
 gst_yolor_detect_query (
     GstBaseTransform *trans, GstPadDirection direction, GstQuery *query)
@@ -586,7 +784,8 @@ gst_yolor_detect_query (
     return TRUE;
   gst_query_parse_latency (query, &live, &min, &max);
   GST_OBJECT_LOCK (self);
-  ours = self->max_latency;
+  /* live mode holds no frame: it adds nothing */
+  ours = self->live_on ? 0 : self->max_latency;
   GST_OBJECT_UNLOCK (self);
   min += ours;
   if (GST_CLOCK_TIME_IS_VALID (max))
@@ -607,6 +806,7 @@ gst_yolor_detect_finalize (GObject *object)
   g_free (self->object_class);
   g_free (self->input_size);
   g_free (self->model_instance_id);
+  g_mutex_clear (&self->done_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -746,6 +946,19 @@ gst_yolor_detect_class_init (GstYolorDetectClass *klass)
           "them unset. Default: none, meaning a model of its own. Read when "
           "the element starts (READY to PAUSED).",
           NULL, at_ready));
+  /** GstYolorDetect:live: Since: 0.2 */
+  g_object_class_install_property (gobject_class, PROP_LIVE,
+      g_param_spec_boolean ("live", "Live",
+          "Never hold a frame for inference: every frame passes at once "
+          "carrying the newest finished results, and inference runs in a "
+          "thread of its own on the newest frame whenever it is free (a "
+          "frame that arrives while it is busy replaces one waiting, none "
+          "queue). The frame meta says which frame the results came from "
+          "(inference_frame) and is fresh on the first frame carrying a new "
+          "result. The element then adds no latency. For live sources whose "
+          "frame rate the model cannot keep up with. Default: false. Read "
+          "when the element starts (READY to PAUSED).",
+          DEFAULT_LIVE, at_ready));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -779,6 +992,8 @@ gst_yolor_detect_init (GstYolorDetect *self)
   self->inference_interval = DEFAULT_INFERENCE_INTERVAL;
   self->embeddings = DEFAULT_EMBEDDINGS;
   self->post_messages = DEFAULT_POST_MESSAGES;
+  self->live = DEFAULT_LIVE;
+  g_mutex_init (&self->done_lock);
   gst_video_info_init (&self->info);
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
   gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), FALSE);
