@@ -43,7 +43,7 @@ default_embed_layer (const yolor_model *m)
  * the model's own default size (which also proves the layers fit
  * together) and keep the channels and parameter counts in the layers. */
 static yolor_status
-set_channels (yolor_model *m, yolor_error *err)
+set_channels (yolor_model *m, const yolor_options *net_opts, yolor_error *err)
 {
   yolor_tensor *t = calloc ((size_t) m->n_layers, sizeof (*t));
   int w, h, rows, stride;
@@ -66,6 +66,13 @@ set_channels (yolor_model *m, yolor_error *err)
       l->n_params = l->c;
   }
   m->input_multiple = stride;
+  /* a net's own input size that cannot work fails before the weights are
+   * read, with the message yolor_net_new () would give */
+  if (st == YOLOR_OK && net_opts && net_opts->input_width > 0
+      && net_opts->input_height > 0) {
+    yolor_model_default_input (m, net_opts, &w, &h);
+    st = yolor_graph_shapes (m, t, w, h, &rows, &stride, err);
+  }
   free (t);
   return st;
 }
@@ -122,10 +129,10 @@ default_weights_path (const char *cfg_path)
   return p;
 }
 
-static yolor_status
-load_common (const char *cfg_path, const char *weights_path, int synthetic,
-    uint32_t seed, const yolor_options *opts, yolor_model **model_out,
-    yolor_error *err)
+yolor_status
+yolor_model_load_common (const char *cfg_path, const char *weights_path,
+    int synthetic, uint32_t seed, const yolor_options *opts,
+    const yolor_options *net_opts, yolor_model **model_out, yolor_error *err)
 {
   yolor_cfg cfg;
   yolor_model *m;
@@ -159,7 +166,7 @@ load_common (const char *cfg_path, const char *weights_path, int synthetic,
   st = yolor_graph_build (m, &cfg, err);
   yolor_cfg_clear (&cfg);
   if (st == YOLOR_OK)
-    st = set_channels (m, err);
+    st = set_channels (m, net_opts, err);
   if (st == YOLOR_OK && synthetic) {
     st = yolor_weights_allocate (m, err);
     if (st == YOLOR_OK)
@@ -221,14 +228,16 @@ yolor_status
 yolor_model_load (const char *cfg_path, const char *weights_path,
     const yolor_options *opts, yolor_model **model_out, yolor_error *err)
 {
-  return load_common (cfg_path, weights_path, 0, 0, opts, model_out, err);
+  return yolor_model_load_common (
+      cfg_path, weights_path, 0, 0, opts, NULL, model_out, err);
 }
 
 yolor_status
 yolor_model_load_synthetic (const char *cfg_path, uint32_t seed,
     const yolor_options *opts, yolor_model **model_out, yolor_error *err)
 {
-  return load_common (cfg_path, NULL, 1, seed, opts, model_out, err);
+  return yolor_model_load_common (
+      cfg_path, NULL, 1, seed, opts, NULL, model_out, err);
 }
 
 yolor_model *

@@ -84,7 +84,8 @@ yolor_net_load (const char *cfg_path, const char *weights_path,
   if (!net_out)
     return yolor_error_set (err, YOLOR_ERR_INVALID_ARG, "net_out is NULL");
   *net_out = NULL;
-  st = yolor_model_load (cfg_path, weights_path, opts, &m, err);
+  st = yolor_model_load_common (
+      cfg_path, weights_path, 0, 0, opts, opts, &m, err);
   return net_on_loaded (st, m, opts, net_out, err);
 }
 
@@ -97,7 +98,7 @@ yolor_net_load_synthetic (const char *cfg_path, uint32_t seed,
   if (!net_out)
     return yolor_error_set (err, YOLOR_ERR_INVALID_ARG, "net_out is NULL");
   *net_out = NULL;
-  st = yolor_model_load_synthetic (cfg_path, seed, opts, &m, err);
+  st = yolor_model_load_common (cfg_path, NULL, 1, seed, opts, opts, &m, err);
   return net_on_loaded (st, m, opts, net_out, err);
 }
 

@@ -276,6 +276,14 @@ void yolor_cfg_clear (yolor_cfg *cfg);
 const yolor_cfg_kv *yolor_cfg_find (
     const yolor_cfg_section *s, const char *key);
 
+/* model.c: yolor_model_load[_synthetic]; with @net_opts (borrowed,
+ * nullable) also checks the input size a net will be made for before
+ * reading the weights (yolor_net_load). */
+yolor_status yolor_model_load_common (const char *cfg_path,
+    const char *weights_path, int synthetic, uint32_t seed,
+    const yolor_options *opts, const yolor_options *net_opts,
+    yolor_model **model_out, yolor_error *err);
+
 /* net.c: the input size from @opts or the model's default. */
 void yolor_model_default_input (
     const yolor_model *m, const yolor_options *opts, int *w, int *h);
