@@ -97,8 +97,9 @@ clang_suite () {
 
 tsan_suite () {
   # OpenMP is off in this build: libgomp is not instrumented, and the
-  # threads under test are GStreamer's streaming threads (test-threads)
-  # and nets sharing one model (test-shared). The plugin
+  # threads under test are GStreamer's streaming threads (test-threads),
+  # nets sharing one model (test-shared) and live mode's worker
+  # (test-live, its hand-over case only: the others need full speed). The plugin
   # registry is scanned in the test process (the system's plugin scanner
   # cannot load an instrumented plugin), so it may see only the plugins the
   # test uses.
@@ -115,7 +116,11 @@ tsan_suite () {
   GST_PLUGIN_SYSTEM_PATH_1_0=$PWD/build-tsan/system-plugins \
     GST_REGISTRY_FORK=no \
     TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/gst/tsan.supp" \
-    meson test -C build-tsan --print-errorlogs test-threads test-shared
+    meson test -C build-tsan --print-errorlogs test-threads test-shared \
+    && GST_PLUGIN_SYSTEM_PATH_1_0=$PWD/build-tsan/system-plugins \
+      GST_REGISTRY_FORK=no GST_CHECKS=test_live_threads \
+      TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/gst/tsan.supp" \
+      meson test -C build-tsan --print-errorlogs test-live
 }
 
 fuzz_short () {
