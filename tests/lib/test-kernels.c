@@ -327,6 +327,25 @@ leaky (float v)
   return v > 0.0f ? v : 0.1f * v;
 }
 
+/* Wires @net into a one-layer net on @model over layer @l (index 0) with
+ * output tensor @t, reading @x (@w x @h) as its input. */
+static void
+one_layer_net (yolor_net *net, yolor_model *model, yolor_layer *l,
+    yolor_tensor *t, yolor_flavor flavor, int n_threads, float *x, int w, int h)
+{
+  model->flavor = flavor;
+  model->layers = l;
+  model->n_layers = 1;
+  net->model = model;
+  net->layers = l;
+  net->n_layers = 1;
+  net->t = t;
+  net->n_threads = n_threads;
+  net->input = x;
+  net->in_w = w;
+  net->in_h = h;
+}
+
 /* yolor_conv_forward() on a one-layer net whose input is @x: the dispatch
  * the engine really uses, with a bias and leaky activation. @wino: with the
  * Winograd weights prepared as the loader does. */
@@ -361,17 +380,7 @@ conv_by_layer (int nt, float *x, const conv_case *c, float *wt, float *bias,
   l.weights = wt;
   l.bias = bias;
   t.out = y;
-  model.flavor = YOLOR_FLAVOR_DARKNET;
-  model.layers = &l;
-  model.n_layers = 1;
-  net.model = &model;
-  net.layers = &l;
-  net.n_layers = 1;
-  net.t = &t;
-  net.n_threads = nt;
-  net.input = x;
-  net.in_w = c->w;
-  net.in_h = c->h;
+  one_layer_net (&net, &model, &l, &t, YOLOR_FLAVOR_DARKNET, nt, x, c->w, c->h);
   if (wino)
     ck_assert (yolor_conv_winograd_ok (&l));
   ck_assert_int_eq (yolor_conv_prepare (&l,
@@ -775,17 +784,8 @@ START_TEST (test_maxpool)
     l.in[0] = -1;
     l.pool_size = k;
     l.pool_stride = st;
-    model.flavor = flavor ? YOLOR_FLAVOR_YOLOR : YOLOR_FLAVOR_DARKNET;
-    model.layers = &l;
-    model.n_layers = 1;
-    net.model = &model;
-    net.layers = &l;
-    net.n_layers = 1;
-    net.t = &t;
-    net.n_threads = 2;
-    net.input = x;
-    net.in_w = w;
-    net.in_h = h;
+    one_layer_net (&net, &model, &l, &t,
+        flavor ? YOLOR_FLAVOR_YOLOR : YOLOR_FLAVOR_DARKNET, 2, x, w, h);
     /* the padding rules of the two flavours, as graph.c sets them */
     zero_pad = flavor && k == 2 && st == 1;
     l.pad = zero_pad;

@@ -29,6 +29,7 @@
 
 
 #include "../common/test-check.h"
+#include "../common/test-frame.h"
 #include "../common/test-util.h"
 #include "postprocess.h"
 #include "yolor-private.h"
@@ -36,31 +37,6 @@
 #define MAX_DETS 300
 
 /* ---- helpers ---- */
-
-typedef struct
-{
-  uint8_t *px; /* RGB, stride 3·w */
-  int w, h;
-} rgb_frame;
-
-static rgb_frame
-decode (const char *name)
-{
-  char p[1024];
-  rgb_frame f;
-  f.px = tu_load_rgb (
-      tu_shared_path (p, sizeof (p), "images/%s", name), &f.w, &f.h);
-  ck_assert_msg (f.px != NULL, "cannot decode %s", p);
-  return f;
-}
-
-static yolor_image
-rgb_image (const rgb_frame *f)
-{
-  yolor_image img = { YOLOR_PIXFMT_RGB, f->w, f->h, { f->px }, { 3 * f->w },
-    0 };
-  return img;
-}
 
 /* models: 0 = yolo-fastest-1.1-xl (darknet, stretch), 1 = yolor_csp_narrow
  * at 320 (YOLOR, letterbox), 2 = the same, LETTERBOX_RECT */

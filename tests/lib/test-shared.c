@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../common/test-check.h"
+#include "../common/test-frame.h"
 #include "../common/test-util.h"
 #include "kernels/kernels.h"
 #include "yolor-private.h"
@@ -26,30 +27,6 @@
 #define N_THREADS 4
 #define N_ITER 6
 
-typedef struct
-{
-  uint8_t *px;
-  int w, h;
-} rgb_frame;
-
-static rgb_frame
-decode (const char *name)
-{
-  char p[1024];
-  rgb_frame f;
-  f.px = tu_load_rgb (
-      tu_shared_path (p, sizeof (p), "images/%s", name), &f.w, &f.h);
-  ck_assert_msg (f.px != NULL, "cannot decode %s", p);
-  return f;
-}
-
-static yolor_image
-rgb_image (const rgb_frame *f)
-{
-  yolor_image img = { YOLOR_PIXFMT_RGB, f->w, f->h, { f->px }, { 3 * f->w },
-    0 };
-  return img;
-}
 
 /* 0: yolo-fastest-1.1-xl (real weights, darknet); 1: yolor_csp_narrow at
  * 320 (YOLOR, implicit layers folded) */
@@ -202,7 +179,7 @@ START_TEST (test_shared_matches_own)
     yolor_net_free (shared[k]);
     yolor_net_free (own[k]);
   }
-  free (f.px);
+  tu_free_image (f.px);
 }
 END_TEST
 
@@ -275,7 +252,7 @@ START_TEST (test_shared_threads)
         "%s: %d of %d iterations in a thread differed from the first result",
         thread_images[i], wk[i].mismatches, N_ITER);
     yolor_net_free (wk[i].net);
-    free (f[i].px);
+    tu_free_image (f[i].px);
   }
   yolor_model_unref (model);
 }
@@ -329,7 +306,7 @@ START_TEST (test_model_refs)
     rgb_frame f = decode ("dog.jpg");
     yolor_detection d[MAX_DETS];
     ck_assert_uint_gt (detect (net, &f, d), 0);
-    free (f.px);
+    tu_free_image (f.px);
   }
   yolor_net_free (net);
 
