@@ -140,13 +140,10 @@ def run_child(a, n, mode):
 
 
 def bench_1thread(a, size):
-    res = subprocess.run([a.yolor, "bench", a.model, "--size", size,
-                          "--threads", "1", "--runs", "10"],
-                         capture_output=True, text=True)
-    m = re.search(r"median ([0-9.]+) ms/frame", res.stdout)
-    if not m:
-        sys.exit("yolor bench failed: " + res.stderr)
-    return float(m.group(1))
+    """Median ms of `yolor bench --threads 1` (busy-core.py's runner)."""
+    busy_core = load_sibling("busy_core", "busy-core.py")
+    return busy_core.bench(argparse.Namespace(model=a.model, size=size,
+                                              threads=1, runs=10), a.yolor)
 
 
 def main():
