@@ -349,17 +349,12 @@ gst_yolor_model_open (const GstYolorModelSettings *set,
     g_free (cfg);
     cfg = used;
     model_out->instance_id = g_strdup (set->instance_id);
+    st = yolor_net_new (model, &opts, &model_out->net, &err);
+    yolor_model_unref (model); /* the net holds it */
   } else {
-    st = yolor_model_load (cfg, weights, &opts, &model, &err);
-    if (st != YOLOR_OK) {
-      load_failed (st, cfg, &err, error, debug_out);
-      g_free (cfg);
-      return FALSE;
-    }
+    /* checks input-size before reading the weights */
+    st = yolor_net_load (cfg, weights, &opts, &model_out->net, &err);
   }
-
-  st = yolor_net_new (model, &opts, &model_out->net, &err);
-  yolor_model_unref (model); /* the net holds it */
   if (st != YOLOR_OK) {
     if (opts.input_width > 0
         && (st == YOLOR_ERR_SHAPE || st == YOLOR_ERR_INVALID_ARG)) {
