@@ -768,6 +768,25 @@ detect_failed : {
 }
 }
 
+/* A flush (a seek): results of frames before it are not attached after
+ * it; in live mode the frame waiting for the worker is dropped too. */
+static gboolean
+gst_yolor_detect_sink_event (GstBaseTransform *trans, GstEvent *event)
+{
+  GstYolorDetect *self = GST_YOLOR_DETECT (trans);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP) {
+    if (self->worker) {
+      gst_yolor_live_reset (self->worker, NULL); /* waits for a running one */
+      g_mutex_lock (&self->done_lock);
+      self->seen_seq = self->done_seq;
+      g_mutex_unlock (&self->done_lock);
+    }
+    self->have_last = FALSE; /* the next frame infers (or waits, live) */
+  }
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+}
+
 /* Adds the longest inference seen so far to the upstream latency, so live
  * sinks account for the time frames spend here (nothing in live mode). */
 static gboolean
@@ -975,6 +994,7 @@ gst_yolor_detect_class_init (GstYolorDetectClass *klass)
       GST_DEBUG_FUNCPTR (gst_yolor_detect_propose_allocation);
   bt_class->transform_ip = GST_DEBUG_FUNCPTR (gst_yolor_detect_transform_ip);
   bt_class->query = GST_DEBUG_FUNCPTR (gst_yolor_detect_query);
+  bt_class->sink_event = GST_DEBUG_FUNCPTR (gst_yolor_detect_sink_event);
   bt_class->transform_ip_on_passthrough = FALSE;
   bt_class->passthrough_on_same_caps = FALSE;
 

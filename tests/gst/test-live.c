@@ -7,7 +7,7 @@
  * without live mode); only some frames are fresh, their results come from
  * earlier frames in increasing order and find the man; and the element adds
  * nothing to the latency query, where the normal mode adds its inference
- * time.
+ * time. After a flush, no result of an earlier frame is attached.
  *
  * Copyright (C) 2026 the gst-yolor authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -208,6 +208,44 @@ GST_START_TEST (test_live_threads)
 }
 GST_END_TEST;
 
+/* After a flush (a seek), no result of a frame before it is attached. */
+GST_START_TEST (test_live_flush)
+{
+  GstHarness *h = test_detect_harness ("live=true n-threads=1");
+  GstSample *frame = test_grab_frame (TEST_T_MAN, "RGB", 0, 0);
+  GstSegment seg;
+  GstBuffer *out;
+  const GstStructure *fm;
+  gboolean fresh = TRUE, seen = FALSE;
+
+  /* frames until a result with detections comes out */
+  for (guint i = 0; i < 500 && !seen; i++) {
+    out = test_push_sample (h, frame);
+    fm = gst_buffer_get_yolor_frame_meta (out);
+    seen = fm && gst_structure_get_boolean (fm, "fresh", &fresh) && fresh
+        && gst_yolor_frame_meta_get_n_detections (fm) > 0;
+    gst_buffer_unref (out);
+    g_usleep (5000);
+  }
+  fail_unless (seen, "no live result in 500 frames");
+
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&seg)));
+  out = test_push_sample (h, frame);
+  fm = gst_buffer_get_yolor_frame_meta (out);
+  fail_unless (fm != NULL);
+  fail_unless (gst_structure_get_boolean (fm, "fresh", &fresh));
+  fail_if (fresh, "the first frame after a flush carries a fresh result");
+  fail_unless_equals_int (gst_yolor_frame_meta_get_n_detections (fm), 0);
+  gst_buffer_unref (out);
+
+  gst_sample_unref (frame);
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
 static Suite *
 live_suite (void)
 {
@@ -218,6 +256,7 @@ live_suite (void)
   tcase_set_timeout (tc, 600);
   tcase_add_test (tc, test_live_never_holds);
   tcase_add_test (tc, test_live_threads);
+  tcase_add_test (tc, test_live_flush);
   return s;
 }
 
