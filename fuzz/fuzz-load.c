@@ -64,12 +64,9 @@ small_enough (const char *path, const yolor_options *opts, int *w, int *h)
     if (yolor_graph_shapes (m, t, *w, *h, &rows, &stride, NULL) == YOLOR_OK) {
       int64_t act = 0;
       double macs = 0.0;
+      /* the weights readers count from the layers' channels */
+      yolor_model_set_channels (m, t);
       for (int i = 0; i < m->n_layers; i++) {
-        /* the weights readers count from the layers' channels */
-        m->layers[i].c = t[i].c;
-        if (m->layers[i].ops->kind == YOLOR_LAYER_CONV)
-          m->layers[i].c_in =
-              m->layers[i].in[0] < 0 ? 3 : t[m->layers[i].in[0]].c;
         act += (int64_t) t[i].c * t[i].h * t[i].w;
         macs += t[i].macs;
       }

@@ -39,6 +39,21 @@ default_embed_layer (const yolor_model *m)
   return y > 0 ? y - 1 : 0;
 }
 
+void
+yolor_model_set_channels (yolor_model *m, const yolor_tensor *t)
+{
+  for (int i = 0; i < m->n_layers; i++) {
+    yolor_layer *l = &m->layers[i];
+    l->c = t[i].c;
+    l->n_params = 0;
+    if (l->ops->kind == YOLOR_LAYER_CONV) {
+      l->c_in = l->in[0] < 0 ? 3 : t[l->in[0]].c;
+      l->n_params = yolor_conv_weight_count (l) + (l->bn ? 2 * l->c : l->c);
+    } else if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
+      l->n_params = l->c;
+  }
+}
+
 /* Channel counts do not depend on the input size: infer the shapes once at
  * the model's own default size (which also proves the layers fit
  * together) and keep the channels and parameter counts in the layers. */
@@ -53,18 +68,8 @@ set_channels (yolor_model *m, const yolor_options *net_opts, yolor_error *err)
     return yolor_error_set (err, YOLOR_ERR_NO_MEMORY, "out of memory");
   yolor_model_default_input (m, NULL, &w, &h);
   st = yolor_graph_shapes (m, t, w, h, &rows, &stride, err);
-  for (int i = 0; st == YOLOR_OK && i < m->n_layers; i++) {
-    yolor_layer *l = &m->layers[i];
-    l->c = t[i].c;
-    l->n_params = 0;
-    if (l->ops->kind == YOLOR_LAYER_CONV) {
-      l->c_in = l->in[0] < 0 ? 3 : t[l->in[0]].c;
-      l->n_params =
-          (int64_t) (l->c_in / l->groups) * l->size * l->size * l->filters
-          + (l->bn ? 2 * l->c : l->c);
-    } else if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
-      l->n_params = l->c;
-  }
+  if (st == YOLOR_OK)
+    yolor_model_set_channels (m, t);
   m->input_multiple = stride;
   /* a net's own input size that cannot work fails before the weights are
    * read, with the message yolor_net_new () would give */

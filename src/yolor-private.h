@@ -284,6 +284,10 @@ yolor_status yolor_model_load_common (const char *cfg_path,
     const yolor_options *opts, const yolor_options *net_opts,
     yolor_model **model_out, yolor_error *err);
 
+/* model.c: keeps the channel counts of @t (shapes of @m at any input size,
+ * borrowed) in the layers, with each layer's stored parameter count. */
+void yolor_model_set_channels (yolor_model *m, const yolor_tensor *t);
+
 /* net.c: the input size from @opts or the model's default. */
 void yolor_model_default_input (
     const yolor_model *m, const yolor_options *opts, int *w, int *h);
