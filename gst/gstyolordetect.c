@@ -149,14 +149,14 @@ struct _GstYolorDetect
   gboolean have_last;
   DetectResult last;
   /* live mode (live_on: read at start): the worker thread infers into
-   * `work` and publishes it as `done` (swapped under done_lock, with
-   * done_seq); the streaming thread swaps `done` into `last` */
+   * `work` and publishes it as `done` (swapped under done_lock, setting
+   * have_done); the streaming thread swaps `done` into `last` */
   gboolean live_on;
   GstYolorLive *worker;
   DetectResult work;
   GMutex done_lock;
   DetectResult done;
-  guint64 done_seq, seen_seq;
+  gboolean have_done; /* `done` holds a result not yet taken */
   gboolean live_failed;
   LiveJob *job; /* streaming thread's scratch job */
   gsize job_size;
@@ -321,6 +321,18 @@ result_clear (DetectResult *r)
 static void live_infer (const GstVideoFrame *frame, guint64 number,
     gpointer job, gpointer user_data);
 
+/* Live mode: waits for a running inference, then drops the frame waiting
+ * and any result not yet taken (of another geometry, or before a flush).
+ * @info: the layout of later frames (nullable: unchanged). */
+static void
+live_discard (GstYolorDetect *self, const GstVideoInfo *info)
+{
+  gst_yolor_live_reset (self->worker, info);
+  g_mutex_lock (&self->done_lock);
+  self->have_done = FALSE;
+  g_mutex_unlock (&self->done_lock);
+}
+
 static void
 free_state (GstYolorDetect *self)
 {
@@ -385,7 +397,7 @@ gst_yolor_detect_start (GstBaseTransform *trans)
   if (self->live_on) {
     result_init (&self->work, self->loaded.n_classes);
     result_init (&self->done, self->loaded.n_classes);
-    self->done_seq = self->seen_seq = 0;
+    self->have_done = FALSE;
     self->live_failed = FALSE;
     self->job_size = sizeof (LiveJob) + MAX (self->loaded.n_classes, 1);
     self->job = g_malloc0 (self->job_size);
@@ -425,13 +437,8 @@ gst_yolor_detect_set_caps (
   }
   if (self->loaded.net == NULL)
     return FALSE;
-  if (self->worker) {
-    /* waits for a running inference: the net is prepared again below */
-    gst_yolor_live_reset (self->worker, &info);
-    g_mutex_lock (&self->done_lock);
-    self->seen_seq = self->done_seq; /* a result of the old geometry */
-    g_mutex_unlock (&self->done_lock);
-  }
+  if (self->worker) /* the net is prepared again below */
+    live_discard (self, &info);
   self->matrix = gst_yolor_yuv_matrix_from_info (&info);
   st = yolor_net_prepare (self->loaded.net, GST_VIDEO_INFO_WIDTH (&info),
       GST_VIDEO_INFO_HEIGHT (&info), &err);
@@ -581,6 +588,8 @@ live_infer (const GstVideoFrame *frame, guint64 number, gpointer data,
   gchar *why = NULL;
   yolor_status st;
   DetectResult t;
+  guint n;
+  guint64 ns;
 
   job->post.class_mask = job->mask;
   st = run_detect (self, frame, job->pixfmt, job->matrix, &job->post, number,
@@ -596,16 +605,19 @@ live_infer (const GstVideoFrame *frame, guint64 number, gpointer data,
     g_mutex_unlock (&self->done_lock);
     return;
   }
+  /* `work` is this thread's until the swap */
+  n = self->work.n;
+  ns = self->work.ns;
   g_mutex_lock (&self->done_lock);
   t = self->done;
   self->done = self->work;
   self->work = t;
-  self->done_seq++;
+  self->have_done = TRUE;
   g_mutex_unlock (&self->done_lock);
   GST_LOG_OBJECT (self,
       "live: frame %" G_GUINT64_FORMAT ": %u detections in %" G_GUINT64_FORMAT
       " us",
-      number, self->done.n, self->done.ns / 1000);
+      number, n, ns / 1000);
 }
 
 /* Live mode: take the newest finished result (fresh on the first frame
@@ -622,11 +634,11 @@ live_step (GstYolorDetect *self, GstBuffer *buf, gboolean submit,
   gboolean failed;
 
   g_mutex_lock (&self->done_lock);
-  if (self->done_seq != self->seen_seq) {
+  if (self->have_done) {
     DetectResult t = self->last;
     self->last = self->done;
     self->done = t;
-    self->seen_seq = self->done_seq;
+    self->have_done = FALSE;
     self->have_last = TRUE;
     *fresh_out = TRUE;
   }
@@ -776,12 +788,8 @@ gst_yolor_detect_sink_event (GstBaseTransform *trans, GstEvent *event)
   GstYolorDetect *self = GST_YOLOR_DETECT (trans);
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP) {
-    if (self->worker) {
-      gst_yolor_live_reset (self->worker, NULL); /* waits for a running one */
-      g_mutex_lock (&self->done_lock);
-      self->seen_seq = self->done_seq;
-      g_mutex_unlock (&self->done_lock);
-    }
+    if (self->worker)
+      live_discard (self, NULL);
     self->have_last = FALSE; /* the next frame infers (or waits, live) */
   }
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);

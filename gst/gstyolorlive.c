@@ -27,7 +27,6 @@ struct _GstYolorLive
   guint64 pending_number, work_number;
   guint8 *pending_job, *work_job; /* owned: pending_cap, work_cap bytes */
   gsize pending_cap, work_cap;
-  guint64 jobs;
 };
 
 static gpointer
@@ -58,7 +57,6 @@ worker (gpointer data)
     live->work_number = live->pending_number;
     live->have_pending = FALSE;
     live->busy = TRUE;
-    live->jobs++;
     g_mutex_unlock (&live->lock);
 
     /* only this thread touches `work` while busy */
@@ -156,15 +154,4 @@ gst_yolor_live_submit (GstYolorLive *live, const GstVideoFrame *frame,
   }
   g_mutex_unlock (&live->lock);
   return ok;
-}
-
-guint64
-gst_yolor_live_jobs (GstYolorLive *live)
-{
-  guint64 n;
-
-  g_mutex_lock (&live->lock);
-  n = live->jobs;
-  g_mutex_unlock (&live->lock);
-  return n;
 }

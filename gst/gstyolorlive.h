@@ -41,8 +41,5 @@ gboolean gst_yolor_live_submit (GstYolorLive *live, const GstVideoFrame *frame,
  * For caps changes and flushes. */
 void gst_yolor_live_reset (GstYolorLive *live, const GstVideoInfo *info);
 
-/* Jobs started so far (each run of the callback counts once). */
-guint64 gst_yolor_live_jobs (GstYolorLive *live);
-
 G_END_DECLS
 #endif /* GST_YOLOR_LIVE_H */
