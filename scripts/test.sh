@@ -98,8 +98,8 @@ clang_suite () {
 tsan_suite () {
   # OpenMP is off in this build: libgomp is not instrumented, and the
   # threads under test are GStreamer's streaming threads (test-threads),
-  # nets sharing one model (test-shared) and live mode's worker
-  # (test-live, its hand-over case only: the others need full speed). The plugin
+  # nets sharing one model (test-shared) and live mode's worker (test-live,
+  # its hand-over case only: the others need full speed). The plugin
   # registry is scanned in the test process (the system's plugin scanner
   # cannot load an instrumented plugin), so it may see only the plugins the
   # test uses.
@@ -113,14 +113,18 @@ tsan_suite () {
   for p in coreelements app; do
     ln -sf "$system/libgst$p.so" build-tsan/system-plugins/
   done
+  tsan_env meson test -C build-tsan --print-errorlogs test-threads \
+      test-shared \
+    && tsan_env env GST_CHECKS=test_live_threads \
+      meson test -C build-tsan --print-errorlogs test-live
+}
+
+# Runs "$@" with the plugins and options of the tsan stage.
+tsan_env () {
   GST_PLUGIN_SYSTEM_PATH_1_0=$PWD/build-tsan/system-plugins \
     GST_REGISTRY_FORK=no \
     TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/gst/tsan.supp" \
-    meson test -C build-tsan --print-errorlogs test-threads test-shared \
-    && GST_PLUGIN_SYSTEM_PATH_1_0=$PWD/build-tsan/system-plugins \
-      GST_REGISTRY_FORK=no GST_CHECKS=test_live_threads \
-      TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/gst/tsan.supp" \
-      meson test -C build-tsan --print-errorlogs test-live
+    "$@"
 }
 
 fuzz_short () {
