@@ -55,22 +55,6 @@ teardown (void)
   gst_debug_add_log_function (gst_debug_log_default, NULL, NULL);
 }
 
-/* A harness around "yolordetect @props", playing. */
-static GstHarness *
-harness (const gchar *props)
-{
-  GError *err = NULL;
-  GstElement *e =
-      gst_parse_launch_full (props, NULL, GST_PARSE_FLAG_FATAL_ERRORS, &err);
-  GstHarness *h;
-
-  fail_unless (
-      e != NULL && err == NULL, "'%s': %s", props, err ? err->message : "?");
-  h = gst_harness_new_with_element (e, "sink", "src");
-  gst_object_unref (e);
-  return h;
-}
-
 /* The ROI boxes and labels of @buf as one comparable string. */
 static gchar *
 roi_summary (GstBuffer *buf)
@@ -100,7 +84,7 @@ GST_START_TEST (test_one_load_same_results)
   for (gint i = 0; i < 3; i++) {
     gchar *desc = g_strdup_printf ("yolordetect model=\"%s\" input-size=%s",
         model, *sizes[i] ? sizes[i] : "\"\"");
-    GstHarness *h = harness (desc);
+    GstHarness *h = test_harness (desc);
     GstBuffer *out = test_push_sample (h, frame);
     want[i] = roi_summary (out);
     g_print ("input-size '%s': %s\n", sizes[i], want[i]);
@@ -120,7 +104,7 @@ GST_START_TEST (test_one_load_same_results)
             model, sizes[i])
         : g_strdup_printf ("yolordetect model-instance-id=cams input-size=%s",
             *sizes[i] ? sizes[i] : "\"\"");
-    shared[i] = harness (desc);
+    shared[i] = test_harness (desc);
     g_free (desc);
   }
   fail_unless_equals_int (g_atomic_int_get (&loads), 1);

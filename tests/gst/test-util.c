@@ -114,11 +114,8 @@ test_grab_frame (gdouble seconds, const gchar *format, gint width, gint height)
 }
 
 GstHarness *
-test_detect_harness (const gchar *props)
+test_harness (const gchar *desc)
 {
-  gchar *model = test_model_path ();
-  gchar *desc = g_strdup_printf (
-      "yolordetect model=\"%s\" %s", model, props ? props : "");
   GError *err = NULL;
   GstElement *e = gst_parse_launch (desc, &err);
   GstHarness *h;
@@ -127,6 +124,17 @@ test_detect_harness (const gchar *props)
       e != NULL && err == NULL, "'%s': %s", desc, err ? err->message : "?");
   h = gst_harness_new_with_element (e, "sink", "src");
   gst_object_unref (e);
+  return h;
+}
+
+GstHarness *
+test_detect_harness (const gchar *props)
+{
+  gchar *model = test_model_path ();
+  gchar *desc = g_strdup_printf (
+      "yolordetect model=\"%s\" %s", model, props ? props : "");
+  GstHarness *h = test_harness (desc);
+
   g_free (desc);
   g_free (model);
   return h;

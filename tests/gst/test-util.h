@@ -32,6 +32,10 @@ GstSample *test_grab_frame (
 GstSample *test_grab_image (
     const gchar *rel, gdouble seconds, const gchar *caps);
 
+/* Returns: (transfer full): a harness around the one element @desc
+ * describes (gst-launch syntax), already playing, src caps not set. */
+GstHarness *test_harness (const gchar *desc);
+
 /* Returns: (transfer full): a harness around "yolordetect model=<default>
  * @props" (@props may be NULL), already playing, src caps not set. */
 GstHarness *test_detect_harness (const gchar *props);
