@@ -23,6 +23,7 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
+#include "frame-json.h"
 #include "gstyolormeta.h"
 #include "launch-quote.h"
 
@@ -41,71 +42,13 @@ typedef struct
   gboolean failed;
 } App;
 
-/* Writes @s as a JSON string (quotes and escapes). */
-static void
-json_string (GString *out, const gchar *s)
-{
-  g_string_append_c (out, '"');
-  for (; s && *s; s++) {
-    guchar c = (guchar) *s;
-
-    if (c == '"' || c == '\\')
-      g_string_append_printf (out, "\\%c", c);
-    else if (c < 0x20)
-      g_string_append_printf (out, "\\u%04x", c);
-    else
-      g_string_append_c (out, (gchar) c);
-  }
-  g_string_append_c (out, '"');
-}
-
 static void
 write_json_line (App *app, GstBuffer *buf, const GstStructure *fm)
 {
   GString *line = g_string_new (NULL);
-  guint i, n = gst_yolor_frame_meta_get_n_detections (fm);
-  gint w = 0, h = 0;
-  gboolean fresh = FALSE;
-  guint64 ns = 0;
-  gchar num[G_ASCII_DTOSTR_BUF_SIZE];
 
-  gst_structure_get_int (fm, "width", &w);
-  gst_structure_get_int (fm, "height", &h);
-  gst_structure_get_boolean (fm, "fresh", &fresh);
-  gst_structure_get_uint64 (fm, "inference_ns", &ns);
-  g_string_append_printf (line,
-      "{\"frame\":%" G_GUINT64_FORMAT ",\"timestamp\":%" G_GUINT64_FORMAT
-      ",\"resolution\":{\"width\":%d,"
-      "\"height\":%d},\"fresh\":%s,\"inference_ms\":%.3f,\"model\":",
-      app->frames, GST_BUFFER_PTS_IS_VALID (buf) ? GST_BUFFER_PTS (buf) : 0, w,
-      h, fresh ? "true" : "false", ns / 1e6);
-  json_string (line, gst_structure_get_string (fm, "model"));
-  g_string_append (line, ",\"objects\":[");
-  for (i = 0; i < n; i++) {
-    GstYolorDetection d;
-
-    if (!gst_yolor_frame_meta_get_row (fm, i, &d))
-      continue;
-    g_string_append_printf (line,
-        "%s{\"id\":%d,\"x\":%d,\"y\":%d,\"w\":%d,"
-        "\"h\":%d,\"roi_type\":",
-        i ? "," : "", d.id, d.x, d.y, d.w, d.h);
-    json_string (line, d.label);
-    g_string_append (line, ",\"detection\":{\"bounding_box\":{");
-    g_string_append_printf (line, "\"x_min\":%s,",
-        g_ascii_formatd (num, sizeof num, "%.5f", d.x_min));
-    g_string_append_printf (line, "\"y_min\":%s,",
-        g_ascii_formatd (num, sizeof num, "%.5f", d.y_min));
-    g_string_append_printf (line, "\"x_max\":%s,",
-        g_ascii_formatd (num, sizeof num, "%.5f", d.x_max));
-    g_string_append_printf (line, "\"y_max\":%s},",
-        g_ascii_formatd (num, sizeof num, "%.5f", d.y_max));
-    g_string_append_printf (line, "\"confidence\":%s,\"label\":",
-        g_ascii_formatd (num, sizeof num, "%.4f", d.confidence));
-    json_string (line, d.label);
-    g_string_append_printf (line, ",\"label_id\":%d}}", d.label_id);
-  }
-  g_string_append (line, "]}\n");
+  yolor_frame_json (line, NULL, app->frames, buf, fm);
+  g_string_append_c (line, '\n');
   fputs (line->str, app->jsonl);
   g_string_free (line, TRUE);
 }
