@@ -4,14 +4,17 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Usage: yolor-rtsp-server [--address 127.0.0.1] [--port 8554]
- *            [--detect-props "threshold=0.3"] [--raw] [--quit-after S] VIDEO
+ *            [--detect-props "threshold=0.3"] [--raw] [--streams N]
+ *            [--quit-after S] VIDEO
  *
  * Serves rtsp://ADDRESS:PORT/yolor: VIDEO decoded, run through
  * yolordetect ! yolorosd, encoded with x264enc (zerolatency) and payloaded
  * as RTP/H.264. The media is shared by all clients; when the file ends,
  * the stream ends (clients reconnect to start again). --raw serves the video
  * without detection (a camera stand-in for pipelines/rtsp-in.sh).
- * --port 0 picks a free port. The first line printed is the URL.
+ * --streams N also serves /cam1 … /camN, each a media of its own (N cameras
+ * for the multi-camera job). --port 0 picks a free port. The first line
+ * printed is the URL of /yolor, the next N lines those of the cameras.
  * Listens on 127.0.0.1 unless --address says otherwise.
  */
 #include <stdio.h>
@@ -34,7 +37,7 @@ main (int argc, char **argv)
 {
   gchar *address = NULL, *detect_props = NULL, *props, *launch, *video;
   gchar *service;
-  gint port = 8554, quit_after = 0;
+  gint port = 8554, quit_after = 0, streams = 0, i;
   gboolean raw = FALSE;
   GOptionEntry entries[] = { { "address", 'a', 0, G_OPTION_ARG_STRING, &address,
                                  "Address to listen on (default 127.0.0.1)",
@@ -45,6 +48,8 @@ main (int argc, char **argv)
         "yolordetect properties, e.g. \"threshold=0.3\"", "PROPS" },
     { "raw", 0, 0, G_OPTION_ARG_NONE, &raw, "Serve the video without detection",
         NULL },
+    { "streams", 0, 0, G_OPTION_ARG_INT, &streams,
+        "Also serve /cam1 … /camN, one media each (default 0)", "N" },
     { "quit-after", 0, 0, G_OPTION_ARG_INT, &quit_after,
         "Exit after S seconds (default: never)", "S" },
     { NULL, 0, 0, G_OPTION_ARG_NONE, NULL, NULL, NULL } };
@@ -69,6 +74,10 @@ main (int argc, char **argv)
     g_printerr ("yolor-rtsp-server: --detect-props: %s\n", err->message);
     return 2;
   }
+  if (streams < 0 || streams > 64) {
+    g_printerr ("yolor-rtsp-server: --streams must be 0 to 64\n");
+    return 2;
+  }
   if (address == NULL)
     address = g_strdup ("127.0.0.1");
 
@@ -86,10 +95,15 @@ main (int argc, char **argv)
   service = g_strdup_printf ("%d", port);
   gst_rtsp_server_set_service (server, service);
   mounts = gst_rtsp_server_get_mount_points (server);
-  factory = gst_rtsp_media_factory_new ();
-  gst_rtsp_media_factory_set_launch (factory, launch);
-  gst_rtsp_media_factory_set_shared (factory, TRUE);
-  gst_rtsp_mount_points_add_factory (mounts, "/yolor", factory);
+  for (i = 0; i <= streams; i++) {
+    gchar *path = i ? g_strdup_printf ("/cam%d", i) : g_strdup ("/yolor");
+
+    factory = gst_rtsp_media_factory_new ();
+    gst_rtsp_media_factory_set_launch (factory, launch);
+    gst_rtsp_media_factory_set_shared (factory, TRUE);
+    gst_rtsp_mount_points_add_factory (mounts, path, factory);
+    g_free (path);
+  }
   g_object_unref (mounts);
 
   if (gst_rtsp_server_attach (server, NULL) == 0) {
@@ -98,6 +112,9 @@ main (int argc, char **argv)
   }
   g_print (
       "rtsp://%s:%d/yolor\n", address, gst_rtsp_server_get_bound_port (server));
+  for (i = 1; i <= streams; i++)
+    g_print ("rtsp://%s:%d/cam%d\n", address,
+        gst_rtsp_server_get_bound_port (server), i);
   fflush (stdout);
   if (quit_after > 0)
     g_timeout_add_seconds ((guint) quit_after, quit_cb, loop);
