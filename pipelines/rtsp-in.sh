@@ -3,12 +3,16 @@
 #
 #   pipelines/rtsp-in.sh rtsp://camera.local:554/stream
 #
-# The leaky queue keeps latency bounded when inference is slower than the
-# stream. PIPELINE_TEST=1: the camera is yolor-rtsp-server --raw on
-# 127.0.0.1 serving the sample video, and the output goes to fakesink.
+# yolor-cameras with one camera and a display sink: inference in live mode
+# keeps the video at the camera's rate, and a camera that drops is
+# reconnected with back-off. The JSON lines go to $OUT/rtsp-in.
+# PIPELINE_TEST=1: the camera is yolor-rtsp-server --raw on 127.0.0.1
+# serving the sample video, and the output goes to fakesink.
 set -e
 . "$(dirname "$0")/common.sh"
 URL=$1
+JOB=$(find_app yolor-cameras)
+OPTS=""
 if [ -n "$PIPELINE_TEST" ]; then
   SERVER=$(find_app yolor-rtsp-server)
   log="$OUT/rtsp-in-server.log"
@@ -21,15 +25,11 @@ if [ -n "$PIPELINE_TEST" ]; then
     sleep 0.1; i=$((i + 1))
   done
   URL=$(head -n 1 "$log")
+  OPTS="--max-frames $FRAMES"
 fi
 if [ -z "$URL" ]; then
   echo "usage: $0 rtsp://HOST:PORT/PATH" >&2
   exit 2
 fi
-RUN=run
-if [ -n "$PIPELINE_TEST" ]; then
-  RUN=run_until_eos
-fi
-$RUN gst-launch-1.0 rtspsrc location="$URL" latency=200 ! decodebin ! \
-  videoconvert ! queue leaky=downstream max-size-buffers=2 ! $LIMIT \
-  yolordetect ! $OSD videoconvert ! "$VIDEO_SINK" sync=false
+# shellcheck disable=SC2086
+run "$JOB" --video-sink "$VIDEO_SINK" --output-dir "$OUT/rtsp-in" $OPTS "$URL"
