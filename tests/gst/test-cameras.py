@@ -4,7 +4,7 @@
     test-cameras.py YOLOR_CAMERAS YOLOR_RTSP_SERVER VIDEO OUT_DIR
 
 Cases (each reported; the script fails at the end if any failed):
-  four      4 cameras of one server, 70 frames each: JSON lines, MP4s,
+  four      4 cameras of one server, 80 frames each: JSON lines, MP4s,
             people detected (they enter the sample video at frame 61)
   restart   the server killed (SIGKILL) mid-stream and started again on
             the same port; a job over TCP and one over UDP: both report
@@ -137,7 +137,7 @@ def has_person(frames):
 def case_four():
     server = Server(4)
     try:
-        job = Job("four", server.urls, "--max-frames", "70")
+        job = Job("four", server.urls, "--max-frames", "80")
         rc = job.finish(120)
     finally:
         server.stop()
@@ -145,14 +145,14 @@ def case_four():
     for i in range(1, 5):
         cam = "cam%d" % i
         frames = job.frames(cam)
-        check("four", [f["frame"] for f in frames] == list(range(70)),
-              "%s: 70 JSON lines, frames 0..69 (got %d)" % (cam, len(frames)))
+        check("four", [f["frame"] for f in frames] == list(range(80)),
+              "%s: 80 JSON lines, frames 0..79 (got %d)" % (cam, len(frames)))
         check("four", all(f["camera"] == cam and f["connection"] == 1
                           for f in frames), cam + ": camera and connection")
         check("four", has_person(frames[61:]),
-              cam + ": a person detected in frames 61..69")
+              cam + ": a person detected in frames 61..79")
         n = mp4_frames(os.path.join(job.dir, cam + "-1.mp4"))
-        check("four", n == 70, "%s-1.mp4 decodes to 70 frames (got %d)"
+        check("four", n == 80, "%s-1.mp4 decodes to 80 frames (got %d)"
               % (cam, n))
     check("four", "drop" not in job.stderr and "error" not in job.stderr,
           "no drop or error reported")
@@ -211,15 +211,15 @@ def case_restart():
 
 def case_stall():
     server = Server(1)
-    job = Job("stall", server.urls, "--stall-timeout", "2",
-              "--connect-timeout", "3", "--duration", "90")
+    job = Job("stall", server.urls, "--stall-timeout", "3",
+              "--connect-timeout", "4", "--duration", "90")
     try:
         check("stall", job.wait_frames("cam1", 10, 30), "streams")
         server.proc.send_signal(signal.SIGSTOP)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             job.err.seek(0)
-            if "no video within 3 s" in job.err.read():
+            if "no video within 4 s" in job.err.read():
                 break
             time.sleep(0.2)
         server.proc.send_signal(signal.SIGCONT)
@@ -230,9 +230,9 @@ def case_stall():
         rc = job.stop()
         server.stop()
     check("stall", rc == 0, "exit status 0 (got %s)" % rc)
-    check("stall", "cam1: error: no frame for 2 s" in job.stderr,
+    check("stall", "cam1: error: no frame for 3 s" in job.stderr,
           "the silence is reported\n" + job.stderr)
-    check("stall", "cam1: error: no video within 3 s" in job.stderr,
+    check("stall", "cam1: error: no video within 4 s" in job.stderr,
           "the attempt against the frozen server times out")
     check("stall", "reconnecting in 2 s (attempt 2)" in job.stderr,
           "the wait doubles after a failed attempt")
