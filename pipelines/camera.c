@@ -23,44 +23,48 @@ camera_set_state (YolorCamera *cam, YolorCameraState state)
   cam->since_us = g_get_monotonic_time ();
 }
 
-void
-yolor_cameras_check_end (YolorCameras *job)
+gboolean
+yolor_cameras_ended (const YolorCameras *job)
 {
   guint i;
 
   for (i = 0; i < job->n_cams; i++)
     if (job->cams[i].state != YOLOR_CAMERA_DONE
         && job->cams[i].state != YOLOR_CAMERA_GAVE_UP)
-      return;
-  g_main_loop_quit (job->loop);
+      return FALSE;
+  return TRUE;
 }
 
-/* Before the detector: counts frames; after --max-frames, or once the job
- * stops, ends this camera's stream here (EOS finishes the MP4) and drops
- * what still comes. */
+void
+yolor_cameras_check_end (YolorCameras *job)
+{
+  if (yolor_cameras_ended (job))
+    g_main_loop_quit (job->loop);
+}
+
+/* Before the detector: counts frames. Once the stream is to end (EOS sent
+ * in, or the --max-frames-th frame passed), drops what still comes. */
 static GstPadProbeReturn
 on_input (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
   YolorCamera *cam = data;
   YolorCameras *job = cam->job;
-  gboolean end = FALSE, send = FALSE;
+  gboolean drop;
 
+  (void) pad;
   (void) info;
   g_mutex_lock (&cam->lock);
-  if (cam->eos_sent
-      || (job->max_frames > 0 && cam->frames_in >= (guint64) job->max_frames)) {
-    end = TRUE;
-    send = !cam->eos_sent;
-    cam->eos_sent = TRUE;
-  } else {
+  drop = cam->eos_sent || cam->maxed;
+  if (!drop) {
     cam->frames_in++;
     cam->conn_frames++;
     cam->last_frame_us = g_get_monotonic_time ();
+    /* the tick sends the EOS from the main thread */
+    cam->maxed =
+        job->max_frames > 0 && cam->frames_in >= (guint64) job->max_frames;
   }
   g_mutex_unlock (&cam->lock);
-  if (send)
-    gst_pad_send_event (pad, gst_event_new_eos ());
-  return end ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+  return drop ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
 }
 
 /* After the detector: one JSON line per frame. */
@@ -104,13 +108,15 @@ on_retry (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Stops the pipeline, keeps the MP4 of a connection that brought frames,
- * then finishes the camera or schedules its next attempt. */
+/* Stops the pipeline and keeps the MP4 of a connection that brought
+ * frames: as NAME-K.mp4 when @finished (its EOS reached the end), else as
+ * NAME-K.unfinished.mp4. Then finishes the camera or schedules its next
+ * attempt. */
 static void
-camera_teardown (YolorCamera *cam)
+camera_teardown (YolorCamera *cam, gboolean finished)
 {
   YolorCameras *job = cam->job;
-  guint64 conn_frames, frames_in;
+  guint64 conn_frames;
   gboolean maxed;
 
   gst_element_set_state (cam->pipeline, GST_STATE_NULL);
@@ -121,43 +127,47 @@ camera_teardown (YolorCamera *cam)
   cam->pipeline = NULL;
   g_mutex_lock (&cam->lock);
   conn_frames = cam->conn_frames;
-  frames_in = cam->frames_in;
+  maxed = cam->maxed;
   g_mutex_unlock (&cam->lock);
-  maxed = job->max_frames > 0 && frames_in >= (guint64) job->max_frames;
 
   if (cam->part) {
     if (conn_frames > 0) {
-      gchar *mp4 = g_strdup_printf (
-          "%s/%s-%u.mp4", job->out_dir, cam->name, cam->connection);
+      gchar *name = g_strdup_printf ("%s-%u%s.mp4", cam->name, cam->connection,
+          finished ? "" : ".unfinished");
+      gchar *mp4 = g_build_filename (job->out_dir, name, NULL);
 
-      g_string_append_printf (cam->videos, "%s%s-%u.mp4",
-          cam->videos->len ? " " : "", cam->name, cam->connection);
-
+      if (!finished)
+        g_printerr ("yolor-cameras: %s: %s is not finished (no index: "
+                    "players may not read it)\n",
+            cam->name, mp4);
+      g_string_append_printf (
+          cam->videos, "%s%s", cam->videos->len ? " " : "", name);
       if (g_rename (cam->part, mp4) != 0)
         g_printerr ("yolor-cameras: %s: cannot rename %s: %s\n", cam->name,
             cam->part, g_strerror (errno));
       g_free (mp4);
+      g_free (name);
     } else {
       g_unlink (cam->part);
     }
   }
+  if (conn_frames == 0)
+    cam->empty++;
+  else if (cam->dropped)
+    cam->drops++;
+  cam->dropped = FALSE;
 
   if (job->stopping || maxed) {
     camera_set_state (cam, YOLOR_CAMERA_DONE);
     yolor_cameras_check_end (job);
     return;
   }
-  if (conn_frames > 0) {
+  if (conn_frames > 0)
     cam->failures = 0;
-    if (!job->stopping)
-      cam->drops++;
-  } else {
-    cam->empty++;
-  }
   cam->failures++;
   if (job->retries > 0 && cam->failures > (guint) job->retries) {
-    g_printerr ("yolor-cameras: %s: giving up after %d failed attempts\n",
-        cam->name, job->retries);
+    g_printerr ("yolor-cameras: %s: giving up after %d retries\n", cam->name,
+        job->retries);
     camera_set_state (cam, YOLOR_CAMERA_GAVE_UP);
     yolor_cameras_check_end (job);
     return;
@@ -191,7 +201,7 @@ camera_finish (YolorCamera *cam)
   cam->eos_sent = TRUE;
   g_mutex_unlock (&cam->lock);
   if (!had_frames) {
-    camera_teardown (cam);
+    camera_teardown (cam, FALSE);
     return;
   }
   camera_set_state (cam, YOLOR_CAMERA_DRAINING);
@@ -208,7 +218,27 @@ static void
 camera_drop (YolorCamera *cam, const gchar *why)
 {
   g_printerr ("yolor-cameras: %s: error: %s\n", cam->name, why);
+  cam->dropped = TRUE;
   camera_finish (cam);
+}
+
+void
+yolor_cameras_fail (YolorCameras *job, YolorCamera *broken)
+{
+  gboolean was_stopping = job->stopping;
+  guint i;
+
+  job->failed = TRUE;
+  job->stopping = TRUE;
+  if (broken && broken->pipeline)
+    camera_teardown (broken, FALSE);
+  else if (broken)
+    camera_set_state (broken, YOLOR_CAMERA_DONE);
+  if (!was_stopping)
+    for (i = 0; i < job->n_cams; i++)
+      if (&job->cams[i] != broken)
+        yolor_camera_stop (&job->cams[i]);
+  yolor_cameras_check_end (job);
 }
 
 /* TRUE when @obj is the source or the decoder, or inside them. */
@@ -245,22 +275,21 @@ on_message (GstBus *bus, GstMessage *msg, gpointer data)
       gchar *dbg = NULL, *why;
 
       gst_message_parse_error (msg, &err, &dbg);
-      if (cam->state == YOLOR_CAMERA_DRAINING) {
-        /* the source failing again while the MP4 finishes does not matter;
-         * an output failing ends the wait */
-        if (!from_source (cam, GST_MESSAGE_SRC (msg)))
-          camera_teardown (cam);
-      } else if (from_source (cam, GST_MESSAGE_SRC (msg))) {
-        why = g_strdup_printf (
-            "%s (%s)", err->message, GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)));
-        camera_drop (cam, why);
-        g_free (why);
+      if (from_source (cam, GST_MESSAGE_SRC (msg))) {
+        /* again while the MP4 finishes: that does not matter */
+        if (cam->state != YOLOR_CAMERA_DRAINING) {
+          why = g_strdup_printf (
+              "%s (%s)", err->message, GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)));
+          camera_drop (cam, why);
+          g_free (why);
+        }
       } else {
+        /* the detector or an output: not the camera's fault, the job ends
+         * (the other cameras finish their files) */
         g_printerr ("yolor-cameras: %s: error from %s: %s\n%s\n", cam->name,
             GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), err->message,
             dbg ? dbg : "");
-        job->failed = TRUE;
-        g_main_loop_quit (job->loop);
+        yolor_cameras_fail (job, cam);
       }
       g_error_free (err);
       g_free (dbg);
@@ -276,22 +305,21 @@ on_message (GstBus *bus, GstMessage *msg, gpointer data)
       break;
     }
     case GST_MESSAGE_EOS:
-      if (cam->state == YOLOR_CAMERA_DRAINING || job->stopping) {
-        camera_teardown (cam);
-      } else {
-        gboolean maxed;
+      if (cam->state != YOLOR_CAMERA_DRAINING && !job->stopping) {
+        gboolean ours;
 
         g_mutex_lock (&cam->lock);
-        maxed = cam->eos_sent;
+        ours = cam->eos_sent || cam->maxed;
         g_mutex_unlock (&cam->lock);
-        if (!maxed) {
-          /* the EOS came from the camera: the MP4 is already finished */
+        if (!ours) {
+          /* the EOS came from the camera: the MP4 is finished all the same */
           g_printerr ("yolor-cameras: %s: error: the stream ended "
                       "(the server closed it)\n",
               cam->name);
+          cam->dropped = TRUE;
         }
-        camera_teardown (cam);
       }
+      camera_teardown (cam, TRUE);
       break;
     default:
       break;
@@ -344,6 +372,7 @@ yolor_camera_connect (YolorCamera *cam)
   g_mutex_lock (&cam->lock);
   cam->conn_frames = 0;
   cam->eos_sent = FALSE;
+  cam->maxed = FALSE;
   g_mutex_unlock (&cam->lock);
   cam->pipeline = gst_parse_launch (desc, &err);
   g_free (desc);
@@ -354,11 +383,18 @@ yolor_camera_connect (YolorCamera *cam)
     if (cam->pipeline)
       gst_object_unref (cam->pipeline);
     cam->pipeline = NULL;
-    cam->job->failed = TRUE;
-    g_main_loop_quit (cam->job->loop);
+    yolor_cameras_fail (job, cam);
     return;
   }
   detect = gst_bin_get_by_name (GST_BIN (cam->pipeline), "detect");
+  if (detect == NULL) {
+    g_printerr ("yolor-cameras: --detect-props must not rename the "
+                "detector (name=)\n");
+    gst_object_unref (cam->pipeline);
+    cam->pipeline = NULL;
+    yolor_cameras_fail (job, cam);
+    return;
+  }
   pad = gst_element_get_static_pad (detect, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_input, cam, NULL);
   gst_object_unref (pad);
@@ -394,15 +430,23 @@ yolor_camera_tick (YolorCamera *cam, gint64 now)
   gint64 last;
   gchar *why;
 
+  gboolean maxed;
+
   g_mutex_lock (&cam->lock);
   conn_frames = cam->conn_frames;
   last = cam->last_frame_us;
+  maxed = cam->maxed;
   g_mutex_unlock (&cam->lock);
   if (cam->state == YOLOR_CAMERA_CONNECTING && conn_frames > 0) {
     g_printerr ("yolor-cameras: %s: streaming\n", cam->name);
     camera_set_state (cam, YOLOR_CAMERA_STREAMING);
   }
-  if (cam->state == YOLOR_CAMERA_CONNECTING
+  if (maxed
+      && (cam->state == YOLOR_CAMERA_CONNECTING
+          || cam->state == YOLOR_CAMERA_STREAMING)) {
+    /* --max-frames frames passed: end this camera's stream */
+    camera_finish (cam);
+  } else if (cam->state == YOLOR_CAMERA_CONNECTING
       && now - cam->since_us > job->connect_timeout * G_USEC_PER_SEC) {
     why = g_strdup_printf ("no video within %d s", job->connect_timeout);
     camera_drop (cam, why);
@@ -416,15 +460,16 @@ yolor_camera_tick (YolorCamera *cam, gint64 now)
       && now - cam->since_us > 5 * G_USEC_PER_SEC) {
     g_printerr (
         "yolor-cameras: %s: the video did not finish in 5 s\n", cam->name);
-    camera_teardown (cam);
+    camera_teardown (cam, FALSE);
   }
 }
 
 void
 yolor_camera_stop (YolorCamera *cam)
 {
-  if (cam->state == YOLOR_CAMERA_WAITING) {
-    g_source_remove (cam->retry_id);
+  if (cam->state == YOLOR_CAMERA_IDLE || cam->state == YOLOR_CAMERA_WAITING) {
+    if (cam->retry_id)
+      g_source_remove (cam->retry_id);
     cam->retry_id = 0;
     camera_set_state (cam, YOLOR_CAMERA_DONE);
   } else if (cam->state == YOLOR_CAMERA_CONNECTING
@@ -437,7 +482,7 @@ void
 yolor_camera_close (YolorCamera *cam)
 {
   if (cam->pipeline)
-    camera_teardown (cam);
+    camera_teardown (cam, FALSE);
   if (cam->retry_id)
     g_source_remove (cam->retry_id);
   cam->retry_id = 0;
@@ -489,6 +534,12 @@ yolor_camera_init (YolorCamera *cam, YolorCameras *job, guint index,
   cam->url = g_strdup (named ? eq + 1 : arg);
   cam->jsonl = g_strdup_printf ("%s/%s.jsonl", job->out_dir, cam->name);
   cam->videos = g_string_new (NULL);
+  return TRUE;
+}
+
+gboolean
+yolor_camera_open (YolorCamera *cam, GError **error)
+{
   cam->jsonl_file = fopen (cam->jsonl, "w");
   if (cam->jsonl_file == NULL) {
     g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),

@@ -12,6 +12,7 @@
 
 typedef enum
 {
+  YOLOR_CAMERA_IDLE, /* not started yet */
   YOLOR_CAMERA_WAITING, /* a reconnect timer is pending */
   YOLOR_CAMERA_CONNECTING, /* pipeline playing, no frame yet */
   YOLOR_CAMERA_STREAMING, /* frames arrive */
@@ -39,6 +40,7 @@ typedef struct
   GString *videos; /* owned: the MP4s written, space-separated names */
   guint drops; /* connections lost after they brought frames */
   guint empty; /* connections that brought no frame */
+  gboolean dropped; /* this connection ended by a drop (error, EOS, …) */
   gint64 since_us; /* state change time (main thread) */
 
   /* shared with the streaming thread, under lock */
@@ -48,6 +50,7 @@ typedef struct
   guint64 frames_out; /* frames out (JSON lines written) */
   guint64 conn_frames; /* frames into the detector, this connection */
   gboolean eos_sent; /* EOS sent in at the detector's input */
+  gboolean maxed; /* the --max-frames-th frame passed */
 } YolorCamera;
 
 /* The job: its cameras and settings (the command line's options, read-only
@@ -69,9 +72,13 @@ struct _YolorCameras
 
 /* Sets up @cam (caller-allocated, zeroed) of @job (borrowed) from "NAME=URL"
  * or "URL" (then NAME is cam<index + 1>); NAME is letters, digits, '-' and
- * '_'. Opens NAME.jsonl in @job's folder. Returns: FALSE with @error set. */
+ * '_'. Returns: FALSE with @error set (G_OPTION_ERROR). */
 gboolean yolor_camera_init (YolorCamera *cam, YolorCameras *job, guint index,
     const gchar *arg, GError **error);
+
+/* Creates NAME.jsonl in @cam's job folder (truncating an older one).
+ * Returns: FALSE with @error set. */
+gboolean yolor_camera_open (YolorCamera *cam, GError **error);
 
 /* Builds and starts a connection's pipeline (main thread). */
 void yolor_camera_connect (YolorCamera *cam);
@@ -92,7 +99,14 @@ void yolor_camera_close (YolorCamera *cam);
 /* Closes @cam and frees its members; @cam itself is the caller's. */
 void yolor_camera_clear (YolorCamera *cam);
 
+/* TRUE when every camera of @job is done or gave up. */
+gboolean yolor_cameras_ended (const YolorCameras *job);
+
 /* Quits @job's loop when every camera is done or gave up. */
 void yolor_cameras_check_end (YolorCameras *job);
+
+/* An error that is no camera's: @broken (may be NULL) stops at once, the
+ * others finish their files, and the job ends with status 1. */
+void yolor_cameras_fail (YolorCameras *job, YolorCamera *broken);
 
 #endif /* YOLOR_CAMERA_H */

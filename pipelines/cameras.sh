@@ -26,6 +26,8 @@ if [ -n "$PIPELINE_TEST" ]; then
     sleep 0.1; i=$((i + 1))
   done
   set -- $(sed -n 2,5p "$log")
+fi
+if [ -n "$FRAMES" ]; then
   CAMERAS_OPTS="--max-frames $FRAMES $CAMERAS_OPTS"
 fi
 if [ $# -eq 0 ]; then

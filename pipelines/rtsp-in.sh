@@ -25,6 +25,8 @@ if [ -n "$PIPELINE_TEST" ]; then
     sleep 0.1; i=$((i + 1))
   done
   URL=$(head -n 1 "$log")
+fi
+if [ -n "$FRAMES" ]; then
   OPTS="--max-frames $FRAMES"
 fi
 if [ -z "$URL" ]; then

@@ -28,10 +28,12 @@
  * camera then reconnects after --retry-wait seconds, doubling up to
  * --retry-max-wait while attempts keep failing, and back to --retry-wait
  * once a connection brings frames. An error of the detector or of the
- * outputs is not a camera's fault: it ends the job.
+ * outputs is not a camera's fault: the other cameras finish their files
+ * and the job ends.
  *
  * The job ends at Ctrl-C (or SIGTERM), after --duration seconds, or when
- * every camera has --max-frames frames; every MP4 is finished. Exit status
+ * every camera has --max-frames frames; every MP4 is finished (one that
+ * cannot be is kept as NAME-K.unfinished.mp4). Exit status
  * 0 when every camera delivered frames and nothing else failed.
  */
 #include <errno.h>
@@ -108,7 +110,8 @@ main (int argc, char **argv)
     { "retry-max-wait", 0, 0, G_OPTION_ARG_INT, &job.retry_max_wait,
         "Longest wait, the waits doubling up to it (default 30 s)", "S" },
     { "retries", 0, 0, G_OPTION_ARG_INT, &job.retries,
-        "Give a camera up after N failed attempts in a row (default 0: never)",
+        "Give a camera up when N reconnects in a row bring no frame "
+        "(default 0: never)",
         "N" },
     { "max-frames", 'n', 0, G_OPTION_ARG_INT, &job.max_frames,
         "Stop each camera after N frames (default: never)", "N" },
@@ -143,6 +146,12 @@ main (int argc, char **argv)
     return 2;
   }
   g_option_context_free (ctx);
+  if (detect_props
+      && g_regex_match_simple ("(^|\\s)name=", detect_props, 0, 0)) {
+    g_printerr ("yolor-cameras: --detect-props: the detector's name is the "
+                "job's (no name=)\n");
+    return 2;
+  }
   job.props = yolor_launch_props (detect_props, &err);
   if (job.props == NULL) {
     g_printerr ("yolor-cameras: --detect-props: %s\n", err->message);
@@ -200,7 +209,7 @@ main (int argc, char **argv)
 
     if (!yolor_camera_init (cam, &job, i, argv[i + 1], &err)) {
       g_printerr ("yolor-cameras: %s\n", err->message);
-      return err->domain == G_OPTION_ERROR ? 2 : 1;
+      return 2;
     }
     for (j = 0; j < i; j++)
       if (strcmp (job.cams[j].name, cam->name) == 0) {
@@ -208,6 +217,12 @@ main (int argc, char **argv)
         return 2;
       }
   }
+  /* every argument is right: now the outputs */
+  for (i = 0; i < job.n_cams; i++)
+    if (!yolor_camera_open (&job.cams[i], &err)) {
+      g_printerr ("yolor-cameras: %s\n", err->message);
+      return 1;
+    }
 
   job.loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGINT, on_stop, &job);
@@ -215,9 +230,9 @@ main (int argc, char **argv)
   if (job.duration > 0)
     g_timeout_add_seconds ((guint) job.duration, on_duration, &job);
   tick = g_timeout_add (500, on_tick, &job);
-  for (i = 0; i < job.n_cams && !job.failed; i++)
+  for (i = 0; i < job.n_cams && !job.stopping; i++)
     yolor_camera_connect (&job.cams[i]);
-  if (!job.failed)
+  if (!yolor_cameras_ended (&job))
     g_main_loop_run (job.loop);
   g_source_remove (tick);
   job.stopping = TRUE;
