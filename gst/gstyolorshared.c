@@ -14,18 +14,23 @@ typedef struct
 {
   gchar *cfg; /* owned: canonical path */
   gchar *weights; /* owned: canonical path */
-  yolor_model *model; /* one reference */
+  yolor_model *model; /* one reference; NULL while loading */
+  gboolean loading; /* one element loads it, outside the lock */
   guint users;
 } Instance;
 
+/* The lock covers the table and every instance in it; a load runs outside
+ * it, so loading one instance never holds up another. */
 static GMutex table_lock;
+static GCond table_cond; /* broadcast when a load ends */
 static GHashTable *table; /* id (owned) → Instance (owned) */
 
 static void
 instance_free (gpointer p)
 {
   Instance *in = p;
-  yolor_model_unref (in->model);
+  if (in->model)
+    yolor_model_unref (in->model);
   g_free (in->cfg);
   g_free (in->weights);
   g_free (in);
@@ -63,31 +68,53 @@ gst_yolor_shared_acquire (const gchar *id, const gchar *cfg,
   if (table == NULL)
     table =
         g_hash_table_new_full (g_str_hash, g_str_equal, g_free, instance_free);
-  in = g_hash_table_lookup (table, id);
-  if (in != NULL
-      && ((explicit_cfg && strcmp (want_cfg, in->cfg) != 0)
-          || ((explicit_cfg || explicit_w) && want_w
-              && strcmp (want_w, in->weights) != 0))) {
-    snprintf (err->msg, sizeof (err->msg),
-        "model-instance-id '%s' already holds %s (weights %s); this element "
-        "asks for %s (weights %s)",
-        id, in->cfg, in->weights, want_cfg, want_w);
-    err->code = YOLOR_ERR_INVALID_ARG;
-  } else if (in != NULL) {
-    in->users++;
-    model = yolor_model_ref (in->model);
-    *cfg_out = g_strdup (in->cfg);
-  } else if (want_cfg == NULL) {
-    snprintf (err->msg, sizeof (err->msg), "no model to load");
-    err->code = YOLOR_ERR_INVALID_ARG;
-  } else if (load (want_cfg, want_w, user_data, &model, err) == YOLOR_OK) {
-    in = g_new0 (Instance, 1);
-    in->cfg = g_strdup (want_cfg);
-    in->weights = g_strdup (want_w);
-    in->model = yolor_model_ref (model);
-    in->users = 1;
-    g_hash_table_insert (table, g_strdup (id), in);
-    *cfg_out = g_strdup (want_cfg);
+  for (;;) {
+    in = g_hash_table_lookup (table, id);
+    if (in != NULL
+        && ((explicit_cfg && strcmp (want_cfg, in->cfg) != 0)
+            || ((explicit_cfg || explicit_w) && want_w
+                && strcmp (want_w, in->weights) != 0))) {
+      snprintf (err->msg, sizeof (err->msg),
+          "model-instance-id '%s' already holds %s (weights %s); this "
+          "element asks for %s (weights %s)",
+          id, in->cfg, in->weights, want_cfg, want_w);
+      err->code = YOLOR_ERR_INVALID_ARG;
+    } else if (in != NULL && in->loading) {
+      /* another element loads it: wait, then look again (a failed load
+       * leaves no instance, and this element tries itself) */
+      g_cond_wait (&table_cond, &table_lock);
+      continue;
+    } else if (in != NULL) {
+      in->users++;
+      model = yolor_model_ref (in->model);
+      *cfg_out = g_strdup (in->cfg);
+    } else if (want_cfg == NULL) {
+      snprintf (err->msg, sizeof (err->msg), "no model to load");
+      err->code = YOLOR_ERR_INVALID_ARG;
+    } else {
+      yolor_status st;
+
+      in = g_new0 (Instance, 1);
+      in->cfg = g_strdup (want_cfg);
+      in->weights = g_strdup (want_w);
+      in->loading = TRUE;
+      g_hash_table_insert (table, g_strdup (id), in);
+      g_mutex_unlock (&table_lock);
+      st = load (want_cfg, want_w, user_data, &model, err);
+      g_mutex_lock (&table_lock);
+      /* nothing removes an instance while it loads */
+      if (st == YOLOR_OK) {
+        in->model = yolor_model_ref (model);
+        in->loading = FALSE;
+        in->users = 1;
+        *cfg_out = g_strdup (want_cfg);
+      } else {
+        model = NULL;
+        g_hash_table_remove (table, id);
+      }
+      g_cond_broadcast (&table_cond);
+    }
+    break;
   }
   g_mutex_unlock (&table_lock);
   g_free (want_cfg);
@@ -102,7 +129,7 @@ gst_yolor_shared_release (const gchar *id)
 
   g_mutex_lock (&table_lock);
   in = table ? g_hash_table_lookup (table, id) : NULL;
-  if (in != NULL && --in->users == 0)
+  if (in != NULL && !in->loading && in->users > 0 && --in->users == 0)
     g_hash_table_remove (table, id);
   g_mutex_unlock (&table_lock);
 }
@@ -115,7 +142,7 @@ gst_yolor_shared_users (const gchar *id)
 
   g_mutex_lock (&table_lock);
   in = table ? g_hash_table_lookup (table, id) : NULL;
-  n = in ? in->users : 0;
+  n = in && !in->loading ? in->users : 0;
   g_mutex_unlock (&table_lock);
   return n;
 }

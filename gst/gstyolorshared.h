@@ -21,8 +21,9 @@ typedef yolor_status (*GstYolorModelLoadFn) (const gchar *cfg,
 /* The model of instance @id (borrowed), loading it with @load on first use.
  * @cfg and @weights (borrowed) are the files this element asks for; NULL
  * @cfg means "whatever the instance holds" (or, for a new instance,
- * @default_cfg). One lock covers the lookup and the load, so elements that
- * start together load the model once.
+ * @default_cfg). Elements that start together load the model once: the
+ * first loads it (outside the table's lock, so other instances load at the
+ * same time), the others wait for it. @load may run in any thread.
  * Returns: a model reference (transfer full) and the instance's cfg in
  * *@cfg_out (transfer full, g_free()); each successful call must be paired
  * with gst_yolor_shared_release (@id). NULL on failure with @err set: a

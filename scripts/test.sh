@@ -98,7 +98,8 @@ clang_suite () {
 tsan_suite () {
   # OpenMP is off in this build: libgomp is not instrumented, and the
   # threads under test are GStreamer's streaming threads (test-threads),
-  # nets sharing one model (test-shared) and live mode's worker (test-live,
+  # nets sharing one model (test-shared), the shared-model table's loads
+  # (test-shared-table) and live mode's worker (test-live,
   # its hand-over case only: the others need full speed). The plugin
   # registry is scanned in the test process (the system's plugin scanner
   # cannot load an instrumented plugin), so it may see only the plugins the
@@ -114,7 +115,7 @@ tsan_suite () {
     ln -sf "$system/libgst$p.so" build-tsan/system-plugins/
   done
   tsan_env meson test -C build-tsan --print-errorlogs test-threads \
-      test-shared \
+      test-shared test-shared-table \
     && tsan_env env GST_CHECKS=test_live_threads \
       meson test -C build-tsan --print-errorlogs test-live
 }
