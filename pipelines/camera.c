@@ -351,9 +351,10 @@ yolor_camera_connect (YolorCamera *cam)
   } else {
     cam->part = g_strdup_printf ("%s/.%s.part.mp4", job->out_dir, cam->name);
     q_part = yolor_launch_quote (cam->part);
-    out = g_strdup_printf ("%s videoconvert ! "
-                           "x264enc tune=zerolatency speed-preset=veryfast ! "
-                           "h264parse ! mp4mux ! filesink location=%s",
+    out = g_strdup_printf (
+        "%s videoconvert ! "
+        "x264enc speed-preset=veryfast pass=qual quantizer=23 ! "
+        "h264parse ! mp4mux ! filesink location=%s",
         job->no_osd ? "" : "yolorosd !", q_part);
     g_free (q_part);
   }

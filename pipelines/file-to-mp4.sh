@@ -9,7 +9,7 @@ set -e
 OUTPUT=${1:-$OUT/file-to-mp4.mp4}
 run gst-launch-1.0 -e filesrc location="$VIDEO" ! $DECODE ! videoconvert ! \
   yolordetect ! $OSD videoconvert ! \
-  x264enc tune=zerolatency speed-preset=veryfast ! h264parse ! mp4mux ! \
+  x264enc speed-preset=veryfast pass=qual quantizer=23 ! h264parse ! mp4mux ! \
   filesink location="$OUTPUT"
 echo "annotated video: $OUTPUT"
 if [ -n "$PIPELINE_TEST" ]; then

@@ -231,7 +231,8 @@ main (int argc, char **argv)
     desc = g_strdup_printf (
         "filesrc location=%s ! decodebin ! videoconvert "
         "! yolordetect name=detect %s%s %s ! %s videoconvert ! "
-        "x264enc tune=zerolatency speed-preset=veryfast ! h264parse ! mp4mux ! "
+        "x264enc speed-preset=veryfast pass=qual quantizer=23 ! h264parse ! "
+        "mp4mux ! "
         "filesink location=%s",
         q_in, q_model ? "model=" : "", q_model ? q_model : "", props,
         no_osd ? "" : "yolorosd !", q_mp4);

@@ -23,6 +23,7 @@ import sys
 import time
 
 CAMERAS, SERVER, VIDEO, OUT = sys.argv[1:5]
+SAMPLE_FRAMES = 1394  # frames of the sample video (139.4 s at 10 fps)
 failures = []
 
 
@@ -164,6 +165,12 @@ def case_four():
         n = mp4_frames(os.path.join(job.dir, cam + "-1.mp4"))
         check("four", n == 110, "%s-1.mp4 decodes to 110 frames (got %d)"
               % (cam, n))
+        # sane encoder settings: not much bigger than the camera's own
+        # video (the sample's bytes per frame, times 3)
+        size = os.path.getsize(os.path.join(job.dir, cam + "-1.mp4"))
+        bound = 3 * os.path.getsize(VIDEO) * 110 // SAMPLE_FRAMES
+        check("four", size <= bound, "%s-1.mp4: %d bytes, at most %d"
+              % (cam, size, bound))
     check("four", "error" not in job.stderr and "warning" not in job.stderr,
           "no error or warning reported\n" + job.stderr)
     check("four", job.stdout.count(" 0 drops;") == 4,
