@@ -106,6 +106,26 @@ acquire_thread (gpointer data)
   return NULL;
 }
 
+/* Starts @a, and @b once @a's load has begun (held at @gate); after 100
+ * ms opens the gate and joins both. Returns: TRUE when @b was still
+ * waiting when the gate opened. */
+static gboolean
+race_two (Gate *gate, Acquire *a, Acquire *b)
+{
+  GThread *ta, *tb;
+  gboolean b_waited;
+
+  ta = g_thread_new ("a", acquire_thread, a);
+  gate_wait_started (gate, 1);
+  tb = g_thread_new ("b", acquire_thread, b);
+  g_usleep (100 * 1000);
+  b_waited = !g_atomic_int_get (&b->done);
+  gate_open (gate);
+  g_thread_join (ta);
+  g_thread_join (tb);
+  return b_waited;
+}
+
 /* While instance "slow" loads (held at the gate), instance "fast" loads
  * and returns. (Were the table locked during a load, "fast" would wait for
  * the gate: the test opens it after 30 s and fails.) */
@@ -160,17 +180,9 @@ GST_START_TEST (test_same_instance_waits)
   Gate gate;
   Acquire a = { "table-same", cfg, &gate, NULL, { YOLOR_OK, "" }, 0 };
   Acquire b = { "table-same", cfg, &gate, NULL, { YOLOR_OK, "" }, 0 };
-  GThread *ta, *tb;
 
   gate_init (&gate, TRUE);
-  ta = g_thread_new ("a", acquire_thread, &a);
-  gate_wait_started (&gate, 1);
-  tb = g_thread_new ("b", acquire_thread, &b);
-  g_usleep (100 * 1000);
-  fail_unless (!g_atomic_int_get (&b.done), "b did not wait for the load");
-  gate_open (&gate);
-  g_thread_join (ta);
-  g_thread_join (tb);
+  fail_unless (race_two (&gate, &a, &b), "b did not wait for the load");
   fail_unless (a.model != NULL && a.model == b.model);
   fail_unless_equals_int (gate.started, 1);
   fail_unless_equals_int (gst_yolor_shared_users ("table-same"), 2);
@@ -185,25 +197,18 @@ GST_START_TEST (test_same_instance_waits)
 
 GST_END_TEST;
 
-/* The first load fails while a second element waits: that one gets the
- * error of nobody, loads itself and succeeds. */
+/* The first load fails while a second element waits: the waiting one is
+ * not given the first one's error; it loads itself and succeeds. */
 GST_START_TEST (test_failed_load_lets_next_try)
 {
   gchar *cfg = test_model_path ();
   Gate gate;
   Acquire a = { "table-fail", cfg, &gate, NULL, { YOLOR_OK, "" }, 0 };
   Acquire b = { "table-fail", cfg, &gate, NULL, { YOLOR_OK, "" }, 0 };
-  GThread *ta, *tb;
 
   gate_init (&gate, TRUE);
   gate.fail = TRUE;
-  ta = g_thread_new ("a", acquire_thread, &a);
-  gate_wait_started (&gate, 1);
-  tb = g_thread_new ("b", acquire_thread, &b);
-  g_usleep (100 * 1000);
-  gate_open (&gate);
-  g_thread_join (ta);
-  g_thread_join (tb);
+  fail_unless (race_two (&gate, &a, &b), "b did not wait for the load");
   fail_unless (a.model == NULL);
   fail_unless_equals_int (a.err.code, YOLOR_ERR_IO);
   fail_unless (strstr (a.err.msg, "told to fail") != NULL);
