@@ -549,3 +549,40 @@ yolor_camera_open (YolorCamera *cam, GError **error)
   }
   return TRUE;
 }
+
+GstElement *
+yolor_cameras_keep_model (YolorCameras *job, GError **error)
+{
+  gchar *q_id = yolor_launch_quote (job->instance_id);
+  gchar *q_model = job->model ? yolor_launch_quote (job->model) : NULL;
+  gchar *desc = g_strdup_printf (
+      "appsrc is-live=true format=time "
+      "caps=video/x-raw,format=RGB,width=64,height=64,framerate=1/1 ! "
+      "yolordetect model-instance-id=%s n-threads=1 %s%s %s ! fakesink",
+      q_id, q_model ? "model=" : "", q_model ? q_model : "", job->props);
+  GstElement *keeper = gst_parse_launch (desc, error);
+  GstBus *bus;
+  GstMessage *msg;
+
+  g_free (desc);
+  g_free (q_id);
+  g_free (q_model);
+  if (keeper == NULL)
+    return NULL;
+  if (gst_element_set_state (keeper, GST_STATE_PAUSED)
+      != GST_STATE_CHANGE_FAILURE)
+    return keeper;
+  bus = gst_element_get_bus (keeper);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  if (msg) {
+    gst_message_parse_error (msg, error, NULL);
+    gst_message_unref (msg);
+  } else {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE,
+        "the detector cannot start");
+  }
+  gst_object_unref (bus);
+  gst_element_set_state (keeper, GST_STATE_NULL);
+  gst_object_unref (keeper);
+  return NULL;
+}

@@ -109,4 +109,12 @@ void yolor_cameras_check_end (YolorCameras *job);
  * others finish their files, and the job ends with status 1. */
 void yolor_cameras_fail (YolorCameras *job, YolorCamera *broken);
 
+/* A detector of @job's model instance that is never fed: while it is
+ * paused the model stays loaded, even when every camera is away (an
+ * instance's model is freed when its last element stops), and a model that
+ * cannot load is found before any camera connects.
+ * Returns: (transfer full) the paused pipeline (set it to NULL, unref), or
+ * NULL with @error set (the detector's error). */
+GstElement *yolor_cameras_keep_model (YolorCameras *job, GError **error);
+
 #endif /* YOLOR_CAMERA_H */

@@ -12,7 +12,9 @@
  *       yolordetect model-instance-id=ID live=true n-threads=1 !
  *       [yolorosd !] videoconvert ! x264enc ! h264parse ! mp4mux ! filesink
  * so one camera's error, end of stream or silence never stops another.
- * All the detectors share one model (model-instance-id). Live mode keeps
+ * All the detectors share one model (model-instance-id), which one more
+ * detector, never fed, keeps loaded while cameras reconnect (and checks
+ * before any camera connects). Live mode keeps
  * every camera at its frame rate whatever inference costs.
  *
  * Outputs in DIR, per camera NAME (cam1, cam2… unless given):
@@ -129,6 +131,7 @@ main (int argc, char **argv)
   };
   GOptionContext *ctx = g_option_context_new ("[NAME=]URL…");
   GError *err = NULL;
+  GstElement *keeper;
   guint i, tick;
   int ret = 0;
 
@@ -224,6 +227,12 @@ main (int argc, char **argv)
       return 1;
     }
 
+  keeper = yolor_cameras_keep_model (&job, &err);
+  if (keeper == NULL) {
+    g_printerr ("yolor-cameras: %s\n", err ? err->message : "?");
+    return 1;
+  }
+
   job.loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGINT, on_stop, &job);
   g_unix_signal_add (SIGTERM, on_stop, &job);
@@ -260,6 +269,8 @@ main (int argc, char **argv)
     yolor_camera_clear (&job.cams[i]);
   g_free (job.cams);
   g_main_loop_unref (job.loop);
+  gst_element_set_state (keeper, GST_STATE_NULL);
+  gst_object_unref (keeper);
   g_free (job.out_dir);
   g_free (job.model);
   g_free (job.props);
