@@ -14,8 +14,8 @@
  * so one camera's error, end of stream or silence never stops another.
  * All the detectors share one model (model-instance-id), which one more
  * detector, never fed, keeps loaded while cameras reconnect (and checks
- * before any camera connects). Live mode keeps
- * every camera at its frame rate whatever inference costs.
+ * before any camera connects). Live mode keeps every camera at its frame
+ * rate whatever inference costs.
  *
  * Outputs in DIR, per camera NAME (cam1, cam2… unless given):
  *   NAME.jsonl     one line per frame over all connections (frame-json.h,
