@@ -388,14 +388,6 @@ yolor_camera_connect (YolorCamera *cam)
     return;
   }
   detect = gst_bin_get_by_name (GST_BIN (cam->pipeline), "detect");
-  if (detect == NULL) {
-    g_printerr ("yolor-cameras: --detect-props must not rename the "
-                "detector (name=)\n");
-    gst_object_unref (cam->pipeline);
-    cam->pipeline = NULL;
-    yolor_cameras_fail (job, cam);
-    return;
-  }
   pad = gst_element_get_static_pad (detect, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_input, cam, NULL);
   gst_object_unref (pad);

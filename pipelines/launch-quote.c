@@ -62,6 +62,13 @@ yolor_launch_props (const gchar *props, GError **error)
       g_string_free (out, TRUE);
       return NULL;
     }
+    if (eq - argv[i] == 4 && strncmp (argv[i], "name", 4) == 0) {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+          "'%s': the element's name is the application's (no name=)", argv[i]);
+      g_strfreev (argv);
+      g_string_free (out, TRUE);
+      return NULL;
+    }
     value = yolor_launch_quote (eq + 1);
     g_string_append_printf (
         out, "%s%.*s=%s", i ? " " : "", (int) (eq - argv[i]), argv[i], value);

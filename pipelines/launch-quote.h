@@ -16,7 +16,8 @@ gchar *yolor_launch_quote (const gchar *s);
  * ("threshold=0.3 object-class='person, car'"), into launch-line text with
  * every value quoted, so that nothing in it can add elements or links.
  * Returns: (transfer full): the text ("" for NULL or blank @props), or NULL
- * with @error set when a word is not NAME=VALUE. */
+ * with @error set when a word is not NAME=VALUE, or sets "name" (the
+ * applications name their elements). */
 gchar *yolor_launch_props (const gchar *props, GError **error);
 
 #endif /* YOLOR_LAUNCH_QUOTE_H */

@@ -149,12 +149,6 @@ main (int argc, char **argv)
     return 2;
   }
   g_option_context_free (ctx);
-  if (detect_props
-      && g_regex_match_simple ("(^|\\s)name=", detect_props, 0, 0)) {
-    g_printerr ("yolor-cameras: --detect-props: the detector's name is the "
-                "job's (no name=)\n");
-    return 2;
-  }
   job.props = yolor_launch_props (detect_props, &err);
   if (job.props == NULL) {
     g_printerr ("yolor-cameras: --detect-props: %s\n", err->message);

@@ -10,14 +10,17 @@ server=$2
 video=$3
 out=$4
 failed=0
+assign="is not a property assignment"
 
+# refused WHAT MESSAGE COMMAND…: COMMAND fails, saying MESSAGE
 refused () {
   what=$1
-  shift
+  message=$2
+  shift 2
   if err=$("$@" 2>&1 >/dev/null); then
     echo "FAIL: $what: accepted"
     failed=1
-  elif ! printf '%s' "$err" | grep -q "is not a property assignment"; then
+  elif ! printf '%s' "$err" | grep -q "$message"; then
     echo "FAIL: $what: $err"
     failed=1
   else
@@ -25,10 +28,13 @@ refused () {
   fi
 }
 
-refused "annotate, a link" "$annotate" --detect-props 'threshold=0.3 ! fakesink' "$video"
-refused "annotate, a bin" "$annotate" --detect-props 'threshold=0.3 ) ( fakesrc' "$video"
-refused "server, a link" "$server" --detect-props 'threshold=0.3 ! tee' "$video"
-refused "server, a bare word" "$server" --detect-props 'fakesink' "$video"
+refused "annotate, a link" "$assign" "$annotate" --detect-props 'threshold=0.3 ! fakesink' "$video"
+refused "annotate, a bin" "$assign" "$annotate" --detect-props 'threshold=0.3 ) ( fakesrc' "$video"
+refused "server, a link" "$assign" "$server" --detect-props 'threshold=0.3 ! tee' "$video"
+refused "server, a bare word" "$assign" "$server" --detect-props 'fakesink' "$video"
+# the apps find their elements by name: a quoted name= cannot rename one
+refused "annotate, name" "name is the application's" "$annotate" \
+  --detect-props "threshold=0.3 'name'=x" "$video"
 
 # a value with a space and a '!' is one value: the element rejects it or
 # takes it, and no element is added
