@@ -327,12 +327,29 @@ on_message (GstBus *bus, GstMessage *msg, gpointer data)
   return TRUE;
 }
 
+/* The detector of the job's launch lines: @extra (borrowed) first, then
+ * the job's model instance and one thread, then the user's properties,
+ * which may override those. Returns: (transfer full). */
+static gchar *
+detector_desc (const YolorCameras *job, const gchar *extra)
+{
+  gchar *q_id = yolor_launch_quote (job->instance_id);
+  gchar *q_model = job->model ? yolor_launch_quote (job->model) : NULL;
+  gchar *desc = g_strdup_printf (
+      "yolordetect %s model-instance-id=%s n-threads=1 %s%s %s", extra, q_id,
+      q_model ? "model=" : "", q_model ? q_model : "", job->props);
+
+  g_free (q_id);
+  g_free (q_model);
+  return desc;
+}
+
 void
 yolor_camera_connect (YolorCamera *cam)
 {
   YolorCameras *job = cam->job;
   GError *err = NULL;
-  gchar *q_url, *q_part, *q_model = NULL, *q_id, *out, *desc;
+  gchar *q_url, *q_part, *detect_desc, *out, *desc;
   GstElement *detect;
   GstPad *pad;
 
@@ -340,9 +357,7 @@ yolor_camera_connect (YolorCamera *cam)
   g_free (cam->part);
   cam->part = NULL;
   q_url = yolor_launch_quote (cam->url);
-  q_id = yolor_launch_quote (job->instance_id);
-  if (job->model)
-    q_model = yolor_launch_quote (job->model);
+  detect_desc = detector_desc (job, "name=detect live=true");
   if (job->video_sink) {
     out = g_strdup_printf ("%s videoconvert ! %s sync=false",
         job->no_osd ? "" : "yolorosd !", job->video_sink);
@@ -361,13 +376,10 @@ yolor_camera_connect (YolorCamera *cam)
   desc = g_strdup_printf (
       "rtspsrc name=src protocols=%s location=%s latency=%d ! "
       "application/x-rtp,media=video ! decodebin name=dec ! videoconvert ! "
-      "yolordetect name=detect model-instance-id=%s live=true n-threads=1 "
-      "%s%s %s ! %s",
-      job->protocols, q_url, job->latency_ms, q_id, q_model ? "model=" : "",
-      q_model ? q_model : "", job->props, out);
+      "%s ! %s",
+      job->protocols, q_url, job->latency_ms, detect_desc, out);
   g_free (q_url);
-  g_free (q_id);
-  g_free (q_model);
+  g_free (detect_desc);
   g_free (out);
 
   g_mutex_lock (&cam->lock);
@@ -422,7 +434,6 @@ yolor_camera_tick (YolorCamera *cam, gint64 now)
   guint64 conn_frames;
   gint64 last;
   gchar *why;
-
   gboolean maxed;
 
   g_mutex_lock (&cam->lock);
@@ -545,20 +556,18 @@ yolor_camera_open (YolorCamera *cam, GError **error)
 GstElement *
 yolor_cameras_keep_model (YolorCameras *job, GError **error)
 {
-  gchar *q_id = yolor_launch_quote (job->instance_id);
-  gchar *q_model = job->model ? yolor_launch_quote (job->model) : NULL;
+  gchar *detect_desc = detector_desc (job, "");
   gchar *desc = g_strdup_printf (
       "appsrc is-live=true format=time "
       "caps=video/x-raw,format=RGB,width=64,height=64,framerate=1/1 ! "
-      "yolordetect model-instance-id=%s n-threads=1 %s%s %s ! fakesink",
-      q_id, q_model ? "model=" : "", q_model ? q_model : "", job->props);
+      "%s ! fakesink",
+      detect_desc);
   GstElement *keeper = gst_parse_launch (desc, error);
   GstBus *bus;
   GstMessage *msg;
 
   g_free (desc);
-  g_free (q_id);
-  g_free (q_model);
+  g_free (detect_desc);
   if (keeper == NULL)
     return NULL;
   if (gst_element_set_state (keeper, GST_STATE_PAUSED)
