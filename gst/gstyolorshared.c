@@ -47,6 +47,17 @@ canonical_weights (const gchar *cfg, const gchar *weights)
   return c;
 }
 
+/* TRUE when an element asking for @want_cfg / @want_w (explicitly, as
+ * @explicit_cfg / @explicit_w say) names other files than @in holds. */
+static gboolean
+asks_other_files (const Instance *in, gboolean explicit_cfg,
+    gboolean explicit_w, const gchar *want_cfg, const gchar *want_w)
+{
+  return (explicit_cfg && strcmp (want_cfg, in->cfg) != 0)
+      || ((explicit_cfg || explicit_w) && want_w
+          && strcmp (want_w, in->weights) != 0);
+}
+
 yolor_model *
 gst_yolor_shared_acquire (const gchar *id, const gchar *cfg,
     const gchar *weights, const gchar *default_cfg, GstYolorModelLoadFn load,
@@ -68,53 +79,50 @@ gst_yolor_shared_acquire (const gchar *id, const gchar *cfg,
   if (table == NULL)
     table =
         g_hash_table_new_full (g_str_hash, g_str_equal, g_free, instance_free);
-  for (;;) {
+  /* while another element loads the instance, wait for it and look again
+   * (a failed load leaves no instance, and this element tries itself) */
+  in = g_hash_table_lookup (table, id);
+  while (in != NULL && in->loading
+      && !asks_other_files (in, explicit_cfg, explicit_w, want_cfg, want_w)) {
+    g_cond_wait (&table_cond, &table_lock);
     in = g_hash_table_lookup (table, id);
-    if (in != NULL
-        && ((explicit_cfg && strcmp (want_cfg, in->cfg) != 0)
-            || ((explicit_cfg || explicit_w) && want_w
-                && strcmp (want_w, in->weights) != 0))) {
-      snprintf (err->msg, sizeof (err->msg),
-          "model-instance-id '%s' already holds %s (weights %s); this "
-          "element asks for %s (weights %s)",
-          id, in->cfg, in->weights, want_cfg, want_w);
-      err->code = YOLOR_ERR_INVALID_ARG;
-    } else if (in != NULL && in->loading) {
-      /* another element loads it: wait, then look again (a failed load
-       * leaves no instance, and this element tries itself) */
-      g_cond_wait (&table_cond, &table_lock);
-      continue;
-    } else if (in != NULL) {
-      in->users++;
-      model = yolor_model_ref (in->model);
-      *cfg_out = g_strdup (in->cfg);
-    } else if (want_cfg == NULL) {
-      snprintf (err->msg, sizeof (err->msg), "no model to load");
-      err->code = YOLOR_ERR_INVALID_ARG;
-    } else {
-      yolor_status st;
+  }
+  if (in != NULL
+      && asks_other_files (in, explicit_cfg, explicit_w, want_cfg, want_w)) {
+    snprintf (err->msg, sizeof (err->msg),
+        "model-instance-id '%s' already holds %s (weights %s); this "
+        "element asks for %s (weights %s)",
+        id, in->cfg, in->weights, want_cfg, want_w);
+    err->code = YOLOR_ERR_INVALID_ARG;
+  } else if (in != NULL) {
+    in->users++;
+    model = yolor_model_ref (in->model);
+    *cfg_out = g_strdup (in->cfg);
+  } else if (want_cfg == NULL) {
+    snprintf (err->msg, sizeof (err->msg), "no model to load");
+    err->code = YOLOR_ERR_INVALID_ARG;
+  } else {
+    yolor_status st;
 
-      in = g_new0 (Instance, 1);
-      in->cfg = g_strdup (want_cfg);
-      in->weights = g_strdup (want_w);
-      in->loading = TRUE;
-      g_hash_table_insert (table, g_strdup (id), in);
-      g_mutex_unlock (&table_lock);
-      st = load (want_cfg, want_w, user_data, &model, err);
-      g_mutex_lock (&table_lock);
-      /* nothing removes an instance while it loads */
-      if (st == YOLOR_OK) {
-        in->model = yolor_model_ref (model);
-        in->loading = FALSE;
-        in->users = 1;
-        *cfg_out = g_strdup (want_cfg);
-      } else {
-        model = NULL;
-        g_hash_table_remove (table, id);
-      }
-      g_cond_broadcast (&table_cond);
+    in = g_new0 (Instance, 1);
+    in->cfg = g_strdup (want_cfg);
+    in->weights = g_strdup (want_w);
+    in->loading = TRUE;
+    g_hash_table_insert (table, g_strdup (id), in);
+    g_mutex_unlock (&table_lock);
+    st = load (want_cfg, want_w, user_data, &model, err);
+    g_mutex_lock (&table_lock);
+    /* nothing removes an instance while it loads */
+    if (st == YOLOR_OK) {
+      in->model = yolor_model_ref (model);
+      in->loading = FALSE;
+      in->users = 1;
+      *cfg_out = g_strdup (want_cfg);
+    } else {
+      model = NULL;
+      g_hash_table_remove (table, id);
     }
-    break;
+    g_cond_broadcast (&table_cond);
   }
   g_mutex_unlock (&table_lock);
   g_free (want_cfg);
