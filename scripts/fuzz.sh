@@ -41,7 +41,7 @@ SHARED=${YOLOR_SHARED_DIR:-../shared}
 if [ ! -f "$BUILD/build.ninja" ]; then
   CC=clang meson setup "$BUILD" --buildtype=debugoptimized \
     -Dfuzz=enabled -Db_sanitize=address,undefined -Db_lundef=false \
-    -Dtests=disabled -Dgst=disabled -Dopenmp=disabled
+    -Dtests=disabled -Dgst=disabled
 fi
 ninja -C "$BUILD" -j2
 

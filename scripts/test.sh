@@ -96,17 +96,18 @@ clang_suite () {
 }
 
 tsan_suite () {
-  # OpenMP is off in this build: libgomp is not instrumented, and the
-  # threads under test are GStreamer's streaming threads (test-threads),
-  # nets sharing one model (test-shared), the shared-model table's loads
-  # (test-shared-table) and live mode's worker (test-live,
-  # its hand-over case only: the others need full speed). The plugin
+  # The threads under test are the engine's pool (test-pool, and the
+  # kernels run on it: test-kernels, test-conv-kernels), GStreamer's
+  # streaming threads (test-threads), nets sharing one model (test-shared),
+  # the shared-model table's loads (test-shared-table) and live mode's
+  # worker (test-live, its hand-over case only: the others need full
+  # speed). The plugin
   # registry is scanned in the test process (the system's plugin scanner
   # cannot load an instrumented plugin), so it may see only the plugins the
   # test uses.
   if [ ! -f build-tsan/build.ninja ]; then
     CC=clang meson setup build-tsan --buildtype=debugoptimized \
-      -Db_sanitize=thread -Db_lundef=false -Dopenmp=disabled || return 1
+      -Db_sanitize=thread -Db_lundef=false || return 1
   fi
   ninja -C build-tsan || return 1
   system=$(pkg-config --variable=pluginsdir gstreamer-1.0)
@@ -114,8 +115,9 @@ tsan_suite () {
   for p in coreelements app; do
     ln -sf "$system/libgst$p.so" build-tsan/system-plugins/
   done
-  tsan_env meson test -C build-tsan --print-errorlogs test-threads \
-      test-shared test-shared-table \
+  tsan_env meson test -C build-tsan --print-errorlogs test-pool \
+      test-kernels test-conv-kernels test-threads test-shared \
+      test-shared-table \
     && tsan_env env GST_CHECKS=test_live_threads \
       meson test -C build-tsan --print-errorlogs test-live
 }

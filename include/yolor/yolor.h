@@ -127,9 +127,9 @@ typedef void (*yolor_log_fn) (
 
 typedef struct yolor_options
 {
-  int n_threads; /* 0: all online cores. Used by the kernels'
-                                 * OpenMP regions (num_threads clause) and
-                                 * set on OpenBLAS before each BLAS call. */
+  int n_threads; /* 0: all online cores. The most threads
+                                 * of the process's pool the kernels use
+                                 * (the calling thread is one of them). */
   yolor_flavor flavor;
   int fold; /* 1 (default): fold BN and implicit layers
                                  * into convolutions at load. 0: run the

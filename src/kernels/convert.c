@@ -122,31 +122,32 @@ cv_coef (int d, double scale, int src_len, int *s0, int *a0)
   *a0 = (int) lrintf ((1.0f - f) * 2048.0f);
 }
 
-static void
-letterbox (yolor_net *net, const yolor_image *img, const yolor_yuv_coef *k)
+/* One frame's conversion, shared by its rows. */
+typedef struct
 {
-  int W = net->in_w, H = net->in_h;
-  int nw = net->lb_w, nh = net->lb_h;
-  int left = net->lb_left, top = net->lb_top;
-  size_t plane = (size_t) W * H;
+  yolor_net *net;
+  const yolor_image *img;
+  const yolor_yuv_coef *k;
+  yolor_resample_cols cols;
+  int same; /* letterbox: no resize */
+  double sy; /* letterbox: source rows per row */
+  float h_scale; /* stretch: the same */
+} frame_loop;
+
+/* Letterboxed rows [lo, hi) of net->input. */
+static void
+letterbox_rows (void *data, long lo, long hi, int worker)
+{
+  const frame_loop *q = data;
+  yolor_net *net = q->net;
+  const yolor_image *img = q->img;
+  int W = net->in_w, nw = net->lb_w, nh = net->lb_h;
+  int left = net->lb_left, top = net->lb_top, same = q->same;
+  size_t plane = (size_t) W * net->in_h;
   const float grey = 114.0f / 255.0f;
-  int same = nw == img->width && nh == img->height;
-  double sx = (double) img->width / nw, sy = (double) img->height / nh;
-  int nt = net->n_threads;
-  yolor_resample_cols cols = yolor_resample_cols_at (net->pre_cols, W);
-  (void) nt;
+  (void) worker;
 
-  for (int j = 0; j < nw; j++) {
-    if (same) {
-      cols.xa[j] = j;
-    } else {
-      cv_coef (j, sx, img->width, &cols.xa[j], &cols.w[j]);
-      cols.xb[j] = cols.xa[j] + 1 < img->width ? cols.xa[j] + 1 : cols.xa[j];
-    }
-  }
-
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (int y = 0; y < H; y++) {
+  for (int y = (int) lo; y < (int) hi; y++) {
     float *r = net->input + (size_t) y * W;
     float *g = r + plane, *b = g + plane;
     int yy = y - top, y0 = 0, b0 = 2048, y1;
@@ -162,25 +163,26 @@ letterbox (yolor_net *net, const yolor_image *img, const yolor_yuv_coef *k)
     if (same) {
       y0 = yy;
     } else {
-      cv_coef (yy, sy, img->height, &y0, &b0);
+      cv_coef (yy, q->sy, img->height, &y0, &b0);
     }
     y1 = y0 + 1 < img->height ? y0 + 1 : y0;
     for (int c0 = 0; c0 < nw; c0 += CHUNK) {
       int n = nw - c0 < CHUNK ? nw - c0 : CHUNK;
-      const int *xa = cols.xa + c0, *xb = cols.xb + c0, *a0 = cols.w + c0;
+      const int *xa = q->cols.xa + c0, *xb = q->cols.xb + c0;
+      const int *a0 = q->cols.w + c0;
       uint8_t p0[3][CHUNK], p1[3][CHUNK], p2[3][CHUNK], p3[3][CHUNK];
       float *out[3] = { r + left + c0, g + left + c0, b + left + c0 };
       if (same) {
-        fetch_row (img, k, y0, xa, n, p0);
+        fetch_row (img, q->k, y0, xa, n, p0);
         for (int ch = 0; ch < 3; ch++)
           for (int j = 0; j < n; j++)
             out[ch][j] = p0[ch][j] / 255.0f;
         continue;
       }
-      fetch_row (img, k, y0, xa, n, p0);
-      fetch_row (img, k, y0, xb, n, p1);
-      fetch_row (img, k, y1, xa, n, p2);
-      fetch_row (img, k, y1, xb, n, p3);
+      fetch_row (img, q->k, y0, xa, n, p0);
+      fetch_row (img, q->k, y0, xb, n, p1);
+      fetch_row (img, q->k, y1, xa, n, p2);
+      fetch_row (img, q->k, y1, xb, n, p3);
       for (int ch = 0; ch < 3; ch++)
         for (int j = 0; j < n; j++) {
           int d0 = p0[ch][j] * a0[j] + p1[ch][j] * (2048 - a0[j]);
@@ -195,46 +197,56 @@ letterbox (yolor_net *net, const yolor_image *img, const yolor_yuv_coef *k)
   }
 }
 
-/* darknet's resize_image() (a horizontal then a vertical bilinear pass on
- * float pixels), one output pixel at a time with the same arithmetic; each
- * source pixel is converted to RGB once per output pixel that reads it. */
 static void
-stretch (yolor_net *net, const yolor_image *img, const yolor_yuv_coef *k)
+letterbox (yolor_net *net, const yolor_image *img, const yolor_yuv_coef *k)
 {
-  int W = net->in_w, H = net->in_h, iw = img->width, ih = img->height;
-  size_t plane = (size_t) W * H;
-  float w_scale = W > 1 ? (float) (iw - 1) / (float) (W - 1) : 0.0f;
-  float h_scale = H > 1 ? (float) (ih - 1) / (float) (H - 1) : 0.0f;
-  int nt = net->n_threads;
-  yolor_resample_cols cols = yolor_resample_cols_at (net->pre_cols, W);
-  (void) nt;
+  int nw = net->lb_w, nh = net->lb_h;
+  double sx = (double) img->width / nw;
+  frame_loop q = { net, img, k,
+    yolor_resample_cols_at (net->pre_cols, net->in_w),
+    nw == img->width && nh == img->height, (double) img->height / nh, 0.0f };
 
-  for (int c = 0; c < W; c++) {
-    float sx = (float) c * w_scale;
-    cols.w[c] = c == W - 1 || iw == 1;
-    cols.xa[c] = cols.w[c] ? iw - 1 : (int) sx;
-    cols.xb[c] = cols.w[c] ? cols.xa[c] : cols.xa[c] + 1;
-    cols.dx[c] = sx - (float) (int) sx;
+  for (int j = 0; j < nw; j++) {
+    if (q.same) {
+      q.cols.xa[j] = j;
+    } else {
+      cv_coef (j, sx, img->width, &q.cols.xa[j], &q.cols.w[j]);
+      q.cols.xb[j] =
+          q.cols.xa[j] + 1 < img->width ? q.cols.xa[j] + 1 : q.cols.xa[j];
+    }
   }
+  yolor_parallel (net->n_threads, net->in_h, 1, letterbox_rows, &q);
+}
 
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (int r = 0; r < H; r++) {
-    float sy = (float) r * h_scale;
+/* Stretched rows [lo, hi) of net->input. */
+static void
+stretch_rows (void *data, long lo, long hi, int worker)
+{
+  const frame_loop *q = data;
+  yolor_net *net = q->net;
+  const yolor_image *img = q->img;
+  int W = net->in_w, H = net->in_h, ih = img->height;
+  size_t plane = (size_t) W * H;
+  (void) worker;
+
+  for (int r = (int) lo; r < (int) hi; r++) {
+    float sy = (float) r * q->h_scale;
     int iy = (int) sy;
     float dy = sy - (float) iy;
     int last_row = r == H - 1 || ih == 1;
     for (int c0 = 0; c0 < W; c0 += CHUNK) {
       int n = W - c0 < CHUNK ? W - c0 : CHUNK;
-      const int *xa = cols.xa + c0, *xb = cols.xb + c0, *lc = cols.w + c0;
-      const float *dx = cols.dx + c0;
+      const int *xa = q->cols.xa + c0, *xb = q->cols.xb + c0;
+      const int *lc = q->cols.w + c0;
+      const float *dx = q->cols.dx + c0;
       /* (ix, iy), (ix+1, iy), (ix, iy+1), (ix+1, iy+1) */
       uint8_t q0[3][CHUNK], q1[3][CHUNK], q2[3][CHUNK] = { { 0 } };
       uint8_t q3[3][CHUNK] = { { 0 } };
-      fetch_row (img, k, iy, xa, n, q0);
-      fetch_row (img, k, iy, xb, n, q1);
+      fetch_row (img, q->k, iy, xa, n, q0);
+      fetch_row (img, q->k, iy, xb, n, q1);
       if (!last_row) {
-        fetch_row (img, k, iy + 1, xa, n, q2);
-        fetch_row (img, k, iy + 1, xb, n, q3);
+        fetch_row (img, q->k, iy + 1, xa, n, q2);
+        fetch_row (img, q->k, iy + 1, xb, n, q3);
       }
       for (int ch = 0; ch < 3; ch++) {
         float *out = net->input + ch * plane + (size_t) r * W + c0;
@@ -251,6 +263,27 @@ stretch (yolor_net *net, const yolor_image *img, const yolor_yuv_coef *k)
       }
     }
   }
+}
+
+/* darknet's resize_image() (a horizontal then a vertical bilinear pass on
+ * float pixels), one output pixel at a time with the same arithmetic; each
+ * source pixel is converted to RGB once per output pixel that reads it. */
+static void
+stretch (yolor_net *net, const yolor_image *img, const yolor_yuv_coef *k)
+{
+  int W = net->in_w, H = net->in_h, iw = img->width, ih = img->height;
+  float w_scale = W > 1 ? (float) (iw - 1) / (float) (W - 1) : 0.0f;
+  frame_loop q = { net, img, k, yolor_resample_cols_at (net->pre_cols, W), 0,
+    0.0, H > 1 ? (float) (ih - 1) / (float) (H - 1) : 0.0f };
+
+  for (int c = 0; c < W; c++) {
+    float sx = (float) c * w_scale;
+    q.cols.w[c] = c == W - 1 || iw == 1;
+    q.cols.xa[c] = q.cols.w[c] ? iw - 1 : (int) sx;
+    q.cols.xb[c] = q.cols.w[c] ? q.cols.xa[c] : q.cols.xa[c] + 1;
+    q.cols.dx[c] = sx - (float) (int) sx;
+  }
+  yolor_parallel (net->n_threads, H, 1, stretch_rows, &q);
 }
 
 void

@@ -74,41 +74,54 @@ dw_vector (const float *xp, int cols, const float *kw, int k, int stride,
   return acc;
 }
 
+typedef struct
+{
+  const float *x, *wt, *bias;
+  float *y, *work;
+  int h, w, k, stride, pad, oh, ow, rows, cols;
+  size_t per_thread;
+  yolor_act act;
+} dw_loop;
+
+/* Channels [lo, hi), padded in @worker's plane. */
+static void
+dw_channels (void *data, long lo, long hi, int worker)
+{
+  const dw_loop *q = data;
+  int k = q->k, oh = q->oh, ow = q->ow, cols = q->cols;
+  float *xp = q->work + (size_t) worker * q->per_thread;
+  for (int ch = (int) lo; ch < (int) hi; ch++) {
+    const float *kw = q->wt + (size_t) ch * k * k;
+    float b = q->bias ? q->bias[ch] : 0.0f;
+    pad_plane (q->x + (size_t) ch * q->h * q->w, q->h, q->w, q->pad, q->rows,
+        cols, xp);
+    for (int oy = 0; oy < oh; oy++) {
+      float *yr = q->y + ((size_t) ch * oh + oy) * ow;
+      for (int ox = 0; ox < ow; ox += DW_L) {
+        yolor_v8f v = dw_vector (xp, cols, kw, k, q->stride, oy, ox, b);
+        float t[DW_L];
+        int n = ow - ox < DW_L ? ow - ox : DW_L;
+        memcpy (t, &v, sizeof (t));
+        if (n == DW_L)
+          yolor_act_row (yr + ox, t, DW_L, 0.0f, q->act);
+        else
+          for (int i = 0; i < n; i++)
+            yr[ox + i] = yolor_act1 (t[i], q->act);
+      }
+    }
+  }
+}
+
 void
 YOLOR_KFN (yolor_depthwise) (int n_threads, const float *x, int c, int h, int w,
     const float *wt, int k, int stride, int pad, int oh, int ow,
     const float *bias, yolor_act act, float *y, float *work)
 {
-  int rows, cols;
-  size_t per_thread;
-  padded_dims (k, stride, oh, ow, &rows, &cols);
-  per_thread = (size_t) rows * cols + 16;
-  (void) n_threads;
-#pragma omp parallel num_threads(n_threads)
-  {
-    int tid = yolor_thread_num ();
-    float *xp = work + (size_t) tid * per_thread;
-#pragma omp for schedule(static)
-    for (int ch = 0; ch < c; ch++) {
-      const float *kw = wt + (size_t) ch * k * k;
-      float b = bias ? bias[ch] : 0.0f;
-      pad_plane (x + (size_t) ch * h * w, h, w, pad, rows, cols, xp);
-      for (int oy = 0; oy < oh; oy++) {
-        float *yr = y + ((size_t) ch * oh + oy) * ow;
-        for (int ox = 0; ox < ow; ox += DW_L) {
-          yolor_v8f v = dw_vector (xp, cols, kw, k, stride, oy, ox, b);
-          float t[DW_L];
-          int n = ow - ox < DW_L ? ow - ox : DW_L;
-          memcpy (t, &v, sizeof (t));
-          if (n == DW_L)
-            yolor_act_row (yr + ox, t, DW_L, 0.0f, act);
-          else
-            for (int q = 0; q < n; q++)
-              yr[ox + q] = yolor_act1 (t[q], act);
-        }
-      }
-    }
-  }
+  dw_loop q = { x, wt, bias, y, work, h, w, k, stride, pad, oh, ow, 0, 0, 0,
+    act };
+  padded_dims (k, stride, oh, ow, &q.rows, &q.cols);
+  q.per_thread = (size_t) q.rows * q.cols + 16;
+  yolor_parallel (n_threads, c, 1, dw_channels, &q);
 }
 
 #ifdef YOLOR_KERNELS_BASELINE

@@ -3,7 +3,7 @@
  * Thread policy: OpenBLAS keeps one process-wide thread count. Each call
  * sets it to the calling net's n_threads first (only when it differs from the
  * last value set), so two nets with different thread counts in one process
- * each get theirs. It is never called inside an OpenMP region.
+ * each get theirs. It is never called inside a parallel loop.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -1,5 +1,6 @@
-/* Compute kernels. Every kernel takes the thread count of its net; OpenMP
- * regions live only in src/kernels/ and src/layers/.
+/* Compute kernels. Every kernel takes the thread count of its net and runs
+ * its parallel loops on the process's thread pool (yolor_parallel); no
+ * other code runs in parallel.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -8,33 +9,22 @@
 
 #include <math.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "yolor-private.h"
 
-/* The calling thread's index in its OpenMP team, and the team's size (0
- * and 1 without OpenMP). */
-static inline int
-yolor_thread_num (void)
-{
-#ifdef _OPENMP
-  return omp_get_thread_num ();
-#else
-  return 0;
-#endif
-}
-
-static inline int
-yolor_team_size (void)
-{
-#ifdef _OPENMP
-  return omp_get_num_threads ();
-#else
-  return 1;
-#endif
-}
+/* ---- Threads (kernels/pool.c) ----
+ * yolor_parallel (n_threads, n, grain, fn, ctx) runs items [0, n) on the
+ * caller and up to n_threads − 1 of the pool's helpers, in chunks of at
+ * least @grain items (or n, if fewer) that each thread claims one at a
+ * time: fn (ctx, lo, hi, worker) runs items [lo, hi) in thread
+ * @worker (0 … n_threads − 1, never two running chunks of one call with the
+ * same index: the index of per-thread scratch). Returns when every chunk has
+ * run. Calls from several threads at once are safe (one of them gets the
+ * helpers, the others run alone), and so is a call from inside @fn (it runs
+ * alone). @ctx is borrowed for the call. */
+typedef void (*yolor_chunk_fn) (void *ctx, long lo, long hi, int worker);
+void yolor_parallel (
+    int n_threads, long n, long grain, yolor_chunk_fn fn, void *ctx);
 
 /* The kernels declared with YOLOR_KDECL below are compiled three times: for
  * the build's baseline and, on x86-64, for AVX2+FMA (YOLOR_KERNELS_AVX2) and
@@ -51,7 +41,7 @@ yolor_team_size (void)
 #endif
 
 /* C[M][N] (+)= A[M][K] · B[K][N], row-major with leading dimensions.
- * The only BLAS call site. Must not be called inside an OpenMP region. */
+ * The only BLAS call site. Must not be called inside a parallel loop. */
 void yolor_gemm (int n_threads, int M, int N, int K, const float *A, int lda,
     const float *B, int ldb, float *C, int ldc, int accumulate);
 
@@ -303,17 +293,9 @@ void yolor_sgemm_pack_a (int M, int K, const float *A, int lda, float *dst);
 /* Workspace floats of yolor_sgemm_run () for n_threads threads. */
 size_t yolor_sgemm_workspace (int n_threads);
 
-/* Runs @g on n_threads OpenMP threads. @work: yolor_sgemm_workspace (). */
+/* Runs @g on n_threads threads. @work: yolor_sgemm_workspace (). */
 void yolor_sgemm_run (int n_threads, const yolor_gemm_task *g, float *work);
 
-/* Part @part of @n_parts of @g, for a caller already inside an OpenMP
- * region (each thread one part, all parts together the whole product);
- * @work: the same workspace as yolor_sgemm_run (), shared by the parts. */
-#define YOLOR_SGEMM_PART_DECL(fn)                                              \
-  void fn (const yolor_gemm_task *g, int part, int n_parts, float *work)
-YOLOR_SGEMM_PART_DECL (yolor_sgemm_part_generic);
-YOLOR_SGEMM_PART_DECL (yolor_sgemm_part_avx2);
-YOLOR_SGEMM_PART_DECL (yolor_sgemm_part_avx512);
 
 /* Winograd F(4x4, 3x3), stride 1: transformed and packed weights from
  * w[cout][cin][3][3] (yolor_winograd_weights_floats () of them); workspace

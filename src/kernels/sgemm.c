@@ -13,8 +13,10 @@
  * block is done, while it is still in cache: there is no epilogue pass.
  *
  * Threads: the work is the list of (batch item, column strip, row panel)
- * triples, split into equal contiguous parts, one per thread, so threads
- * stay busy however few columns a product has. No BLAS call happens here.
+ * triples, run in chunks of consecutive panels that the threads claim one at
+ * a time (yolor_parallel), so threads stay busy however few columns a
+ * product has and a thread that lost its core holds up one chunk only. No
+ * BLAS call happens here.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -29,6 +31,9 @@
 /* Up to this many columns, one strip, so that A is read once (the 20x20
  * and 40x40 maps). */
 #define NB_ONE 512
+/* Rows of C a thread takes at a time, at least: each chunk packs its own
+ * blocks of B, so fewer rows would pack them too often. */
+#define GEMM_GRAIN_ROWS 32
 
 #ifdef YOLOR_KERNELS_BASELINE
 /* The same for every variant: NB and KC do not depend on it. */
@@ -214,24 +219,23 @@ block (const yolor_gemm_task *g, int bi, int n0, int w, int p0, int p1,
   }
 }
 
-void
-YOLOR_KFN (yolor_sgemm_part) (
-    const yolor_gemm_task *g, int part, int n_parts, float *work)
+/* Row panels one after another along each (batch item, column strip): the
+ * items of the parallel loop. */
+typedef struct
 {
-  int n_panels = (g->M + MR - 1) / MR;
-  int n_strips = g->N <= NB_ONE ? 1 : (g->N + NB - 1) / NB;
-  /* strips of equal width (a multiple of NR) */
-  int nb = ((g->N + n_strips - 1) / n_strips + NR - 1) / NR * NR;
-  int batch = g->batch > 0 ? g->batch : 1;
-  long total, lo, hi;
-  float *bpack = thread_buffer (work, part);
+  const yolor_gemm_task *g;
+  float *work;
+  int n_panels, n_strips, nb;
+} sgemm_loop;
 
-  if (g->M <= 0 || g->N <= 0)
-    return;
-  n_strips = (g->N + nb - 1) / nb;
-  total = (long) batch * n_strips * n_panels;
-  lo = total * part / n_parts;
-  hi = total * (part + 1) / n_parts;
+/* Items [lo, hi) in @worker's packing buffer. */
+static void
+sgemm_chunk (void *data, long lo, long hi, int worker)
+{
+  const sgemm_loop *L = data;
+  const yolor_gemm_task *g = L->g;
+  int n_panels = L->n_panels, n_strips = L->n_strips, nb = L->nb;
+  float *bpack = thread_buffer (L->work, worker);
   while (lo < hi) {
     long seg = lo / n_panels, end = (seg + 1) * n_panels;
     int bi = (int) (seg / n_strips), s = (int) (seg % n_strips);
@@ -259,13 +263,17 @@ void
 YOLOR_KFN (yolor_sgemm_run) (
     int n_threads, const yolor_gemm_task *g, float *work)
 {
-  if (n_threads <= 1) {
-    YOLOR_KFN (yolor_sgemm_part) (g, 0, 1, work);
+  sgemm_loop L;
+  int batch = g->batch > 0 ? g->batch : 1;
+  if (g->M <= 0 || g->N <= 0)
     return;
-  }
-#pragma omp parallel num_threads(n_threads)
-  {
-    int tid = yolor_thread_num (), nth = yolor_team_size ();
-    YOLOR_KFN (yolor_sgemm_part) (g, tid, nth, work);
-  }
+  L.g = g;
+  L.work = work;
+  L.n_panels = (g->M + MR - 1) / MR;
+  L.n_strips = g->N <= NB_ONE ? 1 : (g->N + NB - 1) / NB;
+  /* strips of equal width (a multiple of NR) */
+  L.nb = ((g->N + L.n_strips - 1) / L.n_strips + NR - 1) / NR * NR;
+  L.n_strips = (g->N + L.nb - 1) / L.nb;
+  yolor_parallel (n_threads, (long) batch * L.n_strips * L.n_panels,
+      GEMM_GRAIN_ROWS / MR > 1 ? GEMM_GRAIN_ROWS / MR : 1, sgemm_chunk, &L);
 }

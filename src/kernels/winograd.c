@@ -6,10 +6,11 @@
  * Weights are transformed once at load into U[36][cout][cin] and packed for
  * the GEMM. Per frame the input tiles (6x6, stride 4) are transformed into
  * V[36][cin][tiles], the 36 products U·V run as one batched GEMM
- * (yolor_sgemm_part) whose work all threads share, and the output transform
- * adds the bias and applies the activation while it writes the result, so
- * there is no separate epilogue pass. Tiles are done in chunks so that the
- * workspace stays bounded; each chunk is one OpenMP region.
+ * (yolor_sgemm_run), and the output transform adds the bias and applies the
+ * activation while it writes the result, so there is no separate epilogue
+ * pass. Tiles are done in chunks so that the workspace stays bounded; each
+ * chunk is three parallel loops (input transform, products, output
+ * transform).
  *
  * Rounding: the transforms add a little float32 error (see
  * docs/performance.md for the measured effect on the reference heads).
@@ -213,6 +214,93 @@ input_segment (
   }
 }
 
+/* One chunk of tiles [t0, t0 + nt) of a conv, as three parallel loops. */
+typedef struct
+{
+  const float *x, *bias;
+  float *y, *V, *M;
+  int cin, cout, h, w, pad, oh, ow, tw, t0, nt;
+  yolor_act act;
+} wg_chunk;
+
+/* Input transform of channels [lo, hi): V[k][c][t], a segment of tiles of
+ * one tile row at a time. */
+static void
+input_channels (void *data, long lo, long hi, int worker)
+{
+  const wg_chunk *q = data;
+  int tw = q->tw, t0 = q->t0, nt = q->nt;
+  (void) worker;
+  for (int c = (int) lo; c < (int) hi; c++) {
+    const float *xc = q->x + (size_t) c * q->h * q->w;
+    for (int tl = 0; tl < nt;) {
+      int t = t0 + tl, ty = t / tw, tx = t % tw;
+      int n = tw - tx < SEG ? tw - tx : SEG;
+      yolor_v8f v[WG_N];
+      if (n > nt - tl)
+        n = nt - tl;
+      input_segment (xc, q->h, q->w, q->pad, ty, tx, v);
+      for (int k = 0; k < WG_N; k++) {
+        float *dst = q->V + ((size_t) k * q->cin + c) * nt + tl;
+        if (n == SEG)
+          memcpy (dst, &v[k], sizeof (v[k])); /* one vector store */
+        else
+          memcpy (dst, &v[k], sizeof (float) * (size_t) n);
+      }
+      tl += n;
+    }
+  }
+}
+
+/* Output transform + bias + activation of channels [lo, hi), a segment
+ * at a time. */
+static void
+output_channels (void *data, long lo, long hi, int worker)
+{
+  const wg_chunk *q = data;
+  int tw = q->tw, t0 = q->t0, nt = q->nt, oh = q->oh, ow = q->ow;
+  (void) worker;
+  for (int o = (int) lo; o < (int) hi; o++) {
+    float b = q->bias ? q->bias[o] : 0.0f;
+    float *yo = q->y + (size_t) o * oh * ow;
+    for (int tl = 0; tl < nt;) {
+      int t = t0 + tl, ty = t / tw, tx = t % tw;
+      int n = tw - tx < SEG ? tw - tx : SEG;
+      int cols;
+      yolor_v8f m[WG_N], tt[4][6];
+      if (n > nt - tl)
+        n = nt - tl;
+      cols = ow - tx * WG_M < n * WG_M ? ow - tx * WG_M : n * WG_M;
+      for (int k = 0; k < WG_N; k++) {
+        const float *src = q->M + ((size_t) k * q->cout + o) * nt + tl;
+        yolor_v8f zero = { 0 };
+        m[k] = zero;
+        if (n == SEG)
+          memcpy (&m[k], src, sizeof (m[k])); /* one vector load */
+        else
+          memcpy (&m[k], src, sizeof (float) * (size_t) n);
+      }
+      for (int j = 0; j < 6; j++) {
+        yolor_v8f col[6] = { m[j], m[6 + j], m[12 + j], m[18 + j], m[24 + j],
+          m[30 + j] };
+        yolor_v8f o4[4];
+        at6 (col, o4);
+        for (int r = 0; r < 4; r++)
+          tt[r][j] = o4[r];
+      }
+      for (int r = 0; r < 4 && ty * WG_M + r < oh; r++) {
+        yolor_v8f yr[4];
+        float row[4 * SEG];
+        at6 (tt[r], yr);
+        tile_rows_out (yr, row);
+        yolor_act_row (yo + (size_t) (ty * WG_M + r) * ow + tx * WG_M, row,
+            cols, b, q->act);
+      }
+      tl += n;
+    }
+  }
+}
+
 void
 YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin, int h,
     int w, int pad, const float *u, int cout, const float *bias, yolor_act act,
@@ -220,97 +308,41 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin, int h,
 {
   int tw = (ow + 3) / 4, th = (oh + 3) / 4, tiles = tw * th;
   int chunk = chunk_tiles (cin, cout, tiles);
-  float *V = work;
-  float *M = work + (size_t) WG_N * cin * chunk;
+  wg_chunk q;
   yolor_gemm_task g = { 0 };
-  (void) n_threads; /* unused in a build without OpenMP */
+  q.x = x;
+  q.bias = bias;
+  q.y = y;
+  q.V = work;
+  q.M = work + (size_t) WG_N * cin * chunk;
+  q.cin = cin;
+  q.cout = cout;
+  q.h = h;
+  q.w = w;
+  q.pad = pad;
+  q.oh = oh;
+  q.ow = ow;
+  q.tw = tw;
+  q.act = act;
   g.M = cout;
   g.K = cin;
   g.a = u;
-  g.b.x = V;
-  g.c = M;
+  g.b.x = q.V;
+  g.c = q.M;
   g.act = YOLOR_ACT_LINEAR;
   g.batch = WG_N;
   g.a_step = YOLOR_KFN (yolor_sgemm_packed_floats) (cout, cin);
 
   for (int t0 = 0; t0 < tiles; t0 += chunk) {
     int nt = tiles - t0 < chunk ? tiles - t0 : chunk;
+    q.t0 = t0;
+    q.nt = nt;
     g.N = g.b.ld = g.ldc = nt;
     g.b_step = (size_t) cin * nt;
     g.c_step = (size_t) cout * nt;
-
-#pragma omp parallel num_threads(n_threads)
-    {
-      int tid = yolor_thread_num (), nth = yolor_team_size ();
-
-      /* input transform: V[k][c][t], a segment of tiles of one tile row at
-       * a time */
-#pragma omp for schedule(static)
-      for (int c = 0; c < cin; c++) {
-        const float *xc = x + (size_t) c * h * w;
-        for (int tl = 0; tl < nt;) {
-          int t = t0 + tl, ty = t / tw, tx = t % tw;
-          int n = tw - tx < SEG ? tw - tx : SEG;
-          yolor_v8f v[WG_N];
-          if (n > nt - tl)
-            n = nt - tl;
-          input_segment (xc, h, w, pad, ty, tx, v);
-          for (int k = 0; k < WG_N; k++) {
-            float *dst = V + ((size_t) k * cin + c) * nt + tl;
-            if (n == SEG)
-              memcpy (dst, &v[k], sizeof (v[k])); /* one vector store */
-            else
-              memcpy (dst, &v[k], sizeof (float) * (size_t) n);
-          }
-          tl += n;
-        }
-      }
-
-      /* 36 products: M[k] = U[k] · V[k], shared by all threads */
-      YOLOR_KFN (yolor_sgemm_part) (&g, tid, nth, gemm_work);
-#pragma omp barrier
-
-      /* output transform + bias + activation, a segment at a time */
-#pragma omp for schedule(static)
-      for (int o = 0; o < cout; o++) {
-        float b = bias ? bias[o] : 0.0f;
-        float *yo = y + (size_t) o * oh * ow;
-        for (int tl = 0; tl < nt;) {
-          int t = t0 + tl, ty = t / tw, tx = t % tw;
-          int n = tw - tx < SEG ? tw - tx : SEG;
-          int cols;
-          yolor_v8f m[WG_N], tt[4][6];
-          if (n > nt - tl)
-            n = nt - tl;
-          cols = ow - tx * WG_M < n * WG_M ? ow - tx * WG_M : n * WG_M;
-          for (int k = 0; k < WG_N; k++) {
-            const float *src = M + ((size_t) k * cout + o) * nt + tl;
-            yolor_v8f zero = { 0 };
-            m[k] = zero;
-            if (n == SEG)
-              memcpy (&m[k], src, sizeof (m[k])); /* one vector load */
-            else
-              memcpy (&m[k], src, sizeof (float) * (size_t) n);
-          }
-          for (int j = 0; j < 6; j++) {
-            yolor_v8f col[6] = { m[j], m[6 + j], m[12 + j], m[18 + j],
-              m[24 + j], m[30 + j] };
-            yolor_v8f o4[4];
-            at6 (col, o4);
-            for (int r = 0; r < 4; r++)
-              tt[r][j] = o4[r];
-          }
-          for (int r = 0; r < 4 && ty * WG_M + r < oh; r++) {
-            yolor_v8f yr[4];
-            float row[4 * SEG];
-            at6 (tt[r], yr);
-            tile_rows_out (yr, row);
-            yolor_act_row (yo + (size_t) (ty * WG_M + r) * ow + tx * WG_M, row,
-                cols, b, act);
-          }
-          tl += n;
-        }
-      }
-    }
+    yolor_parallel (n_threads, cin, 1, input_channels, &q);
+    /* 36 products: M[k] = U[k] · V[k] */
+    YOLOR_KFN (yolor_sgemm_run) (n_threads, &g, gemm_work);
+    yolor_parallel (n_threads, cout, 1, output_channels, &q);
   }
 }

@@ -9,31 +9,26 @@
 
 #include "kernels/kernels.h"
 
-void
-yolor_channels_forward (yolor_net *net, const yolor_layer *l)
+typedef struct
 {
-  const yolor_tensor *t = yolor_layer_out (net, l);
-  const float *x = yolor_layer_in (net, l, 0);
-  const float *a = yolor_layer_in (net, l, 1);
-  const yolor_tensor *as = yolor_layer_src (net, l, 1);
-  size_t hw = (size_t) t->h * t->w;
-  int ac = as ? as->c : 3;
-  int nt = net->n_threads;
-  (void) nt;
+  const float *x, *a;
+  float *y;
+  size_t hw;
+  int variant;
+} channels_loop;
 
-  if (l->ops->variant == YOLOR_CH_ALTERNATE) {
-    for (int c = 0; c < ac; c++)
-      for (size_t i = 0; i < hw; i++)
-        t->out[c * hw + i] = a[c];
-    memcpy (t->out + ac * hw, x, (size_t) (t->c - ac) * hw * sizeof (float));
-    return;
-  }
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (int c = 0; c < t->c; c++) {
-    const float *xc = x + c * hw;
-    float *yc = t->out + c * hw;
-    float v = a[c];
-    switch (l->ops->variant) {
+/* Channels [lo, hi) of a shift, control or select. */
+static void
+channels_part (void *data, long lo, long hi, int worker)
+{
+  const channels_loop *q = data;
+  size_t hw = q->hw;
+  (void) worker;
+  for (long c = lo; c < hi; c++) {
+    const float *xc = q->x + c * hw;
+    float *yc = q->y + c * hw;
+    float v = q->a[c];
+    switch (q->variant) {
       case YOLOR_CH_SHIFT:
         for (size_t i = 0; i < hw; i++)
           yc[i] = xc[i] + v;
@@ -49,6 +44,27 @@ yolor_channels_forward (yolor_net *net, const yolor_layer *l)
         break;
     }
   }
+}
+
+void
+yolor_channels_forward (yolor_net *net, const yolor_layer *l)
+{
+  const yolor_tensor *t = yolor_layer_out (net, l);
+  const float *x = yolor_layer_in (net, l, 0);
+  const float *a = yolor_layer_in (net, l, 1);
+  const yolor_tensor *as = yolor_layer_src (net, l, 1);
+  size_t hw = (size_t) t->h * t->w;
+  int ac = as ? as->c : 3;
+  channels_loop q = { x, a, t->out, hw, l->ops->variant };
+
+  if (l->ops->variant == YOLOR_CH_ALTERNATE) {
+    for (int c = 0; c < ac; c++)
+      for (size_t i = 0; i < hw; i++)
+        t->out[c * hw + i] = a[c];
+    memcpy (t->out + ac * hw, x, (size_t) (t->c - ac) * hw * sizeof (float));
+    return;
+  }
+  yolor_parallel (net->n_threads, t->c, 1, channels_part, &q);
 }
 
 void

@@ -8,6 +8,7 @@
  */
 #include <math.h>
 
+#include "kernels/kernels.h"
 #include "yolor-private.h"
 
 static inline float
@@ -50,24 +51,25 @@ maxpool_same_separable (
   }
 }
 
-void
-yolor_maxpool_forward (yolor_net *net, const yolor_layer *l)
+typedef struct
 {
-  const float *x = yolor_layer_in (net, l, 0);
-  const yolor_tensor *s = yolor_layer_src (net, l, 0);
-  const yolor_tensor *t = yolor_layer_out (net, l);
-  int h = s ? s->h : net->in_h, w = s ? s->w : net->in_w;
-  int k = l->pool_size, st = l->pool_stride, off = l->pool_pad / 2;
-  int zero_pad = l->pad;
-  int nt = net->n_threads;
-  int separable = !zero_pad && st == 1 && t->h == h && t->w == w && k <= 64;
-  (void) nt;
+  const float *x;
+  const yolor_tensor *t;
+  int h, w, k, st, off, zero_pad, separable;
+} maxpool_loop;
 
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (int c = 0; c < t->c; c++) {
-    const float *xc = x + (size_t) c * h * w;
+/* Channels [lo, hi). */
+static void
+maxpool_channels (void *data, long lo, long hi, int worker)
+{
+  const maxpool_loop *q = data;
+  const yolor_tensor *t = q->t;
+  int h = q->h, w = q->w, k = q->k, st = q->st, off = q->off;
+  (void) worker;
+  for (int c = (int) lo; c < (int) hi; c++) {
+    const float *xc = q->x + (size_t) c * h * w;
     float *yc = t->out + (size_t) c * t->h * t->w;
-    if (separable) {
+    if (q->separable) {
       maxpool_same_separable (xc, yc, h, w, k, off);
       continue;
     }
@@ -88,11 +90,29 @@ yolor_maxpool_forward (yolor_net *net, const yolor_layer *l)
               m = v;
           }
         }
-        if (zero_pad && outside && !(m >= 0.0f) && !isnan (m))
+        if (q->zero_pad && outside && !(m >= 0.0f) && !isnan (m))
           m = 0.0f;
         yc[(size_t) oy * t->w + ox] = m;
       }
   }
+}
+
+void
+yolor_maxpool_forward (yolor_net *net, const yolor_layer *l)
+{
+  const yolor_tensor *s = yolor_layer_src (net, l, 0);
+  maxpool_loop q;
+  q.x = yolor_layer_in (net, l, 0);
+  q.t = yolor_layer_out (net, l);
+  q.h = s ? s->h : net->in_h;
+  q.w = s ? s->w : net->in_w;
+  q.k = l->pool_size;
+  q.st = l->pool_stride;
+  q.off = l->pool_pad / 2;
+  q.zero_pad = l->pad;
+  q.separable =
+      !q.zero_pad && q.st == 1 && q.t->h == q.h && q.t->w == q.w && q.k <= 64;
+  yolor_parallel (net->n_threads, q.t->c, 1, maxpool_channels, &q);
 }
 
 void

@@ -6,6 +6,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include "kernels/kernels.h"
 #include "yolor-private.h"
 
 static void
@@ -17,23 +18,40 @@ in_dims (const yolor_net *net, const yolor_layer *l, int *c, int *h, int *w)
   *w = s ? s->w : net->in_w;
 }
 
-void
-yolor_upsample_forward (yolor_net *net, const yolor_layer *l)
+typedef struct
 {
-  const yolor_tensor *t = yolor_layer_out (net, l);
-  const float *x = yolor_layer_in (net, l, 0);
-  int c, h, w, s = l->stride;
-  int nt = net->n_threads;
-  (void) nt;
-  in_dims (net, l, &c, &h, &w);
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (int ch = 0; ch < c; ch++)
+  const float *x;
+  const yolor_tensor *t;
+  int h, w, s;
+} upsample_loop;
+
+/* Channels [lo, hi). */
+static void
+upsample_channels (void *data, long lo, long hi, int worker)
+{
+  const upsample_loop *q = data;
+  const yolor_tensor *t = q->t;
+  int s = q->s;
+  (void) worker;
+  for (int ch = (int) lo; ch < (int) hi; ch++)
     for (int v = 0; v < t->h; v++) {
-      const float *src = x + ((size_t) ch * h + v / s) * w;
+      const float *src = q->x + ((size_t) ch * q->h + v / s) * q->w;
       float *dst = t->out + ((size_t) ch * t->h + v) * t->w;
       for (int u = 0; u < t->w; u++)
         dst[u] = src[u / s];
     }
+}
+
+void
+yolor_upsample_forward (yolor_net *net, const yolor_layer *l)
+{
+  upsample_loop q;
+  int c;
+  q.t = yolor_layer_out (net, l);
+  q.x = yolor_layer_in (net, l, 0);
+  q.s = l->stride;
+  in_dims (net, l, &c, &q.h, &q.w);
+  yolor_parallel (net->n_threads, c, 1, upsample_channels, &q);
 }
 
 void

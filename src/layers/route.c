@@ -33,6 +33,22 @@ yolor_route_forward (yolor_net *net, const yolor_layer *l)
   }
 }
 
+typedef struct
+{
+  const float *x, *a;
+  float *y;
+} add_loop;
+
+/* y[i] = x[i] + a[i] for i in [lo, hi). */
+static void
+add_values (void *data, long lo, long hi, int worker)
+{
+  const add_loop *q = data;
+  (void) worker;
+  for (long i = lo; i < hi; i++)
+    q->y[i] = q->x[i] + q->a[i];
+}
+
 void
 yolor_shortcut_forward (yolor_net *net, const yolor_layer *l)
 {
@@ -43,16 +59,13 @@ yolor_shortcut_forward (yolor_net *net, const yolor_layer *l)
   int ca;
   size_t hw;
   size_t n_add, n = (size_t) t->c * t->h * t->w;
-  int nt = net->n_threads;
-  (void) nt;
+  add_loop q = { x, a, out };
   src_dims (net, l, 1, &ca, &hw);
   n_add = (size_t) (ca < t->c ? ca : t->c) * hw;
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (size_t i = 0; i < n_add; i++)
-    out[i] = x[i] + a[i];
+  yolor_parallel (net->n_threads, (long) n_add, 8192, add_values, &q);
   if (n > n_add)
     memcpy (out + n_add, x + n_add, (n - n_add) * sizeof (float));
   /* darknet applies the shortcut's activation; the YOLOR code ignores it */
   if (net->model->flavor == YOLOR_FLAVOR_DARKNET)
-    yolor_act_apply (nt, out, n, l->act);
+    yolor_act_apply (net->n_threads, out, n, l->act);
 }

@@ -13,7 +13,7 @@
  *  - yolor_bias_act / yolor_act_apply / yolor_bn_act vs the scalar formulas
  *    of every activation, including mish's softplus threshold at 20 and
  *    large negative inputs (no NaN from logistic, silu or mish);
- *  - threads: the engine's own OpenMP kernels (yolor_sgemm, depthwise,
+ *  - threads: the engine's own kernels on its pool (yolor_sgemm, depthwise,
  *    Winograd, activations, batch norm) and so every convolution
  *    path give bit-identical results with 1 and 2 threads. yolor_gemm
  *    (OpenBLAS) does not: OpenBLAS 0.3.21 partitions sgemm differently with
