@@ -143,7 +143,7 @@ def bench_1thread(a, size):
     """Median ms of `yolor bench --threads 1` (busy-core.py's runner)."""
     busy_core = load_sibling("busy_core", "busy-core.py")
     return busy_core.bench(argparse.Namespace(model=a.model, size=size,
-                                              threads=1, runs=10), a.yolor)
+                                              runs=10), a.yolor, 1)
 
 
 def main():

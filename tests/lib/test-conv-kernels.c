@@ -1,7 +1,7 @@
 /* The optimized convolution kernels against plain references, on odd sizes
  * with fixed seeds: the packed GEMM (with its fused bias and activation) and
  * Winograd F(4x4,3x3) against the direct convolution, both paddings, one and
- * two threads.
+ * two threads (Winograd's two threads bit for bit equal to one).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../common/test-check.h"
 #include "../common/test-sgemm.h"
@@ -20,6 +21,8 @@ static const int sizes[][4] = {
   { 8, 8, 7, 9 }, { 9, 13, 13, 5 }, { 16, 8, 1, 1 }, { 3, 5, 4, 4 },
   { 32, 17, 11, 23 }, { 64, 64, 20, 20 }, { 13, 7, 2, 31 },
   { 12, 10, 9, 75 }, /* rows of more than eight tiles */
+  { 32, 24, 70, 66 }, /* many rows of tiles */
+  { 40, 33, 122, 121 }, /* two chunks of tiles, the last not full */
 };
 
 /* The packed GEMM with its fused epilogue against the plain reference. */
@@ -79,7 +82,7 @@ START_TEST (test_vs_reference)
   int w = sizes[_i][3];
   for (int pad = 0; pad <= 1; pad++) {
     int oh = h + 2 * pad - 2, ow = w + 2 * pad - 2;
-    float *x, *wt, *u, *bias, *y, *ref, *work, *gwork;
+    float *x, *wt, *u, *bias, *y, *y1, *ref, *work, *gwork;
     double max_d = 0.0, max_r = 0.0, err2 = 0.0, ref2 = 0.0;
     if (oh < 1 || ow < 1)
       continue;
@@ -89,6 +92,7 @@ START_TEST (test_vs_reference)
     bias = malloc (sizeof (float) * cout);
     y = malloc (sizeof (float) * cout * oh * ow);
     ref = malloc (sizeof (float) * cout * oh * ow);
+    y1 = malloc (sizeof (float) * cout * oh * ow);
     work =
         malloc (sizeof (float) * yolor_winograd_workspace (cin, cout, oh, ow));
     gwork = malloc (sizeof (float) * yolor_sgemm_workspace (2));
@@ -113,6 +117,12 @@ START_TEST (test_vs_reference)
           "cin=%d cout=%d h=%d w=%d pad=%d threads=%d: max |diff| "
           "%.3g (max |ref| %.3g), NMSE %.3g",
           cin, cout, h, w, pad, nt, max_d, max_r, err2 / (ref2 + 1e-30));
+      if (nt == 1)
+        memcpy (y1, y, sizeof (float) * cout * oh * ow);
+      else
+        ck_assert_msg (!memcmp (y1, y, sizeof (float) * cout * oh * ow),
+            "cin=%d cout=%d h=%d w=%d pad=%d: 2 threads differ from 1", cin,
+            cout, h, w, pad);
     }
     free (x);
     free (wt);
@@ -120,6 +130,7 @@ START_TEST (test_vs_reference)
     free (bias);
     free (y);
     free (ref);
+    free (y1);
     free (work);
     free (gwork);
   }
