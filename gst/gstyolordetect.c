@@ -934,8 +934,10 @@ gst_yolor_detect_class_init (GstYolorDetectClass *klass)
   g_object_class_install_property (gobject_class, PROP_N_THREADS,
       g_param_spec_int ("n-threads", "Threads",
           "Number of threads the "
-          "inference uses (0 to 256). 0 (the default) uses every online "
-          "core. Read when the element starts (READY to PAUSED).",
+          "inference uses (0 to 256), the streaming thread included; the "
+          "others come from one pool per process shared by every element. "
+          "0 (the default) uses every online core. Read when the element "
+          "starts (READY to PAUSED).",
           0, 256, DEFAULT_N_THREADS, at_ready));
   /** GstYolorDetect:inference-interval: Since: 0.1 */
   g_object_class_install_property (gobject_class, PROP_INFERENCE_INTERVAL,
