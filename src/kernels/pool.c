@@ -61,7 +61,7 @@ typedef struct
   LINE uint64_t ticket;
   /* chunks of the current job finished; futex word of a sleeping caller */
   LINE uint32_t done;
-  uint32_t caller_sleeps;
+  uint32_t caller_asleep;
   /* futex word the helpers sleep on: the latest epoch published */
   LINE uint32_t epoch;
   uint32_t helpers_asleep;
@@ -97,7 +97,7 @@ cpu_relax (void)
 #endif
 }
 
-/* Sleeps while *word == val (or not at all); wakes every sleeper. */
+/* Sleeps while *word == val (or not at all). */
 static void
 word_wait (uint32_t *word, uint32_t val)
 {
@@ -110,6 +110,7 @@ word_wait (uint32_t *word, uint32_t val)
 #endif
 }
 
+/* Wakes every thread asleep on @word. */
 static void
 word_wake (uint32_t *word)
 {
@@ -118,6 +119,28 @@ word_wake (uint32_t *word)
 #else
   (void) word;
 #endif
+}
+
+/* Returns *word once it is no longer @val: spins SPIN_NS, then sleeps on
+ * it, counted in *asleep so that whoever changes it knows to wake it (the
+ * writer changes the word, then reads *asleep; both in sequential order, so
+ * either the writer sees the sleeper or the futex sees the new value). */
+static uint32_t
+await_change (uint32_t *word, uint32_t val, uint32_t *asleep)
+{
+  uint64_t t0 = now_ns ();
+  unsigned spins = 0;
+  uint32_t v;
+  while ((v = __atomic_load_n (word, __ATOMIC_ACQUIRE)) == val) {
+    cpu_relax ();
+    if ((++spins & 63) == 0 && now_ns () - t0 > SPIN_NS) {
+      __atomic_add_fetch (asleep, 1, __ATOMIC_SEQ_CST);
+      word_wait (word, val);
+      __atomic_sub_fetch (asleep, 1, __ATOMIC_SEQ_CST);
+      t0 = now_ns ();
+    }
+  }
+  return v;
 }
 
 /* A chunk of epoch @e (of @n_chunks), or -1 when none is left. */
@@ -144,7 +167,7 @@ work (
     fn (ctx, n * c / n_chunks, n * (c + 1) / n_chunks, worker);
     if (__atomic_add_fetch (&pool.done, 1, __ATOMIC_SEQ_CST)
             == (uint32_t) n_chunks
-        && __atomic_load_n (&pool.caller_sleeps, __ATOMIC_SEQ_CST))
+        && __atomic_load_n (&pool.caller_asleep, __ATOMIC_SEQ_CST))
       word_wake (&pool.done);
   }
 }
@@ -155,24 +178,11 @@ helper_main (void *data)
   int id = (int) (intptr_t) data;
   uint32_t seen = 0;
   for (;;) {
-    uint32_t e = __atomic_load_n (&pool.epoch, __ATOMIC_ACQUIRE);
+    uint32_t e = await_change (&pool.epoch, seen, &pool.helpers_asleep);
     yolor_chunk_fn fn;
     void *ctx;
     long n, n_chunks;
     int n_threads;
-    if (e == seen) {
-      uint64_t t0 = now_ns ();
-      unsigned spins = 0;
-      while ((e = __atomic_load_n (&pool.epoch, __ATOMIC_ACQUIRE)) == seen) {
-        cpu_relax ();
-        if ((++spins & 63) == 0 && now_ns () - t0 > SPIN_NS) {
-          __atomic_add_fetch (&pool.helpers_asleep, 1, __ATOMIC_SEQ_CST);
-          word_wait (&pool.epoch, seen);
-          __atomic_sub_fetch (&pool.helpers_asleep, 1, __ATOMIC_SEQ_CST);
-          t0 = now_ns ();
-        }
-      }
-    }
     seen = e;
     /* the job of epoch e, if it is still the one described */
     if (__atomic_load_n (&pool.seq, __ATOMIC_ACQUIRE) != e)
@@ -199,7 +209,7 @@ after_fork_child (void)
   pool.n_helpers = 0;
   pool.busy = 0;
   pool.helpers_asleep = 0;
-  pool.caller_sleeps = 0;
+  pool.caller_asleep = 0;
   pool.grow = m;
 }
 
@@ -242,9 +252,7 @@ void
 yolor_parallel (int n_threads, long n, long grain, yolor_chunk_fn fn, void *ctx)
 {
   long n_chunks;
-  uint32_t e;
-  uint64_t t0;
-  unsigned spins = 0;
+  uint32_t e, d;
 
   if (n <= 0)
     return;
@@ -282,18 +290,8 @@ yolor_parallel (int n_threads, long n, long grain, yolor_chunk_fn fn, void *ctx)
   work (e, fn, ctx, n, n_chunks, 0);
 
   /* the chunks helpers claimed and still run */
-  t0 = now_ns ();
-  for (;;) {
-    uint32_t d = __atomic_load_n (&pool.done, __ATOMIC_ACQUIRE);
-    if (d == (uint32_t) n_chunks)
-      break;
-    cpu_relax ();
-    if ((++spins & 63) == 0 && now_ns () - t0 > SPIN_NS) {
-      __atomic_store_n (&pool.caller_sleeps, 1, __ATOMIC_SEQ_CST);
-      if (__atomic_load_n (&pool.done, __ATOMIC_SEQ_CST) == d)
-        word_wait (&pool.done, d);
-      __atomic_store_n (&pool.caller_sleeps, 0, __ATOMIC_SEQ_CST);
-    }
-  }
+  while ((d = __atomic_load_n (&pool.done, __ATOMIC_ACQUIRE))
+      != (uint32_t) n_chunks)
+    await_change (&pool.done, d, &pool.caller_asleep);
   __atomic_store_n (&pool.busy, 0, __ATOMIC_RELEASE);
 }

@@ -275,5 +275,5 @@ YOLOR_KFN (yolor_sgemm_run) (
   L.nb = ((g->N + L.n_strips - 1) / L.n_strips + NR - 1) / NR * NR;
   L.n_strips = (g->N + L.nb - 1) / L.nb;
   yolor_parallel (n_threads, (long) batch * L.n_strips * L.n_panels,
-      GEMM_GRAIN_ROWS / MR > 1 ? GEMM_GRAIN_ROWS / MR : 1, sgemm_chunk, &L);
+      GEMM_GRAIN_ROWS / MR, sgemm_chunk, &L);
 }

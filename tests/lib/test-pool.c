@@ -59,9 +59,10 @@ count_items (void *data, long lo, long hi, int worker)
   __atomic_store_n (&q->busy[worker], 0, __ATOMIC_RELEASE);
 }
 
-/* Runs one loop and checks it; returns 0 when it was right. */
+/* Runs one loop of @fn (count_items, or a chunk that calls it) and checks
+ * it; returns 0 when it was right. */
 static int
-run_loop (int n_threads, long n, long grain)
+run_loop_of (yolor_chunk_fn fn, int n_threads, long n, long grain)
 {
   loop_check q = { 0 };
   int ok = 1;
@@ -69,12 +70,18 @@ run_loop (int n_threads, long n, long grain)
   q.n_threads = n_threads;
   q.grain = grain < 1 ? 1 : grain;
   q.n = n;
-  yolor_parallel (n_threads, n, grain, count_items, &q);
+  yolor_parallel (n_threads, n, grain, fn, &q);
   for (long i = 0; i < n; i++)
     ok &= q.count[i] == 1;
   ok &= !q.bad_worker && !q.reused_worker && !q.short_chunk;
   free (q.count);
   return ok ? 0 : -1;
+}
+
+static int
+run_loop (int n_threads, long n, long grain)
+{
+  return run_loop_of (count_items, n_threads, n, grain);
 }
 
 static const long sizes[] = { 0, 1, 2, 3, 7, 64, 1000, 100003 };
@@ -118,21 +125,11 @@ caller_main (void *data)
 {
   caller *c = data;
   for (int i = 0; i < 300; i++) {
-    loop_check q = { 0 };
     long n = 1 + (i * 7919) % 513;
-    int ok = 1;
     if (run_loop (c->n_threads, n, 1 + i % 5) != 0)
       c->failures++;
-    q.count = calloc ((size_t) n, sizeof (int));
-    q.n_threads = c->n_threads;
-    q.grain = 1;
-    q.n = n;
-    yolor_parallel (c->n_threads, n, 1, nested_chunk, &q);
-    for (long k = 0; k < n; k++)
-      ok &= q.count[k] == 1;
-    if (!ok || q.bad_worker || q.reused_worker)
+    if (run_loop_of (nested_chunk, c->n_threads, n, 1) != 0)
       c->failures++;
-    free (q.count);
   }
   return NULL;
 }
