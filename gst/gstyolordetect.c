@@ -739,6 +739,7 @@ gst_yolor_detect_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   f.width = GST_VIDEO_INFO_WIDTH (&self->info);
   f.height = GST_VIDEO_INFO_HEIGHT (&self->info);
   f.model = self->loaded.name;
+  f.frame = self->frame_count;
   f.labels = (const gchar *const *) self->loaded.labels;
   f.n_classes = self->loaded.n_classes;
   if (self->have_last) {

@@ -278,10 +278,10 @@ gst_yolor_meta_attach (GstBuffer *buffer, const GstYolorMetaFrame *f)
     return;
   s = gst_custom_meta_get_structure (meta);
   gst_structure_set (s, "width", G_TYPE_INT, f->width, "height", G_TYPE_INT,
-      f->height, "fresh", G_TYPE_BOOLEAN, f->fresh, "inference_frame",
-      G_TYPE_UINT64, f->inference_frame, "inference_ns", G_TYPE_UINT64,
-      f->inference_ns, "model", G_TYPE_STRING, f->model ? f->model : "",
-      "n_detections", G_TYPE_UINT, n, NULL);
+      f->height, "fresh", G_TYPE_BOOLEAN, f->fresh, "frame", G_TYPE_UINT64,
+      f->frame, "inference_frame", G_TYPE_UINT64, f->inference_frame,
+      "inference_ns", G_TYPE_UINT64, f->inference_ns, "model", G_TYPE_STRING,
+      f->model ? f->model : "", "n_detections", G_TYPE_UINT, n, NULL);
   set_array (s, "label_ids", G_TYPE_INT, n, f, get_label_id);
   set_array (s, "labels", G_TYPE_STRING, n, f, get_label);
   set_array (s, "confidences", G_TYPE_DOUBLE, n, f, get_conf);

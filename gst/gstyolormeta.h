@@ -21,6 +21,8 @@
  *                                     frame; FALSE when the rows were carried
  *                                     over from an earlier frame
  *                                     (inference-interval > 1)
+ *      frame           G_TYPE_UINT64  index (from 0, per stream) of this
+ *                                     frame
  *      inference_frame G_TYPE_UINT64  index (from 0, per stream) of the
  *                                     frame the rows were computed on
  *      inference_ns    G_TYPE_UINT64  wall time of that inference, in ns
@@ -195,6 +197,36 @@ gst_yolor_frame_meta_get_row (
 }
 
 /**
+ * gst_yolor_frame_meta_find_row:
+ * @s: (transfer none): a frame meta structure
+ * @id: the id of a ROI meta
+ * @det_out: (out caller-allocates): filled on success
+ *
+ * Returns: the row whose id is @id (the join of ROI meta and frame meta:
+ * the row index before yolortrack, the track id after it), or -1.
+ */
+static inline gint
+gst_yolor_frame_meta_find_row (
+    const GstStructure *s, gint id, GstYolorDetection *det_out)
+{
+  guint i, n = gst_yolor_frame_meta_get_n_detections (s);
+
+  /* before yolortrack the row is the id: try it first */
+  if (id >= 0 && (guint) id < n
+      && gst_yolor_frame_meta_get_row (s, (guint) id, det_out)
+      && det_out->id == id)
+    return id;
+  for (i = 0; i < n; i++) {
+    const GValue *v = gst_yolor_frame_meta_get_nth (s, "ids", i);
+
+    if (v != NULL && G_VALUE_HOLDS_INT (v) && g_value_get_int (v) == id
+        && gst_yolor_frame_meta_get_row (s, i, det_out))
+      return (gint) i;
+  }
+  return -1;
+}
+
+/**
  * gst_yolor_frame_meta_get_embeddings:
  * @s: (transfer none): a frame meta structure
  * @dim_out: (out): D, the floats per row
@@ -240,6 +272,7 @@ typedef struct _GstYolorMetaFrame
 {
   gint width, height; /* geometry of the buffer */
   gboolean fresh;
+  guint64 frame;
   guint64 inference_frame;
   guint64 inference_ns;
   const gchar *model;
@@ -258,6 +291,27 @@ const GstMetaInfo *gst_yolor_frame_meta_get_info (void);
 /* Attaches the frame meta, the ROI metas and (>= 1.24) the analytics meta
  * described above to @buffer (borrowed, writable). */
 void gst_yolor_meta_attach (GstBuffer *buffer, const GstYolorMetaFrame *f);
+
+/* What yolortrack writes into a frame that carries a frame meta of @n rows.
+ * Everything borrowed. */
+typedef struct _GstYolorTrackFrame
+{
+  guint n;
+  const gint *ids; /* n: the row's new ROI id: its track id (> 0), or
+                            * -(row + 1) when the row has no track */
+  const gfloat *boxes; /* 4·n pixel corners (x1, y1, x2, y2) the rows
+                            * moved to, or NULL */
+  const gchar *tracking; /* the tracking-type */
+  GValue *events; /* nullable: a GstValueArray of event structures,
+                            * taken (left unset) */
+} GstYolorTrackFrame;
+
+/* Rewrites the ROI metas and the frame meta of @buffer (writable) with
+ * @t's ids (and boxes), as gstyolormeta.h documents for yolortrack.
+ * Returns: FALSE when @buffer's frame meta does not have @t->n rows (then
+ * nothing changed). */
+gboolean gst_yolor_meta_set_tracks (
+    GstBuffer *buffer, const GstYolorTrackFrame *t);
 
 /* Returns: (transfer full): a copy of @buffer's frame meta structure named
  * @name, without the embeddings, for a bus message; NULL if none. */

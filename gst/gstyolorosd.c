@@ -291,10 +291,8 @@ gst_yolor_osd_read_region (GstVideoRegionOfInterestMeta *roi,
     r->has_confidence = get_any_double (det, "confidence", &r->confidence);
     r->has_class = get_any_int (det, "label_id", &r->class_id);
     gst_structure_get_boolean (det, "fresh", &r->fresh);
-  } else if (frame_meta != NULL && roi->id >= 0
-      && gst_yolor_frame_meta_get_row (frame_meta, (guint) roi->id, &row)
-      && row.id == roi->id) {
-    /* Rows are in ROI id order (gstyolormeta.h). */
+  } else if (frame_meta != NULL
+      && gst_yolor_frame_meta_find_row (frame_meta, roi->id, &row) >= 0) {
     r->label = row.label;
     r->has_confidence = TRUE;
     r->confidence = row.confidence;
@@ -305,6 +303,13 @@ gst_yolor_osd_read_region (GstVideoRegionOfInterestMeta *roi,
   if (r->label == NULL && roi->roi_type != 0)
     r->label = g_quark_to_string (roi->roi_type);
 
+  /* yolortrack's ids also live in the ROI id, which outlives the params */
+  if (det == NULL && frame_meta != NULL
+      && gst_structure_has_field (frame_meta, "tracking") && roi->id > 0) {
+    r->has_track = TRUE;
+    r->track_id = roi->id;
+    return;
+  }
   r->has_track = get_any_int (det, "object_id", &r->track_id)
       || get_any_int (det, "track_id", &r->track_id)
       || get_any_int (

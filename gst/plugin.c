@@ -11,6 +11,7 @@
 
 #include "gstyolordetect.h"
 #include "gstyolormeta.h"
+#include "gstyolortrack.h"
 #ifdef HAVE_YOLOR_OSD
 #include "gstyolorosd.h"
 #endif
@@ -22,6 +23,7 @@ plugin_init (GstPlugin *plugin)
 
   gst_yolor_frame_meta_get_info ();
   ret |= GST_ELEMENT_REGISTER (yolordetect, plugin);
+  ret |= GST_ELEMENT_REGISTER (yolortrack, plugin);
 #ifdef HAVE_YOLOR_OSD
   ret |= GST_ELEMENT_REGISTER (yolorosd, plugin);
 #endif
