@@ -59,11 +59,11 @@ gcc_suite () {
 }
 
 valgrind_suite () {
-  # the metadata and drawing element tests under valgrind (leaks, bad
+  # the metadata, drawing and tracking element tests under valgrind (leaks, bad
   # reads); tests/gst/meson.build defines the setup
   meson test -C build --setup gstvalgrind --timeout-multiplier 1 \
     --print-errorlogs --num-processes 2 \
-    test-meta test-yolorosd
+    test-meta test-yolorosd test-yolortrack
 }
 
 asan_suite () {
@@ -92,7 +92,7 @@ clang_suite () {
       --suite lib \
     && meson test -C build-clang --print-errorlogs --num-processes 2 \
       test-yolordetect test-meta test-states test-yolorosd test-threads \
-      test-shared-model
+      test-shared-model test-yolortrack
 }
 
 tsan_suite () {
