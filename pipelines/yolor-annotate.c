@@ -5,11 +5,15 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Pipeline:
- *   filesrc ! decodebin ! videoconvert ! yolordetect ! [yolorosd !]
- *       videoconvert ! x264enc ! mp4mux ! filesink
- * with a pad probe after yolordetect that reads the frame meta (see
- * gst/gstyolormeta.h) and writes the JSON lines. The JSON follows the
- * shape of DL Streamer's gvametaconvert: objects[].detection.bounding_box.
+ *   filesrc ! decodebin ! videoconvert ! yolordetect ! [yolortrack !]
+ *       [yolorosd !] videoconvert ! x264enc ! mp4mux ! filesink
+ * with a pad probe after yolordetect (or yolortrack, with --track) that
+ * reads the frame meta (see gst/gstyolormeta.h) and writes the JSON lines.
+ * The JSON follows the shape of DL Streamer's gvametaconvert:
+ * objects[].detection.bounding_box; with --track, objects[].id is the
+ * track id, frames carry "events" when tracks enter or leave, and a last
+ * line {"events": [...], "reason": "eos"} holds the tracks alive at the
+ * end.
  *
  * Usage: yolor-annotate [OPTION…] VIDEO   (--help lists the options)
  * Prints the output paths, the frame count and the measured fps.
@@ -40,6 +44,7 @@ typedef struct
   gint stop; /* atomic: Ctrl-C seen */
   gboolean eos_sent;
   gboolean failed;
+  guint64 enters; /* tracks that entered (--track) */
 } App;
 
 static void
@@ -51,6 +56,52 @@ write_json_line (App *app, GstBuffer *buf, const GstStructure *fm)
   g_string_append_c (line, '\n');
   fputs (line->str, app->jsonl);
   g_string_free (line, TRUE);
+}
+
+/* Enter events of a GstValueArray of yolor-track-event structures. */
+static guint
+count_enters (const GValue *events)
+{
+  guint k = 0,
+        n = events && GST_VALUE_HOLDS_ARRAY (events)
+      ? gst_value_array_get_size (events)
+      : 0;
+
+  for (guint i = 0; i < n; i++) {
+    const GValue *v = gst_value_array_get_value (events, i);
+
+    if (GST_VALUE_HOLDS_STRUCTURE (v)
+        && g_strcmp0 (
+               gst_structure_get_string (gst_value_get_structure (v), "type"),
+               "enter")
+            == 0)
+      k++;
+  }
+  return k;
+}
+
+/* yolortrack's last events (the tracks alive at EOS): one more line. */
+static GstPadProbeReturn
+on_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  App *app = data;
+  GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
+  const GstStructure *s;
+  GString *line;
+
+  (void) pad;
+  if (GST_EVENT_TYPE (ev) != GST_EVENT_CUSTOM_DOWNSTREAM
+      || !gst_event_has_name (ev, "yolor-track-events"))
+    return GST_PAD_PROBE_OK;
+  s = gst_event_get_structure (ev);
+  line = g_string_new ("{\"events\":");
+  yolor_events_json (line, gst_structure_get_value (s, "events"));
+  g_string_append (line, ",\"reason\":");
+  yolor_json_string (line, gst_structure_get_string (s, "reason"));
+  g_string_append (line, "}\n");
+  fputs (line->str, app->jsonl);
+  g_string_free (line, TRUE);
+  return GST_PAD_PROBE_OK;
 }
 
 /* Ctrl-C: finish the MP4 properly (EOS) instead of leaving it unreadable. */
@@ -99,6 +150,7 @@ on_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   fm = gst_buffer_get_yolor_frame_meta (buf);
   if (fm) {
     write_json_line (app, buf, fm);
+    app->enters += count_enters (gst_structure_get_value (fm, "events"));
     if (gst_structure_get_boolean (fm, "fresh", &fresh) && fresh
         && gst_structure_get_uint64 (fm, "inference_ns", &ns)) {
       app->inferences++;
@@ -142,7 +194,7 @@ int
 main (int argc, char **argv)
 {
   gchar *out_dir = NULL, *mp4 = NULL, *jsonl = NULL, *model = NULL;
-  gchar *detect_props = NULL, *props;
+  gchar *detect_props = NULL, *props, *track = NULL, *track_desc;
   gint max_frames = 0;
   gboolean no_osd = FALSE, no_video = FALSE;
   GOptionEntry entries[] = {
@@ -157,6 +209,10 @@ main (int argc, char **argv)
     { "detect-props", 'p', 0, G_OPTION_ARG_STRING, &detect_props,
         "More yolordetect properties, e.g. \"threshold=0.3 n-threads=2\"",
         "PROPS" },
+    { "track", 't', 0, G_OPTION_ARG_STRING, &track,
+        "Track the objects (yolortrack tracking-type: iou or embedding); "
+        "ids in the video and the JSON, enter/leave events in the JSON",
+        "TYPE" },
     { "max-frames", 'n', 0, G_OPTION_ARG_INT, &max_frames,
         "Stop after N frames (default: the whole video)", "N" },
     { "no-osd", 0, 0, G_OPTION_ARG_NONE, &no_osd, "Do not draw the boxes",
@@ -169,7 +225,7 @@ main (int argc, char **argv)
   GError *err = NULL;
   App app = { 0 };
   gchar *stem, *desc, *q_in, *q_mp4, *q_model = NULL;
-  GstElement *detect;
+  GstElement *detect, *last;
   GstPad *pad;
   GstBus *bus;
   gint64 t0, t1;
@@ -218,6 +274,15 @@ main (int argc, char **argv)
       gst_object_unref (osd);
     }
   }
+  if (track && *track && g_strcmp0 (track, "none") != 0) {
+    gchar *q_track = yolor_launch_quote (track);
+
+    track_desc =
+        g_strdup_printf ("! yolortrack name=track tracking-type=%s ", q_track);
+    g_free (q_track);
+  } else {
+    track_desc = g_strdup ("");
+  }
   q_in = yolor_launch_quote (argv[1]);
   q_mp4 = yolor_launch_quote (mp4);
   if (model)
@@ -225,17 +290,18 @@ main (int argc, char **argv)
   if (no_video)
     desc = g_strdup_printf (
         "filesrc location=%s ! decodebin ! videoconvert "
-        "! yolordetect name=detect %s%s %s ! fakesink sync=false",
-        q_in, q_model ? "model=" : "", q_model ? q_model : "", props);
+        "! yolordetect name=detect %s%s %s %s! fakesink sync=false",
+        q_in, q_model ? "model=" : "", q_model ? q_model : "", props,
+        track_desc);
   else
     desc = g_strdup_printf (
         "filesrc location=%s ! decodebin ! videoconvert "
-        "! yolordetect name=detect %s%s %s ! %s videoconvert ! "
+        "! yolordetect name=detect %s%s %s %s! %s videoconvert ! "
         "x264enc speed-preset=veryfast pass=qual quantizer=23 ! h264parse ! "
         "mp4mux ! "
         "filesink location=%s",
         q_in, q_model ? "model=" : "", q_model ? q_model : "", props,
-        no_osd ? "" : "yolorosd !", q_mp4);
+        track_desc, no_osd ? "" : "yolorosd !", q_mp4);
   app.pipeline = gst_parse_launch (desc, &err);
   if (app.pipeline == NULL || err) {
     g_printerr ("yolor-annotate: cannot build the pipeline: %s\n",
@@ -250,9 +316,15 @@ main (int argc, char **argv)
   app.max_frames = max_frames;
   app.loop = g_main_loop_new (NULL, FALSE);
   detect = gst_bin_get_by_name (GST_BIN (app.pipeline), "detect");
-  pad = gst_element_get_static_pad (detect, "src");
+  last = gst_bin_get_by_name (GST_BIN (app.pipeline), "track");
+  if (last == NULL)
+    last = gst_object_ref (detect);
+  pad = gst_element_get_static_pad (last, "src");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_buffer, &app, NULL);
+  gst_pad_add_probe (
+      pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_event, &app, NULL);
   gst_object_unref (pad);
+  gst_object_unref (last);
   pad = gst_element_get_static_pad (detect, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_input, &app, NULL);
   gst_object_unref (pad);
@@ -285,6 +357,8 @@ main (int argc, char **argv)
              "(decode, detect, draw, encode); inference %.1f ms/frame\n",
         app.frames, secs, app.frames / secs,
         app.inferences ? app.inference_ns / 1e6 / app.inferences : 0.0);
+    if (*track_desc)
+      g_print ("tracks: %" G_GUINT64_FORMAT " objects entered\n", app.enters);
   }
 
   gst_bus_remove_watch (bus);
@@ -301,6 +375,8 @@ main (int argc, char **argv)
   g_free (jsonl);
   g_free (model);
   g_free (detect_props);
+  g_free (track);
+  g_free (track_desc);
   g_free (props);
   return ret;
 }
