@@ -11,6 +11,7 @@
 #            weights in SHARED/models
 #   frame/   every pixel format with every resize mode (fuzz-frame.c's
 #            parameter bytes, then pixels)
+#   track/   two objects crossing, in both tracking modes (fuzz-track.c)
 # Nothing here is copied into the project: OUT is a build directory.
 #
 # Usage: fuzz/seeds.sh OUT SHARED [STAMP]   (STAMP: touched when done)
@@ -24,7 +25,7 @@ OUT=$1
 SHARED=$2
 STAMP=${3:-}
 rm -rf "$OUT"
-mkdir -p "$OUT/cfg" "$OUT/load" "$OUT/weights" "$OUT/frame"
+mkdir -p "$OUT/cfg" "$OUT/load" "$OUT/weights" "$OUT/frame" "$OUT/track"
 
 # bytes N...: the raw bytes of the decimal values N (0-255)
 bytes() {
@@ -148,6 +149,30 @@ while [ "$fmt" -le 10 ]; do
     resize=$((resize + 1))
   done
   fmt=$((fmt + 1))
+done
+
+# ---- tracks: fuzz-track.c's parameters (mode, IoU, appearance, min_hits,
+# max_age, per_class, min_confidence, embedding size), then per update the
+# frame step, the detections, the operation (1: with embeddings), each
+# detection's box (4 × 16 bits, half pixels), class, confidence, and the
+# embeddings. Two objects walking towards each other, both modes.
+le16() {
+  bytes $(($1 & 255)) $((($1 >> 8) & 255))
+}
+for mode in 0 1; do
+  {
+    bytes "$mode" 77 51 2 10 1 0 4
+    u=0
+    while [ "$u" -lt 16 ]; do
+      bytes 1 2 1
+      le16 $((2 * (40 + 12 * u))) ; le16 200 ; le16 $((2 * (100 + 12 * u)))
+      le16 520 ; bytes 0 230
+      le16 $((2 * (600 - 12 * u))) ; le16 210 ; le16 $((2 * (660 - 12 * u)))
+      le16 530 ; bytes 0 220
+      bytes 191 127 127 127 127 191 127 127
+      u=$((u + 1))
+    done
+  } >"$OUT/track/crossing-mode$mode"
 done
 
 if [ -n "$STAMP" ]; then

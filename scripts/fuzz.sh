@@ -31,7 +31,7 @@ case $SECONDS_PER_TARGET in
     exit 2
     ;;
 esac
-TARGETS=${*:-cfg weights load frame}
+TARGETS=${*:-cfg weights load frame track}
 BUILD=${FUZZ_BUILD:-build-fuzz}
 RSS_MB=${FUZZ_RSS_MB:-2048}
 TIMEOUT=${FUZZ_TIMEOUT:-10}

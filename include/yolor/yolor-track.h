@@ -54,7 +54,8 @@
  *
  * Threading: a tracker is not reentrant; use one per stream. Nothing is
  * global. Nothing aborts on any input: boxes and embeddings that are not
- * finite are refused with YOLOR_ERR_INVALID_ARG.
+ * finite (or boxes beyond ±1e9 pixels) are refused with
+ * YOLOR_ERR_INVALID_ARG.
  *
  * Ownership words as in yolor.h.
  */
@@ -119,8 +120,9 @@ YOLOR_API void yolor_tracker_reset (yolor_tracker *tracker);
  * not change while the tracker has tracks with an appearance.
  * Writes @ids_out[i] (@n of them): the confirmed track of dets[i] (>= 1),
  * or 0.
- * Returns: YOLOR_OK, _INVALID_ARG (frame not after the last one, a box or
- * embedding value that is not finite, @dim changed), _NO_MEMORY. On
+ * Returns: YOLOR_OK, _INVALID_ARG (frame not after the last one, a box
+ * value that is not finite or beyond ±1e9, an embedding value that is not
+ * finite, @dim changed), _NO_MEMORY. On
  * failure the tracker is as before the call. */
 YOLOR_API yolor_status yolor_tracker_update (yolor_tracker *tracker,
     int64_t frame, int64_t timestamp, const yolor_detection *dets, size_t n,

@@ -13,6 +13,8 @@
 
 /* Events kept for a caller that does not take them; older ones go. */
 #define MAX_PENDING_EVENTS 65536
+/* Box coordinates beyond this are refused: areas stay finite in float. */
+#define MAX_COORD 1e9f
 /* Weight of a new embedding in a track's appearance. */
 #define APPEARANCE_RATE 0.1f
 
@@ -230,6 +232,8 @@ yolor_tracker_take_events (
   if (t == NULL || out == NULL)
     return 0;
   k = t->n_events < capacity ? t->n_events : capacity;
+  if (k == 0)
+    return 0; /* t->events may be NULL */
   memcpy (out, t->events, k * sizeof (*out));
   memmove (t->events, t->events + k, (t->n_events - k) * sizeof (*out));
   t->n_events -= k;
@@ -456,10 +460,13 @@ check_input (const yolor_tracker *t, int64_t frame, const yolor_detection *dets,
         "tracker: embeddings of %d floats, the tracks have %d", dim, t->dim);
   for (size_t i = 0; i < n; i++) {
     const yolor_detection *d = &dets[i];
-    if (!isfinite (d->x1) || !isfinite (d->y1) || !isfinite (d->x2)
-        || !isfinite (d->y2) || !isfinite (d->confidence))
+    if (!(fabsf (d->x1) <= MAX_COORD && fabsf (d->y1) <= MAX_COORD
+            && fabsf (d->x2) <= MAX_COORD && fabsf (d->y2) <= MAX_COORD)
+        || !isfinite (d->confidence))
       return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
-          "tracker: detection %zu has a value that is not finite", i);
+          "tracker: detection %zu has a box value that is not finite or "
+          "beyond %g pixels",
+          i, (double) MAX_COORD);
   }
   if (emb != NULL)
     for (size_t i = 0; i < n * (size_t) dim; i++)

@@ -583,6 +583,10 @@ START_TEST (test_bad_input)
   d.x2 = INFINITY;
   ck_assert_int_eq (yolor_tracker_update (t, 3, 0, &d, 1, emb4, 4, &id, &err),
       YOLOR_ERR_INVALID_ARG);
+  d.x2 = 2e9f; /* finite, but no frame is that large */
+  ck_assert_int_eq (yolor_tracker_update (t, 3, 0, &d, 1, emb4, 4, &id, &err),
+      YOLOR_ERR_INVALID_ARG);
+  ck_assert_ptr_nonnull (strstr (err.msg, "detection 0"));
   d.x2 = 50;
   emb4[1] = NAN;
   ck_assert_int_eq (yolor_tracker_update (t, 3, 0, &d, 1, emb4, 4, &id, &err),
