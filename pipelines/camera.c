@@ -67,7 +67,7 @@ on_input (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return drop ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
 }
 
-/* After the detector: one JSON line per frame. */
+/* After the detector (or the tracker): one JSON line per frame. */
 static GstPadProbeReturn
 on_output (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
@@ -358,6 +358,16 @@ yolor_camera_connect (YolorCamera *cam)
   cam->part = NULL;
   q_url = yolor_launch_quote (cam->url);
   detect_desc = detector_desc (job, "name=detect live=true");
+  if (job->track) {
+    /* ids are per connection: the JSON's "connection" tells them apart */
+    gchar *q_track = yolor_launch_quote (job->track);
+    gchar *d = g_strdup_printf (
+        "%s ! yolortrack name=track tracking-type=%s", detect_desc, q_track);
+
+    g_free (q_track);
+    g_free (detect_desc);
+    detect_desc = d;
+  }
   if (job->video_sink) {
     out = g_strdup_printf ("%s videoconvert ! %s sync=false",
         job->no_osd ? "" : "yolorosd !", job->video_sink);
@@ -403,6 +413,11 @@ yolor_camera_connect (YolorCamera *cam)
   pad = gst_element_get_static_pad (detect, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_input, cam, NULL);
   gst_object_unref (pad);
+  gst_object_unref (detect);
+  /* the JSON lines after the last element of the analysis */
+  detect = gst_bin_get_by_name (GST_BIN (cam->pipeline), "track");
+  if (detect == NULL)
+    detect = gst_bin_get_by_name (GST_BIN (cam->pipeline), "detect");
   pad = gst_element_get_static_pad (detect, "src");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_output, cam, NULL);
   gst_object_unref (pad);

@@ -63,6 +63,7 @@ struct _YolorCameras
   /* owned strings: folder, model, launch-quoted detector properties,
    * rtspsrc protocols, model-instance-id, display sink (NULL: MP4s) */
   gchar *out_dir, *model, *props, *protocols, *instance_id, *video_sink;
+  gchar *track; /* owned: yolortrack tracking-type, NULL: no tracking */
   gint latency_ms, connect_timeout, stall_timeout, retry_wait, retry_max_wait,
       retries, max_frames, duration; /* ms; s; s; s; s; counts; s */
   gboolean no_video, no_osd;

@@ -10,7 +10,8 @@
  * Each camera is a pipeline of its own:
  *   rtspsrc ! application/x-rtp,media=video ! decodebin ! videoconvert !
  *       yolordetect model-instance-id=ID live=true n-threads=1 !
- *       [yolorosd !] videoconvert ! x264enc ! h264parse ! mp4mux ! filesink
+ *       [yolortrack !] [yolorosd !] videoconvert ! x264enc ! h264parse !
+ *       mp4mux ! filesink
  * so one camera's error, end of stream or silence never stops another.
  * All the detectors share one model (model-instance-id), which one more
  * detector, never fed, keeps loaded while cameras reconnect (and checks
@@ -119,6 +120,10 @@ main (int argc, char **argv)
         "Stop each camera after N frames (default: never)", "N" },
     { "duration", 'd', 0, G_OPTION_ARG_INT, &job.duration,
         "Stop after S seconds (default: never)", "S" },
+    { "track", 't', 0, G_OPTION_ARG_STRING, &job.track,
+        "Track the objects of each camera (yolortrack tracking-type: iou or "
+        "embedding); ids count from 1 on each connection",
+        "TYPE" },
     { "no-osd", 0, 0, G_OPTION_ARG_NONE, &job.no_osd, "Do not draw the boxes",
         NULL },
     { "no-video", 0, 0, G_OPTION_ARG_NONE, &job.no_video,
@@ -175,6 +180,15 @@ main (int argc, char **argv)
       && !g_regex_match_simple ("^[a-z0-9_-]+$", job.video_sink, 0, 0)) {
     g_printerr ("yolor-cameras: --video-sink: an element name, not '%s'\n",
         job.video_sink);
+    return 2;
+  }
+  if (job.track
+      && !g_regex_match_simple (
+          "^(iou|embedding|short-term-imageless|zero-term-imageless|"
+          "zero-term)$",
+          job.track, 0, 0)) {
+    g_printerr (
+        "yolor-cameras: --track: iou or embedding, not '%s'\n", job.track);
     return 2;
   }
   if (job.instance_id == NULL)
@@ -270,6 +284,7 @@ main (int argc, char **argv)
   g_free (job.props);
   g_free (job.protocols);
   g_free (job.instance_id);
+  g_free (job.track);
   g_free (job.video_sink);
   g_free (detect_props);
   return ret;

@@ -1,0 +1,56 @@
+#!/bin/sh
+# RTSP in, tracks out: detect and track the objects of a network camera's
+# stream and write JSON lines with track ids and enter/leave events.
+#
+#   pipelines/rtsp-track.sh rtsp://camera.local:554/stream [TYPE]
+#
+# yolor-cameras --track TYPE (yolortrack tracking-type, default embedding)
+# --no-video: inference in live mode at the camera's rate, yolortrack
+# moving the boxes between inferences, a camera that drops reconnected
+# (track ids count from 1 again on each connection; each line's
+# "connection" tells them apart). The JSON lines go to
+# $OUT/rtsp-track/cam1.jsonl.
+# PIPELINE_TEST=1: the camera is yolor-rtsp-server --raw on 127.0.0.1
+# serving the sample video.
+set -e
+. "$(dirname "$0")/common.sh"
+URL=$1
+TYPE=${2:-embedding}
+JOB=$(find_app yolor-cameras)
+OPTS=""
+if [ -n "$PIPELINE_TEST" ]; then
+  SERVER=$(find_app yolor-rtsp-server)
+  log="$OUT/rtsp-track-server.log"
+  rm -f "$log"
+  "$SERVER" --raw --port 0 --quit-after 120 "$VIDEO" > "$log" 2>&1 &
+  pid=$!
+  trap 'kill $pid 2>/dev/null || true' EXIT
+  i=0
+  while [ "$(head -c 4 "$log" 2>/dev/null)" != "rtsp" ] && [ $i -lt 100 ]; do
+    sleep 0.1; i=$((i + 1))
+  done
+  URL=$(head -n 1 "$log")
+  # long enough for tracks to be confirmed whatever the inference costs
+  FRAMES=60
+fi
+if [ -n "$FRAMES" ]; then
+  OPTS="--max-frames $FRAMES"
+fi
+if [ -z "$URL" ]; then
+  echo "usage: $0 rtsp://HOST:PORT/PATH [iou|embedding]" >&2
+  exit 2
+fi
+rm -f "$OUT/rtsp-track/cam1.jsonl"
+# shellcheck disable=SC2086
+run "$JOB" --no-video --track "$TYPE" --output-dir "$OUT/rtsp-track" $OPTS \
+  "$URL"
+echo "tracks (JSON lines): $OUT/rtsp-track/cam1.jsonl"
+
+if [ -n "$PIPELINE_TEST" ]; then
+  J="$OUT/rtsp-track/cam1.jsonl"
+  frames=$(grep -c '"frame":' "$J")
+  test "$frames" -eq "$FRAMES" || { echo "expected $FRAMES lines, got $frames"; exit 1; }
+  grep -q '"tracking":"'"$TYPE"'"' "$J"
+  grep -q '"type":"enter"' "$J" || { echo "no track entered"; exit 1; }
+  echo "ok: $frames lines with track ids and enter events"
+fi
