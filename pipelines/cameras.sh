@@ -15,17 +15,8 @@ set -e
 . "$(dirname "$0")/common.sh"
 JOB=$(find_app yolor-cameras)
 if [ -n "$PIPELINE_TEST" ]; then
-  SERVER=$(find_app yolor-rtsp-server)
-  log="$OUT/cameras-server.log"
-  rm -f "$log"
-  "$SERVER" --raw --streams 4 --port 0 --quit-after 120 "$VIDEO" > "$log" 2>&1 &
-  pid=$!
-  trap 'kill $pid 2>/dev/null || true' EXIT
-  i=0
-  while [ "$(grep -c '^rtsp' "$log" 2>/dev/null)" != 5 ] && [ $i -lt 100 ]; do
-    sleep 0.1; i=$((i + 1))
-  done
-  set -- $(sed -n 2,5p "$log")
+  start_server cameras 5 --raw --streams 4
+  set -- $(sed -n 2,5p "$SERVER_LOG")
 fi
 if [ -n "$FRAMES" ]; then
   CAMERAS_OPTS="--max-frames $FRAMES $CAMERAS_OPTS"

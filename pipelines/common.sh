@@ -84,3 +84,25 @@ run_until_eos () {
   rm -f "$_log"
   return $_rc
 }
+
+# start_server NAME URLS [yolor-rtsp-server options…]: serves $VIDEO with
+# yolor-rtsp-server on a free loopback port for a short test run (killed
+# when the script exits) and waits until it printed URLS addresses, one per
+# line, into $SERVER_LOG ($OUT/NAME-server.log).
+start_server () {
+  _name=$1
+  _urls=$2
+  shift 2
+  SERVER_LOG="$OUT/$_name-server.log"
+  rm -f "$SERVER_LOG"
+  "$(find_app yolor-rtsp-server)" --port 0 --quit-after 120 "$@" "$VIDEO" \
+    > "$SERVER_LOG" 2>&1 &
+  _server_pid=$!
+  trap 'kill $_server_pid 2>/dev/null || true' EXIT
+  _i=0
+  while [ "$(grep -c '^rtsp' "$SERVER_LOG" 2>/dev/null || true)" != "$_urls" ] \
+    && [ $_i -lt 100 ]; do
+    sleep 0.1
+    _i=$((_i + 1))
+  done
+}

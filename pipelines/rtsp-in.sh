@@ -14,17 +14,8 @@ URL=$1
 JOB=$(find_app yolor-cameras)
 OPTS=""
 if [ -n "$PIPELINE_TEST" ]; then
-  SERVER=$(find_app yolor-rtsp-server)
-  log="$OUT/rtsp-in-server.log"
-  rm -f "$log"
-  "$SERVER" --raw --port 0 --quit-after 120 "$VIDEO" > "$log" 2>&1 &
-  pid=$!
-  trap 'kill $pid 2>/dev/null || true' EXIT
-  i=0
-  while [ "$(head -c 4 "$log" 2>/dev/null)" != "rtsp" ] && [ $i -lt 100 ]; do
-    sleep 0.1; i=$((i + 1))
-  done
-  URL=$(head -n 1 "$log")
+  start_server rtsp-in 1 --raw
+  URL=$(head -n 1 "$SERVER_LOG")
 fi
 if [ -n "$FRAMES" ]; then
   OPTS="--max-frames $FRAMES"

@@ -14,16 +14,8 @@ if [ -z "$PIPELINE_TEST" ]; then
   exec "$SERVER" "$@" "$VIDEO"
 fi
 
-log="$OUT/rtsp-out.log"
-rm -f "$log"
-"$SERVER" --port 0 --quit-after 120 "$@" "$VIDEO" > "$log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-i=0
-while [ "$(head -c 4 "$log" 2>/dev/null)" != "rtsp" ] && [ $i -lt 100 ]; do
-  sleep 0.1; i=$((i + 1))
-done
-url=$(head -n 1 "$log")
+start_server rtsp-out 1 "$@"
+url=$(head -n 1 "$SERVER_LOG")
 echo "server: $url"
 run_until_eos gst-launch-1.0 rtspsrc location="$url" latency=100 ! rtph264depay ! \
   h264parse ! avdec_h264 ! identity eos-after="$FRAMES" ! fakesink

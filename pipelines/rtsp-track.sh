@@ -19,17 +19,8 @@ TYPE=${2:-embedding}
 JOB=$(find_app yolor-cameras)
 OPTS=""
 if [ -n "$PIPELINE_TEST" ]; then
-  SERVER=$(find_app yolor-rtsp-server)
-  log="$OUT/rtsp-track-server.log"
-  rm -f "$log"
-  "$SERVER" --raw --port 0 --quit-after 120 "$VIDEO" > "$log" 2>&1 &
-  pid=$!
-  trap 'kill $pid 2>/dev/null || true' EXIT
-  i=0
-  while [ "$(head -c 4 "$log" 2>/dev/null)" != "rtsp" ] && [ $i -lt 100 ]; do
-    sleep 0.1; i=$((i + 1))
-  done
-  URL=$(head -n 1 "$log")
+  start_server rtsp-track 1 --raw
+  URL=$(head -n 1 "$SERVER_LOG")
   # long enough for tracks to be confirmed whatever the inference costs
   FRAMES=60
 fi
