@@ -452,8 +452,8 @@ GST_START_TEST (test_real_detector)
   GstHarness *h = gst_harness_new_parse (desc);
   gint man_id = 0;
 
-  /* 4 frames: tentative twice, then the same id twice (few, as this runs
-   * under valgrind too) */
+  /* 4 frames: tentative twice, then the same id twice (the valgrind stage
+   * of scripts/test.sh leaves this case out: the detector is slow there) */
   for (guint k = 0; k < 4; k++) {
     GstSample *smp = test_grab_frame (TEST_T_MAN + 0.1 * k, "RGB", 0, 0);
     GstBuffer *out = test_push_sample (h, smp);
