@@ -135,9 +135,9 @@ gst_yolor_tracking_type_get_type (void)
         "detections join the track they overlap most",
         "iou" },
     { GST_YOLOR_TRACKING_EMBEDDING,
-        "Box overlap, motion and appearance: the per-object embeddings of "
-        "yolordetect also pick the track, so an object hidden for a while "
-        "keeps its id",
+        "Box overlap, motion and appearance: among the tracks that motion "
+        "or overlap allow, yolordetect's per-object embeddings pick the one "
+        "that looks the same first",
         "embedding" },
     { GST_YOLOR_TRACKING_SHORT_TERM_IMAGELESS,
         "DL Streamer's name, here the same as iou (which also predicts "
