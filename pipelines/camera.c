@@ -350,7 +350,7 @@ yolor_camera_connect (YolorCamera *cam)
   YolorCameras *job = cam->job;
   GError *err = NULL;
   gchar *q_url, *q_part, *detect_desc, *out, *desc;
-  GstElement *detect;
+  GstElement *detect, *last;
   GstPad *pad;
 
   cam->connection++;
@@ -413,14 +413,14 @@ yolor_camera_connect (YolorCamera *cam)
   pad = gst_element_get_static_pad (detect, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_input, cam, NULL);
   gst_object_unref (pad);
-  gst_object_unref (detect);
   /* the JSON lines after the last element of the analysis */
-  detect = gst_bin_get_by_name (GST_BIN (cam->pipeline), "track");
-  if (detect == NULL)
-    detect = gst_bin_get_by_name (GST_BIN (cam->pipeline), "detect");
-  pad = gst_element_get_static_pad (detect, "src");
+  last = gst_bin_get_by_name (GST_BIN (cam->pipeline), "track");
+  if (last == NULL)
+    last = gst_object_ref (detect);
+  pad = gst_element_get_static_pad (last, "src");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_output, cam, NULL);
   gst_object_unref (pad);
+  gst_object_unref (last);
   gst_object_unref (detect);
   cam->bus = gst_element_get_bus (cam->pipeline);
   gst_bus_add_watch (cam->bus, on_message, cam);

@@ -248,7 +248,8 @@ yolor_tracker_finish (yolor_tracker *t)
   if (t == NULL)
     return;
   n = yolor_tracker_n_tracks (t);
-  if (reserve_events (t, n) == 0 || t->n_events + n <= t->cap_events) {
+  /* out of memory: the tracks end without their leave events */
+  if (reserve_events (t, n) == 0) {
     for (size_t i = 0; i < t->n_tracks; i++)
       if (t->tracks[i].id > 0)
         push_event (t, YOLOR_TRACK_LEAVE, &t->tracks[i]);
@@ -495,8 +496,8 @@ blend_appearance (float *a, const float *e, int dim, int fresh)
 }
 
 static void
-start_track (yolor_tracker *t, track *tr, const yolor_detection *d,
-    const float box[4], int64_t frame, int64_t timestamp)
+start_track (track *tr, const yolor_detection *d, const float box[4],
+    int64_t frame, int64_t timestamp)
 {
   memset (tr, 0, sizeof (*tr));
   tr->class_id = d->class_id;
@@ -509,7 +510,6 @@ start_track (yolor_tracker *t, track *tr, const yolor_detection *d,
   tr->first_timestamp = tr->last_timestamp = timestamp;
   tr->hits = 1;
   tr->seen_last = 1;
-  (void) t;
 }
 
 static void
@@ -637,7 +637,7 @@ yolor_tracker_update (yolor_tracker *t, int64_t frame, int64_t timestamp,
     if (w.det_track[j] >= 0 || dets[j].confidence < t->p.min_confidence)
       continue;
     tr = &t->tracks[t->n_tracks];
-    start_track (t, tr, &dets[j], w.det_box[j], frame, timestamp);
+    start_track (tr, &dets[j], w.det_box[j], frame, timestamp);
     if (use_emb) {
       blend_appearance (t->appearance + t->n_tracks * (size_t) dim,
           emb + j * (size_t) dim, dim, 1);
