@@ -10,7 +10,7 @@
 
 #include <glib/gstdio.h>
 
-#include "frame-json.h"
+#include "gstyolorjson.h"
 #include "gstyolormeta.h"
 #include "launch-quote.h"
 
@@ -75,6 +75,7 @@ on_output (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
   const GstStructure *fm = gst_buffer_get_yolor_frame_meta (buf);
   GString *fields, *line;
+  GstYolorJsonOptions opt = { 0 };
   guint64 frame;
 
   (void) pad;
@@ -84,12 +85,13 @@ on_output (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   frame = cam->frames_out++;
   g_mutex_unlock (&cam->lock);
   fields = g_string_new ("\"camera\":");
-  yolor_json_string (fields, cam->name);
+  gst_yolor_json_string (fields, cam->name);
   g_string_append_printf (fields,
       ",\"connection\":%u,\"utc_ms\":%" G_GINT64_FORMAT, cam->connection,
       g_get_real_time () / 1000);
   line = g_string_new (NULL);
-  yolor_frame_json (line, fields->str, frame, buf, fm);
+  opt.fields = fields->str;
+  gst_yolor_json_frame (line, &opt, frame, buf, fm);
   g_string_append_c (line, '\n');
   fputs (line->str, cam->jsonl_file);
   fflush (cam->jsonl_file);

@@ -38,7 +38,7 @@ if [ -n "$PIPELINE_TEST" ]; then
   grep -q '"tracking":"'"$TYPE"'"' "$JSONL"
   # objects carry track ids (and the first sightings none yet)
   grep -q '"objects":\[{"id":[1-9]' "$JSONL"
-  grep -q '"objects":\[{"x":' "$JSONL"
+  grep -q '"objects":\[{"region_id":' "$JSONL"
   # the last line holds the tracks alive at EOS
   tail -n 1 "$JSONL" | grep -q '"reason":"eos"'
   echo "ok: $frames frame lines and the EOS events"

@@ -27,7 +27,7 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
-#include "frame-json.h"
+#include "gstyolorjson.h"
 #include "gstyolormeta.h"
 #include "launch-quote.h"
 
@@ -52,7 +52,7 @@ write_json_line (App *app, GstBuffer *buf, const GstStructure *fm)
 {
   GString *line = g_string_new (NULL);
 
-  yolor_frame_json (line, NULL, app->frames, buf, fm);
+  gst_yolor_json_frame (line, NULL, app->frames, buf, fm);
   g_string_append_c (line, '\n');
   fputs (line->str, app->jsonl);
   g_string_free (line, TRUE);
@@ -94,11 +94,9 @@ on_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
       || !gst_event_has_name (ev, "yolor-track-events"))
     return GST_PAD_PROBE_OK;
   s = gst_event_get_structure (ev);
-  line = g_string_new ("{\"events\":");
-  yolor_events_json (line, gst_structure_get_value (s, "events"));
-  g_string_append (line, ",\"reason\":");
-  yolor_json_string (line, gst_structure_get_string (s, "reason"));
-  g_string_append (line, "}\n");
+  line = g_string_new (NULL);
+  gst_yolor_json_track_events (line, s);
+  g_string_append_c (line, '\n');
   fputs (line->str, app->jsonl);
   g_string_free (line, TRUE);
   return GST_PAD_PROBE_OK;

@@ -19,7 +19,7 @@
  * rate whatever inference costs.
  *
  * Outputs in DIR, per camera NAME (cam1, cam2… unless given):
- *   NAME.jsonl     one line per frame over all connections (frame-json.h,
+ *   NAME.jsonl     one line per frame over all connections (gstyolorjson.h,
  *                  plus "camera", "connection" and "utc_ms")
  *   NAME-K.mp4     the annotated video of connection K (a stream's
  *                  timestamps start again when it reconnects)
