@@ -122,6 +122,57 @@ gst_yolor_frame_meta_get_info (void)
   return once.retval;
 }
 
+/* The JSON meta: copied whole (tee, queue, copies); dropped on anything
+ * else, a scaling among them, since its pixel boxes would be wrong. */
+static gboolean
+json_meta_transform (GstBuffer *dest, GstCustomMeta *meta, GstBuffer *src,
+    GQuark type, gpointer data, gpointer user_data)
+{
+  (void) src;
+  (void) data;
+  (void) user_data;
+  if (!GST_META_TRANSFORM_IS_COPY (type))
+    return FALSE;
+  gst_yolor_meta_set_json (dest,
+      gst_structure_get_string (
+          gst_custom_meta_get_structure (meta), "message"));
+  return TRUE;
+}
+
+static gpointer
+register_json_meta (gpointer unused)
+{
+  static const gchar *tags[] = { GST_META_TAG_VIDEO_STR,
+    GST_META_TAG_VIDEO_SIZE_STR, NULL };
+
+  (void) unused;
+  return (gpointer) gst_meta_register_custom (
+      GST_YOLOR_JSON_META_NAME, tags, json_meta_transform, NULL, NULL);
+}
+
+const GstMetaInfo *
+gst_yolor_json_meta_get_info (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, register_json_meta, NULL);
+  return once.retval;
+}
+
+void
+gst_yolor_meta_set_json (GstBuffer *buffer, const gchar *message)
+{
+  GstCustomMeta *meta;
+
+  meta = gst_buffer_get_custom_meta (buffer, GST_YOLOR_JSON_META_NAME);
+  if (meta == NULL)
+    meta = gst_buffer_add_custom_meta (buffer, GST_YOLOR_JSON_META_NAME);
+  if (meta == NULL)
+    return;
+  gst_structure_set (gst_custom_meta_get_structure (meta), "message",
+      G_TYPE_STRING, message, NULL);
+}
+
 /* Appends @n values of @type read by @get (index → GValue) to a new array
  * field @name of @s. */
 typedef void (*RowGetter) (const GstYolorMetaFrame *f, guint i, GValue *v);

@@ -264,6 +264,31 @@ gst_yolor_roi_get_detection (GstVideoRegionOfInterestMeta *roi)
       roi, GST_YOLOR_DETECTION_PARAM);
 }
 
+/* Name of the GstCustomMeta yolormetaconvert attaches: its structure (of
+ * the same name) has one field, "message" (G_TYPE_STRING), the frame's
+ * JSON in DL Streamer's gvametaconvert schema (docs/metadata.md, "JSON").
+ * It survives tee, queue and copies, not a scaling (its pixels would be
+ * wrong). */
+#define GST_YOLOR_JSON_META_NAME "GstYolorJSONMeta"
+
+/**
+ * gst_buffer_get_yolor_json:
+ * @buffer: (transfer none): a buffer that went through yolormetaconvert
+ *
+ * Returns: (transfer none) (nullable): the frame's JSON message, borrowed
+ * from @buffer; NULL when it has none.
+ */
+static inline const gchar *
+gst_buffer_get_yolor_json (GstBuffer *buffer)
+{
+  GstCustomMeta *meta;
+
+  meta = gst_buffer_get_custom_meta (buffer, GST_YOLOR_JSON_META_NAME);
+  return meta ? gst_structure_get_string (
+             gst_custom_meta_get_structure (meta), "message")
+              : NULL;
+}
+
 #ifdef GST_YOLOR_PLUGIN_BUILD
 /* ---- Writer side: plugin-internal ---- */
 
@@ -312,6 +337,13 @@ typedef struct _GstYolorTrackFrame
  * nothing changed). */
 gboolean gst_yolor_meta_set_tracks (
     GstBuffer *buffer, const GstYolorTrackFrame *t);
+
+/* Registers the JSON meta (idempotent, thread-safe). Returns its info. */
+const GstMetaInfo *gst_yolor_json_meta_get_info (void);
+
+/* Attaches (or replaces) the JSON meta of @buffer (writable): @message is
+ * copied. */
+void gst_yolor_meta_set_json (GstBuffer *buffer, const gchar *message);
 
 /* Returns: (transfer full): a copy of @buffer's frame meta structure named
  * @name, without the embeddings, for a bus message; NULL if none. */

@@ -11,6 +11,8 @@
 
 #include "gstyolordetect.h"
 #include "gstyolormeta.h"
+#include "gstyolormetaconvert.h"
+#include "gstyolormetapublish.h"
 #include "gstyolortrack.h"
 #ifdef HAVE_YOLOR_OSD
 #include "gstyolorosd.h"
@@ -22,8 +24,11 @@ plugin_init (GstPlugin *plugin)
   gboolean ret = FALSE;
 
   gst_yolor_frame_meta_get_info ();
+  gst_yolor_json_meta_get_info ();
   ret |= GST_ELEMENT_REGISTER (yolordetect, plugin);
   ret |= GST_ELEMENT_REGISTER (yolortrack, plugin);
+  ret |= GST_ELEMENT_REGISTER (yolormetaconvert, plugin);
+  ret |= GST_ELEMENT_REGISTER (yolormetapublish, plugin);
 #ifdef HAVE_YOLOR_OSD
   ret |= GST_ELEMENT_REGISTER (yolorosd, plugin);
 #endif

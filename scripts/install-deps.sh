@@ -14,6 +14,7 @@ PACKAGES="
   libglib2.0-dev libopenblas-dev check libstb-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libgstrtspserver-1.0-dev gstreamer1.0-rtsp
+  libmosquitto-dev mosquitto mosquitto-clients
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
   python3 python3-torch python3-numpy python3-gi gir1.2-gstreamer-1.0

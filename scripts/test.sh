@@ -59,14 +59,14 @@ gcc_suite () {
 }
 
 valgrind_suite () {
-  # the metadata, drawing and tracking element tests under valgrind (leaks, bad
-  # reads); tests/gst/meson.build defines the setup. The tracker's case
-  # behind the real detector is left out: test-meta runs the detector
-  # under valgrind already, and it would add 90 s.
+  # the metadata, drawing, tracking and JSON element tests under valgrind
+  # (leaks, bad reads); tests/gst/meson.build defines the setup. The
+  # tracker's case behind the real detector is left out: test-meta runs
+  # the detector under valgrind already, and it would add 90 s.
   GST_CHECKS_IGNORE=test_real_detector \
     meson test -C build --setup gstvalgrind --timeout-multiplier 1 \
       --print-errorlogs --num-processes 2 \
-      test-meta test-yolorosd test-yolortrack
+      test-meta test-yolorosd test-yolortrack test-yolorjson
 }
 
 asan_suite () {
@@ -95,7 +95,7 @@ clang_suite () {
       --suite lib \
     && meson test -C build-clang --print-errorlogs --num-processes 2 \
       test-yolordetect test-meta test-states test-yolorosd test-threads \
-      test-shared-model test-yolortrack
+      test-shared-model test-yolortrack test-yolorjson
 }
 
 tsan_suite () {
