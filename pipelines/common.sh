@@ -106,3 +106,36 @@ start_server () {
     _i=$((_i + 1))
   done
 }
+
+# start_broker NAME: a mosquitto broker on a free loopback port for a short
+# test run (killed when the script exits); sets BROKER_PORT.
+start_broker () {
+  _mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+  if [ ! -x "$_mosquitto" ] || ! command -v mosquitto_sub >/dev/null; then
+    echo "error: mosquitto and mosquitto-clients are needed" \
+      "(sh scripts/install-deps.sh)" >&2
+    exit 1
+  fi
+  _try=0
+  while [ $_try -lt 20 ]; do
+    BROKER_PORT=$((20000 + ($$ * 7 + _try * 1031) % 40000))
+    printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$BROKER_PORT" \
+      > "$OUT/$1-mosquitto.conf"
+    "$_mosquitto" -c "$OUT/$1-mosquitto.conf" > "$OUT/$1-mosquitto.log" 2>&1 &
+    _broker_pid=$!
+    trap 'kill $_broker_pid 2>/dev/null || true' EXIT
+    _i=0
+    while [ $_i -lt 50 ] && kill -0 $_broker_pid 2>/dev/null \
+      && ! grep -q "listen socket on port $BROKER_PORT" "$OUT/$1-mosquitto.log"; do
+      sleep 0.1
+      _i=$((_i + 1))
+    done
+    if grep -q "listen socket on port $BROKER_PORT" "$OUT/$1-mosquitto.log"; then
+      return 0
+    fi
+    kill $_broker_pid 2>/dev/null || true
+    _try=$((_try + 1))
+  done
+  echo "error: mosquitto did not start (see $OUT/$1-mosquitto.log)" >&2
+  exit 1
+}
