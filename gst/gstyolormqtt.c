@@ -23,7 +23,7 @@
  * queued message waits for the thread. */
 #define LOOP_MS 10
 #define KEEPALIVE_S 30
-/* Longest wait for the broker's CONNACK on the first connection. */
+/* Longest wait for a connection to be accepted (the broker's CONNACK). */
 #define CONNACK_WAIT_US (5 * G_USEC_PER_SEC)
 
 typedef struct _Msg
@@ -171,15 +171,23 @@ wait_or_stop (GstYolorMqtt *m, gint64 us)
   return stop;
 }
 
+/* The next wait between reconnection tries. */
+static guint
+next_backoff (GstYolorMqtt *m, guint s)
+{
+  return MIN (s * 2, MAX (m->reconnect_max_s, 1));
+}
+
 static gpointer
 mqtt_thread (gpointer data)
 {
   GstYolorMqtt *m = data;
   gboolean socket_up = TRUE; /* gst_yolor_mqtt_new() connected */
   guint backoff_s = 1;
+  gint64 attempt = g_get_monotonic_time ();
 
   for (;;) {
-    gboolean stop;
+    gboolean ok, connected, refused, stop;
 
     g_mutex_lock (&m->lock);
     stop = m->stop;
@@ -187,32 +195,36 @@ mqtt_thread (gpointer data)
     if (stop)
       break;
     if (!socket_up) {
-      if (mosquitto_connect (m->mosq, m->host, m->port, KEEPALIVE_S)
+      /* not blocking: a broker that does not answer cannot hold stop */
+      attempt = g_get_monotonic_time ();
+      if (mosquitto_connect_async (m->mosq, m->host, m->port, KEEPALIVE_S)
           != MOSQ_ERR_SUCCESS) {
         if (wait_or_stop (m, backoff_s * G_USEC_PER_SEC))
           break;
-        backoff_s = MIN (backoff_s * 2, MAX (m->reconnect_max_s, 1));
+        backoff_s = next_backoff (m, backoff_s);
         continue;
       }
       socket_up = TRUE;
     }
-    if (mosquitto_loop (m->mosq, LOOP_MS, 1) != MOSQ_ERR_SUCCESS
-        || !send_queued (m)) {
-      reset_client (m);
-      socket_up = FALSE;
+    ok = mosquitto_loop (m->mosq, LOOP_MS, 1) == MOSQ_ERR_SUCCESS
+        && send_queued (m);
+    g_mutex_lock (&m->lock);
+    connected = m->connected;
+    refused = m->connack > 0;
+    g_mutex_unlock (&m->lock);
+    if (ok && connected) {
+      backoff_s = 1;
       continue;
     }
-    g_mutex_lock (&m->lock);
-    if (m->connected)
-      backoff_s = 1;
-    else if (m->connack > 0) /* refused: try again later */
-      socket_up = FALSE;
-    g_mutex_unlock (&m->lock);
-    if (!socket_up) {
-      reset_client (m);
+    if (ok && !refused && g_get_monotonic_time () - attempt < CONNACK_WAIT_US)
+      continue; /* still connecting */
+    /* lost (try again at once), or the attempt failed (wait first) */
+    reset_client (m);
+    socket_up = FALSE;
+    if (!connected) {
       if (wait_or_stop (m, backoff_s * G_USEC_PER_SEC))
         break;
-      backoff_s = MIN (backoff_s * 2, MAX (m->reconnect_max_s, 1));
+      backoff_s = next_backoff (m, backoff_s);
     }
   }
   mosquitto_disconnect (m->mosq);

@@ -102,8 +102,9 @@ tsan_suite () {
   # The threads under test are the engine's pool (test-pool, and the
   # kernels run on it: test-kernels, test-conv-kernels), GStreamer's
   # streaming threads (test-threads), nets sharing one model (test-shared),
-  # the shared-model table's loads (test-shared-table) and live mode's
-  # worker (test-live, its hand-over case only: the others need full
+  # the shared-model table's loads (test-shared-table), the MQTT
+  # publisher's thread against a real broker (test-yolorjson) and live
+  # mode's worker (test-live, its hand-over case only: the others need full
   # speed). The plugin
   # registry is scanned in the test process (the system's plugin scanner
   # cannot load an instrumented plugin), so it may see only the plugins the
@@ -120,7 +121,7 @@ tsan_suite () {
   done
   tsan_env meson test -C build-tsan --print-errorlogs test-pool \
       test-kernels test-conv-kernels test-threads test-shared \
-      test-shared-table \
+      test-shared-table test-yolorjson \
     && tsan_env env GST_CHECKS=test_live_threads \
       meson test -C build-tsan --print-errorlogs test-live
 }
