@@ -53,5 +53,11 @@ if [ -n "$PIPELINE_TEST" ]; then
   test "$counts" = "published $((frames + 1)), lost 0" \
     || { echo "$frames frames arrived, the publisher says $counts"; exit 1; }
   tail -n 1 "$RECEIVED" | grep -q '"reason":"eos"'
+  # each message is one JSON object
+  if command -v python3 >/dev/null; then
+    python3 -c 'import json, sys
+for line in open(sys.argv[1]):
+    assert isinstance(json.loads(line), dict), line' "$RECEIVED"
+  fi
   echo "ok: the broker passed on $frames frame messages and the EOS events"
 fi

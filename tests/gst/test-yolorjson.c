@@ -491,6 +491,14 @@ distinct_frames (const gchar *text, guint frames, guint *dups_out)
   guint n = 0;
 
   *dups_out = 0;
+  gchar **lines = g_strsplit (text, "\n", -1);
+
+  /* every message parses (mosquitto_sub writes one per line) */
+  for (guint i = 0; lines[i]; i++)
+    fail_unless (!*lines[i] || g_str_equal (lines[i], "ready")
+            || gst_yolor_json_is_object (lines[i]),
+        "not a JSON message: %s", lines[i]);
+  g_strfreev (lines);
   for (const gchar *p = text; (p = strstr (p, "{\"frame\":")) != NULL; p++) {
     guint64 f = g_ascii_strtoull (p + 9, NULL, 10);
 
