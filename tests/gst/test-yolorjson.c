@@ -62,10 +62,9 @@ count (const gchar *s, const gchar *needle)
 
 GST_START_TEST (test_json_helpers)
 {
-  const gchar *good[] = { "{}",
-    " { \"a\" : [1, -2.5e3, true, null, "
-    "\"x\\\"y\\u00e9\"], \"b\": {\"c\": {}} } ",
-    "{\"site\":\"gate 2\"}" };
+  const gchar *spaced = " { \"a\" : [1, -2.5e3, true, null, "
+                        "\"x\\\"y\\u00e9\"], \"b\": {\"c\": {}} } ";
+  const gchar *good[] = { "{}", spaced, "{\"site\":\"gate 2\"}" };
   const gchar *bad[] = { "", "[]", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}",
     "{\"a\":01}", "{\"a\":tru}", "{\"a\":\"\\q\"}", "{} {}", "{\"a\":1.}",
     "{\"a\":\"\n\"}" };
