@@ -22,8 +22,6 @@ SPDX-License-Identifier: LGPL-2.1-or-later
 """
 
 import argparse
-import importlib.machinery
-import importlib.util
 import os
 import re
 import statistics
@@ -34,97 +32,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-
-DROP = {"implicit_add", "implicit_mul", "implicit_cat", "shift_channels",
-        "control_channels"}
-
-
-def load_convert():
-    path = os.path.join(ROOT, "tools", "yolor-convert")
-    loader = importlib.machinery.SourceFileLoader("yolor_convert", path)
-    spec = importlib.util.spec_from_loader("yolor_convert", loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
-
-
-def read_sections(path):
-    sections = []
-    for line in open(path):
-        s = line.strip()
-        if not s or s[0] in "#;":
-            continue
-        if s.startswith("["):
-            sections.append([s[1:-1].strip(), []])
-        else:
-            k, v = s.split("=", 1)
-            sections[-1][1].append([k.strip(), v.strip()])
-    return sections
-
-
-def folded_cfg(path, width, height):
-    """The cfg OpenCV runs: [net] size set, implicit layers removed (their
-    effect is folded into the head convs), silu spelled swish."""
-    sections = read_sections(path)
-    net, layers = sections[0], sections[1:]
-    keep, new_index, removed_input = [], {}, {}
-    for i, (kind, kv) in enumerate(layers):
-        if kind in DROP:
-            removed_input[i] = i - 1
-            continue
-        new_index[i] = len(keep)
-        keep.append((i, kind, kv))
-
-    def resolve(j):
-        while j in removed_input:
-            j = removed_input[j]
-        return new_index[j]
-
-    out = ["[net]"]
-    for k, v in net[1]:
-        if k == "width":
-            v = str(width)
-        elif k == "height":
-            v = str(height)
-        out.append("%s=%s" % (k, v))
-    for ni, (oi, kind, kv) in enumerate(keep):
-        out.append("")
-        out.append("[%s]" % kind)
-        for k, v in kv:
-            if k in ("layers", "from"):
-                refs = []
-                for r in v.split(","):
-                    r = int(r)
-                    target = oi + r if r < 0 else r
-                    nt = resolve(target)
-                    refs.append(str(nt - ni if r < 0 else nt))
-                v = ",".join(refs)
-            elif k == "activation" and v == "silu":
-                v = "swish"
-            out.append("%s=%s" % (k, v))
-    return "\n".join(out) + "\n"
-
-
-def synthetic_weights(cfg_path, weights_path):
-    import numpy as np
-    conv = load_convert()
-    blocks = conv.parse_cfg(cfg_path)
-    convs, _ = conv.plan_layers(cfg_path, blocks)
-    rng = np.random.default_rng(1)
-    with open(weights_path, "wb") as f:
-        np.array([0, 2, 5], dtype="<i4").tofile(f)
-        np.array([0], dtype="<i8").tofile(f)
-        for _i, cin, cout, k, groups, bn in convs:
-            fan = cin // groups * k * k
-            if bn:
-                np.zeros(cout, "<f4").tofile(f)           # beta
-                np.ones(cout, "<f4").tofile(f)            # gamma
-                np.zeros(cout, "<f4").tofile(f)           # mean
-                np.ones(cout, "<f4").tofile(f)            # var
-            else:
-                np.zeros(cout, "<f4").tofile(f)
-            (rng.standard_normal(cout * fan).astype("<f4")
-             * np.float32((1.0 / fan) ** 0.5)).tofile(f)
+sys.path.insert(0, HERE)
+import folded  # noqa: E402
 
 
 def main():
@@ -143,10 +52,7 @@ def main():
     import numpy as np
     cv2.setNumThreads(a.threads)
 
-    text = open(a.model).read()
-    m = re.search(r"^width\s*=\s*(\d+)", text, re.M)
-    n = re.search(r"^height\s*=\s*(\d+)", text, re.M)
-    w, h = (int(m.group(1)), int(n.group(1))) if m and n else (416, 416)
+    w, h = folded.net_size(a.model)
     if a.size:
         w, h = (int(v) for v in (a.size.split("x") + [a.size])[:2])
 
@@ -154,8 +60,8 @@ def main():
     cfg = os.path.join(tmp, "model.cfg")
     weights = os.path.join(tmp, "model.weights")
     with open(cfg, "w") as f:
-        f.write(folded_cfg(a.model, w, h))
-    synthetic_weights(cfg, weights)
+        f.write(folded.folded_cfg(a.model, w, h, swish=True))
+    folded.synthetic_weights(cfg, weights)
     net = cv2.dnn.readNetFromDarknet(cfg, weights)
     net.setPreferableBackend(cv2.dnn.DNN_BACKEND_OPENCV)
     net.setPreferableTarget(cv2.dnn.DNN_TARGET_CPU)
