@@ -414,6 +414,7 @@ yolor_net_layer_info (const yolor_net *net, int i, yolor_layer_info *info)
     info->stride = l->stride;
     info->groups = l->groups;
     info->activation = yolor_act_name (l->act);
+    info->kernel = yolor_conv_kernel_name (l);
   }
   info->n_params = l->n_params;
   info->macs = t->macs;

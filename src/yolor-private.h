@@ -363,6 +363,8 @@ size_t yolor_conv_workspace (
     const yolor_layer *l, const yolor_tensor *t, int n_threads);
 /* Winograd F(4x4,3x3) for 3x3 stride-1 dense convs with folded BN. */
 int yolor_conv_winograd_ok (const yolor_layer *l);
+/* The kernel conv @l runs on, as yolor_layer_info.kernel names it. */
+const char *yolor_conv_kernel_name (const yolor_layer *l);
 /* Packs the weights of a conv for its kernel: Winograd where the layer
  * allows it and (AUTO) it is the faster path, else the GEMM; depthwise
  * convs need nothing. Adds the packed bytes to *@bytes. */

@@ -5,6 +5,7 @@
  */
 #include "yolor-cli.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +18,7 @@ static const char usage[] =
     "  --threads N         threads (default 0: all cores)\n"
     "  --runs R            timed runs (default 10)\n"
     "  --warmup N          untimed runs first (default 1)\n"
-    "  --layers            per-layer median time and GFLOP/s\n"
+    "  --layers            per-layer median time and GFLOP/s, and by kind\n"
     "  --weights FILE      weights (default: MODEL with .weights)\n"
     "  --flavor F          auto|yolor|darknet\n"
     "  --synthetic         generated weights even if a weights file exists\n"
@@ -39,36 +40,107 @@ median (double *v, int n)
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+/* The layers of one kind: convolutions by kernel, size and stride, the
+ * other layers by type. */
+typedef struct
+{
+  char name[48];
+  int n;
+  double ms, macs;
+} kind_sum;
+
+#define MAX_KINDS 64
+
+static void
+add_kind (kind_sum *kinds, int *n_kinds, const yolor_layer_info *li, double ms)
+{
+  char name[48];
+  int k;
+
+  if (li->kernel)
+    snprintf (name, sizeof name, "%s %dx%d s%d", li->kernel, li->size, li->size,
+        li->stride);
+  else
+    snprintf (name, sizeof name, "%s", li->type ? li->type : "?");
+  for (k = 0; k < *n_kinds && strcmp (kinds[k].name, name) != 0; k++)
+    ;
+  if (k == *n_kinds) {
+    if (k == MAX_KINDS)
+      return;
+    memset (&kinds[k], 0, sizeof kinds[k]);
+    memcpy (kinds[k].name, name, sizeof name);
+    (*n_kinds)++;
+  }
+  kinds[k].n++;
+  kinds[k].ms += ms;
+  kinds[k].macs += li->macs;
+}
+
+static int
+cmp_kind_ms (const void *pa, const void *pb)
+{
+  const kind_sum *a = pa, *b = pb;
+
+  return a->ms > b->ms ? -1 : (a->ms < b->ms);
+}
+
+/* Per-layer medians, then the same summed by kind, slowest kind first. */
 static void
 print_layers (yolor_net *net, double *layer_ms, int n_layers, int runs)
 {
   double *col = malloc ((size_t) runs * sizeof *col);
+  kind_sum *kinds = calloc (MAX_KINDS, sizeof *kinds);
   double total = 0.0;
-  int i, r;
+  int i, r, n_kinds = 0;
 
-  if (col == NULL)
+  if (col == NULL || kinds == NULL) {
+    free (col);
+    free (kinds);
     return;
-  printf ("\n%5s  %-20s %10s %10s\n", "layer", "type", "ms", "GFLOP/s");
+  }
+  printf ("\n%5s  %-20s %-10s %10s %10s\n", "layer", "type", "kernel", "ms",
+      "GFLOP/s");
   for (i = 0; i < n_layers; i++) {
     yolor_layer_info li;
+    const char *type, *kernel;
     double ms;
 
     memset (&li, 0, sizeof li);
     yolor_net_layer_info (net, i, &li);
+    type = li.type ? li.type : "?";
+    kernel = li.kernel ? li.kernel : "";
     for (r = 0; r < runs; r++)
       col[r] = layer_ms[(size_t) r * n_layers + i];
     ms = median (col, runs);
     total += ms;
-    if (li.folded_away)
-      printf (
-          "%5d  %-20s %10s %10s\n", i, li.type ? li.type : "?", "folded", "-");
-    else if (li.macs > 0.0 && ms > 0.0)
-      printf ("%5d  %-20s %10.3f %10.1f\n", i, li.type ? li.type : "?", ms,
+    if (li.folded_away) {
+      printf ("%5d  %-20s %-10s %10s %10s\n", i, type, kernel, "folded", "-");
+      continue;
+    }
+    if (ms > 0.0 || li.macs > 0.0) /* not the layers outside forward */
+      add_kind (kinds, &n_kinds, &li, ms);
+    if (li.macs > 0.0 && ms > 0.0)
+      printf ("%5d  %-20s %-10s %10.3f %10.1f\n", i, type, kernel, ms,
           2.0 * li.macs * 1e-9 / (ms * 1e-3));
     else
-      printf ("%5d  %-20s %10.3f %10s\n", i, li.type ? li.type : "?", ms, "-");
+      printf ("%5d  %-20s %-10s %10.3f %10s\n", i, type, kernel, ms, "-");
   }
   printf ("sum of layer medians: %.3f ms\n", total);
+
+  qsort (kinds, (size_t) n_kinds, sizeof *kinds, cmp_kind_ms);
+  printf ("\nby kind (GFLOP/s counts the multiply-adds of direct "
+          "convolution):\n%-22s %6s %10s %6s %10s\n",
+      "kind", "layers", "ms", "share", "GFLOP/s");
+  for (i = 0; i < n_kinds; i++) {
+    const kind_sum *k = &kinds[i];
+    char rate[32] = "-";
+    if (k->macs > 0.0 && k->ms > 0.0)
+      snprintf (
+          rate, sizeof rate, "%.1f", 2.0 * k->macs * 1e-9 / (k->ms * 1e-3));
+    printf ("%-22s %6d %10.3f %5.1f%% %10s\n", k->name, k->n, k->ms,
+        total > 0.0 ? 100.0 * k->ms / total : 0.0, rate);
+  }
+  free (kinds);
   free (col);
 }
 

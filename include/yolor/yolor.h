@@ -391,6 +391,10 @@ typedef struct yolor_layer_info
   double macs; /* multiply-accumulates per forward */
   double time_ms; /* last forward, when opts.profile was set */
   int folded_away; /* 1: merged into another layer at load */
+  const char *kernel; /* static string, convolutions: "winograd",
+                                 * "gemm" (1x1, the input as it is), "im2col"
+                                 * (the GEMM gathering its input) or
+                                 * "depthwise"; NULL otherwise */
 } yolor_layer_info;
 
 /* Fills @info_out (borrowed) for layer @i. */

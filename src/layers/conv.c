@@ -34,6 +34,16 @@ yolor_conv_winograd_ok (const yolor_layer *l)
       && l->filters >= 8 && (!l->bn || l->bn_folded);
 }
 
+const char *
+yolor_conv_kernel_name (const yolor_layer *l)
+{
+  if (l->wino)
+    return "winograd";
+  if (is_depthwise (l))
+    return "depthwise";
+  return is_direct (l) ? "gemm" : "im2col";
+}
+
 /* Winograd does a quarter of the multiplications but moves 36/16 as many
  * values through its transforms; with few channels the transforms cost more
  * than they save. Measured on yolor_csp (AVX-512 and AVX2 kernels alike):

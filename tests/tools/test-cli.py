@@ -196,11 +196,41 @@ def test_detect_and_bench():
                                 out, re.M) is not None,
           "bench: exit 0 and a 'median ... ms/frame, ... GFLOP/s' line "
           "(rc %d; %s)" % (rc, err.strip()))
+    check_by_kind(out)
     rc, out, err = yolor("bench", os.path.join(CFGS, "yolor_csp.cfg"),
-                         "--size", "128x128", "--runs", "1", "--warmup", "0")
+                         "--size", "128x128", "--runs", "1", "--warmup", "0",
+                         "--layers")
     check(rc == 0 and "synthetic" in out,
           "bench without weights: synthetic, said in the output (rc %d; %s)"
           % (rc, err.strip()))
+    check(re.search(r"^winograd 3x3 s1 +36 ", out, re.M)
+          and re.search(r"^im2col 3x3 s2 +7 ", out, re.M),
+          "bench --layers: yolor_csp's 36 Winograd and 7 stride-2 convs")
+
+
+def check_by_kind(out):
+    """bench --layers: the per-layer rows name each conv's kernel, and the
+    by-kind table adds them up."""
+    layers = re.findall(r"^\s*\d+\s+(\S+)\s+(winograd|gemm|im2col|depthwise)?"
+                        r"\s+([\d.]+)\s", out, re.M)
+    convs = [k for t, k, _ in layers if t == "convolutional"]
+    check(convs and all(convs),
+          "bench --layers: every convolution names its kernel (%r)"
+          % convs[:5])
+    total = re.search(r"^sum of layer medians: ([\d.]+) ms$", out, re.M)
+    kinds = re.findall(r"^(\S+(?: \d+x\d+ s\d+)?)\s+(\d+)\s+([\d.]+)\s+"
+                       r"[\d.]+%", out, re.M)
+    names = [k for k, _, _ in kinds]
+    check("depthwise 3x3 s1" in names and "gemm 1x1 s1" in names,
+          "bench --layers: by kind, Yolo-Fastest's depthwise and 1x1 convs "
+          "(%r)" % names)
+    counted = sum(int(n) for _, n, _ in kinds)
+    check(total and sum(1 for _, _, ms in layers if float(ms) > 0)
+          <= counted <= len(layers)
+          and abs(sum(float(ms) for _, _, ms in kinds)
+                  - float(total.group(1))) < 0.01,
+          "bench --layers: the kinds hold every timed layer once and add "
+          "up to the sum of the layers")
 
 
 def test_exit_codes():
