@@ -145,6 +145,11 @@ pack_b_conv (const yolor_gemm_src *s, const float *x, int N, int n0, int w,
         }
         if (ix >= 0 && ix + (NR - 1) * st < s->w) {
           const float *src = xc + (size_t) iy * s->w + ix;
+          /* this row of the next panel, packed after this one: the rows of
+           * every channel and ky are too many streams for the hardware
+           * prefetcher to follow */
+          for (int f = 0; f < NR * st; f += 16)
+            __builtin_prefetch (src + NR * st + f, 0, 3);
           if (st == 1) {
             memcpy (d, src, NR * sizeof (float));
           } else if (st == 2 && ix + 2 * NR <= s->w) {
