@@ -189,12 +189,24 @@ yolor_model_load_common (const char *cfg_path, const char *weights_path,
     yolor_fold_implicit (m);
     st = check_folded (m, err);
   }
+  if (st == YOLOR_OK && m->opts.precision != YOLOR_PRECISION_FP32
+      && m->opts.precision != YOLOR_PRECISION_BF16)
+    st = yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
+        "precision %d is not a yolor_precision", (int) m->opts.precision);
+  if (st == YOLOR_OK && m->opts.precision == YOLOR_PRECISION_BF16
+      && !yolor_precision_available (YOLOR_PRECISION_BF16)) {
+    yolor_log (&m->opts, YOLOR_LOG_WARNING,
+        "%s: precision bf16 needs a CPU with avx512_bf16 and the AVX-512 "
+        "kernels (these are \"%s\"); running in fp32",
+        cfg_path, yolor_kernels ());
+    m->opts.precision = YOLOR_PRECISION_FP32;
+  }
   for (int i = 0; st == YOLOR_OK && i < m->n_layers; i++) {
     yolor_layer *l = &m->layers[i];
     if (l->ops->kind == YOLOR_LAYER_CONV && !l->folded
         && yolor_conv_prepare (l,
                m->opts.exact_conv ? YOLOR_CONV_GEMM : YOLOR_CONV_AUTO,
-               &m->param_bytes)
+               m->opts.precision == YOLOR_PRECISION_BF16, &m->param_bytes)
             != YOLOR_OK)
       st = yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
           "cannot allocate the packed weights of layer %d", i);
@@ -222,9 +234,10 @@ yolor_model_load_common (const char *cfg_path, const char *weights_path,
     return st;
   }
   yolor_log (&m->opts, YOLOR_LOG_INFO,
-      "%s: %d layers, %d heads, %d classes, %s flavour", cfg_path, m->n_layers,
-      m->n_heads, m->n_classes,
-      m->flavor == YOLOR_FLAVOR_YOLOR ? "YOLOR" : "darknet");
+      "%s: %d layers, %d heads, %d classes, %s flavour, %s", cfg_path,
+      m->n_layers, m->n_heads, m->n_classes,
+      m->flavor == YOLOR_FLAVOR_YOLOR ? "YOLOR" : "darknet",
+      yolor_precision_name (m->opts.precision));
   *model_out = m;
   return YOLOR_OK;
 }
@@ -279,4 +292,10 @@ size_t
 yolor_model_param_bytes (const yolor_model *m)
 {
   return m ? m->param_bytes : 0;
+}
+
+yolor_precision
+yolor_model_precision (const yolor_model *m)
+{
+  return m ? m->opts.precision : YOLOR_PRECISION_FP32;
 }

@@ -130,10 +130,13 @@ struct yolor_layer
                                  * bn_folded) */
   float *bn_gamma, *bn_mean, *bn_var; /* owned; NULL once folded */
   int bn_folded;
-  float *wino; /* owned: Winograd weights [36][filters][c_in],
-                                 * packed for the GEMM; replaces weights
-                                 * when set */
-  float *wpack; /* owned: weights packed for the GEMM, per group */
+  void *wino; /* owned: Winograd weights [36][filters][c_in],
+                                 * packed for the GEMM (floats, or BF16
+                                 * when bf16); replaces weights when set */
+  void *wpack; /* owned: weights packed for the GEMM, per
+                                 * group (floats, or BF16 when bf16) */
+  size_t packed_bytes; /* of wino or wpack */
+  int bf16; /* 1: packed for the BF16 GEMM */
   int c_in; /* input channels */
 
   /* implicit: owned parameter, c floats; atoms > 0 for *_2d */
@@ -367,7 +370,8 @@ int yolor_conv_winograd_ok (const yolor_layer *l);
 const char *yolor_conv_kernel_name (const yolor_layer *l);
 /* Packs the weights of a conv for its kernel: Winograd where the layer
  * allows it and (AUTO) it is the faster path, else the GEMM; depthwise
- * convs need nothing. Adds the packed bytes to *@bytes. */
+ * convs need nothing. With @bf16 (yolor_bf16_available () must be true)
+ * packs them for the BF16 GEMM. Adds the packed bytes to *@bytes. */
 typedef enum
 {
   YOLOR_CONV_AUTO,
@@ -375,6 +379,6 @@ typedef enum
   YOLOR_CONV_WINOGRAD
 } yolor_conv_path;
 yolor_status yolor_conv_prepare (
-    yolor_layer *l, yolor_conv_path path, size_t *bytes);
+    yolor_layer *l, yolor_conv_path path, int bf16, size_t *bytes);
 
 #endif /* YOLOR_PRIVATE_H */

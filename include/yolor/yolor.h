@@ -125,6 +125,18 @@ typedef enum yolor_log_level
 typedef void (*yolor_log_fn) (
     void *user_data, yolor_log_level level, const char *msg);
 
+/* The arithmetic of the convolutions. */
+typedef enum yolor_precision
+{
+  YOLOR_PRECISION_FP32 = 0,
+  /* The GEMM's and Winograd's products with BF16 weights and activations
+   * (rounded to nearest even) and FP32 accumulation; everything else (bias,
+   * activations, depthwise convs, decode, NMS) stays FP32. Needs a CPU with
+   * avx512_bf16 (yolor_precision_available); elsewhere the model loads in
+   * FP32 and says so through the log (warning). */
+  YOLOR_PRECISION_BF16
+} yolor_precision;
+
 typedef struct yolor_options
 {
   int n_threads; /* 0: all online cores. The most threads
@@ -145,6 +157,7 @@ typedef struct yolor_options
                                  * (yolor_layer_info.time_ms) */
   int exact_conv; /* 1: no Winograd; every conv as a plain
                                  * GEMM (slower, slightly less rounding) */
+  yolor_precision precision; /* FP32 (default) or BF16 */
   yolor_log_fn log; /* NULL: messages are dropped */
   void *log_user_data; /* retained: as long as the net */
 } yolor_options;
@@ -270,6 +283,10 @@ YOLOR_API void yolor_model_unref (yolor_model *model);
 
 /* Bytes of parameters the model holds (weights, biases, packed copies). */
 YOLOR_API size_t yolor_model_param_bytes (const yolor_model *model);
+
+/* The precision @model's convolutions run in: what was asked, or FP32 when
+ * BF16 was asked on a CPU without it. */
+YOLOR_API yolor_precision yolor_model_precision (const yolor_model *model);
 
 /* A new net on @model (borrowed; the net takes its own reference). Of
  * @opts (borrowed, NULL = defaults) it uses n_threads, input_width,
@@ -412,6 +429,14 @@ YOLOR_API const char *yolor_version (void);
 /* The compute kernels this CPU runs (static): "avx512", "avx2" or
  * "generic"; the environment variable YOLOR_KERNELS can cap the choice. */
 YOLOR_API const char *yolor_kernels (void);
+
+/* 1 if this CPU runs @precision (FP32 always; BF16 with the AVX-512 kernels
+ * and avx512_bf16), else 0. */
+YOLOR_API int yolor_precision_available (yolor_precision precision);
+
+/* "fp32" or "bf16" (static), and back: 0 on success, -1 for another name. */
+YOLOR_API const char *yolor_precision_name (yolor_precision precision);
+YOLOR_API int yolor_precision_parse (const char *name, yolor_precision *out);
 
 #ifdef __cplusplus
 }

@@ -67,11 +67,54 @@ yolor_kernels (void)
   return yolor_kernels_name ();
 }
 
+int
+yolor_precision_available (yolor_precision precision)
+{
+  return precision == YOLOR_PRECISION_FP32
+      || (precision == YOLOR_PRECISION_BF16 && yolor_bf16_available ());
+}
+
 const char *
 yolor_kernels_name (void)
 {
   static const char *const names[] = { "generic", "avx2", "avx512" };
   return names[level ()];
+}
+
+int
+yolor_bf16_available (void)
+{
+#if defined(YOLOR_HAVE_BF16_KERNELS)
+  return level () == K_AVX512 && __builtin_cpu_supports ("avx512bf16");
+#else
+  return 0;
+#endif
+}
+
+size_t
+yolor_bgemm_packed (int M, int K)
+{
+#if defined(YOLOR_HAVE_BF16_KERNELS)
+  if (yolor_bf16_available ())
+    return yolor_bgemm_packed_avx512 (M, K);
+#endif
+  (void) M;
+  (void) K;
+  return 0;
+}
+
+void
+yolor_bgemm_pack_a (int M, int K, const float *A, int lda, uint16_t *dst)
+{
+#if defined(YOLOR_HAVE_BF16_KERNELS)
+  if (yolor_bf16_available ())
+    yolor_bgemm_pack_a_avx512 (M, K, A, lda, dst);
+#endif
+  (void) M;
+  (void) K;
+  (void) A;
+  (void) lda;
+  (void) dst;
 }
 
 size_t
@@ -94,11 +137,11 @@ yolor_sgemm_run (int n_threads, const yolor_gemm_task *g, float *work)
 
 void
 yolor_winograd_conv (int n_threads, const float *x, int cin, int h, int w,
-    int pad, const float *u, int cout, const float *bias, yolor_act act,
-    float *y, int oh, int ow, float *work, float *gemm_work)
+    int pad, const void *u, int bf16, int cout, const float *bias,
+    yolor_act act, float *y, int oh, int ow, float *work, float *gemm_work)
 {
   PICK (yolor_winograd_conv)
-  (n_threads, x, cin, h, w, pad, u, cout, bias, act, y, oh, ow, work,
+  (n_threads, x, cin, h, w, pad, u, bf16, cout, bias, act, y, oh, ow, work,
       gemm_work);
 }
 

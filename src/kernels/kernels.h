@@ -267,6 +267,10 @@ typedef struct
 {
   int M, N, K;
   const float *a; /* borrowed: packed by yolor_sgemm_pack_a () */
+  const uint16_t *a16; /* borrowed, or NULL: A as BF16, packed by
+                        * yolor_bgemm_pack_a (); when set, a is unused,
+                        * a_step counts uint16_t and B is rounded to BF16
+                        * as it is packed (FP32 accumulation) */
   yolor_gemm_src b;
   float *c; /* borrowed: C[M][ldc] */
   int ldc;
@@ -290,6 +294,43 @@ yolor_gemm_conv_source (
 size_t yolor_sgemm_packed_floats (int M, int K);
 void yolor_sgemm_pack_a (int M, int K, const float *A, int lda, float *dst);
 
+/* BF16 (the upper half of an FP32) of @f, rounded to nearest even, as
+ * vcvtneps2bf16 does: subnormals become a signed zero, NaN stays NaN. */
+static inline uint16_t
+yolor_bf16_round (float f)
+{
+  uint32_t u;
+  memcpy (&u, &f, sizeof (u));
+  if ((u & 0x7fffffffu) > 0x7f800000u)
+    return (uint16_t) ((u >> 16) | 0x40u);
+  if ((u & 0x7f800000u) == 0)
+    return (uint16_t) ((u >> 16) & 0x8000u);
+  u += 0x7fffu + ((u >> 16) & 1u);
+  return (uint16_t) (u >> 16);
+}
+
+static inline float
+yolor_bf16_float (uint16_t h)
+{
+  uint32_t u = (uint32_t) h << 16;
+  float f;
+  memcpy (&f, &u, sizeof (f));
+  return f;
+}
+
+/* The BF16 GEMM: yolor_sgemm_run () on a task with a16 set. Available when
+ * the AVX-512 kernels are in use and the CPU has avx512_bf16; elsewhere
+ * yolor_bgemm_packed () is 0 and nothing may be packed. Packing: M×K
+ * weights as BF16 pairs of k, in MR-row panels (K padded to even). */
+int yolor_bf16_available (void);
+size_t yolor_bgemm_packed (int M, int K); /* uint16_t values */
+void yolor_bgemm_pack_a (int M, int K, const float *A, int lda, uint16_t *dst);
+#if defined(YOLOR_HAVE_BF16_KERNELS)
+size_t yolor_bgemm_packed_avx512 (int M, int K);
+void yolor_bgemm_pack_a_avx512 (
+    int M, int K, const float *A, int lda, uint16_t *dst);
+#endif
+
 /* Workspace floats of yolor_sgemm_run () for n_threads threads. */
 size_t yolor_sgemm_workspace (int n_threads);
 
@@ -298,19 +339,21 @@ void yolor_sgemm_run (int n_threads, const yolor_gemm_task *g, float *work);
 
 
 /* Winograd F(4x4, 3x3), stride 1: transformed and packed weights from
- * w[cout][cin][3][3] (yolor_winograd_weights_floats () of them); workspace
- * floats for a conv of that size; the conv itself with bias and activation
- * fused (work: yolor_winograd_workspace () floats; gemm_work:
+ * w[cout][cin][3][3] (yolor_winograd_weights_bytes () of them; with @bf16,
+ * packed for the BF16 GEMM, which must be available); workspace floats for
+ * a conv of that size; the conv itself with bias and activation fused
+ * (work: yolor_winograd_workspace () floats; gemm_work:
  * yolor_sgemm_workspace ()). yolor_winograd_prepare () returns -1 when out
  * of memory. */
-size_t yolor_winograd_weights_floats (int cout, int cin);
-int yolor_winograd_prepare (const float *w, int cout, int cin, float *u);
+size_t yolor_winograd_weights_bytes (int cout, int cin, int bf16);
+int yolor_winograd_prepare (
+    const float *w, int cout, int cin, int bf16, void *u);
 /* The plain transform, u[36][cout][cin] (unpacked; for tests). */
 void yolor_winograd_weights (const float *w, int cout, int cin, float *u);
 size_t yolor_winograd_workspace (int cin, int cout, int oh, int ow);
 void yolor_winograd_conv (int n_threads, const float *x, int cin, int h, int w,
-    int pad, const float *u, int cout, const float *bias, yolor_act act,
-    float *y, int oh, int ow, float *work, float *gemm_work);
+    int pad, const void *u, int bf16, int cout, const float *bias,
+    yolor_act act, float *y, int oh, int ow, float *work, float *gemm_work);
 
 /* ---- Frame conversion (kernels/convert.c) ----
  * YUV → RGB: R = (Y − y_off)·ys + rv·(V − 128), G = (Y − y_off)·ys +
@@ -360,8 +403,8 @@ YOLOR_KDECL (void, yolor_sgemm_run,
     (int n_threads, const yolor_gemm_task *g, float *work))
 YOLOR_KDECL (void, yolor_winograd_conv,
     (int n_threads, const float *x, int cin, int h, int w, int pad,
-        const float *u, int cout, const float *bias, yolor_act act, float *y,
-        int oh, int ow, float *work, float *gemm_work))
+        const void *u, int bf16, int cout, const float *bias, yolor_act act,
+        float *y, int oh, int ow, float *work, float *gemm_work))
 YOLOR_KDECL (void, yolor_depthwise,
     (int n_threads, const float *x, int c, int h, int w, const float *wt, int k,
         int stride, int pad, int oh, int ow, const float *bias, yolor_act act,

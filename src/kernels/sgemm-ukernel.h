@@ -10,6 +10,7 @@
  *   generic    6 x 16   (portable C, vectorized by the compiler)
  *   avx2       6 x 16   12 ymm accumulators
  *   avx512     8 x 32   16 zmm accumulators
+ *   avx512 bf16 8 x 32   the same, from BF16 pairs (vdpbf16ps)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -50,6 +51,50 @@ ukernel (int kc, const float *a, const float *b, float *c, int ldc, int acc)
     _mm512_storeu_ps (ci + 16, c1[i]);
   }
 }
+
+#if defined(YOLOR_HAVE_BF16_KERNELS)
+/* The BF16 functions of this build: compiled for avx512bf16, called only
+ * when the CPU has it (yolor_bf16_available). */
+#define YOLOR_BF16_TARGET                                                      \
+  __attribute__ ((target ("avx512f,avx512vl,avx512dq,avx512bw,avx512bf16")))
+
+/* The same 8x32 tile from BF16 pairs: a holds, per pair of k, MR pairs
+ * (a[k][i], a[k+1][i]); b per pair of k NR pairs (b[k][j], b[k+1][j]).
+ * vdpbf16ps adds both products of a pair to each FP32 accumulator. @kp:
+ * pairs of k. */
+YOLOR_BF16_TARGET static inline void
+ukernel_bf16 (
+    int kp, const uint16_t *a, const uint16_t *b, float *c, int ldc, int acc)
+{
+  __m512 c0[MR], c1[MR];
+  for (int i = 0; i < MR; i++)
+    c0[i] = c1[i] = _mm512_setzero_ps ();
+  for (int k = 0; k < kp; k++) {
+    __m512bh b0 = (__m512bh) _mm512_load_si512 (b);
+    __m512bh b1 = (__m512bh) _mm512_load_si512 (b + 32);
+#pragma GCC unroll 8
+    for (int i = 0; i < MR; i++) {
+      int32_t pair;
+      memcpy (&pair, a + 2 * i, sizeof (pair));
+      __m512bh ai = (__m512bh) _mm512_set1_epi32 (pair);
+      c0[i] = _mm512_dpbf16_ps (c0[i], ai, b0);
+      c1[i] = _mm512_dpbf16_ps (c1[i], ai, b1);
+    }
+    a += 2 * MR;
+    b += 2 * NR;
+  }
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; i++) {
+    float *ci = c + (size_t) i * ldc;
+    if (acc) {
+      c0[i] = _mm512_add_ps (c0[i], _mm512_loadu_ps (ci));
+      c1[i] = _mm512_add_ps (c1[i], _mm512_loadu_ps (ci + 16));
+    }
+    _mm512_storeu_ps (ci, c0[i]);
+    _mm512_storeu_ps (ci + 16, c1[i]);
+  }
+}
+#endif
 
 #elif defined(YOLOR_KERNELS_AVX2)
 #include <immintrin.h>

@@ -175,6 +175,28 @@ pack_b_conv (const yolor_gemm_src *s, const float *x, int N, int n0, int w,
   }
 }
 
+/* A tile of @rows × @cols (less than MR × NR) from @tile into C. */
+static inline void
+store_partial (
+    const float *tile, float *ct, int ldc, int rows, int cols, int acc)
+{
+  for (int i = 0; i < rows; i++)
+    for (int j = 0; j < cols; j++)
+      ct[(size_t) i * ldc + j] =
+          acc ? ct[(size_t) i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
+}
+
+/* Bias and activation on a finished tile of C, rows from panel @p. */
+static inline void
+epilogue (const yolor_gemm_task *g, const float *bias, float *ct, int p,
+    int rows, int cols)
+{
+  for (int i = 0; i < rows; i++) {
+    float *ci = ct + (size_t) i * g->ldc;
+    yolor_act_row (ci, ci, cols, bias ? bias[p * MR + i] : 0.0f, g->act);
+  }
+}
+
 /* Columns [n0, n0+w) of batch item @bi, row panels [p0, p1), all K. */
 static void
 block (const yolor_gemm_task *g, int bi, int n0, int w, int p0, int p1,
@@ -187,7 +209,7 @@ block (const yolor_gemm_task *g, int bi, int n0, int w, int p0, int p1,
   float *C = g->c + (size_t) bi * g->c_step;
   const float *bias = g->bias ? g->bias + (size_t) bi * g->bias_step : NULL;
   float tile[MR * NR] __attribute__ ((aligned (64)));
-  int epilogue = g->bias || g->act != YOLOR_ACT_LINEAR, kb = k_block (K);
+  int act_bias = g->bias || g->act != YOLOR_ACT_LINEAR, kb = k_block (K);
 
   for (int k0 = 0; k0 < K; k0 += kb) {
     int kc = K - k0 < kb ? K - k0 : kb;
@@ -207,22 +229,123 @@ block (const yolor_gemm_task *g, int bi, int n0, int w, int p0, int p1,
           ukernel (kc, ap, bp, ct, ldc, acc);
         } else {
           ukernel (kc, ap, bp, tile, NR, 0);
-          for (int i = 0; i < rows; i++)
-            for (int j = 0; j < cols; j++)
-              ct[(size_t) i * ldc + j] = acc
-                  ? ct[(size_t) i * ldc + j] + tile[i * NR + j]
-                  : tile[i * NR + j];
+          store_partial (tile, ct, ldc, rows, cols, acc);
         }
-        if (last && epilogue)
-          for (int i = 0; i < rows; i++) {
-            float *ci = ct + (size_t) i * ldc;
-            yolor_act_row (
-                ci, ci, cols, bias ? bias[p * MR + i] : 0.0f, g->act);
-          }
+        if (last && act_bias)
+          epilogue (g, bias, ct, p, rows, cols);
       }
     }
   }
 }
+
+#if defined(YOLOR_KERNELS_AVX512) && defined(YOLOR_HAVE_BF16_KERNELS)
+/* ---- BF16: the same blocking, A packed as BF16 pairs of k at load, each B
+ * panel gathered as FP32 (by the same packers) into a small scratch and
+ * rounded to BF16 pairs from there, while it is in L1. ---- */
+
+/* K blocks as k_block (), made even so that only the last can be odd (it
+ * is padded with a zero row). */
+static inline int
+k_block_bf16 (int K)
+{
+  return (k_block (K) + 1) & ~1;
+}
+
+size_t
+yolor_bgemm_packed_avx512 (int M, int K)
+{
+  return (size_t) ((M + MR - 1) / MR) * MR * (size_t) ((K + 1) & ~1);
+}
+
+/* K block [k0, k0+kc) of panel p at k0·Mp + p·MR·kc2 (kc2: kc made even),
+ * laid out [kc2/2][MR][2]; rows past M and the pad row are zero. */
+void
+yolor_bgemm_pack_a_avx512 (int M, int K, const float *A, int lda, uint16_t *dst)
+{
+  int n_panels = (M + MR - 1) / MR;
+  size_t Mp = (size_t) n_panels * MR;
+  int kb = k_block_bf16 (K);
+  for (int k0 = 0; k0 < K; k0 += kb) {
+    int kc = K - k0 < kb ? K - k0 : kb, kc2 = (kc + 1) & ~1;
+    for (int p = 0; p < n_panels; p++) {
+      uint16_t *d = dst + (size_t) k0 * Mp + (size_t) p * MR * kc2;
+      for (int i = 0; i < MR; i++) {
+        int r = p * MR + i;
+        for (int k = 0; k < kc2; k++)
+          d[((size_t) (k / 2) * MR + i) * 2 + k % 2] = r < M && k < kc
+              ? yolor_bf16_round (A[(size_t) r * lda + k0 + k])
+              : 0;
+      }
+    }
+  }
+}
+
+/* One FP32 panel [kc2][NR] into BF16 pairs [kc2/2][NR][2]. */
+YOLOR_BF16_TARGET static void
+panel_to_bf16 (const float *restrict src, int kc2, uint16_t *restrict dst)
+{
+  /* the k row's value of column j to 2j, the k+1 row's to 2j + 1 */
+  static const uint16_t order[32] __attribute__ ((aligned (64))) = { 0, 16, 1,
+    17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23, 8, 24, 9, 25, 10, 26, 11, 27,
+    12, 28, 13, 29, 14, 30, 15, 31 };
+  __m512i idx = _mm512_load_si512 (order);
+  for (int k = 0; k < kc2; k += 2, src += 2 * NR, dst += 2 * NR)
+    for (int h = 0; h < NR; h += 16) {
+      __m512bh both = _mm512_cvtne2ps_pbh (
+          _mm512_load_ps (src + NR + h), _mm512_load_ps (src + h));
+      _mm512_store_si512 (
+          dst + 2 * h, _mm512_permutexvar_epi16 (idx, (__m512i) both));
+    }
+}
+
+/* block () in BF16. @scratch: KC × NR floats, 64-byte aligned. */
+YOLOR_BF16_TARGET static void
+block_bf16 (const yolor_gemm_task *g, int bi, int n0, int w, int p0, int p1,
+    float *restrict scratch, uint16_t *restrict bpack)
+{
+  int M = g->M, K = g->K, ldc = g->ldc;
+  size_t Mp = (size_t) ((M + MR - 1) / MR) * MR;
+  const uint16_t *A = g->a16 + (size_t) bi * g->a_step;
+  const float *B = g->b.x + (size_t) bi * g->b_step;
+  float *C = g->c + (size_t) bi * g->c_step;
+  const float *bias = g->bias ? g->bias + (size_t) bi * g->bias_step : NULL;
+  float tile[MR * NR] __attribute__ ((aligned (64)));
+  int act_bias = g->bias || g->act != YOLOR_ACT_LINEAR;
+  int kb = k_block_bf16 (K);
+
+  for (int k0 = 0; k0 < K; k0 += kb) {
+    int kc = K - k0 < kb ? K - k0 : kb, kc2 = (kc + 1) & ~1;
+    int acc = k0 > 0, last = k0 + kc >= K;
+    for (int j0 = 0; j0 < w; j0 += NR) {
+      int cols = w - j0 < NR ? w - j0 : NR;
+      if (g->b.ld)
+        pack_b_matrix (B, g->b.ld, n0 + j0, cols, k0, kc, scratch);
+      else
+        pack_b_conv (&g->b, B, g->N, n0 + j0, cols, k0, kc, scratch);
+      if (kc2 > kc)
+        memset (scratch + (size_t) kc * NR, 0, NR * sizeof (float));
+      panel_to_bf16 (scratch, kc2, bpack + (size_t) j0 * kc2);
+    }
+    for (int p = p0; p < p1; p++) {
+      const uint16_t *ap = A + (size_t) k0 * Mp + (size_t) p * MR * kc2;
+      int rows = M - p * MR < MR ? M - p * MR : MR;
+      for (int j0 = 0; j0 < w; j0 += NR) {
+        int cols = w - j0 < NR ? w - j0 : NR;
+        float *ct = C + (size_t) p * MR * ldc + n0 + j0;
+        const uint16_t *bp = bpack + (size_t) j0 * kc2;
+        if (rows == MR && cols == NR) {
+          ukernel_bf16 (kc2 / 2, ap, bp, ct, ldc, acc);
+        } else {
+          ukernel_bf16 (kc2 / 2, ap, bp, tile, NR, 0);
+          store_partial (tile, ct, ldc, rows, cols, acc);
+        }
+        if (last && act_bias)
+          epilogue (g, bias, ct, p, rows, cols);
+      }
+    }
+  }
+}
+#endif
 
 /* Row panels one after another along each (batch item, column strip): the
  * items of the parallel loop. */
@@ -247,7 +370,15 @@ sgemm_chunk (void *data, long lo, long hi, int worker)
     int n0 = s * nb, w = g->N - n0 < nb ? g->N - n0 : nb;
     if (end > hi)
       end = hi;
-    if (g->K > 0) {
+    if (g->K > 0 && g->a16) {
+#if defined(YOLOR_KERNELS_AVX512) && defined(YOLOR_HAVE_BF16_KERNELS)
+      /* the BF16 panels in the buffer's first half, the FP32 scratch in
+       * its second */
+      block_bf16 (g, bi, n0, w, (int) (lo % n_panels),
+          (int) (lo % n_panels + (end - lo)), bpack + (size_t) KC * NB_ONE / 2,
+          (uint16_t *) bpack);
+#endif
+    } else if (g->K > 0) {
       block (g, bi, n0, w, (int) (lo % n_panels),
           (int) (lo % n_panels + (end - lo)), bpack);
     } else {

@@ -57,23 +57,36 @@ yolor_winograd_weights (const float *w, int cout, int cin, float *u)
     }
 }
 
-size_t
-yolor_winograd_weights_floats (int cout, int cin)
+/* Values of one product's packed U, floats or (bf16) uint16_t. */
+static size_t
+u_step (int cout, int cin, int bf16)
 {
-  return WG_N * yolor_sgemm_packed_floats (cout, cin);
+  return bf16 ? yolor_bgemm_packed (cout, cin)
+              : yolor_sgemm_packed_floats (cout, cin);
+}
+
+size_t
+yolor_winograd_weights_bytes (int cout, int cin, int bf16)
+{
+  return WG_N * u_step (cout, cin, bf16)
+      * (bf16 ? sizeof (uint16_t) : sizeof (float));
 }
 
 int
-yolor_winograd_prepare (const float *w, int cout, int cin, float *u)
+yolor_winograd_prepare (const float *w, int cout, int cin, int bf16, void *u)
 {
-  size_t step = yolor_sgemm_packed_floats (cout, cin);
+  size_t step = u_step (cout, cin, bf16);
   float *t = malloc (sizeof (float) * WG_N * (size_t) cout * cin);
   if (!t)
     return -1;
   yolor_winograd_weights (w, cout, cin, t);
-  for (int k = 0; k < WG_N; k++)
-    yolor_sgemm_pack_a (
-        cout, cin, t + (size_t) k * cout * cin, cin, u + (size_t) k * step);
+  for (int k = 0; k < WG_N; k++) {
+    const float *tk = t + (size_t) k * cout * cin;
+    if (bf16)
+      yolor_bgemm_pack_a (cout, cin, tk, cin, (uint16_t *) u + k * step);
+    else
+      yolor_sgemm_pack_a (cout, cin, tk, cin, (float *) u + k * step);
+  }
   free (t);
   return 0;
 }
@@ -303,8 +316,8 @@ output_channels (void *data, long lo, long hi, int worker)
 
 void
 YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin, int h,
-    int w, int pad, const float *u, int cout, const float *bias, yolor_act act,
-    float *y, int oh, int ow, float *work, float *gemm_work)
+    int w, int pad, const void *u, int bf16, int cout, const float *bias,
+    yolor_act act, float *y, int oh, int ow, float *work, float *gemm_work)
 {
   int tw = (ow + 3) / 4, th = (oh + 3) / 4, tiles = tw * th;
   int chunk = chunk_tiles (cin, cout, tiles);
@@ -326,12 +339,17 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin, int h,
   q.act = act;
   g.M = cout;
   g.K = cin;
-  g.a = u;
+  if (bf16) {
+    g.a16 = u;
+    g.a_step = yolor_bgemm_packed (cout, cin);
+  } else {
+    g.a = u;
+    g.a_step = YOLOR_KFN (yolor_sgemm_packed_floats) (cout, cin);
+  }
   g.b.x = q.V;
   g.c = q.M;
   g.act = YOLOR_ACT_LINEAR;
   g.batch = WG_N;
-  g.a_step = YOLOR_KFN (yolor_sgemm_packed_floats) (cout, cin);
 
   for (int t0 = 0; t0 < tiles; t0 += chunk) {
     int nt = tiles - t0 < chunk ? tiles - t0 : chunk;

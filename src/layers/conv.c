@@ -2,7 +2,8 @@
  * activation. 3x3 stride-1 convs run as Winograd F(4x4,3x3) (unless the
  * net asks for exact convs); 1x1 stride-1 convs multiply the input directly;
  * other convs let the GEMM read the input as its im2col matrix; depthwise
- * convs use their own kernel. Weights are packed at load.
+ * convs use their own kernel. Weights are packed at load, as FP32 or (the
+ * model's precision) BF16 for the GEMM and Winograd's products.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -55,7 +56,8 @@ winograd_pays (const yolor_layer *l)
 }
 
 yolor_status
-yolor_conv_prepare (yolor_layer *l, yolor_conv_path path, size_t *bytes)
+yolor_conv_prepare (
+    yolor_layer *l, yolor_conv_path path, int bf16, size_t *bytes)
 {
   int g = l->groups, opg = l->filters / g;
   int K = l->c_in / g * l->size * l->size;
@@ -63,25 +65,35 @@ yolor_conv_prepare (yolor_layer *l, yolor_conv_path path, size_t *bytes)
 
   if (l->wino || l->wpack || is_depthwise (l))
     return YOLOR_OK;
+  l->bf16 = bf16;
   if (yolor_conv_winograd_ok (l)
       && (path == YOLOR_CONV_WINOGRAD
           || (path == YOLOR_CONV_AUTO && winograd_pays (l)))) {
-    size_t n = yolor_winograd_weights_floats (l->filters, l->c_in);
-    l->wino = yolor_malloc (sizeof (float) * n);
-    *bytes += sizeof (float) * n;
+    l->packed_bytes = yolor_winograd_weights_bytes (l->filters, l->c_in, bf16);
+    l->wino = yolor_malloc (l->packed_bytes);
+    *bytes += l->packed_bytes;
     if (!l->wino
-        || yolor_winograd_prepare (l->weights, l->filters, l->c_in, l->wino))
+        || yolor_winograd_prepare (
+            l->weights, l->filters, l->c_in, bf16, l->wino))
       return YOLOR_ERR_NO_MEMORY;
     return YOLOR_OK;
   }
-  per_group = yolor_sgemm_packed_floats (opg, K);
-  l->wpack = yolor_malloc (sizeof (float) * per_group * g);
-  *bytes += sizeof (float) * per_group * g;
+  per_group = bf16 ? yolor_bgemm_packed (opg, K) * sizeof (uint16_t)
+                   : yolor_sgemm_packed_floats (opg, K) * sizeof (float);
+  l->packed_bytes = per_group * g;
+  l->wpack = yolor_malloc (l->packed_bytes);
+  *bytes += l->packed_bytes;
   if (!l->wpack)
     return YOLOR_ERR_NO_MEMORY;
-  for (int gi = 0; gi < g; gi++)
-    yolor_sgemm_pack_a (opg, K, l->weights + (size_t) gi * opg * K, K,
-        l->wpack + (size_t) gi * per_group);
+  for (int gi = 0; gi < g; gi++) {
+    const float *w = l->weights + (size_t) gi * opg * K;
+    if (bf16)
+      yolor_bgemm_pack_a (
+          opg, K, w, K, (uint16_t *) ((char *) l->wpack + gi * per_group));
+    else
+      yolor_sgemm_pack_a (
+          opg, K, w, K, (float *) ((char *) l->wpack + gi * per_group));
+  }
   return YOLOR_OK;
 }
 
@@ -106,12 +118,13 @@ yolor_conv_forward (yolor_net *net, const yolor_layer *l)
   int g = l->groups, cpg = l->c_in / g, opg = l->filters / g;
   int ohw = t->h * t->w, K = cpg * l->size * l->size;
   size_t in_plane = (size_t) t->h_in * t->w_in;
-  size_t per_group = yolor_sgemm_packed_floats (opg, K);
+  size_t per_group = l->bf16 ? yolor_bgemm_packed (opg, K)
+                             : yolor_sgemm_packed_floats (opg, K);
   int fused = !l->bn || l->bn_folded;
 
   if (l->wino) {
     yolor_winograd_conv (nt, x, l->c_in, t->h_in, t->w_in, l->pad, l->wino,
-        l->filters, l->bias, l->act, t->out, t->h, t->w, net->work,
+        l->bf16, l->filters, l->bias, l->act, t->out, t->h, t->w, net->work,
         net->gemm_work);
     return;
   }
@@ -127,7 +140,10 @@ yolor_conv_forward (yolor_net *net, const yolor_layer *l)
     gm.M = opg;
     gm.N = ohw;
     gm.K = K;
-    gm.a = l->wpack;
+    if (l->bf16)
+      gm.a16 = l->wpack;
+    else
+      gm.a = l->wpack;
     gm.b.x = x;
     if (is_direct (l))
       gm.b.ld = ohw;

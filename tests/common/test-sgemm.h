@@ -11,22 +11,31 @@
 
 #include "kernels/kernels.h"
 
-/* C = act (A·B + bias) on @n_threads threads; @bias may be NULL. */
+/* C = act (A·B + bias) on @n_threads threads; @bias may be NULL. With
+ * @bf16 (yolor_bf16_available () must be true), the BF16 GEMM. */
 static inline void
-tu_sgemm (int n_threads, int M, int N, int K, const float *A, int lda,
-    const float *B, int ldb, float *C, int ldc, const float *bias,
+tu_gemm_packed (int n_threads, int bf16, int M, int N, int K, const float *A,
+    int lda, const float *B, int ldb, float *C, int ldc, const float *bias,
     yolor_act act)
 {
-  float *packed = malloc (sizeof (float) * yolor_sgemm_packed_floats (M, K));
+  size_t bytes = bf16 ? sizeof (uint16_t) * yolor_bgemm_packed (M, K)
+                      : sizeof (float) * yolor_sgemm_packed_floats (M, K);
+  void *packed = malloc (bytes ? bytes : 1);
   float *work = malloc (sizeof (float) * yolor_sgemm_workspace (n_threads));
   yolor_gemm_task g = { 0 };
 
   ck_assert (packed != NULL && work != NULL);
-  yolor_sgemm_pack_a (M, K, A, lda, packed);
+  if (bf16) {
+    ck_assert (yolor_bf16_available ());
+    yolor_bgemm_pack_a (M, K, A, lda, packed);
+    g.a16 = packed;
+  } else {
+    yolor_sgemm_pack_a (M, K, A, lda, packed);
+    g.a = packed;
+  }
   g.M = M;
   g.N = N;
   g.K = K;
-  g.a = packed;
   g.b.x = B;
   g.b.ld = ldb;
   g.c = C;
@@ -36,6 +45,22 @@ tu_sgemm (int n_threads, int M, int N, int K, const float *A, int lda,
   yolor_sgemm_run (n_threads, &g, work);
   free (packed);
   free (work);
+}
+
+static inline void
+tu_sgemm (int n_threads, int M, int N, int K, const float *A, int lda,
+    const float *B, int ldb, float *C, int ldc, const float *bias,
+    yolor_act act)
+{
+  tu_gemm_packed (n_threads, 0, M, N, K, A, lda, B, ldb, C, ldc, bias, act);
+}
+
+/* @n values rounded to BF16, back as floats, in place. */
+static inline void
+tu_round_bf16 (float *v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    v[i] = yolor_bf16_float (yolor_bf16_round (v[i]));
 }
 
 #endif /* YOLOR_TEST_SGEMM_H */

@@ -80,15 +80,19 @@ START_TEST (test_vs_reference)
 {
   int cin = sizes[_i][0], cout = sizes[_i][1], h = sizes[_i][2];
   int w = sizes[_i][3];
-  for (int pad = 0; pad <= 1; pad++) {
+  /* pad 0 and 1, in FP32 and (where the CPU has it) BF16: its tolerances
+   * are test-kernels.c's */
+  for (int run = 0; run < 4; run++) {
+    int pad = run % 2, bf16 = run / 2;
     int oh = h + 2 * pad - 2, ow = w + 2 * pad - 2;
     float *x, *wt, *u, *bias, *y, *y1, *ref, *work, *gwork;
     double max_d = 0.0, max_r = 0.0, err2 = 0.0, ref2 = 0.0;
-    if (oh < 1 || ow < 1)
+    double rel = bf16 ? 0.2 : 2e-5, max_nmse = bf16 ? 3e-3 : 1e-10;
+    if (oh < 1 || ow < 1 || (bf16 && !yolor_bf16_available ()))
       continue;
     x = malloc (sizeof (float) * cin * h * w);
     wt = malloc (sizeof (float) * cout * cin * 9);
-    u = malloc (sizeof (float) * yolor_winograd_weights_floats (cout, cin));
+    u = malloc (yolor_winograd_weights_bytes (cout, cin, bf16));
     bias = malloc (sizeof (float) * cout);
     y = malloc (sizeof (float) * cout * oh * ow);
     ref = malloc (sizeof (float) * cout * oh * ow);
@@ -99,10 +103,10 @@ START_TEST (test_vs_reference)
     tu_fill_random (x, (size_t) cin * h * w, 1 + _i, -1.0f, 1.0f);
     tu_fill_random (wt, (size_t) cout * cin * 9, 100 + _i, -0.5f, 0.5f);
     tu_fill_random (bias, cout, 200 + _i, -0.1f, 0.1f);
-    ck_assert_int_eq (yolor_winograd_prepare (wt, cout, cin, u), 0);
+    ck_assert_int_eq (yolor_winograd_prepare (wt, cout, cin, bf16, u), 0);
     for (int nt = 1; nt <= 2; nt++) {
-      yolor_winograd_conv (nt, x, cin, h, w, pad, u, cout, bias, YOLOR_ACT_SILU,
-          y, oh, ow, work, gwork);
+      yolor_winograd_conv (nt, x, cin, h, w, pad, u, bf16, cout, bias,
+          YOLOR_ACT_SILU, y, oh, ow, work, gwork);
       yolor_conv_ref (x, cin, h, w, wt, cout, 3, 1, pad, 1, oh, ow, ref);
       yolor_bias_act (1, ref, cout, oh * ow, bias, YOLOR_ACT_SILU);
       for (int i = 0; i < cout * oh * ow; i++) {
@@ -113,16 +117,16 @@ START_TEST (test_vs_reference)
         ref2 += (double) ref[i] * ref[i];
       }
       ck_assert_msg (
-          max_d <= 2e-5 * fmax (1.0, max_r) && err2 <= 1e-10 * ref2 + 1e-20,
-          "cin=%d cout=%d h=%d w=%d pad=%d threads=%d: max |diff| "
+          max_d <= rel * fmax (1.0, max_r) && err2 <= max_nmse * ref2 + 1e-20,
+          "cin=%d cout=%d h=%d w=%d pad=%d bf16=%d threads=%d: max |diff| "
           "%.3g (max |ref| %.3g), NMSE %.3g",
-          cin, cout, h, w, pad, nt, max_d, max_r, err2 / (ref2 + 1e-30));
+          cin, cout, h, w, pad, bf16, nt, max_d, max_r, err2 / (ref2 + 1e-30));
       if (nt == 1)
         memcpy (y1, y, sizeof (float) * cout * oh * ow);
       else
         ck_assert_msg (!memcmp (y1, y, sizeof (float) * cout * oh * ow),
-            "cin=%d cout=%d h=%d w=%d pad=%d: 2 threads differ from 1", cin,
-            cout, h, w, pad);
+            "cin=%d cout=%d h=%d w=%d pad=%d bf16=%d: 2 threads differ from 1",
+            cin, cout, h, w, pad, bf16);
     }
     free (x);
     free (wt);

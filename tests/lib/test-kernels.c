@@ -175,8 +175,8 @@ END_TEST
 
 /* yolor_sgemm: C = act (A·B + bias), against the double reference. */
 static void
-check_sgemm (
-    int M, int N, int K, const gemm_variant *v, yolor_act act, uint32_t seed)
+check_sgemm (int M, int N, int K, const gemm_variant *v, yolor_act act,
+    int bf16, uint32_t seed)
 {
   int lda = K + v->ld_pad, ldb = N + v->ld_pad, ldc = N + v->ld_pad;
   int off = v->misalign ? 1 : 0;
@@ -194,24 +194,39 @@ check_sgemm (
   tu_fill_random (b0, nb, seed + 1, -1.0f, 1.0f);
   tu_fill_random (bias, (size_t) M + 1, seed + 2, -1.0f, 1.0f);
   tu_fill_random (c_init, nc, seed + 3, 100.0f, 200.0f);
-  /* the reference in a dense M×N matrix */
-  yolor_gemm_ref (M, N, K, a0 + off, lda, b0 + off, ldb, ref, N, 0);
+  /* the reference in a dense M×N matrix; in BF16 the products of the
+   * rounded values are exact, so only the FP32 sums differ from it */
+  if (bf16) {
+    float *ar = malloc (na * sizeof (float)),
+          *br = malloc (nb * sizeof (float));
+    ck_assert (ar && br);
+    memcpy (ar, a0, na * sizeof (float));
+    memcpy (br, b0, nb * sizeof (float));
+    tu_round_bf16 (ar, na);
+    tu_round_bf16 (br, nb);
+    yolor_gemm_ref (M, N, K, ar + off, lda, br + off, ldb, ref, N, 0);
+    free (ar);
+    free (br);
+  } else {
+    yolor_gemm_ref (M, N, K, a0 + off, lda, b0 + off, ldb, ref, N, 0);
+  }
 
   for (int t = 0; t < 2; t++) {
     int nt = t + 1;
     c[t] = malloc (nc * sizeof (float));
     ck_assert (c[t] != NULL);
     memcpy (c[t], c_init, nc * sizeof (float));
-    tu_sgemm (nt, M, N, K, a0 + off, lda, b0 + off, ldb, c[t] + off, ldc,
-        v->accumulate ? bias + off : NULL, act);
+    tu_gemm_packed (nt, bf16, M, N, K, a0 + off, lda, b0 + off, ldb, c[t] + off,
+        ldc, v->accumulate ? bias + off : NULL, act);
     for (size_t i = 0; i < nc; i++) {
       int inside = i >= (size_t) off && (i - off) % (size_t) ldc < (size_t) N
           && (i - off) / (size_t) ldc < (size_t) M;
       if (!inside) {
         TU_CHECK (memcmp (&c[t][i], &c_init[i], sizeof (float)) == 0,
-            "sgemm M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d bias=%d "
+            "%s M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d bias=%d "
             "act=%d n_threads=%d: wrote float %zu outside C",
-            M, N, K, lda, ldb, ldc, off, v->accumulate, act, nt, i);
+            bf16 ? "bf16" : "sgemm", M, N, K, lda, ldb, ldc, off, v->accumulate,
+            act, nt, i);
       } else {
         size_t m = (i - off) / (size_t) ldc, n = (i - off) % (size_t) ldc;
         double x = ref[m * N + n] + (v->accumulate ? bias[off + m] : 0.0f);
@@ -219,18 +234,19 @@ check_sgemm (
             : act == YOLOR_ACT_LEAKY       ? (x > 0 ? x : 0.1 * x)
                                            : x / (1.0 + exp (-x));
         TU_CHECK (fabs (c[t][i] - r) <= 1.2 * tol + 2e-6 * fabs (r),
-            "sgemm M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d bias=%d "
+            "%s M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d bias=%d "
             "act=%d n_threads=%d seed=%u: C[%zu][%zu] = %.9g, reference "
             "%.9g (tol %.3g)",
-            M, N, K, lda, ldb, ldc, off, v->accumulate, act, nt, seed, m, n,
-            (double) c[t][i], r, 1.2 * tol);
+            bf16 ? "bf16" : "sgemm", M, N, K, lda, ldb, ldc, off, v->accumulate,
+            act, nt, seed, m, n, (double) c[t][i], r, 1.2 * tol);
       }
     }
   }
   ck_assert_msg (memcmp (c[0], c[1], nc * sizeof (float)) == 0,
-      "sgemm M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d bias=%d act=%d "
+      "%s M=%d N=%d K=%d lda=%d ldb=%d ldc=%d misalign=%d bias=%d act=%d "
       "seed=%u: 1 and 2 threads differ",
-      M, N, K, lda, ldb, ldc, off, v->accumulate, act, seed);
+      bf16 ? "bf16" : "sgemm", M, N, K, lda, ldb, ldc, off, v->accumulate, act,
+      seed);
   for (int t = 0; t < 2; t++)
     free (c[t]);
   free (a0);
@@ -252,14 +268,47 @@ START_TEST (test_sgemm)
     for (int j = 0; j < N_GEMM_SIZES; j++)
       for (int k = 0; k < N_GEMM_SIZES; k++, n++)
         check_sgemm (gemm_sizes[i], gemm_sizes[j], gemm_sizes[k], v,
-            acts[n % 3], (uint32_t) (5000 + 1000 * _i + n));
+            acts[n % 3], 0, (uint32_t) (5000 + 1000 * _i + n));
   /* more than one K block (KC = 256) and more than one column strip */
-  check_sgemm (7, 400, 600, v, acts[_i % 3], 77 + _i);
-  check_sgemm (13, 1000, 257, v, acts[(_i + 1) % 3], 78 + _i);
+  check_sgemm (7, 400, 600, v, acts[_i % 3], 0, 77 + _i);
+  check_sgemm (13, 1000, 257, v, acts[(_i + 1) % 3], 0, 78 + _i);
+}
+END_TEST
+
+/* The same for the BF16 GEMM, where the CPU has it: against the double
+ * reference on the BF16-rounded inputs, with the FP32 tolerance. K = 257
+ * and 513: odd K blocks, padded. */
+START_TEST (test_bgemm)
+{
+  static const yolor_act acts[] = { YOLOR_ACT_LINEAR, YOLOR_ACT_LEAKY,
+    YOLOR_ACT_SILU };
+  const gemm_variant *v = &gemm_variants[_i];
+  int n = 0;
+  if (!yolor_bf16_available ()) {
+    if (_i == 0)
+      printf ("test_bgemm: no BF16 GEMM on this CPU (kernels %s), skipped\n",
+          yolor_kernels_name ());
+    return;
+  }
+  for (int i = 0; i < N_GEMM_SIZES; i++)
+    for (int j = 0; j < N_GEMM_SIZES; j++)
+      for (int k = 0; k < N_GEMM_SIZES; k++, n++)
+        check_sgemm (gemm_sizes[i], gemm_sizes[j], gemm_sizes[k], v,
+            acts[n % 3], 1, (uint32_t) (9000 + 1000 * _i + n));
+  check_sgemm (7, 400, 600, v, acts[_i % 3], 1, 177 + _i);
+  check_sgemm (13, 1000, 257, v, acts[(_i + 1) % 3], 1, 178 + _i);
+  check_sgemm (9, 70, 513, v, acts[(_i + 2) % 3], 1, 179 + _i);
 }
 END_TEST
 
 /* ---- convolution ---- */
+
+/* Winograd in BF16 against the FP32 reference (uniform values in [-1, 1],
+ * K up to 9·64), where its transforms amplify the rounding of the tiles:
+ * measured up to an NMSE of 7.7e-4 and a max |diff| of 6% of the largest
+ * output (a real net's heads, docs/performance.md, differ far less). */
+#define BF16_WINO_REL 0.2 /* of max |ref| */
+#define BF16_WINO_NMSE 3e-3
 
 typedef struct
 {
@@ -278,13 +327,15 @@ conv_out (int n, int k, int stride, int pad)
  * matrix. */
 static void
 conv_by_kernels (int nt, const float *x, const conv_case *c, const float *wt,
-    int oh, int ow, float *y, float *gemm_work)
+    int oh, int ow, float *y, float *gemm_work, int bf16)
 {
   int g = c->groups, cpg = c->c_in / g, opg = c->c_out / g;
   int ohw = oh * ow, K = cpg * c->k * c->k;
-  size_t per_group = yolor_sgemm_packed_floats (opg, K);
+  size_t per_group =
+      bf16 ? yolor_bgemm_packed (opg, K) : yolor_sgemm_packed_floats (opg, K);
   yolor_gemm_task t = { 0 };
   float *packed;
+  uint16_t *packed16;
 
   if (g > 1 && g == c->c_in && g == c->c_out) {
     float *dw = malloc (yolor_depthwise_workspace (c->k, c->stride, oh, ow, nt)
@@ -296,14 +347,22 @@ conv_by_kernels (int nt, const float *x, const conv_case *c, const float *wt,
     return;
   }
   packed = malloc (per_group * g * sizeof (float));
+  packed16 = (uint16_t *) packed;
   ck_assert (packed != NULL);
   for (int gi = 0; gi < g; gi++)
-    yolor_sgemm_pack_a (
-        opg, K, wt + (size_t) gi * opg * K, K, packed + gi * per_group);
+    if (bf16)
+      yolor_bgemm_pack_a (
+          opg, K, wt + (size_t) gi * opg * K, K, packed16 + gi * per_group);
+    else
+      yolor_sgemm_pack_a (
+          opg, K, wt + (size_t) gi * opg * K, K, packed + gi * per_group);
   t.M = opg;
   t.N = ohw;
   t.K = K;
-  t.a = packed;
+  if (bf16)
+    t.a16 = packed16;
+  else
+    t.a = packed;
   t.b.x = x;
   if (c->k == 1 && c->stride == 1 && c->pad == 0)
     t.b.ld = ohw;
@@ -351,7 +410,7 @@ one_layer_net (yolor_net *net, yolor_model *model, yolor_layer *l,
  * Winograd weights prepared as the loader does. */
 static void
 conv_by_layer (int nt, float *x, const conv_case *c, float *wt, float *bias,
-    int oh, int ow, float *y, int wino)
+    int oh, int ow, float *y, int wino, int bf16)
 {
   yolor_net net;
   yolor_model model;
@@ -383,8 +442,9 @@ conv_by_layer (int nt, float *x, const conv_case *c, float *wt, float *bias,
   one_layer_net (&net, &model, &l, &t, YOLOR_FLAVOR_DARKNET, nt, x, c->w, c->h);
   if (wino)
     ck_assert (yolor_conv_winograd_ok (&l));
-  ck_assert_int_eq (yolor_conv_prepare (&l,
-                        wino ? YOLOR_CONV_WINOGRAD : YOLOR_CONV_GEMM, &packed),
+  ck_assert_int_eq (
+      yolor_conv_prepare (
+          &l, wino ? YOLOR_CONV_WINOGRAD : YOLOR_CONV_GEMM, bf16, &packed),
       YOLOR_OK);
   if (wino)
     ck_assert (l.wino != NULL);
@@ -419,21 +479,25 @@ static const char *const path_names[] = { "kernels", "yolor_conv_forward",
 
 static void
 run_path (int path, int nt, float *x, const conv_case *c, float *wt,
-    float *bias, int oh, int ow, float *y, uint32_t seed)
+    float *bias, int oh, int ow, float *y, int bf16, uint32_t seed)
 {
   tu_fill_random (y, (size_t) c->c_out * oh * ow, seed, 100.0f, 200.0f);
   if (path == PATH_KERNELS) {
     float *gw = malloc (yolor_sgemm_workspace (nt) * sizeof (float));
     ck_assert (gw != NULL);
-    conv_by_kernels (nt, x, c, wt, oh, ow, y, gw);
+    conv_by_kernels (nt, x, c, wt, oh, ow, y, gw, bf16);
     free (gw);
   } else {
-    conv_by_layer (nt, x, c, wt, bias, oh, ow, y, path == PATH_WINOGRAD);
+    conv_by_layer (nt, x, c, wt, bias, oh, ow, y, path == PATH_WINOGRAD, bf16);
   }
 }
 
+/* Every path of conv @c against the direct reference. With @bf16 (the BF16
+ * GEMM; not for depthwise convs): the GEMM paths against the reference on
+ * BF16-rounded input and weights with the FP32 tolerances, Winograd (whose
+ * transformed tiles are rounded) against the FP32 reference with BF16's. */
 static void
-check_conv (const conv_case *c, uint32_t seed)
+check_conv (const conv_case *c, uint32_t seed, int bf16)
 {
   int oh = conv_out (c->h, c->k, c->stride, c->pad);
   int ow = conv_out (c->w, c->k, c->stride, c->pad);
@@ -448,6 +512,7 @@ check_conv (const conv_case *c, uint32_t seed)
   float *bias = malloc ((size_t) c->c_out * sizeof (float));
   float *ref = malloc (ny * sizeof (float));
   float *ref_act = malloc (ny * sizeof (float));
+  float *ref_bf = NULL, *ref_bf_act = NULL;
   float *y[3];
 
   for (int i = 0; i < 3; i++) {
@@ -464,6 +529,25 @@ check_conv (const conv_case *c, uint32_t seed)
       c->groups, oh, ow, ref);
   for (size_t i = 0; i < ny; i++)
     ref_act[i] = leaky (ref[i] + bias[i / ((size_t) oh * ow)]);
+  if (bf16) {
+    /* the exact products of the rounded values, for the GEMM paths */
+    float *xr = malloc (nx * sizeof (float)),
+          *wr = malloc (nw * sizeof (float));
+    ck_assert (xr && wr && c->groups != c->c_in);
+    memcpy (xr, x, nx * sizeof (float));
+    memcpy (wr, wt, nw * sizeof (float));
+    tu_round_bf16 (xr, nx);
+    tu_round_bf16 (wr, nw);
+    ref_bf = malloc (ny * sizeof (float));
+    ref_bf_act = malloc (ny * sizeof (float));
+    ck_assert (ref_bf && ref_bf_act);
+    yolor_conv_ref (xr, c->c_in, c->h, c->w, wr, c->c_out, c->k, c->stride,
+        c->pad, c->groups, oh, ow, ref_bf);
+    for (size_t i = 0; i < ny; i++)
+      ref_bf_act[i] = leaky (ref_bf[i] + bias[i / ((size_t) oh * ow)]);
+    free (xr);
+    free (wr);
+  }
 
   for (int path = 0; path < N_PATHS; path++) {
     const float *r = path == PATH_KERNELS ? ref : ref_act;
@@ -473,21 +557,31 @@ check_conv (const conv_case *c, uint32_t seed)
     double max_nmse = path == PATH_WINOGRAD ? 1e-8 : 1e-10;
     if (path == PATH_WINOGRAD && !wino_ok)
       continue;
+    if (bf16 && path != PATH_WINOGRAD) {
+      r = path == PATH_KERNELS ? ref_bf : ref_bf_act;
+    } else if (bf16) {
+      double top = 0.0;
+      for (size_t i = 0; i < ny; i++)
+        top = fmax (top, fabs (r[i]));
+      tol = BF16_WINO_REL * top;
+      max_nmse = BF16_WINO_NMSE;
+    }
     /* 1 thread, 2 threads, 2 threads again */
     for (int run = 0; run < 3; run++) {
       int nt = run == 0 ? 1 : 2;
       double e, d;
       size_t at;
-      run_path (path, nt, x, c, wt, bias, oh, ow, y[run], seed + 20 + run);
+      run_path (
+          path, nt, x, c, wt, bias, oh, ow, y[run], bf16, seed + 20 + run);
       e = nmse (y[run], r, ny);
       d = tu_max_abs_diff (y[run], r, ny, &at);
       ck_assert_msg (e <= max_nmse && d <= tol,
           CONV_FMT
-          " %s n_threads=%d: "
+          " %s%s n_threads=%d: "
           "nmse %.3g (max %.3g), max |diff| %.3g (max %.3g) at %zu (got "
           "%.9g, ref %.9g)",
-          CONV_ARGS (c, oh, ow, seed), path_names[path], nt, e, max_nmse, d,
-          tol, at, (double) y[run][at], (double) r[at]);
+          CONV_ARGS (c, oh, ow, seed), path_names[path], bf16 ? " bf16" : "",
+          nt, e, max_nmse, d, tol, at, (double) y[run][at], (double) r[at]);
     }
     ck_assert_msg (memcmp (y[1], y[2], ny * sizeof (float)) == 0,
         CONV_FMT " %s: two runs with 2 threads differ",
@@ -502,6 +596,8 @@ check_conv (const conv_case *c, uint32_t seed)
   free (bias);
   free (ref);
   free (ref_act);
+  free (ref_bf);
+  free (ref_bf_act);
   for (int i = 0; i < 3; i++)
     free (y[i]);
 }
@@ -538,7 +634,9 @@ START_TEST (test_conv)
           }
           if (c.h + 2 * pad < c.k || c.w + 2 * pad < c.k)
             continue;
-          check_conv (&c, (uint32_t) (7919 * _i + 97 * n + 13));
+          check_conv (&c, (uint32_t) (7919 * _i + 97 * n + 13), 0);
+          if (gk < 2 && yolor_bf16_available ())
+            check_conv (&c, (uint32_t) (7919 * _i + 97 * n + 14), 1);
           n++;
         }
   ck_assert_int_gt (n, 20);
@@ -570,8 +668,11 @@ START_TEST (test_conv_wide)
     { 12, 9, 2, 31, 3, 1, 1, 1 },
     { 64, 64, 13, 5, 3, 1, 1, 1 },
   };
-  for (size_t i = 0; i < sizeof (cases) / sizeof (cases[0]); i++)
-    check_conv (&cases[i], (uint32_t) (31 + i));
+  for (size_t i = 0; i < sizeof (cases) / sizeof (cases[0]); i++) {
+    check_conv (&cases[i], (uint32_t) (31 + i), 0);
+    if (cases[i].groups != cases[i].c_in && yolor_bf16_available ())
+      check_conv (&cases[i], (uint32_t) (41 + i), 1);
+  }
 }
 END_TEST
 
@@ -846,6 +947,7 @@ main (void)
   tcase_set_timeout (tc, 600);
   tcase_add_loop_test (tc, test_gemm, 0, N_GEMM_VARIANTS);
   tcase_add_loop_test (tc, test_sgemm, 0, N_GEMM_VARIANTS);
+  tcase_add_loop_test (tc, test_bgemm, 0, N_GEMM_VARIANTS);
   tcase_add_loop_test (tc, test_conv, 0, N_CONV_HW);
   tcase_add_test (tc, test_conv_wide);
   tcase_add_loop_test (tc, test_act_apply, 0, N_ACTS);

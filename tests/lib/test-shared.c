@@ -111,19 +111,12 @@ model_checksum (const yolor_model *model)
   for (int i = 0; i < model->n_layers; i++) {
     const yolor_layer *l = &model->layers[i];
     if (l->ops->kind == YOLOR_LAYER_CONV && !l->folded) {
-      int g = l->groups, K = l->c_in / g * l->size * l->size;
       if (l->weights) /* depthwise: the kernel reads them */
         h = fnv (h, l->weights,
             sizeof (float) * (size_t) yolor_conv_weight_count (l));
       h = fnv (h, l->bias, sizeof (float) * (size_t) l->filters);
-      if (l->wpack)
-        h = fnv (h, l->wpack,
-            sizeof (float) * yolor_sgemm_packed_floats (l->filters / g, K)
-                * (size_t) g);
-      if (l->wino)
-        h = fnv (h, l->wino,
-            sizeof (float)
-                * yolor_winograd_weights_floats (l->filters, l->c_in));
+      if (l->wpack || l->wino)
+        h = fnv (h, l->wpack ? l->wpack : l->wino, l->packed_bytes);
     } else if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
       h = fnv (h, l->param, sizeof (float) * (size_t) l->c);
   }
