@@ -40,10 +40,11 @@ enum
   OPT_LAYERS,
   OPT_IMAGES,
   OPT_AP,
+  OPT_PRECISION,
 };
 
-static const struct option long_options[] = { { "weights", required_argument,
-                                                  NULL, OPT_WEIGHTS },
+static const struct option long_options[] = {
+  { "weights", required_argument, NULL, OPT_WEIGHTS },
   { "labels", required_argument, NULL, OPT_LABELS },
   { "names", required_argument, NULL, OPT_NAMES },
   { "threads", required_argument, NULL, OPT_THREADS },
@@ -64,7 +65,9 @@ static const struct option long_options[] = { { "weights", required_argument,
   { "warmup", required_argument, NULL, OPT_WARMUP },
   { "layers", no_argument, NULL, OPT_LAYERS },
   { "images", required_argument, NULL, OPT_IMAGES },
-  { "ap", required_argument, NULL, OPT_AP }, { NULL, 0, NULL, 0 } };
+  { "ap", required_argument, NULL, OPT_AP },
+  { "precision", required_argument, NULL, OPT_PRECISION }, { NULL, 0, NULL, 0 }
+};
 
 void
 yolor_cli_error (const yolor_cli *cli, const char *fmt, ...)
@@ -215,6 +218,11 @@ yolor_cli_parse (
         if (parse_int (optarg, 0, 1024, &cli->n_threads))
           return usage_error (cli, usage, "bad --threads '%s'", optarg);
         break;
+      case OPT_PRECISION:
+        if (yolor_precision_parse (optarg, &cli->precision))
+          return usage_error (
+              cli, usage, "bad --precision '%s' (fp32 or bf16)", optarg);
+        break;
       case OPT_SIZE:
         if (yolor_cli_parse_size (optarg, &cli->width, &cli->height))
           return usage_error (cli, usage,
@@ -342,6 +350,7 @@ yolor_cli_fill_options (const yolor_cli *cli, yolor_options *opts)
   opts->input_width = cli->width;
   opts->input_height = cli->height;
   opts->resize = cli->resize;
+  opts->precision = cli->precision;
 }
 
 static void

@@ -43,6 +43,7 @@ typedef struct yolor_cli
   int width, height; /* 0: model default */
   yolor_flavor flavor;
   yolor_resize resize;
+  yolor_precision precision;
   int synthetic;
   int no_fold;
   int quiet;

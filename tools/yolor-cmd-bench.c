@@ -16,6 +16,7 @@ static const char usage[] =
     "Without a weights file, synthetic weights are used (said in the output).\n"
     "  --size WxH          network input size (default: the model's)\n"
     "  --threads N         threads (default 0: all cores)\n"
+    "  --precision P       fp32 (default) or bf16 (CPUs with avx512_bf16)\n"
     "  --runs R            timed runs (default 10)\n"
     "  --warmup N          untimed runs first (default 1)\n"
     "  --layers            per-layer median time and GFLOP/s, and by kind\n"
@@ -201,9 +202,10 @@ yolor_cmd_bench (int argc, char **argv)
   }
 
   printf ("model: %s, input %dx%d, threads %d, runs %d, weights: %s, "
-          "kernels: %s\n",
+          "kernels: %s, precision: %s\n",
       cli.model, w, h, cli.n_threads, cli.runs,
-      synthetic ? "synthetic" : "file", yolor_kernels ());
+      synthetic ? "synthetic" : "file", yolor_kernels (),
+      yolor_precision_name (yolor_model_precision (yolor_net_model (net))));
   for (r = 0; r < cli.warmup; r++) {
     if (yolor_net_forward (net, &err) != YOLOR_OK) {
       yolor_cli_error (&cli, "%s", err.msg);

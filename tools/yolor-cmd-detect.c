@@ -22,6 +22,7 @@ static const char usage[] =
     "  --letterbox MODE    auto|stretch|letterbox|rect\n"
     "  --flavor F          auto|yolor|darknet\n"
     "  --threads N         threads (0: all cores)\n"
+    "  --precision P       fp32 (default) or bf16 (CPUs with avx512_bf16)\n"
     "  --synthetic         generated weights instead of a weights file\n"
     "  --no-fold           do not fold batch norm / implicit layers\n";
 

@@ -31,6 +31,7 @@ static const char usage[] =
     "  --letterbox MODE    auto|stretch|letterbox|rect\n"
     "  --flavor F          auto|yolor|darknet\n"
     "  --threads N         threads (0: all cores)\n"
+    "  --precision P       fp32 (default) or bf16 (CPUs with avx512_bf16)\n"
     "  --synthetic         generated weights instead of a weights file\n";
 
 static int

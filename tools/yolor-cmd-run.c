@@ -19,6 +19,7 @@ static const char usage[] =
     "  --weights FILE      weights (default: MODEL with .weights)\n"
     "  --flavor F          auto|yolor|darknet\n"
     "  --threads N         threads (0: all cores)\n"
+    "  --precision P       fp32 (default) or bf16 (CPUs with avx512_bf16)\n"
     "  --synthetic         generated weights instead of a weights file\n"
     "  --no-fold           run batch norm / implicit layers unfolded\n";
 

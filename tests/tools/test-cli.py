@@ -208,6 +208,69 @@ def test_detect_and_bench():
           "bench --layers: yolor_csp's 36 Winograd and 7 stride-2 convs")
 
 
+def iou(a, b):
+    ix = max(0.0, min(a["x2"], b["x2"]) - max(a["x1"], b["x1"]))
+    iy = max(0.0, min(a["y2"], b["y2"]) - max(a["y1"], b["y1"]))
+    inter = ix * iy
+    area = ((a["x2"] - a["x1"]) * (a["y2"] - a["y1"])
+            + (b["x2"] - b["x1"]) * (b["y2"] - b["y1"]) - inter)
+    return inter / area if area > 0 else 0.0
+
+
+def test_precision():
+    """--precision: bf16 where the CPU has it, else fp32 with a warning;
+    on the five test images bf16 finds the same objects as fp32."""
+    rc, out, err = yolor("bench", FASTEST, "--runs", "1", "--warmup", "0",
+                         "--precision", "bf16")
+    kernels = field(r"kernels: (\w+)", out)
+    flags = open("/proc/cpuinfo").read()
+    has_bf16 = kernels == "avx512" and " avx512_bf16" in flags
+    got = field(r"precision: (\w+)", out)
+    check(rc == 0 and got == ("bf16" if has_bf16 else "fp32")
+          and (has_bf16 or "needs a CPU with avx512_bf16" in err),
+          "bench --precision bf16: runs in %s here (got %s, rc %d; %s)"
+          % ("bf16" if has_bf16 else "fp32 with a warning", got, rc,
+             err.strip()))
+    env = dict(os.environ, YOLOR_KERNELS="avx2")
+    r = subprocess.run([YOLOR, "bench", FASTEST, "--runs", "1", "--warmup",
+                        "0", "--precision", "bf16"], capture_output=True,
+                       text=True, env=env, timeout=300)
+    check(r.returncode == 0 and "precision: fp32" in r.stdout
+          and "precision bf16 needs a CPU with avx512_bf16" in r.stderr,
+          "bench --precision bf16 with the AVX2 kernels: fp32, and says why "
+          "(rc %d; %s)" % (r.returncode, r.stderr.strip()))
+    rc, out, err = yolor("bench", FASTEST, "--precision", "fp16")
+    check(rc == 2 and "bad --precision 'fp16' (fp32 or bf16)" in err,
+          "--precision fp16: usage error (rc %d; %s)" % (rc, err.strip()))
+    if not has_bf16:
+        print("no BF16 on this CPU: detections in bf16 not compared")
+        return
+    names = ["dog", "horses", "person", "giraffe", "eagle"]
+    imgs = [os.path.join(SHARED, "images", n + ".jpg") for n in names]
+    runs = {}
+    for p in ("fp32", "bf16"):
+        rc, out, err = yolor("detect", XL, *imgs, "--threshold", "0.25",
+                             "--precision", p)
+        if not check(rc == 0, "detect --precision %s: exit 0 (%s)"
+                     % (p, err.strip())):
+            return
+        runs[p] = [json.loads(line)["detections"]
+                   for line in out.strip().splitlines()]
+    for name, a, b in zip(names, runs["fp32"], runs["bf16"]):
+        # every confident fp32 box has a bf16 box of its class on it, and
+        # back; scores near the threshold may cross it either way
+        def matched(xs, ys):
+            return all(any(y["class_id"] == x["class_id"]
+                           and iou(x["box"], y["box"]) > 0.9
+                           and abs(x["confidence"] - y["confidence"]) < 0.05
+                           for y in ys)
+                       for x in xs if x["confidence"] >= 0.35)
+        check(len(a) > 0 and matched(a, b) and matched(b, a),
+              "detect %s: bf16 finds fp32's objects (fp32 %s, bf16 %s)"
+              % (name, [(d["label"], round(d["confidence"], 3)) for d in a],
+                 [(d["label"], round(d["confidence"], 3)) for d in b]))
+
+
 def check_by_kind(out):
     """bench --layers: the per-layer rows name each conv's kernel, and the
     by-kind table adds them up."""
@@ -348,6 +411,7 @@ def main():
     test_exit_codes()
     test_huge_images()
     test_detect_and_bench()
+    test_precision()
     test_run()
     test_info()
     test_eval()
