@@ -79,6 +79,7 @@ enum
   PROP_POST_MESSAGES,
   PROP_MODEL_INSTANCE_ID,
   PROP_LIVE,
+  PROP_PRECISION,
 };
 
 #define DEFAULT_THRESHOLD -1.0
@@ -90,6 +91,7 @@ enum
 #define DEFAULT_EMBEDDINGS TRUE
 #define DEFAULT_POST_MESSAGES FALSE
 #define DEFAULT_LIVE FALSE
+#define DEFAULT_PRECISION GST_YOLOR_PRECISION_FP32
 
 /* One inference's results, owned by whoever holds the struct. */
 typedef struct
@@ -136,6 +138,7 @@ struct _GstYolorDetect
   gboolean post_messages;
   gchar *model_instance_id;
   gboolean live;
+  GstYolorPrecision precision;
 
   /* State: start()/stop() and the streaming thread. */
   GstYolorModel loaded; /* net, labels, name, n_classes, instance */
@@ -212,6 +215,8 @@ prop_offset (guint prop_id)
       return G_STRUCT_OFFSET (GstYolorDetect, model_instance_id);
     case PROP_LIVE:
       return G_STRUCT_OFFSET (GstYolorDetect, live);
+    case PROP_PRECISION:
+      return G_STRUCT_OFFSET (GstYolorDetect, precision);
     default:
       return 0;
   }
@@ -245,7 +250,8 @@ gst_yolor_detect_set_property (
   } else if (G_VALUE_HOLDS_BOOLEAN (value)) {
     *(gboolean *) field = g_value_get_boolean (value);
   } else if (G_VALUE_HOLDS_ENUM (value)) {
-    *(GstYolorLetterbox *) field = g_value_get_enum (value);
+    /* every enum property is an int-sized enum */
+    *(gint *) field = g_value_get_enum (value);
   }
   if (prop_id == PROP_OBJECT_CLASS)
     self->object_class_cookie++;
@@ -282,7 +288,7 @@ gst_yolor_detect_get_property (
   else if (G_VALUE_HOLDS_BOOLEAN (value))
     g_value_set_boolean (value, *(gboolean *) field);
   else if (G_VALUE_HOLDS_ENUM (value))
-    g_value_set_enum (value, *(GstYolorLetterbox *) field);
+    g_value_set_enum (value, *(gint *) field);
   GST_OBJECT_UNLOCK (self);
 }
 
@@ -348,6 +354,29 @@ free_state (GstYolorDetect *self)
   self->live_on = FALSE;
 }
 
+/* Warns when the model runs in another precision than @asked: the CPU
+ * lacks it, or a shared instance was loaded in another. */
+static void
+precision_check (
+    GstYolorDetect *self, yolor_precision asked, const GstYolorModel *model)
+{
+  yolor_precision got = yolor_model_precision (yolor_net_model (model->net));
+  if (got == asked)
+    return;
+  if (!yolor_precision_available (asked))
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("precision=%s needs a CPU with avx512_bf16; running in %s.",
+            yolor_precision_name (asked), yolor_precision_name (got)),
+        ("kernels in use: %s", yolor_kernels ()));
+  else
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("model-instance-id '%s' runs in %s (as the element that loaded it "
+         "asked); precision=%s is ignored.",
+            model->instance_id, yolor_precision_name (got),
+            yolor_precision_name (asked)),
+        (NULL));
+}
+
 static gboolean
 gst_yolor_detect_start (GstBaseTransform *trans)
 {
@@ -366,6 +395,7 @@ gst_yolor_detect_start (GstBaseTransform *trans)
   set.instance_id = instance = g_strdup (self->model_instance_id);
   set.n_threads = self->n_threads;
   set.resize = (yolor_resize) self->letterbox;
+  set.precision = (yolor_precision) self->precision;
   self->mask_cookie = self->object_class_cookie - 1; /* force a parse */
   GST_OBJECT_UNLOCK (self);
   set.log = engine_log;
@@ -384,8 +414,11 @@ gst_yolor_detect_start (GstBaseTransform *trans)
     g_error_free (err);
     return FALSE;
   }
-  GST_INFO_OBJECT (self, "%s: %d classes, labels from %s, %s kernels%s%s",
+  precision_check (self, set.precision, &model);
+  GST_INFO_OBJECT (self, "%s: %d classes, labels from %s, %s kernels, %s%s%s",
       model.name, model.n_classes, model.labels_from, yolor_kernels (),
+      yolor_precision_name (
+          yolor_model_precision (yolor_net_model (model.net))),
       model.instance_id ? ", model-instance-id " : "",
       model.instance_id ? model.instance_id : "");
   self->loaded = model;
@@ -989,6 +1022,17 @@ gst_yolor_detect_class_init (GstYolorDetectClass *klass)
           "frame rate the model cannot keep up with. Default: false. Read "
           "when the element starts (READY to PAUSED).",
           DEFAULT_LIVE, at_ready));
+  /** GstYolorDetect:precision: Since: 0.2 */
+  g_object_class_install_property (gobject_class, PROP_PRECISION,
+      g_param_spec_enum ("precision", "Precision",
+          "The arithmetic of the convolutions: fp32 (the default, exact "
+          "against the reference) or bf16 (bfloat16 weights and inputs, "
+          "float32 sums: faster, slightly less exact; needs a CPU with "
+          "avx512_bf16, elsewhere the element warns and runs in fp32). "
+          "Elements sharing a model-instance-id run in the precision of "
+          "the one that loaded it. Read when the element starts (READY to "
+          "PAUSED).",
+          GST_TYPE_YOLOR_PRECISION, DEFAULT_PRECISION, at_ready));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -1010,6 +1054,7 @@ gst_yolor_detect_class_init (GstYolorDetectClass *klass)
   bt_class->passthrough_on_same_caps = FALSE;
 
   gst_type_mark_as_plugin_api (GST_TYPE_YOLOR_LETTERBOX, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_YOLOR_PRECISION, 0);
 }
 
 static void
@@ -1024,6 +1069,7 @@ gst_yolor_detect_init (GstYolorDetect *self)
   self->embeddings = DEFAULT_EMBEDDINGS;
   self->post_messages = DEFAULT_POST_MESSAGES;
   self->live = DEFAULT_LIVE;
+  self->precision = DEFAULT_PRECISION;
   g_mutex_init (&self->done_lock);
   gst_video_info_init (&self->info);
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);

@@ -27,6 +27,16 @@ typedef enum
 #define GST_TYPE_YOLOR_LETTERBOX (gst_yolor_letterbox_get_type ())
 GType gst_yolor_letterbox_get_type (void);
 
+/* The arithmetic of the convolutions (mirrors yolor_precision). */
+typedef enum
+{
+  GST_YOLOR_PRECISION_FP32 = 0,
+  GST_YOLOR_PRECISION_BF16
+} GstYolorPrecision;
+
+#define GST_TYPE_YOLOR_PRECISION (gst_yolor_precision_get_type ())
+GType gst_yolor_precision_get_type (void);
+
 GST_ELEMENT_REGISTER_DECLARE (yolordetect);
 
 G_END_DECLS

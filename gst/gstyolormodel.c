@@ -259,6 +259,24 @@ gst_yolor_letterbox_get_type (void)
   return type;
 }
 
+GType
+gst_yolor_precision_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = { { GST_YOLOR_PRECISION_FP32,
+                                           "32-bit floats throughout", "fp32" },
+    { GST_YOLOR_PRECISION_BF16,
+        "Convolutions with bfloat16 weights and inputs, float32 sums "
+        "(CPUs with avx512_bf16; elsewhere fp32)",
+        "bf16" },
+    { 0, NULL, NULL } };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (
+        &type, g_enum_register_static ("GstYolorPrecision", values));
+  return type;
+}
+
 /* GstYolorModelLoadFn for the shared table: the log of @user_data
  * (a yolor_options) is used while loading only. */
 static yolor_status
@@ -297,6 +315,7 @@ gst_yolor_model_open (const GstYolorModelSettings *set,
   yolor_options_init (&opts);
   opts.n_threads = set->n_threads;
   opts.resize = set->resize;
+  opts.precision = set->precision;
   opts.log = set->log;
   opts.log_user_data = set->log_user_data;
   if (!gst_yolor_parse_input_size (

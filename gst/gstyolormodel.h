@@ -59,6 +59,8 @@ typedef struct
                                 * model-instance-id (gstyolorshared.h) */
   gint n_threads;
   yolor_resize resize;
+  yolor_precision precision; /* asked for; a shared instance keeps the
+                                * precision it was loaded with */
   yolor_log_fn log;
   void *log_user_data; /* retained: as long as the net */
 } GstYolorModelSettings;

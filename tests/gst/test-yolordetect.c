@@ -722,6 +722,108 @@ GST_START_TEST (test_deferred_properties)
 
 GST_END_TEST;
 
+/* The first WARNING on @bus (NULL if none), its text (transfer full). */
+static gchar *
+pop_warning (GstBus *bus)
+{
+  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  GError *err = NULL;
+  gchar *dbg = NULL, *text;
+
+  if (msg == NULL)
+    return NULL;
+  gst_message_parse_warning (msg, &err, &dbg);
+  text = g_strdup (err->message);
+  g_error_free (err);
+  g_free (dbg);
+  gst_message_unref (msg);
+  return text;
+}
+
+/* A harness on @desc whose element posts on @bus from the start. */
+static GstHarness *
+harness_on_bus (const gchar *desc, GstBus *bus)
+{
+  GstElement *e = gst_parse_launch (desc, NULL);
+  GstHarness *h;
+
+  fail_unless (e != NULL, "'%s'", desc);
+  gst_element_set_bus (e, bus);
+  h = gst_harness_new_with_element (e, "sink", "src");
+  gst_object_unref (e);
+  return h;
+}
+
+/* precision=bf16 finds the woman where fp32 does; where the CPU lacks BF16
+ * (also run with YOLOR_KERNELS=avx2) it warns and runs in fp32. A second
+ * element on a shared instance loaded in fp32 warns that its bf16 is
+ * ignored. */
+GST_START_TEST (test_precision)
+{
+  gdouble woman[4] = { TEST_WOMAN_BOX }, iou;
+  gboolean bf16 = yolor_precision_available (YOLOR_PRECISION_BF16);
+  GstSample *s = test_grab_frame (TEST_T_WOMAN, "RGB", 0, 0);
+  GstBus *bus = gst_bus_new ();
+  GstHarness *h;
+  GstBuffer *out;
+  gint precision;
+  gchar *warning, *model, *desc;
+  GstHarness *loader, *user;
+
+  model = test_model_path ();
+  desc = g_strdup_printf ("yolordetect model=\"%s\" precision=bf16", model);
+  h = harness_on_bus (desc, bus);
+  g_free (desc);
+  g_object_get (h->element, "precision", &precision, NULL);
+  fail_unless_equals_int (precision, 1);
+  out = test_push_sample (h, s);
+  fail_unless (test_best_roi (
+                   out, "person", woman[0], woman[1], woman[2], woman[3], &iou)
+              != NULL
+          && iou >= MIN_IOU,
+      "bf16: woman IoU %.2f", iou);
+  gst_buffer_unref (out);
+  warning = pop_warning (bus);
+  if (bf16)
+    fail_unless (warning == NULL, "bf16 runs here, yet: %s", warning);
+  else
+    fail_unless (warning != NULL
+            && strstr (warning, "precision=bf16 needs a CPU with avx512_bf16")
+            && strstr (warning, "running in fp32"),
+        "no BF16 here: '%s'", warning ? warning : "(no warning)");
+  g_free (warning);
+  gst_element_set_bus (h->element, NULL);
+  gst_harness_teardown (h);
+
+  /* a shared instance keeps the precision of the element that loaded it */
+  desc = g_strdup_printf (
+      "yolordetect model-instance-id=prec model=\"%s\"", model);
+  loader = test_harness (desc);
+  g_free (desc);
+  out = test_push_sample (loader, s);
+  gst_buffer_unref (out);
+  user =
+      harness_on_bus ("yolordetect model-instance-id=prec precision=bf16", bus);
+  out = test_push_sample (user, s);
+  fail_unless (test_count_rois (out) > 0);
+  gst_buffer_unref (out);
+  warning = pop_warning (bus);
+  fail_unless (warning != NULL
+          && strstr (warning,
+              bf16 ? "model-instance-id 'prec' runs in fp32"
+                   : "precision=bf16 needs a CPU"),
+      "'%s'", warning ? warning : "(no warning)");
+  g_free (warning);
+  gst_element_set_bus (user->element, NULL);
+  gst_harness_teardown (user);
+  gst_harness_teardown (loader);
+  g_free (model);
+  gst_object_unref (bus);
+  gst_sample_unref (s);
+}
+
+GST_END_TEST;
+
 /* The best confidence of class @label the engine itself finds in @sample
  * (borrowed) when told the frame's YUV @matrix. */
 static gdouble
@@ -881,6 +983,7 @@ yolordetect_suite (void)
   tcase_add_test (tc, test_colorimetry);
   tcase_add_test (tc, test_deferred_properties);
   tcase_add_test (tc, test_bad_video_meta);
+  tcase_add_test (tc, test_precision);
   return s;
 }
 
