@@ -23,6 +23,23 @@
 #define MR 8
 #define NR 32
 
+/* The accumulators (columns 0–15 in c0, 16–31 in c1) into C, or added to
+ * it with @acc. Inlined, so they stay in registers. */
+__attribute__ ((always_inline)) static inline void
+store_tile (__m512 c0[MR], __m512 c1[MR], float *c, int ldc, int acc)
+{
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; i++) {
+    float *ci = c + (size_t) i * ldc;
+    if (acc) {
+      c0[i] = _mm512_add_ps (c0[i], _mm512_loadu_ps (ci));
+      c1[i] = _mm512_add_ps (c1[i], _mm512_loadu_ps (ci + 16));
+    }
+    _mm512_storeu_ps (ci, c0[i]);
+    _mm512_storeu_ps (ci + 16, c1[i]);
+  }
+}
+
 static inline void
 ukernel (int kc, const float *a, const float *b, float *c, int ldc, int acc)
 {
@@ -40,16 +57,7 @@ ukernel (int kc, const float *a, const float *b, float *c, int ldc, int acc)
     a += MR;
     b += NR;
   }
-#pragma GCC unroll 8
-  for (int i = 0; i < MR; i++) {
-    float *ci = c + (size_t) i * ldc;
-    if (acc) {
-      c0[i] = _mm512_add_ps (c0[i], _mm512_loadu_ps (ci));
-      c1[i] = _mm512_add_ps (c1[i], _mm512_loadu_ps (ci + 16));
-    }
-    _mm512_storeu_ps (ci, c0[i]);
-    _mm512_storeu_ps (ci + 16, c1[i]);
-  }
+  store_tile (c0, c1, c, ldc, acc);
 }
 
 #if defined(YOLOR_HAVE_BF16_KERNELS)
@@ -83,16 +91,7 @@ ukernel_bf16 (
     a += 2 * MR;
     b += 2 * NR;
   }
-#pragma GCC unroll 8
-  for (int i = 0; i < MR; i++) {
-    float *ci = c + (size_t) i * ldc;
-    if (acc) {
-      c0[i] = _mm512_add_ps (c0[i], _mm512_loadu_ps (ci));
-      c1[i] = _mm512_add_ps (c1[i], _mm512_loadu_ps (ci + 16));
-    }
-    _mm512_storeu_ps (ci, c0[i]);
-    _mm512_storeu_ps (ci + 16, c1[i]);
-  }
+  store_tile (c0, c1, c, ldc, acc);
 }
 #endif
 
