@@ -280,19 +280,21 @@ yolor_bgemm_pack_a_avx512 (int M, int K, const float *A, int lda, uint16_t *dst)
   }
 }
 
-/* One FP32 panel [kc2][NR] into BF16 pairs [kc2/2][NR][2]. */
+/* @kc rows of NR floats, @ld apart, into BF16 pairs [kc2/2][NR][2] (kc2:
+ * kc made even; the pad row is zero). */
 YOLOR_BF16_TARGET static void
-panel_to_bf16 (const float *restrict src, int kc2, uint16_t *restrict dst)
+panel_to_bf16 (const float *src, size_t ld, int kc, uint16_t *restrict dst)
 {
   /* the k row's value of column j to 2j, the k+1 row's to 2j + 1 */
   static const uint16_t order[32] __attribute__ ((aligned (64))) = { 0, 16, 1,
     17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23, 8, 24, 9, 25, 10, 26, 11, 27,
     12, 28, 13, 29, 14, 30, 15, 31 };
   __m512i idx = _mm512_load_si512 (order);
-  for (int k = 0; k < kc2; k += 2, src += 2 * NR, dst += 2 * NR)
+  for (int k = 0; k < kc; k += 2, src += 2 * ld, dst += 2 * NR)
     for (int h = 0; h < NR; h += 16) {
-      __m512bh both = _mm512_cvtne2ps_pbh (
-          _mm512_load_ps (src + NR + h), _mm512_load_ps (src + h));
+      __m512 next =
+          k + 1 < kc ? _mm512_loadu_ps (src + ld + h) : _mm512_setzero_ps ();
+      __m512bh both = _mm512_cvtne2ps_pbh (next, _mm512_loadu_ps (src + h));
       _mm512_store_si512 (
           dst + 2 * h, _mm512_permutexvar_epi16 (idx, (__m512i) both));
     }
@@ -318,13 +320,17 @@ block_bf16 (const yolor_gemm_task *g, int bi, int n0, int w, int p0, int p1,
     int acc = k0 > 0, last = k0 + kc >= K;
     for (int j0 = 0; j0 < w; j0 += NR) {
       int cols = w - j0 < NR ? w - j0 : NR;
+      uint16_t *d = bpack + (size_t) j0 * kc2;
+      if (g->b.ld && cols == NR) {
+        /* whole rows of a matrix: rounded straight from it */
+        panel_to_bf16 (B + (size_t) k0 * g->b.ld + n0 + j0, g->b.ld, kc, d);
+        continue;
+      }
       if (g->b.ld)
         pack_b_matrix (B, g->b.ld, n0 + j0, cols, k0, kc, scratch);
       else
         pack_b_conv (&g->b, B, g->N, n0 + j0, cols, k0, kc, scratch);
-      if (kc2 > kc)
-        memset (scratch + (size_t) kc * NR, 0, NR * sizeof (float));
-      panel_to_bf16 (scratch, kc2, bpack + (size_t) j0 * kc2);
+      panel_to_bf16 (scratch, NR, kc, d);
     }
     for (int p = p0; p < p1; p++) {
       const uint16_t *ap = A + (size_t) k0 * Mp + (size_t) p * MR * kc2;
