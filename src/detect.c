@@ -144,15 +144,14 @@ yolor_map_box (
   }
 }
 
-yolor_status
-yolor_net_detect (yolor_net *net, const yolor_image *img,
-    const yolor_post_params *post, yolor_detection *dets, size_t capacity,
-    size_t *n_out, yolor_error *err)
+/* Checks and preprocessing of one frame: everything before the forward
+ * pass. *@post_io becomes the parameters to use (@def when NULL). */
+static yolor_status
+detect_begin (yolor_net *net, const yolor_image *img,
+    const yolor_post_params **post_io, yolor_post_params *def,
+    yolor_detection *dets, size_t capacity, size_t *n_out, yolor_error *err)
 {
-  yolor_post_params def;
-  yolor_candidate *c;
-  int n, overflow, n_keep, max_keep;
-  yolor_status st;
+  const yolor_post_params *post = *post_io;
 
   if (n_out)
     *n_out = 0;
@@ -164,20 +163,23 @@ yolor_net_detect (yolor_net *net, const yolor_image *img,
   if (!dets && capacity)
     return yolor_error_set (err, YOLOR_ERR_INVALID_ARG, "dets is NULL");
   if (!post) {
-    yolor_net_default_post (net, &def);
-    post = &def;
+    yolor_net_default_post (net, def);
+    post = *post_io = def;
   }
   if (!(post->conf_threshold >= 0.0f) || !(post->iou_threshold >= 0.0f))
     return yolor_error_set (
         err, YOLOR_ERR_INVALID_ARG, "thresholds must be non-negative numbers");
-  st = yolor_preprocess (net, img, err);
-  if (st)
-    return st;
-  st = yolor_net_forward (net, err);
-  if (st)
-    return st;
+  return yolor_preprocess (net, img, err);
+}
 
-  c = net->cands;
+/* Decode, NMS and embeddings of the frame the net has just run. */
+static void
+detect_end (yolor_net *net, const yolor_post_params *post,
+    yolor_detection *dets, size_t capacity, size_t *n_out)
+{
+  yolor_candidate *c = net->cands;
+  int n, overflow, n_keep, max_keep;
+
   n = yolor_decode (net, post, c, net->max_cands, &overflow);
   if (overflow)
     yolor_log (&net->opts, YOLOR_LOG_WARNING,
@@ -210,6 +212,74 @@ yolor_net_detect (yolor_net *net, const yolor_image *img,
   }
   if (n_out)
     *n_out = (size_t) n_keep;
+}
+
+yolor_status
+yolor_net_detect (yolor_net *net, const yolor_image *img,
+    const yolor_post_params *post, yolor_detection *dets, size_t capacity,
+    size_t *n_out, yolor_error *err)
+{
+  yolor_post_params def;
+  yolor_status st;
+
+  st = detect_begin (net, img, &post, &def, dets, capacity, n_out, err);
+  if (st)
+    return st;
+  st = yolor_net_forward (net, err);
+  if (st)
+    return st;
+  detect_end (net, post, dets, capacity, n_out);
+  return YOLOR_OK;
+}
+
+yolor_status
+yolor_net_detect_batch (yolor_batch_item *items, int n, yolor_error *err)
+{
+  yolor_net *nets[YOLOR_MAX_BATCH];
+  yolor_post_params defs[YOLOR_MAX_BATCH];
+  const yolor_post_params *posts[YOLOR_MAX_BATCH];
+  int idx[YOLOR_MAX_BATCH], m = 0, first_bad = -1;
+  yolor_status st;
+
+  if (!items || n < 1 || n > YOLOR_MAX_BATCH)
+    return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
+        "a batch holds 1 to %d frames, not %d", YOLOR_MAX_BATCH, n);
+  for (int k = 0; k < n; k++)
+    nets[k] = items[k].net;
+  st = yolor_batch_check (nets, n, err);
+  if (st)
+    return st;
+  for (int k = 0; k < n; k++) {
+    yolor_batch_item *it = &items[k];
+    posts[k] = it->post;
+    it->status = detect_begin (it->net, it->img, &posts[k], &defs[k], it->dets,
+        it->capacity, &it->n_out, &it->err);
+    if (it->status == YOLOR_OK) {
+      idx[m] = k;
+      nets[m++] = it->net;
+    } else if (first_bad < 0) {
+      first_bad = k;
+    }
+  }
+  if (m > 0) {
+    st = yolor_net_forward_batch (nets, m, err);
+    for (int j = 0; st && j < m; j++) {
+      items[idx[j]].status = st;
+      if (err)
+        items[idx[j]].err = *err;
+    }
+    if (st)
+      return st;
+  }
+  for (int j = 0; j < m; j++) {
+    yolor_batch_item *it = &items[idx[j]];
+    detect_end (it->net, posts[idx[j]], it->dets, it->capacity, &it->n_out);
+  }
+  if (first_bad >= 0) {
+    if (err)
+      *err = items[first_bad].err;
+    return items[first_bad].status;
+  }
   return YOLOR_OK;
 }
 

@@ -222,59 +222,117 @@ now_ms (void)
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* Layer @l of one net. Returns 0 for a kind without a forward pass. */
+static int
+layer_forward (yolor_net *net, const yolor_layer *l)
+{
+  switch (l->ops->kind) {
+    case YOLOR_LAYER_CONV:
+      yolor_conv_forward (net, l);
+      break;
+    case YOLOR_LAYER_ROUTE:
+    case YOLOR_LAYER_ROUTE_LHALF:
+      yolor_route_forward (net, l);
+      break;
+    case YOLOR_LAYER_SHORTCUT:
+      yolor_shortcut_forward (net, l);
+      break;
+    case YOLOR_LAYER_MAXPOOL:
+      yolor_maxpool_forward (net, l);
+      break;
+    case YOLOR_LAYER_AVGPOOL:
+      yolor_avgpool_forward (net, l);
+      break;
+    case YOLOR_LAYER_UPSAMPLE:
+      yolor_upsample_forward (net, l);
+      break;
+    case YOLOR_LAYER_REORG:
+      yolor_reorg_forward (net, l);
+      break;
+    case YOLOR_LAYER_DWT:
+      yolor_dwt_forward (net, l);
+      break;
+    case YOLOR_LAYER_SCALE_CHANNELS:
+      yolor_scale_channels_forward (net, l);
+      break;
+    case YOLOR_LAYER_CHANNELS:
+      yolor_channels_forward (net, l);
+      break;
+    default:
+      return 0;
+  }
+  return 1;
+}
+
+/* Every layer of @n checked nets, one layer at a time over all of them:
+ * convs as one pass, the other layers net after net. */
+static yolor_status
+forward_layers (yolor_net *const *nets, int n, yolor_error *err)
+{
+  yolor_net *net = nets[0];
+  for (int i = 0; i < net->n_layers; i++) {
+    const yolor_layer *l = &net->layers[i];
+    double t0 = net->opts.profile ? now_ms () : 0.0, ms;
+    if (l->alias || l->ops->kind == YOLOR_LAYER_IMPLICIT) {
+      for (int k = 0; k < n; k++)
+        nets[k]->t[i].time_ms = 0.0;
+      continue;
+    }
+    if (l->ops->kind == YOLOR_LAYER_CONV)
+      yolor_conv_forward_batch (nets, n, l);
+    else
+      for (int k = 0; k < n; k++)
+        if (!layer_forward (nets[k], l))
+          return yolor_error_set (
+              err, YOLOR_ERR_INTERNAL, "layer %d has no forward pass", i);
+    ms = net->opts.profile ? now_ms () - t0 : 0.0;
+    for (int k = 0; k < n; k++)
+      nets[k]->t[i].time_ms = ms;
+  }
+  return YOLOR_OK;
+}
+
 yolor_status
 yolor_net_forward (yolor_net *net, yolor_error *err)
 {
   if (!net || !net->prepared)
     return yolor_error_set (
         err, YOLOR_ERR_INVALID_ARG, "the net is not prepared");
-  for (int i = 0; i < net->n_layers; i++) {
-    const yolor_layer *l = &net->layers[i];
-    double t0 = net->opts.profile ? now_ms () : 0.0;
-    if (l->alias || l->ops->kind == YOLOR_LAYER_IMPLICIT) {
-      net->t[i].time_ms = 0.0;
-      continue;
-    }
-    switch (l->ops->kind) {
-      case YOLOR_LAYER_CONV:
-        yolor_conv_forward (net, l);
-        break;
-      case YOLOR_LAYER_ROUTE:
-      case YOLOR_LAYER_ROUTE_LHALF:
-        yolor_route_forward (net, l);
-        break;
-      case YOLOR_LAYER_SHORTCUT:
-        yolor_shortcut_forward (net, l);
-        break;
-      case YOLOR_LAYER_MAXPOOL:
-        yolor_maxpool_forward (net, l);
-        break;
-      case YOLOR_LAYER_AVGPOOL:
-        yolor_avgpool_forward (net, l);
-        break;
-      case YOLOR_LAYER_UPSAMPLE:
-        yolor_upsample_forward (net, l);
-        break;
-      case YOLOR_LAYER_REORG:
-        yolor_reorg_forward (net, l);
-        break;
-      case YOLOR_LAYER_DWT:
-        yolor_dwt_forward (net, l);
-        break;
-      case YOLOR_LAYER_SCALE_CHANNELS:
-        yolor_scale_channels_forward (net, l);
-        break;
-      case YOLOR_LAYER_CHANNELS:
-        yolor_channels_forward (net, l);
-        break;
-      default:
-        return yolor_error_set (
-            err, YOLOR_ERR_INTERNAL, "layer %d has no forward pass", i);
-    }
-    if (net->opts.profile)
-      net->t[i].time_ms = now_ms () - t0;
+  return forward_layers (&net, 1, err);
+}
+
+yolor_status
+yolor_batch_check (yolor_net *const *nets, int n, yolor_error *err)
+{
+  if (!nets || n < 1 || n > YOLOR_MAX_BATCH)
+    return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
+        "a batch holds 1 to %d nets, not %d", YOLOR_MAX_BATCH, n);
+  for (int k = 0; k < n; k++) {
+    if (!nets[k] || !nets[k]->prepared)
+      return yolor_error_set (
+          err, YOLOR_ERR_INVALID_ARG, "net %d of the batch is not prepared", k);
+    if (nets[k]->model != nets[0]->model)
+      return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
+          "net %d of the batch runs another model than net 0", k);
+    if (nets[k]->in_w != nets[0]->in_w || nets[k]->in_h != nets[0]->in_h)
+      return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
+          "net %d of the batch is prepared for %dx%d, net 0 for %dx%d", k,
+          nets[k]->in_w, nets[k]->in_h, nets[0]->in_w, nets[0]->in_h);
+    for (int j = 0; j < k; j++)
+      if (nets[j] == nets[k])
+        return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
+            "nets %d and %d of the batch are the same net", j, k);
   }
   return YOLOR_OK;
+}
+
+yolor_status
+yolor_net_forward_batch (yolor_net *const *nets, int n, yolor_error *err)
+{
+  yolor_status st = yolor_batch_check (nets, n, err);
+  if (st)
+    return st;
+  return forward_layers (nets, n, err);
 }
 
 /* ---- queries ---- */

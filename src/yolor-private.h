@@ -353,6 +353,14 @@ yolor_layer_out (const yolor_net *net, const yolor_layer *l)
 
 const float *yolor_layer_in (const yolor_net *net, const yolor_layer *l, int k);
 void yolor_conv_forward (yolor_net *net, const yolor_layer *l);
+/* net.c: YOLOR_OK when @n nets can run as one batch (see yolor.h); else
+ * YOLOR_ERR_INVALID_ARG with @err naming the net. */
+yolor_status yolor_batch_check (
+    yolor_net *const *nets, int n, yolor_error *err);
+/* The conv of @n nets (1 ≤ n ≤ YOLOR_MAX_BATCH) on one model at one input
+ * size, as one pass on the first net's threads and workspaces. */
+void yolor_conv_forward_batch (
+    yolor_net *const *nets, int n, const yolor_layer *l);
 void yolor_maxpool_forward (yolor_net *net, const yolor_layer *l);
 void yolor_avgpool_forward (yolor_net *net, const yolor_layer *l);
 void yolor_route_forward (yolor_net *net, const yolor_layer *l);

@@ -321,6 +321,41 @@ YOLOR_API yolor_status yolor_net_detect (yolor_net *net, const yolor_image *img,
     const yolor_post_params *post, yolor_detection *dets, size_t capacity,
     size_t *n_out, yolor_error *err);
 
+/* ---- Batches: frames of several streams as one forward pass ----
+ *
+ * Nets made from one model and prepared for the same network input size
+ * can run their frames together, one layer at a time over all of them: a
+ * GEMM or Winograd conv is one product over every frame's activations (one
+ * parallel loop with n times the work to share among the threads) instead
+ * of one per frame. Results are bit for bit those of one frame at a time. The batch runs on the first net's threads and workspaces; every
+ * net keeps its own activations, detections and embeddings. */
+
+/* Most nets in one batch. */
+#define YOLOR_MAX_BATCH 32
+
+/* One frame of a batch: what yolor_net_detect() takes, and what it gives. */
+typedef struct yolor_batch_item
+{
+  yolor_net *net; /* borrowed: prepared for img's size */
+  const yolor_image *img; /* borrowed */
+  const yolor_post_params *post; /* borrowed; NULL: yolor_net_default_post */
+  yolor_detection *dets; /* borrowed: capacity entries */
+  size_t capacity;
+  size_t n_out; /* written: detections in dets */
+  yolor_status status; /* written: this frame's outcome */
+  yolor_error err; /* written when status is not YOLOR_OK */
+} yolor_batch_item;
+
+/* yolor_net_detect() on @n items (1 to YOLOR_MAX_BATCH) whose nets share a
+ * model and a network input size, as one forward pass. An item that cannot
+ * run (its image does not match its net, bad thresholds) gets its own
+ * status and error and the others run without it. Returns: YOLOR_OK when
+ * every item did; YOLOR_ERR_INVALID_ARG with @err set when the nets cannot
+ * be batched (another model or input size, a net twice, no net), nothing
+ * run; else the status of the first item that failed. Allocates nothing. */
+YOLOR_API yolor_status yolor_net_detect_batch (
+    yolor_batch_item *items, int n, yolor_error *err);
+
 /* Embeddings are kept for at most this many detections of a frame. */
 #define YOLOR_MAX_EMBEDDINGS 1024
 
@@ -377,6 +412,11 @@ YOLOR_API float *yolor_net_input (yolor_net *net);
 
 /* Runs the layers on yolor_net_input(). Allocates nothing. */
 YOLOR_API yolor_status yolor_net_forward (yolor_net *net, yolor_error *err);
+
+/* yolor_net_forward() of @n nets (1 to YOLOR_MAX_BATCH; see "Batches"
+ * above) on their own inputs, as one pass. */
+YOLOR_API yolor_status yolor_net_forward_batch (
+    yolor_net *const *nets, int n, yolor_error *err);
 
 /* Number of [yolo] layers and the raw tensor entering head @k after a
  * forward, NCHW [na·(5+nc)][h][w]. Owned by the net. */

@@ -278,6 +278,12 @@ typedef struct
   yolor_act act;
   int batch; /* products; 0 or 1 for one */
   size_t a_step, b_step, c_step, bias_step; /* floats between items */
+  /* Several images (0 or 1: one, at b.x and c): the batch runs once per
+   * image i, on B at xs[i] and C at cs[i] (b.x and c unused), every image
+   * with the same A and bias. */
+  int images;
+  const float *const *xs; /* borrowed: images pointers */
+  float *const *cs; /* borrowed: images pointers */
 } yolor_gemm_task;
 
 /* B as the im2col matrix of a k×k conv on x[c][h][w] with output width
@@ -342,8 +348,9 @@ void yolor_sgemm_run (int n_threads, const yolor_gemm_task *g, float *work);
  * w[cout][cin][3][3] (yolor_winograd_weights_bytes () of them; with @bf16,
  * packed for the BF16 GEMM, which must be available); workspace floats for
  * a conv of that size; the conv itself with bias and activation fused
- * (work: yolor_winograd_workspace () floats; gemm_work:
- * yolor_sgemm_workspace ()). yolor_winograd_prepare () returns -1 when out
+ * (work: @work_floats, at least yolor_winograd_workspace (); a batch takes
+ * as many tiles at a time as it holds; gemm_work: yolor_sgemm_workspace
+ * ()). yolor_winograd_prepare () returns -1 when out
  * of memory. */
 size_t yolor_winograd_weights_bytes (int cout, int cin, int bf16);
 int yolor_winograd_prepare (
@@ -351,9 +358,12 @@ int yolor_winograd_prepare (
 /* The plain transform, u[36][cout][cin] (unpacked; for tests). */
 void yolor_winograd_weights (const float *w, int cout, int cin, float *u);
 size_t yolor_winograd_workspace (int cin, int cout, int oh, int ow);
-void yolor_winograd_conv (int n_threads, const float *x, int cin, int h, int w,
-    int pad, const void *u, int bf16, int cout, const float *bias,
-    yolor_act act, float *y, int oh, int ow, float *work, float *gemm_work);
+/* @images (at least 1) convs of the same size, x[i] → y[i], as one: their
+ * tiles share the products. */
+void yolor_winograd_conv (int n_threads, int images, const float *const *x,
+    int cin, int h, int w, int pad, const void *u, int bf16, int cout,
+    const float *bias, yolor_act act, float *const *y, int oh, int ow,
+    float *work, size_t work_floats, float *gemm_work);
 
 /* ---- Frame conversion (kernels/convert.c) ----
  * YUV → RGB: R = (Y − y_off)·ys + rv·(V − 128), G = (Y − y_off)·ys +
@@ -402,9 +412,10 @@ YOLOR_KDECL (void, yolor_sgemm_pack_a,
 YOLOR_KDECL (void, yolor_sgemm_run,
     (int n_threads, const yolor_gemm_task *g, float *work))
 YOLOR_KDECL (void, yolor_winograd_conv,
-    (int n_threads, const float *x, int cin, int h, int w, int pad,
-        const void *u, int bf16, int cout, const float *bias, yolor_act act,
-        float *y, int oh, int ow, float *work, float *gemm_work))
+    (int n_threads, int images, const float *const *x, int cin, int h, int w,
+        int pad, const void *u, int bf16, int cout, const float *bias,
+        yolor_act act, float *const *y, int oh, int ow, float *work,
+        size_t work_floats, float *gemm_work))
 YOLOR_KDECL (void, yolor_depthwise,
     (int n_threads, const float *x, int c, int h, int w, const float *wt, int k,
         int stride, int pad, int oh, int ow, const float *bias, yolor_act act,

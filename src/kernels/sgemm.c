@@ -12,7 +12,7 @@
  * straight into C. Bias and activation are applied to a tile once its last K
  * block is done, while it is still in cache: there is no epilogue pass.
  *
- * Threads: the work is the list of (batch item, column strip, row panel)
+ * Threads: the work is the list of (item, column strip, row panel)
  * triples, run in chunks of consecutive panels that the threads claim one at
  * a time (yolor_parallel), so threads stay busy however few columns a
  * product has and a thread that lost its core holds up one chunk only. No
@@ -197,17 +197,30 @@ epilogue (const yolor_gemm_task *g, const float *bias, float *ct, int p,
   }
 }
 
-/* Columns [n0, n0+w) of batch item @bi, row panels [p0, p1), all K. */
+/* Item @bi of @g (over every image): its B and C in *@b_out and *@c_out;
+ * returns its index in the batch, which picks A and the bias. */
+static inline int
+item (const yolor_gemm_task *g, int bi, const float **b_out, float **c_out)
+{
+  int batch = g->batch > 0 ? g->batch : 1, j = bi % batch, img = bi / batch;
+  int many = g->images > 1;
+  *b_out = (many ? g->xs[img] : g->b.x) + (size_t) j * g->b_step;
+  *c_out = (many ? g->cs[img] : g->c) + (size_t) j * g->c_step;
+  return j;
+}
+
+/* Columns [n0, n0+w) of item @bi, row panels [p0, p1), all K. */
 static void
 block (const yolor_gemm_task *g, int bi, int n0, int w, int p0, int p1,
     float *restrict bpack)
 {
   int M = g->M, K = g->K, ldc = g->ldc;
   size_t Mp = (size_t) ((M + MR - 1) / MR) * MR;
-  const float *A = g->a + (size_t) bi * g->a_step;
-  const float *B = g->b.x + (size_t) bi * g->b_step;
-  float *C = g->c + (size_t) bi * g->c_step;
-  const float *bias = g->bias ? g->bias + (size_t) bi * g->bias_step : NULL;
+  const float *B;
+  float *C;
+  int j = item (g, bi, &B, &C);
+  const float *A = g->a + (size_t) j * g->a_step;
+  const float *bias = g->bias ? g->bias + (size_t) j * g->bias_step : NULL;
   float tile[MR * NR] __attribute__ ((aligned (64)));
   int act_bias = g->bias || g->act != YOLOR_ACT_LINEAR, kb = k_block (K);
 
@@ -307,10 +320,11 @@ block_bf16 (const yolor_gemm_task *g, int bi, int n0, int w, int p0, int p1,
 {
   int M = g->M, K = g->K, ldc = g->ldc;
   size_t Mp = (size_t) ((M + MR - 1) / MR) * MR;
-  const uint16_t *A = g->a16 + (size_t) bi * g->a_step;
-  const float *B = g->b.x + (size_t) bi * g->b_step;
-  float *C = g->c + (size_t) bi * g->c_step;
-  const float *bias = g->bias ? g->bias + (size_t) bi * g->bias_step : NULL;
+  const float *B;
+  float *C;
+  int j = item (g, bi, &B, &C);
+  const uint16_t *A = g->a16 + (size_t) j * g->a_step;
+  const float *bias = g->bias ? g->bias + (size_t) j * g->bias_step : NULL;
   float tile[MR * NR] __attribute__ ((aligned (64)));
   int act_bias = g->bias || g->act != YOLOR_ACT_LINEAR;
   int kb = k_block_bf16 (K);
@@ -389,10 +403,13 @@ sgemm_chunk (void *data, long lo, long hi, int worker)
           (int) (lo % n_panels + (end - lo)), bpack);
     } else {
       /* K = 0: C = act (bias) */
+      const float *unused;
+      float *c0;
+      int j = item (g, bi, &unused, &c0);
+      const float *b = g->bias ? g->bias + (size_t) j * g->bias_step : NULL;
       for (int r = (int) (lo % n_panels) * MR;
            r < (int) (lo % n_panels + (end - lo)) * MR && r < g->M; r++) {
-        float *c = g->c + (size_t) bi * g->c_step + (size_t) r * g->ldc + n0;
-        const float *b = g->bias ? g->bias + (size_t) bi * g->bias_step : NULL;
+        float *c = c0 + (size_t) r * g->ldc + n0;
         memset (c, 0, (size_t) w * sizeof (float));
         yolor_act_row (c, c, w, b ? b[r] : 0.0f, g->act);
       }
@@ -406,7 +423,8 @@ YOLOR_KFN (yolor_sgemm_run) (
     int n_threads, const yolor_gemm_task *g, float *work)
 {
   sgemm_loop L;
-  int batch = g->batch > 0 ? g->batch : 1;
+  long items =
+      (long) (g->batch > 0 ? g->batch : 1) * (g->images > 1 ? g->images : 1);
   if (g->M <= 0 || g->N <= 0)
     return;
   L.g = g;
@@ -416,6 +434,6 @@ YOLOR_KFN (yolor_sgemm_run) (
   /* strips of equal width (a multiple of NR) */
   L.nb = ((g->N + L.n_strips - 1) / L.n_strips + NR - 1) / NR * NR;
   L.n_strips = (g->N + L.nb - 1) / L.nb;
-  yolor_parallel (n_threads, (long) batch * L.n_strips * L.n_panels,
+  yolor_parallel (n_threads, items * L.n_strips * L.n_panels,
       GEMM_GRAIN_ROWS / MR, sgemm_chunk, &L);
 }

@@ -227,12 +227,16 @@ input_segment (
   }
 }
 
-/* One chunk of tiles [t0, t0 + nt) of a conv, as three parallel loops. */
+/* One chunk of tiles [t0, t0 + nt) of a conv, as three parallel loops.
+ * Tiles are numbered over every image, @tiles per image, so a chunk may
+ * span images; a segment never does (it stays in one tile row). */
 typedef struct
 {
-  const float *x, *bias;
-  float *y, *V, *M;
-  int cin, cout, h, w, pad, oh, ow, tw, t0, nt;
+  const float *const *x; /* one input per image */
+  float *const *y; /* one output per image */
+  const float *bias;
+  float *V, *M;
+  int cin, cout, h, w, pad, oh, ow, tw, tiles, t0, nt;
   yolor_act act;
 } wg_chunk;
 
@@ -245,10 +249,11 @@ input_channels (void *data, long lo, long hi, int worker)
   int tw = q->tw, t0 = q->t0, nt = q->nt;
   (void) worker;
   for (int c = (int) lo; c < (int) hi; c++) {
-    const float *xc = q->x + (size_t) c * q->h * q->w;
+    size_t plane = (size_t) c * q->h * q->w;
     for (int tl = 0; tl < nt;) {
-      int t = t0 + tl, ty = t / tw, tx = t % tw;
+      int t = (t0 + tl) % q->tiles, ty = t / tw, tx = t % tw;
       int n = tw - tx < SEG ? tw - tx : SEG;
+      const float *xc = q->x[(t0 + tl) / q->tiles] + plane;
       yolor_v8f v[WG_N];
       if (n > nt - tl)
         n = nt - tl;
@@ -275,10 +280,11 @@ output_channels (void *data, long lo, long hi, int worker)
   (void) worker;
   for (int o = (int) lo; o < (int) hi; o++) {
     float b = q->bias ? q->bias[o] : 0.0f;
-    float *yo = q->y + (size_t) o * oh * ow;
+    size_t plane = (size_t) o * oh * ow;
     for (int tl = 0; tl < nt;) {
-      int t = t0 + tl, ty = t / tw, tx = t % tw;
+      int t = (t0 + tl) % q->tiles, ty = t / tw, tx = t % tw;
       int n = tw - tx < SEG ? tw - tx : SEG;
+      float *yo = q->y[(t0 + tl) / q->tiles] + plane;
       int cols;
       yolor_v8f m[WG_N], tt[4][6];
       if (n > nt - tl)
@@ -315,12 +321,18 @@ output_channels (void *data, long lo, long hi, int worker)
 }
 
 void
-YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin, int h,
-    int w, int pad, const void *u, int bf16, int cout, const float *bias,
-    yolor_act act, float *y, int oh, int ow, float *work, float *gemm_work)
+YOLOR_KFN (yolor_winograd_conv) (int n_threads, int images,
+    const float *const *x, int cin, int h, int w, int pad, const void *u,
+    int bf16, int cout, const float *bias, yolor_act act, float *const *y,
+    int oh, int ow, float *work, size_t work_floats, float *gemm_work)
 {
   int tw = (ow + 3) / 4, th = (oh + 3) / 4, tiles = tw * th;
-  int chunk = chunk_tiles (cin, cout, tiles);
+  int all = tiles * (images > 1 ? images : 1);
+  int chunk = chunk_tiles (cin, cout, all);
+  /* as many as the workspace holds: never fewer than one image's chunk */
+  size_t fit = work_floats / ((size_t) WG_N * (cin + cout));
+  if ((size_t) chunk > fit)
+    chunk = (int) fit;
   wg_chunk q;
   yolor_gemm_task g = { 0 };
   q.x = x;
@@ -336,6 +348,7 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin, int h,
   q.oh = oh;
   q.ow = ow;
   q.tw = tw;
+  q.tiles = tiles;
   q.act = act;
   g.M = cout;
   g.K = cin;
@@ -351,8 +364,8 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, const float *x, int cin, int h,
   g.act = YOLOR_ACT_LINEAR;
   g.batch = WG_N;
 
-  for (int t0 = 0; t0 < tiles; t0 += chunk) {
-    int nt = tiles - t0 < chunk ? tiles - t0 : chunk;
+  for (int t0 = 0; t0 < all; t0 += chunk) {
+    int nt = all - t0 < chunk ? all - t0 : chunk;
     q.t0 = t0;
     q.nt = nt;
     g.N = g.b.ld = g.ldc = nt;

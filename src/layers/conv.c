@@ -109,10 +109,12 @@ yolor_conv_workspace (
   return 0;
 }
 
+/* The nets share the model and input size: every tensor but the data is
+ * the same in each, so the first net's shapes and workspaces serve all. */
 void
-yolor_conv_forward (yolor_net *net, const yolor_layer *l)
+yolor_conv_forward_batch (yolor_net *const *nets, int n, const yolor_layer *l)
 {
-  const float *x = yolor_layer_in (net, l, 0);
+  yolor_net *net = nets[0];
   const yolor_tensor *t = yolor_layer_out (net, l);
   int nt = net->n_threads;
   int g = l->groups, cpg = l->c_in / g, opg = l->filters / g;
@@ -121,21 +123,28 @@ yolor_conv_forward (yolor_net *net, const yolor_layer *l)
   size_t per_group = l->bf16 ? yolor_bgemm_packed (opg, K)
                              : yolor_sgemm_packed_floats (opg, K);
   int fused = !l->bn || l->bn_folded;
+  const float *xs[YOLOR_MAX_BATCH];
+  float *ys[YOLOR_MAX_BATCH];
 
+  for (int i = 0; i < n; i++) {
+    xs[i] = yolor_layer_in (nets[i], l, 0);
+    ys[i] = yolor_layer_out (nets[i], l)->out;
+  }
   if (l->wino) {
-    yolor_winograd_conv (nt, x, l->c_in, t->h_in, t->w_in, l->pad, l->wino,
-        l->bf16, l->filters, l->bias, l->act, t->out, t->h, t->w, net->work,
-        net->gemm_work);
+    yolor_winograd_conv (nt, n, xs, l->c_in, t->h_in, t->w_in, l->pad, l->wino,
+        l->bf16, l->filters, l->bias, l->act, ys, t->h, t->w, net->work,
+        net->work_floats, net->gemm_work);
     return;
   }
   if (is_depthwise (l)) {
-    yolor_depthwise (nt, x, l->c_in, t->h_in, t->w_in, l->weights, l->size,
-        l->stride, l->pad, t->h, t->w, fused ? l->bias : NULL,
-        fused ? l->act : YOLOR_ACT_LINEAR, t->out, net->work);
+    for (int i = 0; i < n; i++)
+      yolor_depthwise (nt, xs[i], l->c_in, t->h_in, t->w_in, l->weights,
+          l->size, l->stride, l->pad, t->h, t->w, fused ? l->bias : NULL,
+          fused ? l->act : YOLOR_ACT_LINEAR, ys[i], net->work);
     if (fused)
       return;
   } else {
-    /* one batched product over the groups */
+    /* one batched product over the groups of every image */
     yolor_gemm_task gm = { 0 };
     gm.M = opg;
     gm.N = ohw;
@@ -144,13 +153,13 @@ yolor_conv_forward (yolor_net *net, const yolor_layer *l)
       gm.a16 = l->wpack;
     else
       gm.a = l->wpack;
-    gm.b.x = x;
+    gm.b.x = xs[0];
     if (is_direct (l))
       gm.b.ld = ohw;
     else
       gm.b = yolor_gemm_conv_source (
-          x, cpg, t->h_in, t->w_in, l->size, l->stride, l->pad, t->w);
-    gm.c = t->out;
+          xs[0], cpg, t->h_in, t->w_in, l->size, l->stride, l->pad, t->w);
+    gm.c = ys[0];
     gm.ldc = ohw;
     gm.bias = fused ? l->bias : NULL;
     gm.act = fused ? l->act : YOLOR_ACT_LINEAR;
@@ -159,15 +168,26 @@ yolor_conv_forward (yolor_net *net, const yolor_layer *l)
     gm.b_step = (size_t) cpg * in_plane;
     gm.c_step = (size_t) opg * ohw;
     gm.bias_step = (size_t) opg;
+    gm.images = n;
+    gm.xs = xs;
+    gm.cs = ys;
     yolor_sgemm_run (nt, &gm, net->gemm_work);
     if (fused)
       return;
   }
 
-  if (l->bn && !l->bn_folded)
-    yolor_bn_act (nt, t->out, l->filters, ohw, l->bn_gamma, l->bias, l->bn_mean,
-        l->bn_var, net->model->flavor == YOLOR_FLAVOR_YOLOR ? 1e-4f : 1e-5f,
-        l->act);
-  else
-    yolor_bias_act (nt, t->out, l->filters, ohw, l->bias, l->act);
+  for (int i = 0; i < n; i++) {
+    if (l->bn && !l->bn_folded)
+      yolor_bn_act (nt, ys[i], l->filters, ohw, l->bn_gamma, l->bias,
+          l->bn_mean, l->bn_var,
+          net->model->flavor == YOLOR_FLAVOR_YOLOR ? 1e-4f : 1e-5f, l->act);
+    else
+      yolor_bias_act (nt, ys[i], l->filters, ohw, l->bias, l->act);
+  }
+}
+
+void
+yolor_conv_forward (yolor_net *net, const yolor_layer *l)
+{
+  yolor_conv_forward_batch (&net, 1, l);
 }

@@ -105,8 +105,11 @@ START_TEST (test_vs_reference)
     tu_fill_random (bias, cout, 200 + _i, -0.1f, 0.1f);
     ck_assert_int_eq (yolor_winograd_prepare (wt, cout, cin, bf16, u), 0);
     for (int nt = 1; nt <= 2; nt++) {
-      yolor_winograd_conv (nt, x, cin, h, w, pad, u, bf16, cout, bias,
-          YOLOR_ACT_SILU, y, oh, ow, work, gwork);
+      const float *xs[1] = { x };
+      float *ys[1] = { y };
+      yolor_winograd_conv (nt, 1, xs, cin, h, w, pad, u, bf16, cout, bias,
+          YOLOR_ACT_SILU, ys, oh, ow, work,
+          yolor_winograd_workspace (cin, cout, oh, ow), gwork);
       yolor_conv_ref (x, cin, h, w, wt, cout, 3, 1, pad, 1, oh, ow, ref);
       yolor_bias_act (1, ref, cout, oh * ow, bias, YOLOR_ACT_SILU);
       for (int i = 0; i < cout * oh * ow; i++) {
