@@ -41,10 +41,11 @@ enum
   OPT_IMAGES,
   OPT_AP,
   OPT_PRECISION,
+  OPT_BATCH,
 };
 
-static const struct option long_options[] = {
-  { "weights", required_argument, NULL, OPT_WEIGHTS },
+static const struct option long_options[] = { { "weights", required_argument,
+                                                  NULL, OPT_WEIGHTS },
   { "labels", required_argument, NULL, OPT_LABELS },
   { "names", required_argument, NULL, OPT_NAMES },
   { "threads", required_argument, NULL, OPT_THREADS },
@@ -66,8 +67,8 @@ static const struct option long_options[] = {
   { "layers", no_argument, NULL, OPT_LAYERS },
   { "images", required_argument, NULL, OPT_IMAGES },
   { "ap", required_argument, NULL, OPT_AP },
-  { "precision", required_argument, NULL, OPT_PRECISION }, { NULL, 0, NULL, 0 }
-};
+  { "precision", required_argument, NULL, OPT_PRECISION },
+  { "batch", required_argument, NULL, OPT_BATCH }, { NULL, 0, NULL, 0 } };
 
 void
 yolor_cli_error (const yolor_cli *cli, const char *fmt, ...)
@@ -160,6 +161,7 @@ option_allowed (int id, unsigned extra)
     case OPT_RUNS:
     case OPT_WARMUP:
     case OPT_LAYERS:
+    case OPT_BATCH:
       return (extra & YOLOR_CLI_OPT_BENCH) != 0;
     case OPT_IMAGES:
     case OPT_AP:
@@ -181,6 +183,7 @@ yolor_cli_parse (
   cli->iou = -1.0f;
   cli->runs = 10;
   cli->warmup = 1;
+  cli->batch = 1;
 
   optind = 0; /* full re-initialisation (glibc) */
   opterr = 0;
@@ -297,6 +300,11 @@ yolor_cli_parse (
         break;
       case OPT_LAYERS:
         cli->layers = 1;
+        break;
+      case OPT_BATCH:
+        if (parse_int (optarg, 1, YOLOR_MAX_BATCH, &cli->batch))
+          return usage_error (cli, usage, "bad --batch '%s' (1 to %d)", optarg,
+              YOLOR_MAX_BATCH);
         break;
       case OPT_IMAGES:
         cli->images_dir = optarg;

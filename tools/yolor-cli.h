@@ -19,7 +19,7 @@ enum
 {
   YOLOR_CLI_OPT_POST = 1 << 0, /* --threshold --iou --max-det --agnostic */
   YOLOR_CLI_OPT_RUN = 1 << 1, /* --input --dump */
-  YOLOR_CLI_OPT_BENCH = 1 << 2, /* --runs --warmup --layers */
+  YOLOR_CLI_OPT_BENCH = 1 << 2, /* --runs --warmup --layers --batch */
   YOLOR_CLI_OPT_EVAL = 1 << 3, /* --images --ap (--labels means a folder) */
 };
 
@@ -56,6 +56,7 @@ typedef struct yolor_cli
   int runs; /* bench */
   int warmup;
   int layers;
+  int batch; /* frames per forward pass (nets on one model) */
 } yolor_cli;
 
 /* Parses argv[0] = subcommand name, then options and positionals, allowing

@@ -1,4 +1,5 @@
-/* yolor bench MODEL --size WxH --threads N: time the network forward pass.
+/* yolor bench MODEL --size WxH --threads N [--batch B]: time the network
+ * forward pass, of one frame or of B frames as one batch.
  *
  * Copyright (C) 2026 the gst-yolor authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -20,6 +21,8 @@ static const char usage[] =
     "  --runs R            timed runs (default 10)\n"
     "  --warmup N          untimed runs first (default 1)\n"
     "  --layers            per-layer median time and GFLOP/s, and by kind\n"
+    "  --batch B           B frames (nets on one model) as one forward pass;\n"
+    "                      times are per batch, and per frame\n"
     "  --weights FILE      weights (default: MODEL with .weights)\n"
     "  --flavor F          auto|yolor|darknet\n"
     "  --synthetic         generated weights even if a weights file exists\n"
@@ -151,11 +154,11 @@ yolor_cmd_bench (int argc, char **argv)
   yolor_cli cli;
   yolor_options opts;
   yolor_error err;
-  yolor_net *net;
+  yolor_net *net, *nets[YOLOR_MAX_BATCH] = { NULL };
   double *times = NULL, *layer_ms = NULL, med, gflop;
   float *input;
   size_t i, n;
-  int r, rc, w = 0, h = 0, synthetic = 0, n_layers;
+  int r, rc, w = 0, h = 0, synthetic = 0, n_layers, b;
   int ret = YOLOR_EXIT_RUNTIME;
 
   rc = yolor_cli_parse (&cli, argc, argv, YOLOR_CLI_OPT_BENCH, usage);
@@ -191,6 +194,16 @@ yolor_cmd_bench (int argc, char **argv)
   n = (size_t) 3 * w * h;
   for (i = 0; i < n; i++)
     input[i] = (float) ((i * 2654435761u) % 1021u) / 1020.0f;
+  /* --batch: more nets on the same model, each with the same input */
+  nets[0] = net;
+  for (b = 1; b < cli.batch; b++) {
+    if (yolor_net_new (yolor_net_model (net), &opts, &nets[b], &err) != YOLOR_OK
+        || yolor_net_prepare_input (nets[b], w, h, &err) != YOLOR_OK) {
+      yolor_cli_error (&cli, "%s", err.msg);
+      goto out;
+    }
+    memcpy (yolor_net_input (nets[b]), input, n * sizeof (float));
+  }
 
   n_layers = yolor_net_n_layers (net);
   times = calloc ((size_t) cli.runs, sizeof *times);
@@ -202,19 +215,22 @@ yolor_cmd_bench (int argc, char **argv)
   }
 
   printf ("model: %s, input %dx%d, threads %d, runs %d, weights: %s, "
-          "kernels: %s, precision: %s\n",
+          "kernels: %s, precision: %s%s\n",
       cli.model, w, h, cli.n_threads, cli.runs,
       synthetic ? "synthetic" : "file", yolor_kernels (),
-      yolor_precision_name (yolor_model_precision (yolor_net_model (net))));
+      yolor_precision_name (yolor_model_precision (yolor_net_model (net))),
+      cli.batch > 1 ? ", batch" : "");
+  if (cli.batch > 1)
+    printf ("batch: %d frames per forward pass\n", cli.batch);
   for (r = 0; r < cli.warmup; r++) {
-    if (yolor_net_forward (net, &err) != YOLOR_OK) {
+    if (yolor_net_forward_batch (nets, cli.batch, &err) != YOLOR_OK) {
       yolor_cli_error (&cli, "%s", err.msg);
       goto out;
     }
   }
   for (r = 0; r < cli.runs; r++) {
     double t0 = yolor_cli_now_ms ();
-    if (yolor_net_forward (net, &err) != YOLOR_OK) {
+    if (yolor_net_forward_batch (nets, cli.batch, &err) != YOLOR_OK) {
       yolor_cli_error (&cli, "%s", err.msg);
       goto out;
     }
@@ -230,18 +246,27 @@ yolor_cmd_bench (int argc, char **argv)
     }
   }
 
-  gflop = 2.0 * yolor_net_gmacs (net);
+  gflop = 2.0 * yolor_net_gmacs (net) * cli.batch;
   if (cli.layers)
     print_layers (net, layer_ms, n_layers, cli.runs);
   med = median (times, cli.runs);
-  printf ("min %.2f ms, max %.2f ms, %.2f GFLOP per frame\n", times[0],
-      times[cli.runs - 1], gflop);
-  printf ("median %.2f ms/frame, %.1f GFLOP/s\n", med,
-      med > 0.0 ? gflop / (med * 1e-3) : 0.0);
+  if (cli.batch > 1) {
+    printf ("min %.2f ms, max %.2f ms, %.2f GFLOP per batch\n", times[0],
+        times[cli.runs - 1], gflop);
+    printf ("median %.2f ms/batch, %.2f ms/frame, %.1f GFLOP/s\n", med,
+        med / cli.batch, med > 0.0 ? gflop / (med * 1e-3) : 0.0);
+  } else {
+    printf ("min %.2f ms, max %.2f ms, %.2f GFLOP per frame\n", times[0],
+        times[cli.runs - 1], gflop);
+    printf ("median %.2f ms/frame, %.1f GFLOP/s\n", med,
+        med > 0.0 ? gflop / (med * 1e-3) : 0.0);
+  }
   ret = YOLOR_EXIT_OK;
 out:
   free (times);
   free (layer_ms);
+  for (b = 1; b < YOLOR_MAX_BATCH; b++)
+    yolor_net_free (nets[b]);
   yolor_net_free (net);
   return ret;
 }

@@ -296,6 +296,24 @@ def check_by_kind(out):
           "up to the sum of the layers")
 
 
+def test_batch():
+    """bench --batch B: B frames as one forward pass, timed per batch and
+    per frame; a batch outside 1..32 is a usage error."""
+    rc, out, err = yolor("bench", FASTEST, "--runs", "2", "--warmup", "0",
+                         "--threads", "1", "--batch", "3")
+    per_batch = field(r"median ([0-9.]+) ms/batch", out)
+    per_frame = field(r"([0-9.]+) ms/frame", out)
+    check(rc == 0 and "batch: 3 frames per forward pass" in out
+          and per_batch is not None and per_frame is not None
+          and abs(float(per_batch) / 3 - float(per_frame)) < 0.02,
+          "bench --batch 3: per batch and per frame (rc %d; %s%s)"
+          % (rc, out.strip()[-200:], err.strip()))
+    for bad in ("0", "33", "x"):
+        rc, out, err = yolor("bench", FASTEST, "--batch", bad)
+        check(rc == 2 and ("bad --batch '%s' (1 to 32)" % bad) in err,
+              "--batch %s: usage error (rc %d; %s)" % (bad, rc, err.strip()))
+
+
 def test_exit_codes():
     img = os.path.join(SHARED, "images", "dog.jpg")
     usage = [
@@ -412,6 +430,7 @@ def main():
     test_huge_images()
     test_detect_and_bench()
     test_precision()
+    test_batch()
     test_run()
     test_info()
     test_eval()
