@@ -47,6 +47,7 @@
 #include "gstyolordetect.h"
 #include "gstyolormeta.h"
 #include "gstyolorframe.h"
+#include "gstyolorbatch.h"
 #include "gstyolorlive.h"
 #include "gstyolormodel.h"
 
@@ -80,6 +81,8 @@ enum
   PROP_MODEL_INSTANCE_ID,
   PROP_LIVE,
   PROP_PRECISION,
+  PROP_BATCH_SIZE,
+  PROP_BATCH_TIMEOUT,
 };
 
 #define DEFAULT_THRESHOLD -1.0
@@ -92,6 +95,8 @@ enum
 #define DEFAULT_POST_MESSAGES FALSE
 #define DEFAULT_LIVE FALSE
 #define DEFAULT_PRECISION GST_YOLOR_PRECISION_FP32
+#define DEFAULT_BATCH_SIZE 1
+#define DEFAULT_BATCH_TIMEOUT 40 /* ms */
 
 /* One inference's results, owned by whoever holds the struct. */
 typedef struct
@@ -103,7 +108,8 @@ typedef struct
   gint dim;
   gfloat *scores; /* n_classes */
   guint64 frame; /* the frame it ran on */
-  guint64 ns; /* how long it took */
+  guint64 ns; /* how long it took (waiting for a batch included) */
+  guint batched; /* frames of the batch it ran in (1: alone) */
 } DetectResult;
 
 /* What live mode hands the worker with a frame: the post-processing
@@ -139,6 +145,8 @@ struct _GstYolorDetect
   gchar *model_instance_id;
   gboolean live;
   GstYolorPrecision precision;
+  guint batch_size;
+  guint batch_timeout; /* ms */
 
   /* State: start()/stop() and the streaming thread. */
   GstYolorModel loaded; /* net, labels, name, n_classes, instance */
@@ -164,6 +172,8 @@ struct _GstYolorDetect
   LiveJob *job; /* streaming thread's scratch job */
   gsize job_size;
   GstClockTime max_latency; /* longest inference; object lock */
+  guint batch_on; /* batch size in use (read at start), 1: none */
+  guint64 batch_wait_us; /* batch-timeout, read at start */
 };
 
 #define FORMATS GST_YOLOR_VIDEO_FORMATS
@@ -217,6 +227,10 @@ prop_offset (guint prop_id)
       return G_STRUCT_OFFSET (GstYolorDetect, live);
     case PROP_PRECISION:
       return G_STRUCT_OFFSET (GstYolorDetect, precision);
+    case PROP_BATCH_SIZE:
+      return G_STRUCT_OFFSET (GstYolorDetect, batch_size);
+    case PROP_BATCH_TIMEOUT:
+      return G_STRUCT_OFFSET (GstYolorDetect, batch_timeout);
     default:
       return 0;
   }
@@ -396,6 +410,8 @@ gst_yolor_detect_start (GstBaseTransform *trans)
   set.n_threads = self->n_threads;
   set.resize = (yolor_resize) self->letterbox;
   set.precision = (yolor_precision) self->precision;
+  self->batch_on = self->batch_size;
+  self->batch_wait_us = (guint64) self->batch_timeout * 1000;
   self->mask_cookie = self->object_class_cookie - 1; /* force a parse */
   GST_OBJECT_UNLOCK (self);
   set.log = engine_log;
@@ -422,6 +438,14 @@ gst_yolor_detect_start (GstBaseTransform *trans)
       model.instance_id ? ", model-instance-id " : "",
       model.instance_id ? model.instance_id : "");
   self->loaded = model;
+  if (self->batch_on > 1 && self->loaded.instance_id == NULL) {
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("batch-size=%u needs a model-instance-id: batches are made of the "
+         "frames of the elements sharing one; running one frame at a time.",
+            self->batch_on),
+        (NULL));
+    self->batch_on = 1;
+  }
   self->class_mask = g_malloc0 (MAX (self->loaded.n_classes, 1));
   result_init (&self->last, self->loaded.n_classes);
   GST_OBJECT_LOCK (self);
@@ -541,6 +565,8 @@ post_detections (GstYolorDetect *self, GstBuffer *buf)
       "running-time", G_TYPE_UINT64,
       gst_segment_to_running_time (seg, GST_FORMAT_TIME, ts), "duration",
       G_TYPE_UINT64, GST_BUFFER_DURATION (buf), NULL);
+  if (self->have_last)
+    gst_structure_set (s, "batch", G_TYPE_UINT, self->last.batched, NULL);
   gst_element_post_message (
       GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self), s));
 }
@@ -571,8 +597,23 @@ run_detect (GstYolorDetect *self, const GstVideoFrame *frame,
     img.planes[p] = planes[p];
 
   t0 = g_get_monotonic_time ();
-  st = yolor_net_detect (
-      net, &img, post, r->dets, (size_t) post->max_detections, &n, err);
+  if (self->batch_on > 1) {
+    yolor_batch_item it = { 0 };
+    it.net = net;
+    it.img = &img;
+    it.post = post;
+    it.dets = r->dets;
+    it.capacity = (size_t) post->max_detections;
+    st = gst_yolor_batch_detect (self->loaded.instance_id, &it, self->batch_on,
+        self->batch_wait_us, &r->batched);
+    n = it.n_out;
+    if (st != YOLOR_OK && err)
+      *err = it.err;
+  } else {
+    st = yolor_net_detect (
+        net, &img, post, r->dets, (size_t) post->max_detections, &n, err);
+    r->batched = 1;
+  }
   if (st != YOLOR_OK)
     return st;
   r->ns = (guint64) (g_get_monotonic_time () - t0) * 1000;
@@ -1033,6 +1074,27 @@ gst_yolor_detect_class_init (GstYolorDetectClass *klass)
           "the one that loaded it. Read when the element starts (READY to "
           "PAUSED).",
           GST_TYPE_YOLOR_PRECISION, DEFAULT_PRECISION, at_ready));
+  /** GstYolorDetect:batch-size: Since: 0.3 */
+  g_object_class_install_property (gobject_class, PROP_BATCH_SIZE,
+      g_param_spec_uint ("batch-size", "Batch size",
+          "Run up to this many frames of the elements sharing this "
+          "model-instance-id as one forward pass (each element still gets "
+          "its own results, bit for bit those of a frame alone). A batch "
+          "runs when it is full or when its oldest frame has waited "
+          "batch-timeout; the element whose frame completes it runs it on "
+          "its n-threads. Frames batch only with frames of the same network "
+          "input size. 1 (the default): every frame alone. Needs a "
+          "model-instance-id. Read when the element starts (READY to "
+          "PAUSED).",
+          1, YOLOR_MAX_BATCH, DEFAULT_BATCH_SIZE, at_ready));
+  /** GstYolorDetect:batch-timeout: Since: 0.3 */
+  g_object_class_install_property (gobject_class, PROP_BATCH_TIMEOUT,
+      g_param_spec_uint ("batch-timeout", "Batch timeout",
+          "With batch-size above 1, the longest a frame waits for others to "
+          "fill its batch, in milliseconds; the wait counts in the "
+          "element's latency. Default: 40. Read when the element starts "
+          "(READY to PAUSED).",
+          0, 10000, DEFAULT_BATCH_TIMEOUT, at_ready));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -1070,6 +1132,8 @@ gst_yolor_detect_init (GstYolorDetect *self)
   self->post_messages = DEFAULT_POST_MESSAGES;
   self->live = DEFAULT_LIVE;
   self->precision = DEFAULT_PRECISION;
+  self->batch_size = DEFAULT_BATCH_SIZE;
+  self->batch_timeout = DEFAULT_BATCH_TIMEOUT;
   g_mutex_init (&self->done_lock);
   gst_video_info_init (&self->info);
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);

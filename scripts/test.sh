@@ -95,7 +95,7 @@ clang_suite () {
       --suite lib \
     && meson test -C build-clang --print-errorlogs --num-processes 2 \
       test-yolordetect test-meta test-states test-yolorosd test-threads \
-      test-shared-model test-yolortrack test-yolorjson
+      test-shared-model test-yolortrack test-yolorjson test-batch
 }
 
 tsan_suite () {
@@ -105,7 +105,7 @@ tsan_suite () {
   # the shared-model table's loads (test-shared-table), the MQTT
   # publisher's thread against a real broker (test-yolorjson) and live
   # mode's worker (test-live, its hand-over case only: the others need full
-  # speed). The plugin
+  # speed), and the streams that meet in one batch (test-batch). The plugin
   # registry is scanned in the test process (the system's plugin scanner
   # cannot load an instrumented plugin), so it may see only the plugins the
   # test uses.
@@ -121,7 +121,7 @@ tsan_suite () {
   done
   tsan_env meson test -C build-tsan --print-errorlogs test-pool \
       test-kernels test-conv-kernels test-threads test-shared \
-      test-shared-table test-yolorjson \
+      test-shared-table test-yolorjson test-batch \
     && tsan_env env GST_CHECKS=test_live_threads \
       meson test -C build-tsan --print-errorlogs test-live
 }
