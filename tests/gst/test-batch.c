@@ -1,7 +1,7 @@
 /* gst-yolor: yolordetect batch-size across the elements of one
  * model-instance-id.
  *  - four elements on one id with batch-size=4, each fed its own frame from
- *    its own thread (three frames of the sample video and a photo of
+ *    its own thread (four frames of the sample video, one of them scaled to
  *    another size), run one batch of four (the "batch" field of their bus
  *    messages) and attach bit for bit the detections and embeddings of an
  *    element with a model of its own, one frame at a time;
@@ -113,7 +113,7 @@ stream_frame (gint i)
   static const gdouble t[N_STREAMS - 1] = { TEST_T_MAN, TEST_T_WOMAN, 60.0 };
   if (i < N_STREAMS - 1)
     return test_grab_frame (t[i], "RGB", 0, 0);
-  return test_grab_image ("images/dog.jpg", 0, "video/x-raw,format=RGB");
+  return test_grab_frame (45.0, "RGB", 640, 360); /* another frame size */
 }
 
 GST_START_TEST (test_batch_same_results)
@@ -168,7 +168,8 @@ GST_START_TEST (test_batch_same_results)
     gst_buffer_unref (p[i].out);
   }
   /* the frames differ, so the batch really held four inputs */
-  fail_if (g_str_equal (want[0], want[1]) || g_str_equal (want[0], want[3]));
+  fail_if (g_str_equal (want[0], want[1]) || g_str_equal (want[0], want[3])
+      || g_str_equal (want[2], want[3]));
   for (gint i = 0; i < N_STREAMS; i++) {
     gst_harness_teardown (h[i]);
     gst_object_unref (bus[i]);
