@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "kernels/kernels.h"
 #include "postprocess.h"
 
 static yolor_resize
@@ -232,13 +233,44 @@ yolor_net_detect (yolor_net *net, const yolor_image *img,
   return YOLOR_OK;
 }
 
+/* The frames of a batch, for their per-frame steps. */
+typedef struct
+{
+  yolor_batch_item *items;
+  const yolor_post_params *posts[YOLOR_MAX_BATCH];
+  yolor_post_params defs[YOLOR_MAX_BATCH];
+  int idx[YOLOR_MAX_BATCH]; /* the frames that run, in order */
+} batch_frames;
+
+static void
+begin_items (void *ctx, int lo, int hi)
+{
+  batch_frames *b = ctx;
+  for (int k = lo; k < hi; k++) {
+    yolor_batch_item *it = &b->items[k];
+    b->posts[k] = it->post;
+    it->status = detect_begin (it->net, it->img, &b->posts[k], &b->defs[k],
+        it->dets, it->capacity, &it->n_out, &it->err);
+  }
+}
+
+static void
+end_items (void *ctx, int lo, int hi)
+{
+  batch_frames *b = ctx;
+  for (int j = lo; j < hi; j++) {
+    yolor_batch_item *it = &b->items[b->idx[j]];
+    detect_end (
+        it->net, b->posts[b->idx[j]], it->dets, it->capacity, &it->n_out);
+  }
+}
+
 yolor_status
 yolor_net_detect_batch (yolor_batch_item *items, int n, yolor_error *err)
 {
   yolor_net *nets[YOLOR_MAX_BATCH];
-  yolor_post_params defs[YOLOR_MAX_BATCH];
-  const yolor_post_params *posts[YOLOR_MAX_BATCH];
-  int idx[YOLOR_MAX_BATCH], m = 0, first_bad = -1;
+  batch_frames b;
+  int m = 0, first_bad = -1, nt;
   yolor_status st;
 
   if (!items || n < 1 || n > YOLOR_MAX_BATCH)
@@ -249,14 +281,14 @@ yolor_net_detect_batch (yolor_batch_item *items, int n, yolor_error *err)
   st = yolor_batch_check (nets, n, err);
   if (st)
     return st;
+  nt = nets[0]->n_threads;
+  b.items = items;
+  /* preprocessing, decode and NMS frame by frame, as the layers run */
+  yolor_parallel_items (nt, n, begin_items, &b);
   for (int k = 0; k < n; k++) {
-    yolor_batch_item *it = &items[k];
-    posts[k] = it->post;
-    it->status = detect_begin (it->net, it->img, &posts[k], &defs[k], it->dets,
-        it->capacity, &it->n_out, &it->err);
-    if (it->status == YOLOR_OK) {
-      idx[m] = k;
-      nets[m++] = it->net;
+    if (items[k].status == YOLOR_OK) {
+      b.idx[m] = k;
+      nets[m++] = items[k].net;
     } else if (first_bad < 0) {
       first_bad = k;
     }
@@ -264,17 +296,14 @@ yolor_net_detect_batch (yolor_batch_item *items, int n, yolor_error *err)
   if (m > 0) {
     st = yolor_net_forward_batch (nets, m, err);
     for (int j = 0; st && j < m; j++) {
-      items[idx[j]].status = st;
+      items[b.idx[j]].status = st;
       if (err)
-        items[idx[j]].err = *err;
+        items[b.idx[j]].err = *err;
     }
     if (st)
       return st;
   }
-  for (int j = 0; j < m; j++) {
-    yolor_batch_item *it = &items[idx[j]];
-    detect_end (it->net, posts[idx[j]], it->dets, it->capacity, &it->n_out);
-  }
+  yolor_parallel_items (nt, m, end_items, &b);
   if (first_bad >= 0) {
     if (err)
       *err = items[first_bad].err;

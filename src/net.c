@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kernels/kernels.h"
 #include "postprocess.h"
 #include "yolor-private.h"
 
@@ -222,8 +223,8 @@ now_ms (void)
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Layer @l of one net. Returns 0 for a kind without a forward pass. */
-static int
+/* Layer @l of one net. */
+static void
 layer_forward (yolor_net *net, const yolor_layer *l)
 {
   switch (l->ops->kind) {
@@ -259,36 +260,87 @@ layer_forward (yolor_net *net, const yolor_layer *l)
       yolor_channels_forward (net, l);
       break;
     default:
-      return 0;
+      break;
   }
-  return 1;
 }
 
-/* Every layer of @n checked nets, one layer at a time over all of them:
- * convs as one pass, the other layers net after net. */
+/* Whether layer_forward () runs kind @k (aliases and implicit layers need
+ * no pass; the graph admits no other kind). */
+static int
+has_forward (yolor_layer_kind k)
+{
+  switch (k) {
+    case YOLOR_LAYER_CONV:
+    case YOLOR_LAYER_ROUTE:
+    case YOLOR_LAYER_ROUTE_LHALF:
+    case YOLOR_LAYER_SHORTCUT:
+    case YOLOR_LAYER_MAXPOOL:
+    case YOLOR_LAYER_AVGPOOL:
+    case YOLOR_LAYER_UPSAMPLE:
+    case YOLOR_LAYER_REORG:
+    case YOLOR_LAYER_DWT:
+    case YOLOR_LAYER_SCALE_CHANNELS:
+    case YOLOR_LAYER_CHANNELS:
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+/* Layer @l of @n nets: a conv as one product over them, the others net
+ * after net. */
+static void
+layer_of_nets (yolor_net *const *nets, int n, const yolor_layer *l)
+{
+  if (l->ops->kind == YOLOR_LAYER_CONV)
+    yolor_conv_forward_batch (nets, n, l);
+  else
+    for (int k = 0; k < n; k++)
+      layer_forward (nets[k], l);
+}
+
+/* Every layer of @n nets, one layer at a time over all of them. */
+static void
+run_layers (yolor_net *const *nets, int n)
+{
+  yolor_net *net = nets[0];
+  for (int i = 0; i < net->n_layers; i++) {
+    const yolor_layer *l = &net->layers[i];
+    double t0 = net->opts.profile ? now_ms () : 0.0, ms;
+    if (!(l->alias || l->ops->kind == YOLOR_LAYER_IMPLICIT))
+      layer_of_nets (nets, n, l);
+    ms = net->opts.profile && !l->alias && l->ops->kind != YOLOR_LAYER_IMPLICIT
+        ? now_ms () - t0
+        : 0.0;
+    for (int k = 0; k < n; k++)
+      nets[k]->t[i].time_ms = ms;
+  }
+}
+
+static void
+run_items (void *ctx, int lo, int hi)
+{
+  yolor_net *const *nets = ctx;
+  run_layers (nets + lo, hi - lo);
+}
+
+/* The forward pass of @n checked nets. With yolor_parallel_items (): with
+ * at least as many nets as threads, each thread runs whole frames through
+ * every layer (its frames layer by layer), and no thread ever waits for
+ * another until the end; the rest run layer by layer on every thread, a
+ * conv as one product over them. */
 static yolor_status
 forward_layers (yolor_net *const *nets, int n, yolor_error *err)
 {
   yolor_net *net = nets[0];
   for (int i = 0; i < net->n_layers; i++) {
     const yolor_layer *l = &net->layers[i];
-    double t0 = net->opts.profile ? now_ms () : 0.0, ms;
-    if (l->alias || l->ops->kind == YOLOR_LAYER_IMPLICIT) {
-      for (int k = 0; k < n; k++)
-        nets[k]->t[i].time_ms = 0.0;
-      continue;
-    }
-    if (l->ops->kind == YOLOR_LAYER_CONV)
-      yolor_conv_forward_batch (nets, n, l);
-    else
-      for (int k = 0; k < n; k++)
-        if (!layer_forward (nets[k], l))
-          return yolor_error_set (
-              err, YOLOR_ERR_INTERNAL, "layer %d has no forward pass", i);
-    ms = net->opts.profile ? now_ms () - t0 : 0.0;
-    for (int k = 0; k < n; k++)
-      nets[k]->t[i].time_ms = ms;
+    if (!l->alias && l->ops->kind != YOLOR_LAYER_IMPLICIT
+        && !has_forward (l->ops->kind))
+      return yolor_error_set (
+          err, YOLOR_ERR_INTERNAL, "layer %d has no forward pass", i);
   }
+  yolor_parallel_items (net->n_threads, n, run_items, (void *) nets);
   return YOLOR_OK;
 }
 

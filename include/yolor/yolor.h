@@ -324,11 +324,17 @@ YOLOR_API yolor_status yolor_net_detect (yolor_net *net, const yolor_image *img,
 /* ---- Batches: frames of several streams as one forward pass ----
  *
  * Nets made from one model and prepared for the same network input size
- * can run their frames together, one layer at a time over all of them: a
- * GEMM or Winograd conv is one product over every frame's activations (one
- * parallel loop with n times the work to share among the threads) instead
- * of one per frame. Results are bit for bit those of one frame at a time. The batch runs on the first net's threads and workspaces; every
- * net keeps its own activations, detections and embeddings. */
+ * can run their frames together. With at least as many frames as the first
+ * net's n_threads, each thread takes whole frames through every layer (no
+ * thread waits for another inside the pass, so every layer kind scales
+ * with the threads; one thread's frames go layer by layer together). Frames
+ * left over (fewer than the threads) run layer by layer on every thread: a
+ * GEMM or Winograd conv is one product over all their activations.
+ * Preprocessing, decode and NMS are shared out the same way. Results are
+ * bit for bit those of one frame at a time. The batch runs on the first
+ * net's n_threads; whole frames use their own net's workspaces, left-over
+ * ones the first net's. Every net keeps its own activations, detections
+ * and embeddings. */
 
 /* Most nets in one batch. */
 #define YOLOR_MAX_BATCH 32

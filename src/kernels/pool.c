@@ -295,3 +295,29 @@ yolor_parallel (int n_threads, long n, long grain, yolor_chunk_fn fn, void *ctx)
     await_change (&pool.done, d, &pool.caller_asleep);
   __atomic_store_n (&pool.busy, 0, __ATOMIC_RELEASE);
 }
+
+typedef struct
+{
+  yolor_items_fn fn;
+  void *ctx;
+} items_loop;
+
+static void
+items_chunk (void *data, long lo, long hi, int worker)
+{
+  const items_loop *q = data;
+  (void) worker;
+  q->fn (q->ctx, (int) lo, (int) hi);
+}
+
+void
+yolor_parallel_items (int n_threads, int n, yolor_items_fn fn, void *ctx)
+{
+  int whole = n_threads > 1 ? n / n_threads * n_threads : 0;
+  if (whole > 0) {
+    items_loop q = { fn, ctx };
+    yolor_parallel (n_threads, whole, 1, items_chunk, &q);
+  }
+  if (whole < n)
+    fn (ctx, whole, n);
+}

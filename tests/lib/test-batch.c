@@ -6,10 +6,12 @@
  *      BF16, with 1 and 2 threads, on odd sizes with fixed seeds;
  *  (b) the real Yolo-Fastest-1.1-xl on four shared images of different
  *      sizes: the detections and embeddings of each frame of a batch equal
- *      those of yolor_net_detect () on its own;
+ *      those of yolor_net_detect () on its own, with 1 thread (the four as
+ *      one product per layer) and 2 (whole frames per thread);
  *  (c) the narrowed YOLOR-CSP reference (Winograd layers, folded implicit
  *      layers): every head of yolor_net_forward_batch () equals
- *      yolor_net_forward () on each net;
+ *      yolor_net_forward () on each net, three nets on 2 threads (two whole
+ *      frames and one left over) and on 1 (one product);
  *  (d) what cannot be batched is an error naming the net; a frame that
  *      cannot run gets its own status while the others run.
  *
@@ -375,7 +377,7 @@ START_TEST (test_forward_batch_heads)
     winograd += model->layers[i].wino != NULL;
   ck_assert_int_gt (winograd, 0); /* the case this test is for */
   for (int k = 0; k < IMAGES; k++) {
-    nets[k] = new_net (model, 2, 320);
+    nets[k] = new_net (model, 1 + _i, 320);
     ck_assert_int_eq (yolor_net_prepare_input (nets[k], 320, 320, &err), 0);
     tu_fill_random (
         yolor_net_input (nets[k]), 3 * 320 * 320, 400 + k, 0.0f, 1.0f);
@@ -400,9 +402,9 @@ START_TEST (test_forward_batch_heads)
           "net %d, head %d: the batch differs from the net alone", k, hd);
       free (want[k][hd]);
     }
-  printf ("yolor_csp_narrow_320: %d Winograd layers, %d heads of %d nets "
-          "identical\n",
-      winograd, n_heads, IMAGES);
+  printf ("yolor_csp_narrow_320, %d threads: %d Winograd layers, %d heads "
+          "of %d nets identical\n",
+      1 + _i, winograd, n_heads, IMAGES);
   for (int k = 0; k < IMAGES; k++)
     yolor_net_free (nets[k]);
   yolor_model_unref (model);
@@ -497,7 +499,7 @@ main (void)
   tcase_add_test (tc, test_gemm_images);
   tcase_add_test (tc, test_winograd_images);
   tcase_add_loop_test (tc, test_detect_batch_matches_single, 0, 2);
-  tcase_add_test (tc, test_forward_batch_heads);
+  tcase_add_loop_test (tc, test_forward_batch_heads, 0, 2);
   tcase_add_test (tc, test_batch_errors);
   suite_add_tcase (s, tc);
   return tu_run_suite (s);

@@ -7,6 +7,9 @@
  *    from inside a chunk, all complete with every item once;
  *  - a loop started while another holds the pool does not wait for it: one
  *    caller's chunk blocks until a second caller's whole loop has run;
+ *  - yolor_parallel_items: every item once; with n ≥ threads, the first
+ *    threads·⌊n/threads⌋ items in a chunk per thread whose own loops run
+ *    alone (in their thread), the rest in one call;
  *  - after fork() the child's loops run (its helpers are gone; not under
  *    ThreadSanitizer, which cannot start threads in such a child).
  *
@@ -16,6 +19,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../common/test-check.h"
@@ -206,6 +210,75 @@ START_TEST (test_busy_pool_runs_alone)
 }
 END_TEST
 
+/* yolor_parallel_items: what ran, and in which calls. */
+typedef struct
+{
+  int runs[64]; /* per item */
+  int n_calls;
+  int lo[64], hi[64], alone[64]; /* per call */
+  pthread_mutex_t lock;
+} items_record;
+
+static void
+inner_chunk (void *ctx, long lo, long hi, int worker)
+{
+  int *workers = ctx; /* a bit per worker index seen */
+  (void) lo;
+  (void) hi;
+  __atomic_fetch_or (workers, 1 << worker, __ATOMIC_RELAXED);
+}
+
+static void
+record_items (void *ctx, int lo, int hi)
+{
+  items_record *r = ctx;
+  int workers = 0, k;
+  /* a loop inside a pool chunk runs in its thread alone, as worker 0 */
+  yolor_parallel (2, 64, 1, inner_chunk, &workers);
+  pthread_mutex_lock (&r->lock);
+  for (int i = lo; i < hi; i++)
+    r->runs[i]++;
+  k = r->n_calls++;
+  r->lo[k] = lo;
+  r->hi[k] = hi;
+  r->alone[k] = workers == 1;
+  pthread_mutex_unlock (&r->lock);
+}
+
+START_TEST (test_parallel_items)
+{
+  static const int ns[] = { 1, 2, 3, 4, 5, 7, 8 };
+  for (size_t c = 0; c < sizeof (ns) / sizeof (ns[0]); c++)
+    for (int nt = 1; nt <= 3; nt++) {
+      int n = ns[c], whole = nt > 1 ? n / nt * nt : 0, rest = 0, chunks = 0;
+      items_record r;
+      memset (&r, 0, sizeof (r));
+      pthread_mutex_init (&r.lock, NULL);
+      yolor_parallel_items (nt, n, record_items, &r);
+      for (int i = 0; i < n; i++)
+        ck_assert_msg (r.runs[i] == 1, "n=%d threads=%d: item %d ran %d times",
+            n, nt, i, r.runs[i]);
+      for (int k = 0; k < r.n_calls; k++) {
+        if (r.lo[k] == whole && r.hi[k] == n) {
+          rest++; /* the rest: one call */
+          continue;
+        }
+        /* the whole items: a chunk per thread, ⌊n/threads⌋ items each,
+         * their loops run alone */
+        chunks++;
+        ck_assert_msg (
+            r.hi[k] <= whole && r.hi[k] - r.lo[k] == n / nt && r.alone[k],
+            "n=%d threads=%d: call [%d, %d) (alone %d)", n, nt, r.lo[k],
+            r.hi[k], r.alone[k]);
+      }
+      ck_assert_msg (chunks == (whole ? nt : 0) && rest == (whole < n),
+          "n=%d threads=%d: %d chunks and %d calls for the rest", n, nt, chunks,
+          rest);
+      pthread_mutex_destroy (&r.lock);
+    }
+}
+END_TEST
+
 START_TEST (test_fork)
 {
   pid_t pid;
@@ -230,6 +303,7 @@ pool_suite (void)
   tcase_add_test (tc, test_items_once);
   tcase_add_test (tc, test_concurrent_callers);
   tcase_add_test (tc, test_busy_pool_runs_alone);
+  tcase_add_test (tc, test_parallel_items);
 #ifndef UNDER_TSAN
   tcase_add_test (tc, test_fork);
 #endif
