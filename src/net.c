@@ -326,9 +326,9 @@ run_items (void *ctx, int lo, int hi)
 
 /* The forward pass of @n checked nets. With yolor_parallel_items (): with
  * at least as many nets as threads, each thread runs whole frames through
- * every layer (its frames layer by layer), and no thread ever waits for
- * another until the end; the rest run layer by layer on every thread, a
- * conv as one product over them. */
+ * every layer, one frame at a time, and no thread ever waits for another
+ * until the end; the rest run layer by layer on every thread, a conv as
+ * one product over them. */
 static yolor_status
 forward_layers (yolor_net *const *nets, int n, yolor_error *err)
 {

@@ -325,16 +325,16 @@ YOLOR_API yolor_status yolor_net_detect (yolor_net *net, const yolor_image *img,
  *
  * Nets made from one model and prepared for the same network input size
  * can run their frames together. With at least as many frames as the first
- * net's n_threads, each thread takes whole frames through every layer (no
- * thread waits for another inside the pass, so every layer kind scales
- * with the threads; one thread's frames go layer by layer together). Frames
- * left over (fewer than the threads) run layer by layer on every thread: a
- * GEMM or Winograd conv is one product over all their activations.
- * Preprocessing, decode and NMS are shared out the same way. Results are
- * bit for bit those of one frame at a time. The batch runs on the first
- * net's n_threads; whole frames use their own net's workspaces, left-over
- * ones the first net's. Every net keeps its own activations, detections
- * and embeddings. */
+ * net's n_threads, each thread takes whole frames through every layer, one
+ * at a time as it finishes the last (no thread waits for another inside the
+ * pass, so every layer kind scales with the threads, and a thread that lost
+ * its core takes fewer frames). Frames left over (fewer than the threads)
+ * run layer by layer on every thread: a GEMM or Winograd conv is one
+ * product over all their activations. Preprocessing, decode and NMS are
+ * shared out the same way. Results are bit for bit those of one frame at a
+ * time. The batch runs on the first net's n_threads; whole frames use
+ * their own net's workspaces, left-over ones the first net's. Every net
+ * keeps its own activations, detections and embeddings. */
 
 /* Most nets in one batch. */
 #define YOLOR_MAX_BATCH 32

@@ -27,11 +27,12 @@ void yolor_parallel (
     int n_threads, long n, long grain, yolor_chunk_fn fn, void *ctx);
 
 /* Items of a batch (frames), each a whole task: with at least as many items
- * as threads, n_threads × ⌊n / n_threads⌋ of them run in the pool a chunk
- * per thread, each item alone in its thread (the loops it starts run in
- * that thread: no thread waits for another inside an item); the remaining
- * items then run in the caller, one call for all of them, whose loops use
- * every thread. fn (ctx, lo, hi) runs items [lo, hi). */
+ * as threads, n_threads × ⌊n / n_threads⌋ of them run in the pool, each
+ * thread claiming one item at a time while any is left (a thread that lost
+ * its core takes fewer), each item alone in its thread (the loops it starts
+ * run in that thread: no thread waits for another inside an item); the
+ * remaining items then run in the caller, one call for all of them, whose
+ * loops use every thread. fn (ctx, lo, hi) runs items [lo, hi). */
 typedef void (*yolor_items_fn) (void *ctx, int lo, int hi);
 void yolor_parallel_items (int n_threads, int n, yolor_items_fn fn, void *ctx);
 

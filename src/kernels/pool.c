@@ -300,14 +300,22 @@ typedef struct
 {
   yolor_items_fn fn;
   void *ctx;
+  int n; /* items handed out one by one */
+  int next; /* atomic: the next item to claim */
 } items_loop;
 
+/* One chunk per thread, each claiming items one at a time while any is
+ * left: a thread that lost its core takes fewer of them. */
 static void
 items_chunk (void *data, long lo, long hi, int worker)
 {
-  const items_loop *q = data;
+  items_loop *q = data;
+  int i;
+  (void) lo;
+  (void) hi;
   (void) worker;
-  q->fn (q->ctx, (int) lo, (int) hi);
+  while ((i = __atomic_fetch_add (&q->next, 1, __ATOMIC_RELAXED)) < q->n)
+    q->fn (q->ctx, i, i + 1);
 }
 
 void
@@ -315,8 +323,8 @@ yolor_parallel_items (int n_threads, int n, yolor_items_fn fn, void *ctx)
 {
   int whole = n_threads > 1 ? n / n_threads * n_threads : 0;
   if (whole > 0) {
-    items_loop q = { fn, ctx };
-    yolor_parallel (n_threads, whole, 1, items_chunk, &q);
+    items_loop q = { fn, ctx, whole, 0 };
+    yolor_parallel (n_threads, n_threads, 1, items_chunk, &q);
   }
   if (whole < n)
     fn (ctx, whole, n);

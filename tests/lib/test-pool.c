@@ -8,8 +8,8 @@
  *  - a loop started while another holds the pool does not wait for it: one
  *    caller's chunk blocks until a second caller's whole loop has run;
  *  - yolor_parallel_items: every item once; with n ≥ threads, the first
- *    threads·⌊n/threads⌋ items in a chunk per thread whose own loops run
- *    alone (in their thread), the rest in one call;
+ *    threads·⌊n/threads⌋ items one call each, whose own loops run alone (in
+ *    their thread), the rest in one call;
  *  - after fork() the child's loops run (its helpers are gone; not under
  *    ThreadSanitizer, which cannot start threads in such a child).
  *
@@ -263,17 +263,15 @@ START_TEST (test_parallel_items)
           rest++; /* the rest: one call */
           continue;
         }
-        /* the whole items: a chunk per thread, ⌊n/threads⌋ items each,
-         * their loops run alone */
+        /* the whole items: one call each, its loops run alone */
         chunks++;
-        ck_assert_msg (
-            r.hi[k] <= whole && r.hi[k] - r.lo[k] == n / nt && r.alone[k],
+        ck_assert_msg (r.hi[k] <= whole && r.hi[k] - r.lo[k] == 1 && r.alone[k],
             "n=%d threads=%d: call [%d, %d) (alone %d)", n, nt, r.lo[k],
             r.hi[k], r.alone[k]);
       }
-      ck_assert_msg (chunks == (whole ? nt : 0) && rest == (whole < n),
-          "n=%d threads=%d: %d chunks and %d calls for the rest", n, nt, chunks,
-          rest);
+      ck_assert_msg (chunks == whole && rest == (whole < n),
+          "n=%d threads=%d: %d single items and %d calls for the rest", n, nt,
+          chunks, rest);
       pthread_mutex_destroy (&r.lock);
     }
 }
