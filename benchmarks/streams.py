@@ -1,13 +1,17 @@
 #!/usr/bin/python3
 """Many streams in one process: aggregate frame rate, per-stream latency and
-memory, with a model per element or one shared model (model-instance-id).
+memory, with a model per element, one shared model (model-instance-id), or
+one shared model running the streams' frames in batches (batch-size).
 
 Each run is a fresh process running N branches of
 
     videotestsrc num-buffers=F ! video/x-raw,format=NV12,WxH !
-        yolordetect model=M n-threads=T [model-instance-id=bench] ! fakesink
+        yolordetect model=M n-threads=T [model-instance-id=bench
+                    [batch-size=N]] ! fakesink
 
-in one pipeline (each branch has its own streaming thread). It measures the
+in one pipeline (each branch has its own streaming thread). Modes: "own" (a
+model each), "shared" (one model-instance-id), "batched" (one id and
+batch-size = the number of streams, batch-timeout 40 ms). It measures the
 wall time from PLAYING to EOS (aggregate fps = N·F / time), each frame's
 time inside yolordetect (pad probes: the per-stream latency the element
 adds), and the process's peak resident memory (VmHWM). Runs of the
@@ -25,7 +29,7 @@ not change the time or the memory.
 
 Usage: streams.py [MODEL.cfg] [--streams 1,2,4,8] [--frames 40]
        [--frame 640x480] [--threads 1] [--rounds 3] [--busy]
-       [--modes own,shared]
+       [--modes own,shared,batched]
 Needs python3-gi and the GStreamer packages of scripts/install-deps.sh.
 
 SPDX-License-Identifier: LGPL-2.1-or-later
@@ -79,14 +83,18 @@ def child(a):
                 "circular", "spokes"]
     branches = []
     for i in range(a.streams):
-        share = " model-instance-id=bench" if a.mode == "shared" else ""
+        share = (" model-instance-id=bench"
+                 if a.mode in ("shared", "batched") else "")
+        if a.mode == "batched":
+            share += " batch-size=%d" % min(a.streams, 32)
+        queue = "queue max-size-buffers=2 ! " if a.queue else ""
         branches.append(
             "videotestsrc num-buffers=%d pattern=%s ! "
-            "video/x-raw,format=NV12,width=%d,height=%d,framerate=30/1 ! "
+            "video/x-raw,format=NV12,width=%d,height=%d,framerate=30/1 ! %s"
             "yolordetect name=d%d model=\"%s\" n-threads=%d%s ! "
             "fakesink sync=false"
-            % (a.frames, patterns[i % len(patterns)], w, h, i, a.model,
-               a.threads, share))
+            % (a.frames, patterns[i % len(patterns)], w, h, queue, i,
+               a.model, a.threads, share))
     pipe = Gst.parse_launch(" ".join(branches))
     lat = [[] for _ in range(a.streams)]
     t_in = [{} for _ in range(a.streams)]
@@ -132,7 +140,8 @@ def child(a):
 def run_child(a, n, mode):
     cmd = [sys.executable, os.path.abspath(__file__), "--child",
            "--streams", str(n), "--mode", mode, "--frames", str(a.frames),
-           "--frame", a.frame, "--threads", str(a.threads), a.model]
+           "--frame", a.frame, "--threads", str(a.threads), a.model] + (
+               ["--queue"] if a.queue else [])
     res = subprocess.run(cmd, capture_output=True, text=True)
     if res.returncode != 0:
         sys.exit("%s: %s" % (" ".join(cmd), res.stderr.strip()))
@@ -151,12 +160,16 @@ def main():
     ap.add_argument("model", nargs="?", default=os.path.join(
         SHARED, "models", "yolo-fastest-1.1-xl", "yolo-fastest-1.1-xl.cfg"))
     ap.add_argument("--streams", default="1,2,4,8")
-    ap.add_argument("--modes", default="own,shared")
+    ap.add_argument("--modes", default="own,shared",
+                    help="own, shared and/or batched")
     ap.add_argument("--frames", type=int, default=40)
     ap.add_argument("--frame", default="640x480")
     ap.add_argument("--threads", type=int, default=1,
                     help="n-threads of each yolordetect")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--queue", action="store_true",
+                    help="a queue before each yolordetect: the source runs "
+                    "in a thread of its own, as a decoder would")
     ap.add_argument("--busy", action="store_true",
                     help="a process spinning on core 0 throughout")
     ap.add_argument("--yolor", default=os.path.join(ROOT, "build", "tools",
@@ -193,7 +206,7 @@ def main():
                 for m in modes:
                     results[(n, m)].append(run_child(a, n, m))
                     x = results[(n, m)][-1]
-                    print("round %d: %d streams, %-6s %6.1f fps, %7.1f ms, "
+                    print("round %d: %d streams, %-7s %6.1f fps, %7.1f ms, "
                           "%7.0f MB" % (r + 1, n, m, x["fps"], x["lat_ms"],
                                         x["hwm_kb"] / 1024), flush=True)
             ref.append(bench_1thread(a, size))
@@ -211,14 +224,14 @@ def main():
     print("process without streams: %.0f MB" % (base["hwm_kb"] / 1024))
     ref_fps = 2 * 1000.0 / statistics.median(ref)
     print("2 x 1-thread bench: %.1f fps (forward pass only)" % ref_fps)
-    print("%7s  %-6s  %9s  %8s  %12s  %12s  %9s" % (
+    print("%7s  %-7s  %9s  %8s  %12s  %12s  %9s" % (
         "streams", "model", "agg fps", "vs 2x1t", "latency ms", "p90 ms",
         "peak MB"))
     for n in counts:
         for m in modes:
             xs = results[(n, m)]
             fps = statistics.median(x["fps"] for x in xs)
-            print("%7d  %-6s  %9.1f  %7.2fx  %12.1f  %12.1f  %9.0f" % (
+            print("%7d  %-7s  %9.1f  %7.2fx  %12.1f  %12.1f  %9.0f" % (
                 n, m, fps, fps / ref_fps,
                 statistics.median(x["lat_ms"] for x in xs),
                 statistics.median(x["lat_p90_ms"] for x in xs),
