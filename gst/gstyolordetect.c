@@ -190,6 +190,10 @@ G_DEFINE_TYPE (GstYolorDetect, gst_yolor_detect, GST_TYPE_BASE_TRANSFORM);
 GST_ELEMENT_REGISTER_DEFINE (
     yolordetect, "yolordetect", GST_RANK_NONE, GST_TYPE_YOLOR_DETECT);
 
+/* The enum properties are stored and read as gint. */
+G_STATIC_ASSERT (sizeof (GstYolorLetterbox) == sizeof (gint));
+G_STATIC_ASSERT (sizeof (GstYolorPrecision) == sizeof (gint));
+
 /* Where each property lives in the instance (all under the object lock). */
 static gsize
 prop_offset (guint prop_id)
@@ -264,7 +268,7 @@ gst_yolor_detect_set_property (
   } else if (G_VALUE_HOLDS_BOOLEAN (value)) {
     *(gboolean *) field = g_value_get_boolean (value);
   } else if (G_VALUE_HOLDS_ENUM (value)) {
-    /* every enum property is an int-sized enum */
+    /* every enum property is an int-sized enum (checked below) */
     *(gint *) field = g_value_get_enum (value);
   }
   if (prop_id == PROP_OBJECT_CLASS)

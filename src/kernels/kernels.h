@@ -347,6 +347,14 @@ void yolor_bgemm_pack_a_avx512 (
     int M, int K, const float *A, int lda, uint16_t *dst);
 #endif
 
+/* Values of packed A for an M×K matrix: floats, or with @bf16 uint16_t
+ * (the a_step unit of a task). */
+static inline size_t
+yolor_gemm_packed_values (int bf16, int M, int K)
+{
+  return bf16 ? yolor_bgemm_packed (M, K) : yolor_sgemm_packed_floats (M, K);
+}
+
 /* Workspace floats of yolor_sgemm_run () for n_threads threads. */
 size_t yolor_sgemm_workspace (int n_threads);
 

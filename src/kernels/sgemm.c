@@ -21,6 +21,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernels.h"
@@ -34,6 +35,13 @@
 /* Rows of C a thread takes at a time, at least: each chunk packs its own
  * blocks of B, so fewer rows would pack them too often. */
 #define GEMM_GRAIN_ROWS 32
+
+/* A thread's buffer (KC × NB_ONE floats) holds, in BF16, the panels of a
+ * strip (kc2 ≤ KC rows of BF16 pairs, at most NB_ONE columns: the first
+ * half) and a KC × NR FP32 scratch panel (the second half). */
+_Static_assert(KC % 2 == 0, "BF16 K blocks must stay within KC when made even");
+_Static_assert(
+    (size_t) KC *NR <= (size_t) KC * NB_ONE / 2, "BF16 scratch must fit");
 
 #ifdef YOLOR_KERNELS_BASELINE
 /* The same for every variant: NB and KC do not depend on it. */
@@ -397,6 +405,10 @@ sgemm_chunk (void *data, long lo, long hi, int worker)
       block_bf16 (g, bi, n0, w, (int) (lo % n_panels),
           (int) (lo % n_panels + (end - lo)), bpack + (size_t) KC * NB_ONE / 2,
           (uint16_t *) bpack);
+#else
+      /* yolor_bgemm_packed () is 0 in this build: nothing can have been
+       * packed for a16, so no caller sets it */
+      abort ();
 #endif
     } else if (g->K > 0) {
       block (g, bi, n0, w, (int) (lo % n_panels),

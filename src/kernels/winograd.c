@@ -57,25 +57,18 @@ yolor_winograd_weights (const float *w, int cout, int cin, float *u)
     }
 }
 
-/* Values of one product's packed U, floats or (bf16) uint16_t. */
-static size_t
-u_step (int cout, int cin, int bf16)
-{
-  return bf16 ? yolor_bgemm_packed (cout, cin)
-              : yolor_sgemm_packed_floats (cout, cin);
-}
 
 size_t
 yolor_winograd_weights_bytes (int cout, int cin, int bf16)
 {
-  return WG_N * u_step (cout, cin, bf16)
+  return WG_N * yolor_gemm_packed_values (bf16, cout, cin)
       * (bf16 ? sizeof (uint16_t) : sizeof (float));
 }
 
 int
 yolor_winograd_prepare (const float *w, int cout, int cin, int bf16, void *u)
 {
-  size_t step = u_step (cout, cin, bf16);
+  size_t step = yolor_gemm_packed_values (bf16, cout, cin);
   float *t = malloc (sizeof (float) * WG_N * (size_t) cout * cin);
   if (!t)
     return -1;

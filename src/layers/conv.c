@@ -78,8 +78,8 @@ yolor_conv_prepare (
       return YOLOR_ERR_NO_MEMORY;
     return YOLOR_OK;
   }
-  per_group = bf16 ? yolor_bgemm_packed (opg, K) * sizeof (uint16_t)
-                   : yolor_sgemm_packed_floats (opg, K) * sizeof (float);
+  per_group = yolor_gemm_packed_values (bf16, opg, K)
+      * (bf16 ? sizeof (uint16_t) : sizeof (float));
   l->packed_bytes = per_group * g;
   l->wpack = yolor_malloc (l->packed_bytes);
   *bytes += l->packed_bytes;
@@ -120,8 +120,7 @@ yolor_conv_forward_batch (yolor_net *const *nets, int n, const yolor_layer *l)
   int g = l->groups, cpg = l->c_in / g, opg = l->filters / g;
   int ohw = t->h * t->w, K = cpg * l->size * l->size;
   size_t in_plane = (size_t) t->h_in * t->w_in;
-  size_t per_group = l->bf16 ? yolor_bgemm_packed (opg, K)
-                             : yolor_sgemm_packed_floats (opg, K);
+  size_t per_group = yolor_gemm_packed_values (l->bf16, opg, K);
   int fused = !l->bn || l->bn_folded;
   const float *xs[YOLOR_MAX_BATCH];
   float *ys[YOLOR_MAX_BATCH];

@@ -99,8 +99,7 @@ check_gemm_images (const gemm_case *c, int bf16, uint32_t seed)
   int cpg = c->c / c->groups, K = cpg * c->k * c->k;
   size_t in_n = (size_t) c->c * c->h * c->w;
   size_t out_n = (size_t) c->M * c->groups * oh * ow;
-  size_t per_group =
-      bf16 ? yolor_bgemm_packed (c->M, K) : yolor_sgemm_packed_floats (c->M, K);
+  size_t per_group = yolor_gemm_packed_values (bf16, c->M, K);
   size_t unit = bf16 ? sizeof (uint16_t) : sizeof (float);
   float *wt = malloc (sizeof (float) * (size_t) c->M * c->groups * K);
   float *bias = malloc (sizeof (float) * (size_t) c->M * c->groups);

@@ -23,6 +23,7 @@ static const int sizes[][4] = {
   { 12, 10, 9, 75 }, /* rows of more than eight tiles */
   { 32, 24, 70, 66 }, /* many rows of tiles */
   { 40, 33, 122, 121 }, /* two chunks of tiles, the last not full */
+  { 261, 12, 9, 10 }, /* K over one block, odd: BF16 pads it */
 };
 
 /* The packed GEMM with its fused epilogue against the plain reference. */

@@ -331,8 +331,7 @@ conv_by_kernels (int nt, const float *x, const conv_case *c, const float *wt,
 {
   int g = c->groups, cpg = c->c_in / g, opg = c->c_out / g;
   int ohw = oh * ow, K = cpg * c->k * c->k;
-  size_t per_group =
-      bf16 ? yolor_bgemm_packed (opg, K) : yolor_sgemm_packed_floats (opg, K);
+  size_t per_group = yolor_gemm_packed_values (bf16, opg, K);
   yolor_gemm_task t = { 0 };
   float *packed;
   uint16_t *packed16;
@@ -660,6 +659,9 @@ START_TEST (test_conv_wide)
     { 64, 64, 7, 9, 3, 1, 1, 64 },
     { 64, 64, 13, 5, 5, 2, 2, 64 },
     { 16, 8, 5, 5, 5, 1, 2, 2 },
+    /* two groups of K = 29·9 = 261: over one K block, odd (BF16 pads it) */
+    { 58, 10, 5, 7, 3, 1, 1, 2 },
+    { 58, 10, 9, 7, 3, 2, 1, 2 },
     /* Winograd-eligible: 3x3, stride 1, dense, >= 8 channels */
     { 8, 8, 7, 9, 3, 1, 0, 1 },
     { 8, 8, 7, 9, 3, 1, 1, 1 },
