@@ -223,68 +223,28 @@ now_ms (void)
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Layer @l of one net. */
-static void
-layer_forward (yolor_net *net, const yolor_layer *l)
-{
-  switch (l->ops->kind) {
-    case YOLOR_LAYER_CONV:
-      yolor_conv_forward (net, l);
-      break;
-    case YOLOR_LAYER_ROUTE:
-    case YOLOR_LAYER_ROUTE_LHALF:
-      yolor_route_forward (net, l);
-      break;
-    case YOLOR_LAYER_SHORTCUT:
-      yolor_shortcut_forward (net, l);
-      break;
-    case YOLOR_LAYER_MAXPOOL:
-      yolor_maxpool_forward (net, l);
-      break;
-    case YOLOR_LAYER_AVGPOOL:
-      yolor_avgpool_forward (net, l);
-      break;
-    case YOLOR_LAYER_UPSAMPLE:
-      yolor_upsample_forward (net, l);
-      break;
-    case YOLOR_LAYER_REORG:
-      yolor_reorg_forward (net, l);
-      break;
-    case YOLOR_LAYER_DWT:
-      yolor_dwt_forward (net, l);
-      break;
-    case YOLOR_LAYER_SCALE_CHANNELS:
-      yolor_scale_channels_forward (net, l);
-      break;
-    case YOLOR_LAYER_CHANNELS:
-      yolor_channels_forward (net, l);
-      break;
-    default:
-      break;
-  }
-}
+/* The forward pass of each layer kind that has one (aliases and implicit
+ * layers need none; the graph admits no other kind). */
+typedef void (*layer_forward_fn) (yolor_net *net, const yolor_layer *l);
+static const layer_forward_fn forward_of[] = {
+  [YOLOR_LAYER_CONV] = yolor_conv_forward,
+  [YOLOR_LAYER_ROUTE] = yolor_route_forward,
+  [YOLOR_LAYER_ROUTE_LHALF] = yolor_route_forward,
+  [YOLOR_LAYER_SHORTCUT] = yolor_shortcut_forward,
+  [YOLOR_LAYER_MAXPOOL] = yolor_maxpool_forward,
+  [YOLOR_LAYER_AVGPOOL] = yolor_avgpool_forward,
+  [YOLOR_LAYER_UPSAMPLE] = yolor_upsample_forward,
+  [YOLOR_LAYER_REORG] = yolor_reorg_forward,
+  [YOLOR_LAYER_DWT] = yolor_dwt_forward,
+  [YOLOR_LAYER_SCALE_CHANNELS] = yolor_scale_channels_forward,
+  [YOLOR_LAYER_CHANNELS] = yolor_channels_forward,
+};
 
-/* Whether layer_forward () runs kind @k (aliases and implicit layers need
- * no pass; the graph admits no other kind). */
 static int
 has_forward (yolor_layer_kind k)
 {
-  switch (k) {
-    case YOLOR_LAYER_CONV:
-    case YOLOR_LAYER_ROUTE:
-    case YOLOR_LAYER_ROUTE_LHALF:
-    case YOLOR_LAYER_SHORTCUT:
-    case YOLOR_LAYER_MAXPOOL:
-    case YOLOR_LAYER_AVGPOOL:
-    case YOLOR_LAYER_UPSAMPLE:
-    case YOLOR_LAYER_REORG:
-    case YOLOR_LAYER_DWT:
-    case YOLOR_LAYER_SCALE_CHANNELS:
-    case YOLOR_LAYER_CHANNELS:
-      return 1;
-    default:
-      return 0;
-  }
+  return (size_t) k < sizeof (forward_of) / sizeof (forward_of[0])
+      && forward_of[k] != NULL;
 }
 
 /* Layer @l of @n nets: a conv as one product over them, the others net
@@ -296,7 +256,7 @@ layer_of_nets (yolor_net *const *nets, int n, const yolor_layer *l)
     yolor_conv_forward_batch (nets, n, l);
   else
     for (int k = 0; k < n; k++)
-      layer_forward (nets[k], l);
+      forward_of[l->ops->kind](nets[k], l);
 }
 
 /* Every layer of @n nets, one layer at a time over all of them. */

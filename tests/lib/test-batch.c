@@ -92,6 +92,16 @@ gemm_conv (const gemm_case *c, int bf16, int nt, int images,
 }
 
 static void
+free_images (float **x, float **one, float **all)
+{
+  for (int i = 0; i < IMAGES; i++) {
+    free (x[i]);
+    free (one[i]);
+    free (all[i]);
+  }
+}
+
+static void
 check_gemm_images (const gemm_case *c, int bf16, uint32_t seed)
 {
   int oh = out_side (c->h, c->k, c->stride, c->pad);
@@ -138,11 +148,7 @@ check_gemm_images (const gemm_case *c, int bf16, uint32_t seed)
           "threads=%d: image %d of the batch differs from it alone",
           c->M, K, c->c, c->w, c->h, c->k, c->stride, c->groups, bf16, nt, i);
   }
-  for (int i = 0; i < IMAGES; i++) {
-    free (x[i]);
-    free (one[i]);
-    free (all[i]);
-  }
+  free_images (x, one, all);
   free (wt);
   free (bias);
   free (packed);
@@ -205,11 +211,7 @@ check_winograd_images (int bf16, int wide)
           "differs from it alone",
           bf16, wide, nt, i);
   }
-  for (int i = 0; i < IMAGES; i++) {
-    free (x[i]);
-    free (one[i]);
-    free (all[i]);
-  }
+  free_images (x, one, all);
   free (wt);
   free (bias);
   free (u);
