@@ -9,7 +9,7 @@
 # $YOLOR_OUTPUT_DIR (default ./output).
 set -eu
 cd "$(dirname "$0")/.."
-sh scripts/install-deps.sh
+sh scripts/install-deps.sh run
 sh scripts/build.sh build
 
 SHARED=${YOLOR_SHARED_DIR:-$(cd .. && pwd)/shared}
