@@ -137,6 +137,21 @@ YOLOR_API yolor_status yolor_tracker_update (yolor_tracker *tracker,
 YOLOR_API int yolor_tracker_predict (const yolor_tracker *tracker, int32_t id,
     int64_t frame, yolor_detection *box_out);
 
+/* When a track was seen: its first and last sighting (frame, and the
+ * timestamp given with it) and how many updates matched it. */
+typedef struct yolor_track_sightings
+{
+  int64_t first_frame, last_frame;
+  int64_t first_timestamp, last_timestamp;
+  int64_t n_sightings;
+} yolor_track_sightings;
+
+/* The sightings of confirmed track @id (alive now) into @out (borrowed).
+ * Returns: 1, or 0 when @id is not a live confirmed track (then @out is
+ * left alone). */
+YOLOR_API int yolor_tracker_sightings (
+    const yolor_tracker *tracker, int32_t id, yolor_track_sightings *out);
+
 typedef enum yolor_track_event_type
 {
   YOLOR_TRACK_ENTER = 0, /* a track was confirmed */

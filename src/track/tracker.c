@@ -288,6 +288,27 @@ yolor_tracker_predict (
   return 0;
 }
 
+int
+yolor_tracker_sightings (
+    const yolor_tracker *t, int32_t id, yolor_track_sightings *out)
+{
+  if (t == NULL || out == NULL || id <= 0)
+    return 0;
+  for (size_t i = 0; i < t->n_tracks; i++) {
+    const track *tr = &t->tracks[i];
+
+    if (tr->id != id)
+      continue;
+    out->first_frame = tr->first_frame;
+    out->last_frame = tr->last_frame;
+    out->first_timestamp = tr->first_timestamp;
+    out->last_timestamp = tr->last_timestamp;
+    out->n_sightings = tr->hits;
+    return 1;
+  }
+  return 0;
+}
+
 /* ---- one update ---- */
 
 /* What one update works on, so that nothing of the tracker changes until

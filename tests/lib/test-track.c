@@ -456,6 +456,22 @@ START_TEST (test_skipped_frames_and_predict)
   ck_assert_msg (fabsf (p.x1 - (10 + 5 * 30)) < 3.0f, "x1 %g", (double) p.x1);
   ck_assert_int_eq (yolor_tracker_predict (t, 2, 32, &p), 0);
   ck_assert_int_eq (yolor_tracker_predict (t, 0, 32, &p), 0);
+  /* its sightings: every third frame from 0 to 30, timestamps 100 per
+   * frame (update()); no other id */
+  {
+    yolor_track_sightings seen = { -1, -1, -1, -1, -1 };
+
+    ck_assert_int_eq (yolor_tracker_sightings (t, 1, &seen), 1);
+    ck_assert_int_eq (seen.first_frame, 0);
+    ck_assert_int_eq (seen.last_frame, 30);
+    ck_assert_int_eq (seen.first_timestamp, 0);
+    ck_assert_int_eq (seen.last_timestamp, 3000);
+    ck_assert_int_eq (seen.n_sightings, 11);
+    ck_assert_int_eq (yolor_tracker_sightings (t, 2, &seen), 0);
+    ck_assert_int_eq (yolor_tracker_sightings (t, 0, &seen), 0);
+    ck_assert_int_eq (yolor_tracker_sightings (t, 1, NULL), 0);
+    ck_assert_int_eq (seen.last_frame, 30);
+  }
   yolor_tracker_free (t);
 }
 END_TEST
