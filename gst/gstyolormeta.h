@@ -326,6 +326,10 @@ typedef struct _GstYolorTrackFrame
                             * -(row + 1) when the row has no track */
   const gfloat *boxes; /* 4·n pixel corners (x1, y1, x2, y2) the rows
                             * moved to, or NULL */
+  const GstClockTime *seen; /* 2·n: PTS of the first and the last
+                            * sighting of the row's track
+                            * (GST_CLOCK_TIME_NONE when unknown or
+                            * untracked), or NULL */
   const gchar *tracking; /* the tracking-type */
   GValue *events; /* nullable: a GstValueArray of event structures,
                             * taken (left unset) */

@@ -472,6 +472,7 @@ gst_yolor_track_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   GValue events = G_VALUE_INIT;
   gint *ids;
   gfloat *boxes = NULL;
+  GstClockTime *seen;
   GstFlowReturn ret = GST_FLOW_OK;
 
   GST_OBJECT_LOCK (self);
@@ -548,9 +549,24 @@ gst_yolor_track_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     g_free (rows);
   }
 
+  seen = g_new (GstClockTime, 2 * MAX (n, 1));
+  for (guint i = 0; i < n; i++) {
+    yolor_track_sightings st;
+    gboolean live =
+        ids[i] > 0 && yolor_tracker_sightings (self->tracker, ids[i], &st);
+
+    seen[2 * i] = live && st.first_timestamp >= 0
+        ? (GstClockTime) st.first_timestamp
+        : GST_CLOCK_TIME_NONE;
+    seen[2 * i + 1] = live && st.last_timestamp >= 0
+        ? (GstClockTime) st.last_timestamp
+        : GST_CLOCK_TIME_NONE;
+  }
+
   t.n = n;
   t.ids = ids;
   t.boxes = boxes;
+  t.seen = seen;
   t.tracking = self->embedding_mode ? "embedding" : "iou";
   t.events = take_events (self, &events) ? &events : NULL;
   gst_yolor_meta_set_tracks (buf, &t);
@@ -558,6 +574,7 @@ gst_yolor_track_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     g_value_unset (&events);
   g_free (ids);
   g_free (boxes);
+  g_free (seen);
   if (post)
     post_frame (self, buf);
   return GST_FLOW_OK;

@@ -10,6 +10,9 @@
 #endif
 
 #include "gstyolormeta.h"
+#ifdef HAVE_GST_ANALYTICS
+#include "gstyoloranalytics.h"
+#endif
 
 #include <math.h>
 
@@ -113,6 +116,10 @@ gst_yolor_meta_set_tracks (GstBuffer *buffer, const GstYolorTrackFrame *t)
     }
   }
 
+#ifdef HAVE_GST_ANALYTICS
+  /* before the rows move: their ODMtds are found by label and rect */
+  gst_yolor_analytics_set_tracks (buffer, s, t, rects);
+#endif
   while ((m = gst_buffer_iterate_meta_filtered (
               buffer, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
     GstVideoRegionOfInterestMeta *roi = (GstVideoRegionOfInterestMeta *) m;
