@@ -294,6 +294,7 @@ gst_yolor_metapublish_get_property (
   GST_OBJECT_UNLOCK (self);
 }
 
+#ifdef HAVE_MOSQUITTO
 /* "host", "host:port", "[v6]:port", optionally after "tcp://" or
  * "mqtt://". Returns: FALSE when @address is none of these. */
 static gboolean
@@ -336,6 +337,7 @@ parse_address (const gchar *address, gchar **host_out, gint *port_out)
   *port_out = (gint) port;
   return TRUE;
 }
+#endif
 
 static gboolean
 open_file (GstYolorMetapublish *self, const gchar *path)

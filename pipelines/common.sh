@@ -95,8 +95,9 @@ start_server () {
   shift 2
   SERVER_LOG="$OUT/$_name-server.log"
   rm -f "$SERVER_LOG"
-  "$(find_app yolor-rtsp-server)" --port 0 --quit-after 120 "$@" "$VIDEO" \
-    > "$SERVER_LOG" 2>&1 &
+  # not built (no libgstrtspserver-1.0-dev): say so, never wait on nothing
+  _server=$(find_app yolor-rtsp-server) || exit 1
+  "$_server" --port 0 --quit-after 120 "$@" "$VIDEO" > "$SERVER_LOG" 2>&1 &
   _server_pid=$!
   trap 'kill $_server_pid 2>/dev/null || true' EXIT
   _i=0
@@ -105,6 +106,11 @@ start_server () {
     sleep 0.1
     _i=$((_i + 1))
   done
+  if [ "$(grep -c '^rtsp' "$SERVER_LOG" 2>/dev/null || true)" != "$_urls" ]; then
+    echo "error: yolor-rtsp-server did not start:" >&2
+    cat "$SERVER_LOG" >&2
+    exit 1
+  fi
 }
 
 # start_broker NAME: a mosquitto broker on a free loopback port for a short
