@@ -10,45 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef GST_YOLOR_MODEL_DIR
-#define GST_YOLOR_MODEL_DIR ""
-#endif
-
-static gchar *
-model_in_dir (const gchar *dir)
-{
-  gchar *p;
-
-  if (dir == NULL || *dir == '\0')
-    return NULL;
-  p = g_build_filename (
-      dir, GST_YOLOR_DEFAULT_MODEL, GST_YOLOR_DEFAULT_MODEL ".cfg", NULL);
-  if (g_file_test (p, G_FILE_TEST_IS_REGULAR))
-    return p;
-  g_free (p);
-  p = g_build_filename (dir, GST_YOLOR_DEFAULT_MODEL ".cfg", NULL);
-  if (g_file_test (p, G_FILE_TEST_IS_REGULAR))
-    return p;
-  g_free (p);
-  return NULL;
-}
-
 gchar *
 gst_yolor_default_model_path (void)
 {
-  const gchar *shared = g_getenv ("YOLOR_SHARED_DIR");
-  gchar *p, *models;
+  char *p = yolor_default_model_path ();
+  gchar *path = g_strdup (p);
 
-  if ((p = model_in_dir (g_getenv ("YOLOR_MODEL_DIR"))))
-    return p;
-  if (shared && *shared) {
-    models = g_build_filename (shared, "models", NULL);
-    p = model_in_dir (models);
-    g_free (models);
-    if (p)
-      return p;
-  }
-  return model_in_dir (GST_YOLOR_MODEL_DIR);
+  free (p);
+  return path;
 }
 
 gchar *

@@ -13,12 +13,12 @@
 G_BEGIN_DECLS
 
 /* Folder and file stem of the default model, Yolo-Fastest-1.1-xl. */
-#define GST_YOLOR_DEFAULT_MODEL "yolo-fastest-1.1-xl"
+#define GST_YOLOR_DEFAULT_MODEL YOLOR_DEFAULT_MODEL
 
-/* Returns: (transfer full) (nullable): the .cfg of the default model, found
- * in order in $YOLOR_MODEL_DIR, $YOLOR_SHARED_DIR/models and the folder
- * compiled in (GST_YOLOR_MODEL_DIR); NULL when none exists. Free with
- * g_free(). */
+/* Returns: (transfer full) (nullable): the .cfg of the default model,
+ * where yolor_default_model_path() finds it ($YOLOR_MODEL_DIR,
+ * $YOLOR_SHARED_DIR/models, the folder compiled in); NULL when none has
+ * it. Free with g_free(). */
 gchar *gst_yolor_default_model_path (void);
 
 /* Returns: (transfer full): "<dir of cfg>/<stem>.weights". */

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -171,6 +172,25 @@ option_allowed (int id, unsigned extra)
   }
 }
 
+/* The default model's cfg, found once (freed at exit). */
+static char *default_model;
+
+static void
+free_default_model (void)
+{
+  free (default_model);
+  default_model = NULL;
+}
+
+/* TRUE when @path ends in ".cfg" (any case). */
+static int
+has_cfg_suffix (const char *path)
+{
+  size_t n = strlen (path);
+
+  return n > 4 && strcasecmp (path + n - 4, ".cfg") == 0;
+}
+
 int
 yolor_cli_parse (
     yolor_cli *cli, int argc, char **argv, unsigned extra, const char *usage)
@@ -321,11 +341,28 @@ yolor_cli_parse (
     }
   }
 
-  if (optind >= argc)
-    return usage_error (cli, usage, "%s", "missing MODEL (a .cfg file)");
-  cli->model = argv[optind];
-  cli->args = argv + optind + 1;
-  cli->n_args = argc - optind - 1;
+  /* MODEL is the first positional when it names a .cfg; else the default
+   * model, as yolordetect runs without a model */
+  if (optind < argc && has_cfg_suffix (argv[optind])) {
+    cli->model = argv[optind++];
+  } else {
+    if (default_model == NULL) {
+      default_model = yolor_default_model_path ();
+      if (default_model != NULL)
+        atexit (free_default_model);
+    }
+    if (default_model == NULL)
+      return usage_error (cli, usage,
+          "no MODEL.cfg given, and the default model " YOLOR_DEFAULT_MODEL
+          " is in none of $YOLOR_MODEL_DIR, $YOLOR_SHARED_DIR/models and "
+          "the shared models folder this build knows");
+    cli->model = default_model;
+    if (!cli->quiet)
+      fprintf (stderr, "yolor %s: model %s (the default)\n", cli->command,
+          default_model);
+  }
+  cli->args = argv + optind;
+  cli->n_args = argc - optind;
   return YOLOR_EXIT_OK;
 }
 

@@ -27,7 +27,8 @@ enum
 typedef struct yolor_cli
 {
   const char *command; /* "detect", "run", ... */
-  const char *model; /* the .cfg path (first positional) */
+  const char *model; /* the .cfg path: the first positional when it ends
+                      * in .cfg, else the default model's (static) */
   char **args; /* the other positionals */
   int n_args;
 

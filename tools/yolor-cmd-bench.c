@@ -11,7 +11,7 @@
 #include <string.h>
 
 static const char usage[] =
-    "Usage: yolor bench MODEL.cfg [--size WxH] [--threads N] [options]\n"
+    "Usage: yolor bench [MODEL.cfg] [--size WxH] [--threads N] [options]\n"
     "Time the network forward pass (no pre- or post-processing) on a fixed\n"
     "input; print the median time and the arithmetic rate (2 x MACs / time).\n"
     "Without a weights file, synthetic weights are used (said in the output).\n"
@@ -165,8 +165,10 @@ yolor_cmd_bench (int argc, char **argv)
   if (rc)
     return rc < 0 ? YOLOR_EXIT_OK : rc;
   if (cli.n_args > 0) {
-    fprintf (stderr, "yolor bench: unexpected argument '%s'\n\n%s", cli.args[0],
-        usage);
+    fprintf (stderr,
+        "yolor bench: unexpected argument '%s' (a MODEL is a path "
+        "ending in .cfg)\n\n%s",
+        cli.args[0], usage);
     return YOLOR_EXIT_USAGE;
   }
 

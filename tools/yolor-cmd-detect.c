@@ -10,7 +10,7 @@
 #include <string.h>
 
 static const char usage[] =
-    "Usage: yolor detect MODEL.cfg IMAGE... [options]\n"
+    "Usage: yolor detect [MODEL.cfg] IMAGE... [options]\n"
     "Detect objects; print one JSON object per image (one per line).\n"
     "  --weights FILE      weights (default: MODEL with .weights)\n"
     "  --labels FILE       class names (alias --names)\n"

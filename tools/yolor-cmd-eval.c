@@ -12,11 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 static const char usage[] =
-    "Usage: yolor eval MODEL.cfg --images DIR --labels DIR [options]\n"
+    "Usage: yolor eval [MODEL.cfg] --images DIR [--labels DIR] [options]\n"
     "Detect on every image of DIR and compare with YOLO-format labels\n"
     "(LABELS/<image stem>.txt, lines 'class cx cy w h', normalised).\n"
+    "DIR may be a dataset root holding images/ and labels/; without\n"
+    "--labels, the labels/ folder beside DIR (.../images) is used.\n"
     "Prints 'mAP@0.5 = x' and 'mAP@0.5:0.95 = x', then AP per class.\n"
     "Defaults follow the model's flavour: YOLOR (test.py) conf 0.001,\n"
     "IoU 0.65, COCO 101-point AP; darknet (detector map) conf 0.005,\n"
@@ -54,6 +57,42 @@ is_image_name (const char *name)
       return 1;
   }
   return 0;
+}
+
+static int
+is_dir (const char *path)
+{
+  struct stat st;
+
+  return stat (path, &st) == 0 && S_ISDIR (st.st_mode);
+}
+
+/* The YOLO dataset layout: --images ROOT where ROOT holds images/ and
+ * labels/ means ROOT/images and (without --labels) ROOT/labels; --images
+ * .../images without --labels takes its sibling .../labels. The paths
+ * live in @images_buf and @labels_buf (@size bytes each). */
+static void
+find_dataset (yolor_cli *cli, char *images_buf, char *labels_buf, size_t size)
+{
+  const char *dir = cli->images_dir;
+  size_t n = strlen (dir);
+
+  while (n > 1 && dir[n - 1] == '/')
+    n--;
+  snprintf (images_buf, size, "%.*s/images", (int) n, dir);
+  snprintf (labels_buf, size, "%.*s/labels", (int) n, dir);
+  if (is_dir (images_buf) && (cli->labels_dir || is_dir (labels_buf))) {
+    cli->images_dir = images_buf;
+    if (cli->labels_dir == NULL)
+      cli->labels_dir = labels_buf;
+    return;
+  }
+  if (cli->labels_dir == NULL && n >= 6 && !strncmp (dir + n - 6, "images", 6)
+      && (n == 6 || dir[n - 7] == '/')) {
+    snprintf (labels_buf, size, "%.*slabels", (int) (n - 6), dir);
+    if (is_dir (labels_buf))
+      cli->labels_dir = labels_buf;
+  }
 }
 
 /* Returns the sorted image file names of @dir (transferred: each and the
@@ -265,6 +304,7 @@ yolor_cmd_eval (int argc, char **argv)
   yolor_ap_method method;
   eval_run run;
   char **files = NULL, **names = NULL;
+  char images_buf[4096], labels_buf[4096];
   size_t i, n_files = 0;
   int rc, n_classes = 0, darknet, ret = YOLOR_EXIT_RUNTIME;
 
@@ -272,10 +312,14 @@ yolor_cmd_eval (int argc, char **argv)
       &cli, argc, argv, YOLOR_CLI_OPT_POST | YOLOR_CLI_OPT_EVAL, usage);
   if (rc)
     return rc < 0 ? YOLOR_EXIT_OK : rc;
+  if (cli.images_dir)
+    find_dataset (&cli, images_buf, labels_buf, sizeof images_buf);
   if (cli.n_args > 0 || !cli.images_dir || !cli.labels_dir) {
     fprintf (stderr, "yolor eval: %s\n\n%s",
-        cli.n_args > 0 ? "unexpected argument"
-                       : "--images and --labels are required",
+        cli.n_args > 0       ? "unexpected argument"
+            : cli.images_dir ? "--labels is required (no labels/ folder "
+                               "beside the images)"
+                             : "--images is required",
         usage);
     return YOLOR_EXIT_USAGE;
   }

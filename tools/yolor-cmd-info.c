@@ -10,7 +10,7 @@
 #include <string.h>
 
 static const char usage[] =
-    "Usage: yolor info MODEL.cfg [options]\n"
+    "Usage: yolor info [MODEL.cfg] [options]\n"
     "List every layer (index, type, inputs, output shape, parameters,\n"
     "multiply-accumulates) and the totals. Without a weights file the model\n"
     "is loaded with synthetic weights (said in the output).\n"
@@ -55,8 +55,10 @@ yolor_cmd_info (int argc, char **argv)
   if (rc)
     return rc < 0 ? YOLOR_EXIT_OK : rc;
   if (cli.n_args > 0) {
-    fprintf (stderr, "yolor info: unexpected argument '%s'\n\n%s", cli.args[0],
-        usage);
+    fprintf (stderr,
+        "yolor info: unexpected argument '%s' (a MODEL is a path "
+        "ending in .cfg)\n\n%s",
+        cli.args[0], usage);
     return YOLOR_EXIT_USAGE;
   }
 

@@ -12,7 +12,8 @@
 #include <sys/stat.h>
 
 static const char usage[] =
-    "Usage: yolor run MODEL.cfg --input FILE --size WxH --dump DIR [options]\n"
+    "Usage: yolor run [MODEL.cfg] --input FILE --size WxH --dump DIR\n"
+    "       [options]\n"
     "Run the network on a raw float32 planar RGB tensor [3][H][W] (NCHW,\n"
     "little-endian, no header) and write the tensor entering each [yolo]\n"
     "layer as DIR/head0.bin, head1.bin, ... (float32 NCHW [C][H][W]).\n"

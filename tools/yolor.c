@@ -27,7 +27,11 @@ print_usage (FILE *f)
 {
   size_t i;
 
-  fprintf (f, "Usage: yolor COMMAND MODEL.cfg [options]\n\nCommands:\n");
+  fprintf (f,
+      "Usage: yolor COMMAND [MODEL.cfg] [options]\n\n"
+      "Without a MODEL.cfg (a path ending in .cfg) the default model,\n"
+      "" YOLOR_DEFAULT_MODEL ", is run (found in $YOLOR_MODEL_DIR or\n"
+      "$YOLOR_SHARED_DIR/models).\n\nCommands:\n");
   for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf (f, "  %-8s %s\n", commands[i].name, commands[i].summary);
   fprintf (f,

@@ -245,6 +245,19 @@ YOLOR_API yolor_status yolor_net_load (const char *cfg_path,
     const char *weights_path, const yolor_options *opts, yolor_net **net_out,
     yolor_error *err);
 
+/* The default model: Yolo-Fastest-1.1-xl, the one the elements and the
+ * command-line tool run when given none. */
+#define YOLOR_DEFAULT_MODEL "yolo-fastest-1.1-xl"
+
+/* Where the default model's cfg is: "yolo-fastest-1.1-xl/
+ * yolo-fastest-1.1-xl.cfg" or "yolo-fastest-1.1-xl.cfg" in the first of
+ * $YOLOR_MODEL_DIR, $YOLOR_SHARED_DIR/models and the models folder this
+ * build was configured with (meson option shared_dir) that has one; its
+ * weights are beside it.
+ * Returns: a newly allocated path (transferred: free()), or NULL when none
+ * of the folders has it (or out of memory). */
+YOLOR_API char *yolor_default_model_path (void);
+
 /* As yolor_net_load(), but fills every parameter with deterministic synthetic
  * values from @seed (for measuring architectures without weight files). */
 YOLOR_API yolor_status yolor_net_load_synthetic (const char *cfg_path,

@@ -172,6 +172,14 @@ def test_eval():
           "eval: plausible values (mAP@0.5 %s > 0.05, >= mAP@0.5:0.95 %s)"
           % (m50, m5095))
     check("ground-truth boxes: 173" in out, "eval: reads all 173 boxes")
+    # the dataset root (images/ and labels/ inside), and images/ alone
+    # with its sibling labels/: the same numbers, with the default model
+    for args in ([ev], [os.path.join(ev, "images")]):
+        rc2, out2, err2 = yolor("eval", "--images", *args)
+        check(rc2 == 0 and field(r"^mAP@0\.5 = (\S+)$", out2) == m50
+              and field(r"^mAP@0\.5:0\.95 = (\S+)$", out2) == m5095,
+              "eval --images %s without --labels or a model: the same mAP "
+              "(rc %d; %s)" % (args[0], rc2, err2.strip()))
 
 
 def test_detect_and_bench():
@@ -314,6 +322,32 @@ def test_batch():
               "--batch %s: usage error (rc %d; %s)" % (bad, rc, err.strip()))
 
 
+def test_default_model():
+    img = os.path.join(SHARED, "images", "dog.jpg")
+    rc, out, err = yolor("detect", XL, img)
+    rc2, out2, err2 = yolor("detect", img)
+    check(rc2 == 0 and "(the default)" in err2 and XL in err2,
+          "detect without a model: the default, %s, named on stderr "
+          "(rc %d; %s)" % (XL, rc2, err2.strip()))
+    check(rc == 0 and out2 == out and '"label": "dog"' in out2,
+          "detect without a model: the same detections as with it")
+    rc, out, err = yolor("info", "--quiet")
+    check(rc == 0 and "model: " + XL in out and "(the default)" not in err,
+          "info without a model: the default (rc %d; %s)" % (rc, err.strip()))
+    # $YOLOR_MODEL_DIR comes first
+    with tempfile.TemporaryDirectory() as tmp:
+        for ext in (".cfg", ".weights"):
+            os.symlink(XL[:-4] + ext,
+                       os.path.join(tmp, "yolo-fastest-1.1-xl" + ext))
+        env = dict(os.environ, YOLOR_MODEL_DIR=tmp)
+        r = subprocess.run([YOLOR, "detect", img], capture_output=True,
+                           text=True, env=env, timeout=300)
+        want = os.path.join(tmp, "yolo-fastest-1.1-xl.cfg")
+        check(r.returncode == 0 and want in r.stderr and r.stdout == out2,
+              "detect without a model: found in $YOLOR_MODEL_DIR first "
+              "(rc %d; %s)" % (r.returncode, r.stderr.strip()))
+
+
 def test_exit_codes():
     img = os.path.join(SHARED, "images", "dog.jpg")
     usage = [
@@ -427,6 +461,7 @@ def main():
         print("SKIP: no shared data at %s" % SHARED)
         return 77
     test_exit_codes()
+    test_default_model()
     test_huge_images()
     test_detect_and_bench()
     test_precision()
