@@ -37,8 +37,7 @@ typedef struct
   GstElement *pipeline;
   FILE *jsonl;
   guint64 frames;
-  guint64 inferences;
-  guint64 inference_ns;
+  GArray *inference_ns; /* owned: guint64 per inference, in order */
   gint max_frames;
   guint64 frames_in;
   gint stop; /* atomic: Ctrl-C seen */
@@ -46,6 +45,45 @@ typedef struct
   gboolean failed;
   guint64 enters; /* tracks that entered (--track) */
 } App;
+
+static gint
+cmp_u64 (gconstpointer a, gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* "inference: median M ms, mean A ms over N frames (the first, F ms,
+ * warm-up, left out)": the first inference prepares the net for the input
+ * size and is not what the others cost. @ns: sorted here. */
+static void
+print_inference_times (GArray *ns)
+{
+  guint64 first, sum = 0;
+  guint n;
+
+  if (ns->len == 0)
+    return;
+  first = g_array_index (ns, guint64, 0);
+  if (ns->len == 1) {
+    g_print ("inference: %.1f ms (one frame, warm-up included)\n", first / 1e6);
+    return;
+  }
+  g_array_remove_index (ns, 0);
+  g_array_sort (ns, cmp_u64);
+  n = ns->len;
+  for (guint i = 0; i < n; i++)
+    sum += g_array_index (ns, guint64, i);
+  g_print ("inference: median %.1f ms, mean %.1f ms over %u frames (the "
+           "first, %.1f ms, is warm-up and left out)\n",
+      (n % 2 ? g_array_index (ns, guint64, n / 2)
+             : (g_array_index (ns, guint64, n / 2 - 1)
+                   + g_array_index (ns, guint64, n / 2))
+                  / 2)
+          / 1e6,
+      sum / 1e6 / n, n, first / 1e6);
+}
 
 static void
 write_json_line (App *app, GstBuffer *buf, const GstStructure *fm)
@@ -151,8 +189,7 @@ on_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer data)
     app->enters += count_enters (gst_structure_get_value (fm, "events"));
     if (gst_structure_get_boolean (fm, "fresh", &fresh) && fresh
         && gst_structure_get_uint64 (fm, "inference_ns", &ns)) {
-      app->inferences++;
-      app->inference_ns += ns;
+      g_array_append_val (app->inference_ns, ns);
     }
   }
   app->frames++;
@@ -313,6 +350,7 @@ main (int argc, char **argv)
   }
   app.max_frames = max_frames;
   app.loop = g_main_loop_new (NULL, FALSE);
+  app.inference_ns = g_array_new (FALSE, FALSE, sizeof (guint64));
   detect = gst_bin_get_by_name (GST_BIN (app.pipeline), "detect");
   last = gst_bin_get_by_name (GST_BIN (app.pipeline), "track");
   if (last == NULL)
@@ -352,9 +390,9 @@ main (int argc, char **argv)
       g_print ("annotated video: %s\n", mp4);
     g_print ("detections (JSON lines): %s\n", jsonl);
     g_print ("frames: %" G_GUINT64_FORMAT " in %.2f s: %.1f fps end to end "
-             "(decode, detect, draw, encode); inference %.1f ms/frame\n",
-        app.frames, secs, app.frames / secs,
-        app.inferences ? app.inference_ns / 1e6 / app.inferences : 0.0);
+             "(decode, detect, draw, encode)\n",
+        app.frames, secs, app.frames / secs);
+    print_inference_times (app.inference_ns);
     if (*track_desc)
       g_print ("tracks: %" G_GUINT64_FORMAT " objects entered\n", app.enters);
   }
@@ -363,6 +401,7 @@ main (int argc, char **argv)
   gst_object_unref (bus);
   gst_object_unref (app.pipeline);
   g_main_loop_unref (app.loop);
+  g_array_unref (app.inference_ns);
   g_free (desc);
   g_free (q_in);
   g_free (q_mp4);
