@@ -68,6 +68,7 @@
 #include "gstyolorframe.h"
 #include "gstyolormodel.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <yolor/yolor-draw.h>
@@ -348,6 +349,43 @@ gst_yolor_osd_describe (const GstYolorOsdSettings *settings,
     style->alpha = YOLOR_DRAW_DIM_ALPHA;
 }
 
+/* A region to draw: its meta (borrowed), what it says, its label text
+ * and style. */
+typedef struct
+{
+  GstVideoRegionOfInterestMeta *roi;
+  GstYolorOsdRegion region;
+  gchar text[256];
+  yolor_draw_style style;
+} GstYolorOsdItem;
+
+static gboolean
+gst_yolor_osd_same_box (const GstVideoRegionOfInterestMeta *a,
+    const GstVideoRegionOfInterestMeta *b)
+{
+  return a->x == b->x && a->y == b->y && a->w == b->w && a->h == b->h;
+}
+
+/* By box (so the rows of one box are neighbours), then by confidence,
+ * highest first; rows without one last. */
+static gint
+gst_yolor_osd_item_cmp (const void *pa, const void *pb)
+{
+  const GstYolorOsdItem *a = pa, *b = pb;
+  gdouble ca = a->region.has_confidence ? a->region.confidence : -1.0;
+  gdouble cb = b->region.has_confidence ? b->region.confidence : -1.0;
+
+  if (a->roi->x != b->roi->x)
+    return a->roi->x < b->roi->x ? -1 : 1;
+  if (a->roi->y != b->roi->y)
+    return a->roi->y < b->roi->y ? -1 : 1;
+  if (a->roi->w != b->roi->w)
+    return a->roi->w < b->roi->w ? -1 : 1;
+  if (a->roi->h != b->roi->h)
+    return a->roi->h < b->roi->h ? -1 : 1;
+  return ca > cb ? -1 : ca < cb;
+}
+
 static GstFlowReturn
 gst_yolor_osd_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
 {
@@ -359,7 +397,11 @@ gst_yolor_osd_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
   };
   gpointer iter = NULL;
   GstMeta *meta;
-  guint n_drawn = 0;
+  GPtrArray *rois;
+  GstYolorOsdItem *items;
+  const gchar **lines;
+  guint32 *colors;
+  guint n, n_drawn = 0;
   gchar *why = NULL;
 
   if (gst_buffer_get_video_region_of_interest_meta (frame->buffer) == NULL)
@@ -379,22 +421,45 @@ gst_yolor_osd_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
     goto bad_frame;
   frame_meta = gst_buffer_get_yolor_frame_meta (frame->buffer);
 
+  rois = g_ptr_array_new ();
   while ((meta = gst_buffer_iterate_meta_filtered (
               frame->buffer, &iter, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))
-      != NULL) {
-    GstVideoRegionOfInterestMeta *roi = (GstVideoRegionOfInterestMeta *) meta;
-    GstYolorOsdRegion region;
-    yolor_draw_style style;
-    gchar text[256];
+      != NULL)
+    g_ptr_array_add (rois, meta);
+  n = rois->len;
+  items = g_new0 (GstYolorOsdItem, MAX (n, 1));
+  for (guint i = 0; i < n; i++) {
+    items[i].roi = g_ptr_array_index (rois, i);
+    gst_yolor_osd_read_region (items[i].roi, frame_meta, &items[i].region);
+    gst_yolor_osd_describe (&settings, &items[i].region, items[i].text,
+        sizeof (items[i].text), &items[i].style);
+  }
+  /* one box per place: the classes of a box detected as several (a row
+   * each) are one label, strongest first */
+  qsort (items, n, sizeof (GstYolorOsdItem), gst_yolor_osd_item_cmp);
+  lines = g_new (const gchar *, MAX (n, 1));
+  colors = g_new (guint32, MAX (n, 1));
+  for (guint i = 0; i < n;) {
+    GstVideoRegionOfInterestMeta *roi = items[i].roi;
+    guint k = 0;
 
-    gst_yolor_osd_read_region (roi, frame_meta, &region);
-    gst_yolor_osd_describe (&settings, &region, text, sizeof (text), &style);
-    yolor_draw_detection (&canvas, (gint) MIN (roi->x, (guint) G_MAXINT),
+    do {
+      lines[k] = items[i + k].text;
+      colors[k] = items[i + k].style.color;
+      k++;
+    } while (i + k < n && gst_yolor_osd_same_box (roi, items[i + k].roi));
+    yolor_draw_detection_lines (&canvas, (gint) MIN (roi->x, (guint) G_MAXINT),
         (gint) MIN (roi->y, (guint) G_MAXINT),
         (gint) MIN (roi->w, (guint) G_MAXINT),
-        (gint) MIN (roi->h, (guint) G_MAXINT), text, &style);
+        (gint) MIN (roi->h, (guint) G_MAXINT), lines, colors, (gint) k,
+        &items[i].style);
     n_drawn++;
+    i += k;
   }
+  g_free (colors);
+  g_free (lines);
+  g_free (items);
+  g_ptr_array_unref (rois);
   GST_LOG_OBJECT (self, "drew %u regions", n_drawn);
   return GST_FLOW_OK;
 

@@ -534,11 +534,20 @@ yolor_status
 yolor_draw_detection (const yolor_canvas *canvas, int x, int y, int w, int h,
     const char *label, const yolor_draw_style *style)
 {
-  draw_box box = { x, y, (int64_t) x + w, (int64_t) y + h }, visible;
-  int64_t t, s, pad, n_chars, lw, lh, lx, ly, fw, fh;
-  text_run run;
+  return yolor_draw_detection_lines (
+      canvas, x, y, w, h, &label, NULL, 1, style);
+}
 
-  if (yolor_canvas_check (canvas) != YOLOR_OK || style == NULL)
+yolor_status
+yolor_draw_detection_lines (const yolor_canvas *canvas, int x, int y, int w,
+    int h, const char *const *lines, const uint32_t *line_colors, int n_lines,
+    const yolor_draw_style *style)
+{
+  draw_box box = { x, y, (int64_t) x + w, (int64_t) y + h }, visible;
+  int64_t t, s, pad, lw = 0, lh, lx, ly, fw, fh, line_h, n_shown = 0;
+
+  if (yolor_canvas_check (canvas) != YOLOR_OK || style == NULL
+      || (lines == NULL && n_lines > 0))
     return YOLOR_ERR_INVALID_ARG;
   visible = box;
   if (w <= 0 || h <= 0 || !clip_to_canvas (canvas, &visible))
@@ -552,15 +561,26 @@ yolor_draw_detection (const yolor_canvas *canvas, int x, int y, int w, int h,
                             : yolor_draw_auto_text_scale (canvas->height);
   outline_box (canvas, box, t, style->color, style->alpha);
 
-  n_chars = text_length (label);
-  if (n_chars == 0)
+  for (int i = 0; i < n_lines; i++) {
+    int64_t n_chars = text_length (lines[i]);
+
+    if (n_chars > 0) {
+      int64_t tw = text_width64 (n_chars, s);
+
+      lw = tw > lw ? tw : lw;
+      n_shown++;
+    }
+  }
+  if (n_shown == 0)
     return YOLOR_OK;
 
-  /* Label: text plus one font pixel of padding on each side, on top of the
-   * box, else inside its top edge; always within the frame when it fits. */
+  /* Label: the lines, one font pixel of padding around each, stacked on
+   * top of the box, else inside its top edge; always within the frame
+   * when it fits. */
   pad = s;
-  lw = text_width64 (n_chars, s) + 2 * pad;
-  lh = YOLOR_FONT_GLYPH_HEIGHT * s + 2 * pad;
+  line_h = YOLOR_FONT_GLYPH_HEIGHT * s + 2 * pad;
+  lw += 2 * pad;
+  lh = n_shown * line_h;
   lx = box.x0;
   if (lx + lw > fw)
     lx = fw - lw;
@@ -574,17 +594,24 @@ yolor_draw_detection (const yolor_canvas *canvas, int x, int y, int w, int h,
   if (ly < 0)
     ly = 0;
 
-  {
-    draw_box bg = { lx, ly, lx + lw, ly + lh };
-    fill_box (canvas, bg, style->color, style->alpha);
+  for (int i = 0; i < n_lines; i++) {
+    int64_t n_chars = text_length (lines[i]);
+    uint32_t color = line_colors ? line_colors[i] : style->color;
+    draw_box bg = { lx, ly, lx + lw, ly + line_h };
+    text_run run;
+
+    if (n_chars == 0)
+      continue;
+    fill_box (canvas, bg, color, style->alpha);
+    run.text = lines[i];
+    run.n_chars = n_chars;
+    run.x = lx + pad;
+    run.y = ly + pad;
+    run.scale = s;
+    draw_text_run (
+        canvas, &run, yolor_draw_contrast_color (color), style->alpha);
+    ly += line_h;
   }
-  run.text = label;
-  run.n_chars = n_chars;
-  run.x = lx + pad;
-  run.y = ly + pad;
-  run.scale = s;
-  draw_text_run (
-      canvas, &run, yolor_draw_contrast_color (style->color), style->alpha);
   return YOLOR_OK;
 }
 

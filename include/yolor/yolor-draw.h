@@ -167,6 +167,20 @@ YOLOR_API int yolor_draw_auto_text_scale (int frame_height);
 YOLOR_API yolor_status yolor_draw_detection (const yolor_canvas *canvas, int x,
     int y, int w, int h, const char *label, const yolor_draw_style *style);
 
+/* As yolor_draw_detection(), with a label of @n_lines lines (@lines
+ * borrowed; NULL or empty lines are skipped) stacked top to bottom in the
+ * order given, as wide as the widest: the block sits on top of the box
+ * (its last line touching the box), else inside the box's top edge, and is
+ * kept within the frame as one label is. Line i has the background
+ * @line_colors[i] (borrowed; NULL: style->color for all) and black or
+ * white text, whichever contrasts more; the outline is style->color. For
+ * one box detected as several classes: one label, strongest class first.
+ * Returns: YOLOR_OK or YOLOR_ERR_INVALID_ARG (bad canvas, NULL style, NULL
+ * @lines with @n_lines > 0). */
+YOLOR_API yolor_status yolor_draw_detection_lines (const yolor_canvas *canvas,
+    int x, int y, int w, int h, const char *const *lines,
+    const uint32_t *line_colors, int n_lines, const yolor_draw_style *style);
+
 /* ---- Colours ---- */
 
 /* Number of entries in the class palette. */

@@ -316,6 +316,45 @@ GST_START_TEST (test_label)
 
 GST_END_TEST;
 
+/* One box detected as two classes (two rows, the same box): one label,
+ * the stronger class on top, the weaker below it, the outline in the
+ * stronger's colour, in whichever order the rows come. */
+GST_START_TEST (test_classes_stacked)
+{
+  for (guint order = 0; order < 2; order++) {
+    Fixture f;
+    GstBuffer *in, *out;
+    GstVideoFrame frame;
+    GstStructure *dog, *person;
+    /* "person 0.80": 11 characters, the block 67 wide; lines 10 rows */
+    const gint lw = 11 * 6 + 1;
+
+    fixture_init (&f, "RGB", 160, 120);
+    in = make_frame (&f, FALSE);
+    dog = gst_structure_new ("detection", "label", G_TYPE_STRING, "dog",
+        "label_id", G_TYPE_INT, 3, "confidence", G_TYPE_DOUBLE, 0.5, NULL);
+    person = gst_structure_new ("detection", "label", G_TYPE_STRING, "person",
+        "label_id", G_TYPE_INT, 0, "confidence", G_TYPE_DOUBLE, 0.8, NULL);
+    add_roi (in, "a", 20, 60, 60, 40, order ? person : dog);
+    add_roi (in, "b", 20, 60, 60, 40, order ? dog : person);
+    out = push_pull (&f, in);
+
+    fail_unless (gst_video_frame_map (&frame, &f.info, out, GST_MAP_READ));
+    fail_unless_equals_int (rgb_at (&frame, 20, 60), CLASS0); /* outline */
+    fail_unless_equals_int (rgb_at (&frame, 20, 40), CLASS0); /* person */
+    fail_unless_equals_int (rgb_at (&frame, 20 + lw - 1, 49), CLASS0);
+    fail_unless_equals_int (rgb_at (&frame, 20, 50), CLASS3); /* dog */
+    fail_unless_equals_int (rgb_at (&frame, 20 + lw - 1, 59), CLASS3);
+    fail_unless_equals_int (rgb_at (&frame, 20, 39), 0x285078); /* above */
+    fail_unless_equals_int (rgb_at (&frame, 20 + lw, 45), 0x285078);
+    gst_video_frame_unmap (&frame);
+    gst_buffer_unref (out);
+    fixture_clear (&f);
+  }
+}
+
+GST_END_TEST;
+
 /* Stale boxes: same as fresh ones by default, blended with dim-stale. */
 GST_START_TEST (test_stale)
 {
@@ -604,6 +643,7 @@ yolorosd_suite (void)
   tcase_add_test (tc, test_nv12_box);
   tcase_add_test (tc, test_no_meta_identical);
   tcase_add_test (tc, test_label);
+  tcase_add_test (tc, test_classes_stacked);
   tcase_add_test (tc, test_stale);
   tcase_add_test (tc, test_foreign_and_extreme);
   tcase_add_test (tc, test_frame_meta_fallback);

@@ -770,6 +770,58 @@ START_TEST (test_detection)
 }
 END_TEST
 
+/* A label of several lines: stacked in the order given, each line in its
+ * colour, as wide as the widest, the last one touching the box; NULL and
+ * empty lines take no room. */
+START_TEST (test_detection_lines)
+{
+  static const uint32_t colors[] = { 0x2040C0, 0xFF0000, 0xFFEA59, 0xFF0000 };
+  const char *lines[] = { "ab", NULL, "abcd", "" };
+  test_color c0 = { colors[0], 0, 0, 0 }, c1 = { colors[2], 0, 0, 0 };
+  test_canvas t;
+  yolor_draw_style st;
+
+  yolor_draw_style_init (&st);
+  st.color = 0x00FF00;
+  /* 160×100: text scale 1, a line 10 rows; "abcd" is 23 wide, the block
+   * 25×20 at (20, 20) above the box at (20, 40) */
+  tc_init (&t, YOLOR_PIXFMT_BGRX, 160, 100, 8);
+  ck_assert_int_eq (
+      yolor_draw_detection_lines (&t.cv, 20, 40, 50, 30, lines, colors, 4, &st),
+      YOLOR_OK);
+  ck_assert (has_color (&t, 20, 40, &GREEN)); /* the outline: style colour */
+  ck_assert (has_color (&t, 20, 20, &c0)); /* line 0 on top */
+  ck_assert (has_color (&t, 44, 29, &c0)); /* full block width */
+  ck_assert (has_color (&t, 22, 23, &WHITE)); /* its 'a' row 2 */
+  ck_assert (has_color (&t, 20, 30, &c1)); /* line 1 below it */
+  ck_assert (has_color (&t, 44, 39, &c1));
+  ck_assert (has_color (&t, 22, 33, &BLACK));
+  ck_assert (luma_unchanged (&t, 45, 30)); /* right of the block */
+  ck_assert (luma_unchanged (&t, 20, 19)); /* above it */
+  tc_clear (&t);
+
+  /* no room above: the block inside the box's top edge, in the frame */
+  tc_init (&t, YOLOR_PIXFMT_RGB, 160, 100, 0);
+  yolor_draw_detection_lines (&t.cv, 20, 5, 50, 30, lines, NULL, 4, &st);
+  ck_assert (has_color (&t, 20, 5, &GREEN));
+  ck_assert (has_color (&t, 44, 24, &GREEN)); /* line 1, style colour */
+  ck_assert (luma_unchanged (&t, 44, 25)); /* the box inside, below */
+  ck_assert (luma_unchanged (&t, 30, 26));
+  tc_clear (&t);
+
+  /* no lines: the box alone; NULL lines with a count: refused */
+  tc_init (&t, YOLOR_PIXFMT_RGB, 160, 100, 0);
+  ck_assert_int_eq (
+      yolor_draw_detection_lines (&t.cv, 20, 40, 50, 30, NULL, NULL, 0, &st),
+      YOLOR_OK);
+  ck_assert (luma_unchanged (&t, 20, 39));
+  ck_assert_int_eq (
+      yolor_draw_detection_lines (&t.cv, 20, 40, 50, 30, NULL, NULL, 2, &st),
+      YOLOR_ERR_INVALID_ARG);
+  tc_clear (&t);
+}
+END_TEST
+
 /* Random detections with random labels never write out of bounds. */
 START_TEST (test_random_detections)
 {
@@ -925,6 +977,7 @@ draw_suite (void)
   tcase_add_test (tc, test_text_misc);
   tcase_add_loop_test (tc, test_alpha, 0, YOLOR_PIXFMT_COUNT);
   tcase_add_test (tc, test_detection);
+  tcase_add_test (tc, test_detection_lines);
   tcase_add_test (tc, test_random_detections);
   tcase_add_test (tc, test_canvas_check);
   tcase_add_test (tc, test_colors);
