@@ -67,9 +67,10 @@ def check_frames(name, messages, sample_paths, sample_frame_paths):
         missing = sorted(want - got)
         check(not missing, f"{name}: frame {i} lacks {missing}")
         # timestamp: the PTS in ns, 10 frames a second (the video skips
-        # frames here and there)
+        # frames here and there); the frames identity lets through after
+        # the first FRAMES may come from anywhere later
         check(m["timestamp"] > last_ts, f"{name}: timestamps go back")
-        if last_ts >= 0:
+        if last_ts >= 0 and i < FRAMES:
             check(99_000_000 <= m["timestamp"] - last_ts <= 2_000_000_000,
                   f"{name}: frame {i} is not 0.1-2 s (in ns) after the last")
         last_ts = m["timestamp"]
