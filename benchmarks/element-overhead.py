@@ -32,7 +32,12 @@ import sys
 import tempfile
 import time
 
-import gi
+try:
+    import gi
+except ImportError:
+    sys.exit("%s: needs PyGObject for this Python (%s): on Debian, "
+             "apt install python3-gi gir1.2-gstreamer-1.0 and run it with "
+             "/usr/bin/python3" % (sys.argv[0], sys.executable))
 
 gi.require_version("Gst", "1.0")
 from gi.repository import Gst  # noqa: E402

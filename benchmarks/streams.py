@@ -70,7 +70,12 @@ def vm_kb(field):
 
 def child(a):
     """One run, in this process; prints one JSON line."""
-    import gi
+    try:
+        import gi
+    except ImportError:
+        sys.exit("%s: needs PyGObject for this Python (%s): on Debian, "
+                 "apt install python3-gi gir1.2-gstreamer-1.0 and run it with "
+                 "/usr/bin/python3" % (sys.argv[0], sys.executable))
     gi.require_version("Gst", "1.0")
     from gi.repository import Gst
     Gst.init(None)

@@ -1,18 +1,25 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # read-meta.py: read yolordetect's metadata from Python (PyGObject).
 #
 # Copyright (C) 2026 the gst-yolor authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # Usage: read-meta.py VIDEO [N_FRAMES [START_SECONDS]]
-# Needs python3-gi and gir1.2-gstreamer-1.0; gst-python is not needed.
+# Needs python3-gi and gir1.2-gstreamer-1.0 (Debian's /usr/bin/python3 has
+# them once installed; another python3 on PATH may not); gst-python is not
+# needed.
 # Exits 1 if a frame lacks the frame meta or no person is seen.
 
 import struct
 import sys
 import warnings
 
-import gi
+try:
+    import gi
+except ImportError:
+    sys.exit("%s: needs PyGObject for this Python (%s): on Debian, "
+             "apt install python3-gi gir1.2-gstreamer-1.0 and run it with "
+             "/usr/bin/python3" % (sys.argv[0], sys.executable))
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstApp", "1.0")
