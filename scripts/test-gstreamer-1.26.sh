@@ -20,11 +20,10 @@ cd "$(dirname "$0")/.."
 SRC=$(pwd)
 SHARED=${YOLOR_SHARED_DIR:-$(cd .. && pwd)/shared}
 ROOT=${YOLOR_TRIXIE_ROOT:-/var/tmp/gst-yolor-trixie}
-MIRROR=${YOLOR_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 if [ "$(id -u)" -ne 0 ]; then
   exec sudo YOLOR_SHARED_DIR="$SHARED" YOLOR_TRIXIE_ROOT="$ROOT" \
-    YOLOR_DEBIAN_MIRROR="$MIRROR" sh "$0" "$@"
+    YOLOR_DEBIAN_MIRROR="${YOLOR_DEBIAN_MIRROR:-}" sh "$0" "$@"
 fi
 if [ ! -d "$SHARED/models" ]; then
   echo "test-gstreamer-1.26: no shared data at $SHARED (set YOLOR_SHARED_DIR)" >&2
@@ -45,55 +44,12 @@ PACKAGES="
   gir1.2-gst-plugins-base-1.0
 "
 
-in_root () {
-  env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-    DEBIAN_FRONTEND=noninteractive chroot "$ROOT" "$@"
-}
-
-if [ ! -f "$ROOT/.gst-yolor-ready" ]; then
-  if ! command -v debootstrap >/dev/null 2>&1; then
-    apt-get -o DPkg::Lock::Timeout=600 update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
-      install -y -q debootstrap
-  fi
-  rm -rf "$ROOT"
-  echo "test-gstreamer-1.26: installing Debian 13 into $ROOT"
-  debootstrap --variant=minbase trixie "$ROOT" "$MIRROR" >"$ROOT.log" 2>&1 || {
-    tail -20 "$ROOT.log" >&2
-    exit 1
-  }
-  touch "$ROOT/.gst-yolor-ready"
-fi
-
-mounted=
-cleanup () {
-  for m in $mounted; do
-    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
-  done
-}
-trap cleanup EXIT INT TERM
-bind () {
-  mkdir -p "$ROOT$2"
-  if ! mountpoint -q "$ROOT$2"; then
-    mount --bind "$1" "$ROOT$2"
-    [ "${3:-}" = ro ] && mount -o remount,bind,ro "$ROOT$2"
-    mounted="$ROOT$2 $mounted"
-  fi
-}
-if ! mountpoint -q "$ROOT/proc"; then
-  mount -t proc proc "$ROOT/proc"
-  mounted="$ROOT/proc $mounted"
-fi
-bind /dev /dev
-bind "$SRC" /src ro
-bind "$SHARED" /shared ro
-cp /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
-
+. scripts/debian-root.sh
+debian_root trixie
+root_bind "$SRC" /src ro
+root_bind "$SHARED" /shared ro
 # shellcheck disable=SC2086 # one argument per package
-in_root sh -c 'apt-get -o DPkg::Lock::Timeout=600 update -qq \
-  && apt-get -o DPkg::Lock::Timeout=600 install -y -q \
-    --no-install-recommends "$@" >/var/tmp/apt.log 2>&1 \
-  || { tail -20 /var/tmp/apt.log; exit 1; }' sh $PACKAGES
+root_install $PACKAGES
 echo "test-gstreamer-1.26: $(in_root pkg-config --modversion gstreamer-analytics-1.0 \
   | sed 's/^/gstreamer-analytics-1.0 /')"
 
