@@ -23,99 +23,32 @@ gst_yolor_default_model_path (void)
 gchar *
 gst_yolor_default_weights_path (const gchar *cfg)
 {
-  gsize len = strlen (cfg);
+  char *p = yolor_weights_path (cfg);
+  gchar *path = g_strdup (p);
 
-  if (len > 4 && g_str_has_suffix (cfg, ".cfg"))
-    return g_strdup_printf ("%.*s.weights", (int) (len - 4), cfg);
-  return g_strdup_printf ("%s.weights", cfg);
-}
-
-/* Reads lines of @path into @names[0..n); returns the line count, or -1
- * with @error set when the file cannot be read or a line is not UTF-8. */
-static gint
-read_names (const gchar *path, gchar **names, gint n, GError **error)
-{
-  gchar *text = NULL, **lines;
-  gint i, count = 0;
-
-  if (!g_file_get_contents (path, &text, NULL, error))
-    return -1;
-  lines = g_strsplit (text, "\n", -1);
-  for (i = 0; lines[i]; i++) {
-    gchar *line;
-
-    if (!g_utf8_validate (lines[i], -1, NULL)) {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-          "%s:%d: not valid UTF-8 text", path, i + 1);
-      count = -1;
-      break;
-    }
-    line = g_strstrip (lines[i]);
-    if (*line == '\0' && lines[i + 1] == NULL)
-      break;
-    if (count < n)
-      names[count] = g_strdup (line);
-    count++;
-  }
-  g_strfreev (lines);
-  g_free (text);
-  return count;
+  free (p);
+  return path;
 }
 
 gchar **
 gst_yolor_labels_load (const gchar *file, const gchar *cfg, gint n_classes,
     gchar **used_file_out, GError **error)
 {
-  gchar **names = g_new0 (gchar *, MAX (n_classes, 0) + 1);
-  gint i, n_read = -1;
+  yolor_error err = { 0 };
+  char **names = NULL, *used = NULL;
+  gchar **labels;
 
   *used_file_out = NULL;
-  if (file && *file) {
-    n_read = read_names (file, names, n_classes, error);
-    if (n_read < 0) {
-      g_strfreev (names);
-      return NULL;
-    }
-    *used_file_out = g_strdup (file);
-  } else if (cfg) {
-    gchar *dir = g_path_get_dirname (cfg), *base = g_path_get_basename (cfg);
-    gchar *stem = g_strndup (base,
-        g_str_has_suffix (base, ".cfg") ? strlen (base) - 4 : strlen (base));
-    gchar *stem_names = g_strconcat (stem, ".names", NULL);
-    gchar *cands[3];
-
-    cands[0] = g_build_filename (dir, stem_names, NULL);
-    cands[1] = g_build_filename (dir, "coco.names", NULL);
-    cands[2] = g_build_filename (dir, "..", "coco.names", NULL);
-    for (i = 0; i < 3 && n_read < 0; i++) {
-      if (g_file_test (cands[i], G_FILE_TEST_IS_REGULAR)) {
-        n_read = read_names (cands[i], names, n_classes, error);
-        if (n_read < 0)
-          break;
-        *used_file_out = g_strdup (cands[i]);
-      }
-    }
-    for (i = 0; i < 3; i++)
-      g_free (cands[i]);
-    g_free (stem_names);
-    g_free (stem);
-    g_free (base);
-    g_free (dir);
-    if (error && *error) {
-      g_strfreev (names);
-      return NULL;
-    }
+  if (yolor_names_load (cfg, file, n_classes, &names, &used, NULL, &err)
+      != YOLOR_OK) {
+    g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, err.msg);
+    return NULL;
   }
-
-  for (i = 0; i < n_classes; i++) {
-    if (names[i])
-      continue;
-    if (n_read < 0 && n_classes == 80)
-      names[i] = g_strdup (yolor_coco_name (i));
-    else
-      names[i] = g_strdup_printf ("class%d", i);
-  }
-  return names;
+  labels = g_strdupv (names);
+  *used_file_out = g_strdup (used);
+  yolor_names_free (names);
+  free (used);
+  return labels;
 }
 
 gboolean
@@ -173,29 +106,10 @@ gboolean
 gst_yolor_parse_input_size (
     const gchar *spec, gint *width_out, gint *height_out)
 {
-  gchar *end = NULL;
-  gint64 w, h;
-
   *width_out = *height_out = 0;
   if (spec == NULL || *spec == '\0')
     return TRUE;
-  w = g_ascii_strtoll (spec, &end, 10);
-  if (end == spec || w < 1 || w > 8192)
-    return FALSE;
-  if (*end == '\0') {
-    h = w;
-  } else if (*end == 'x' || *end == 'X') {
-    const gchar *hs = end + 1;
-
-    h = g_ascii_strtoll (hs, &end, 10);
-    if (end == hs || *end != '\0' || h < 1 || h > 8192)
-      return FALSE;
-  } else {
-    return FALSE;
-  }
-  *width_out = (gint) w;
-  *height_out = (gint) h;
-  return TRUE;
+  return yolor_size_parse (spec, width_out, height_out) == 0;
 }
 
 GType

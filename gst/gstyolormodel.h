@@ -21,14 +21,15 @@ G_BEGIN_DECLS
  * it. Free with g_free(). */
 gchar *gst_yolor_default_model_path (void);
 
-/* Returns: (transfer full): "<dir of cfg>/<stem>.weights". */
+/* Returns: (transfer full): "<dir of cfg>/<stem>.weights"
+ * (yolor_weights_path()). */
 gchar *gst_yolor_default_weights_path (const gchar *cfg);
 
-/* Loads @n_classes labels. @file (borrowed, nullable) is the labels-file
- * property: when set it must be readable. When NULL, "<stem>.names",
- * "coco.names" and "../coco.names" beside @cfg are tried, then the built-in
- * COCO table for 80-class models. Missing names become "class<N>".
- * Every line must be UTF-8 text.
+/* Loads @n_classes labels as yolor_names_load() does. @file (borrowed,
+ * nullable) is the labels-file property: when set it must be readable.
+ * When NULL, "<stem>.names", "coco.names" and "../coco.names" beside @cfg
+ * are tried, then the built-in COCO table for 80-class models. Missing
+ * names become "class<N>". Every line must be UTF-8 text.
  * Returns: (transfer full): n_classes strings, free with g_strfreev(); NULL
  * and @error set when @file (or a names file found beside @cfg) cannot be
  * read or has a line that is not UTF-8 (the message names file:line). */
@@ -42,8 +43,8 @@ gchar **gst_yolor_labels_load (const gchar *file, const gchar *cfg,
 gboolean gst_yolor_class_mask_parse (const gchar *spec, gchar *const *labels,
     gint n_classes, guint8 *mask_out, gchar **unknown_out);
 
-/* Parses "WxH" or "N" (square). "" or NULL gives 0×0 (model default).
- * Returns: FALSE for anything else. */
+/* Parses "WxH" or "N" (square), as yolor_size_parse() does. "" or NULL
+ * gives 0×0 (model default). Returns: FALSE for anything else. */
 gboolean gst_yolor_parse_input_size (
     const gchar *spec, gint *width_out, gint *height_out);
 

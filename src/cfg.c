@@ -40,46 +40,6 @@ strip (char **s, size_t *n)
     (*n)--;
 }
 
-/* Offset of the first byte of @s[0..n) that is not part of valid UTF-8
- * (shortest form, no surrogates, at most U+10FFFF), or -1. */
-static long
-utf8_invalid_at (const unsigned char *s, size_t n)
-{
-  size_t i = 0;
-  while (i < n) {
-    unsigned char b = s[i];
-    unsigned char lo = 0x80, hi = 0xbf;
-    size_t len;
-    if (b < 0x80) {
-      i++;
-      continue;
-    }
-    if (b >= 0xc2 && b <= 0xdf)
-      len = 2;
-    else if (b >= 0xe0 && b <= 0xef) {
-      len = 3;
-      if (b == 0xe0)
-        lo = 0xa0; /* no overlong forms */
-      else if (b == 0xed)
-        hi = 0x9f; /* no surrogates */
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      len = 4;
-      if (b == 0xf0)
-        lo = 0x90;
-      else if (b == 0xf4)
-        hi = 0x8f; /* nothing above U+10FFFF */
-    } else
-      return (long) i;
-    if (n - i < len || s[i + 1] < lo || s[i + 1] > hi)
-      return (long) i;
-    for (size_t k = 2; k < len; k++)
-      if ((s[i + k] & 0xc0) != 0x80)
-        return (long) i;
-    i += len;
-  }
-  return -1;
-}
-
 void
 yolor_cfg_clear (yolor_cfg *cfg)
 {
@@ -219,7 +179,7 @@ yolor_cfg_read (const char *path, yolor_cfg *cfg, yolor_error *err)
     line++;
     p = nl ? nl + 1 : end;
     /* the text goes on to GLib, callers' logs and metadata as it is */
-    bad = utf8_invalid_at ((const unsigned char *) s, n);
+    bad = yolor_utf8_invalid_at ((const unsigned char *) s, n);
     if (bad >= 0) {
       st = yolor_error_set (err, YOLOR_ERR_PARSE,
           "%s:%d: not valid UTF-8 text (byte 0x%02x at column %ld)", path, line,

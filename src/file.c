@@ -1,4 +1,4 @@
-/* Opening model files: regular files only, with their size.
+/* Opening model files: regular files only, with their size; UTF-8 text.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -55,4 +55,42 @@ yolor_file_open (
   }
   *size_out = (int64_t) st.st_size;
   return f;
+}
+
+long
+yolor_utf8_invalid_at (const unsigned char *s, size_t n)
+{
+  size_t i = 0;
+  while (i < n) {
+    unsigned char b = s[i];
+    unsigned char lo = 0x80, hi = 0xbf;
+    size_t len;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    if (b >= 0xc2 && b <= 0xdf)
+      len = 2;
+    else if (b >= 0xe0 && b <= 0xef) {
+      len = 3;
+      if (b == 0xe0)
+        lo = 0xa0; /* no overlong forms */
+      else if (b == 0xed)
+        hi = 0x9f; /* no surrogates */
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      len = 4;
+      if (b == 0xf0)
+        lo = 0x90;
+      else if (b == 0xf4)
+        hi = 0x8f; /* nothing above U+10FFFF */
+    } else
+      return (long) i;
+    if (n - i < len || s[i + 1] < lo || s[i + 1] > hi)
+      return (long) i;
+    for (size_t k = 2; k < len; k++)
+      if ((s[i + k] & 0xc0) != 0x80)
+        return (long) i;
+    i += len;
+  }
+  return -1;
 }

@@ -30,6 +30,10 @@ yolor_status yolor_error_set (yolor_error *err, yolor_status code,
 FILE *yolor_file_open (
     const char *path, const char *what, int64_t *size_out, yolor_error *err);
 
+/* Offset of the first byte of @s[0..n) that is not part of valid UTF-8
+ * (shortest form, no surrogates, at most U+10FFFF), or -1. */
+long yolor_utf8_invalid_at (const unsigned char *s, size_t n);
+
 /* Logs through the callback of @opts (borrowed; no-op without one). */
 void yolor_log (const yolor_options *opts, yolor_log_level level,
     const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));

@@ -111,26 +111,6 @@ parse_unit_float (const char *s, float *out)
   return 0;
 }
 
-int
-yolor_cli_parse_size (const char *s, int *w_out, int *h_out)
-{
-  char buf[64];
-  char *x;
-
-  if (strlen (s) >= sizeof buf)
-    return -1;
-  strcpy (buf, s);
-  x = strchr (buf, 'x');
-  if (x == NULL)
-    x = strchr (buf, 'X');
-  if (x == NULL)
-    return -1;
-  *x = '\0';
-  if (parse_int (buf, 1, 65536, w_out) || parse_int (x + 1, 1, 65536, h_out))
-    return -1;
-  return 0;
-}
-
 static int usage_error (const yolor_cli *cli, const char *usage,
     const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
 
@@ -247,20 +227,14 @@ yolor_cli_parse (
               cli, usage, "bad --precision '%s' (fp32 or bf16)", optarg);
         break;
       case OPT_SIZE:
-        if (yolor_cli_parse_size (optarg, &cli->width, &cli->height))
+        if (yolor_size_parse (optarg, &cli->width, &cli->height))
           return usage_error (cli, usage,
-              "bad --size '%s' (expected WxH, e.g. 640x640)", optarg);
+              "bad --size '%s' (expected WxH or N, each 1 to %d, e.g. "
+              "640x640)",
+              optarg, YOLOR_MAX_INPUT_SIDE);
         break;
       case OPT_LETTERBOX:
-        if (!strcmp (optarg, "auto"))
-          cli->resize = YOLOR_RESIZE_AUTO;
-        else if (!strcmp (optarg, "stretch"))
-          cli->resize = YOLOR_RESIZE_STRETCH;
-        else if (!strcmp (optarg, "letterbox"))
-          cli->resize = YOLOR_RESIZE_LETTERBOX;
-        else if (!strcmp (optarg, "rect"))
-          cli->resize = YOLOR_RESIZE_LETTERBOX_RECT;
-        else
+        if (yolor_resize_parse (optarg, &cli->resize))
           return usage_error (cli, usage,
               "bad --letterbox '%s' (auto, stretch, letterbox or rect)",
               optarg);
@@ -369,20 +343,7 @@ yolor_cli_parse (
 char *
 yolor_cli_weights_path (const yolor_cli *cli)
 {
-  size_t n;
-  char *p;
-
-  if (cli->weights)
-    return strdup (cli->weights);
-  n = strlen (cli->model);
-  p = malloc (n + sizeof ".weights");
-  if (p == NULL)
-    return NULL;
-  memcpy (p, cli->model, n + 1);
-  if (n >= 4 && !strcmp (p + n - 4, ".cfg"))
-    p[n - 4] = '\0';
-  strcat (p, ".weights");
-  return p;
+  return cli->weights ? strdup (cli->weights) : yolor_weights_path (cli->model);
 }
 
 void

@@ -72,9 +72,6 @@ int yolor_cli_parse (
 void yolor_cli_error (const yolor_cli *cli, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
 
-/* Parses "WxH" into positive ints. Returns 0 on success, -1 otherwise. */
-int yolor_cli_parse_size (const char *s, int *w_out, int *h_out);
-
 /* Returns: a newly allocated path (transferred: free()) of the weights file
  * to use: cli->weights, or the model path with ".cfg" replaced by
  * ".weights" (appended when there is no ".cfg"). NULL when out of memory. */
@@ -94,10 +91,12 @@ yolor_net *yolor_cli_load_net (const yolor_cli *cli, const yolor_options *opts,
 /* Seed of the synthetic weights the tool uses. */
 #define YOLOR_CLI_SYNTHETIC_SEED 1u
 
-/* Class names for a net with @n_classes classes: from cli->names, else
- * coco.names beside the model or one folder up, else the built-in COCO-80
- * table when n_classes is 80, else "classN". Out-of-range ids of a short
- * names file also get "classN". Returns NULL on failure (message printed);
+/* Class names for a net with @n_classes classes, as yolor_names_load()
+ * finds them: cli->names, else "<stem>.names" or coco.names beside the
+ * model or coco.names one folder up, else the built-in COCO-80 table when
+ * n_classes is 80, else "classN". Out-of-range ids of a short names file
+ * also get "classN"; a file of another length is warned about. Returns
+ * NULL on failure (message printed);
  * otherwise an array of @n_classes strings, transferred: free it with
  * yolor_cli_names_free(). */
 char **yolor_cli_names_load (const yolor_cli *cli, int n_classes);

@@ -258,6 +258,47 @@ YOLOR_API yolor_status yolor_net_load (const char *cfg_path,
  * of the folders has it (or out of memory). */
 YOLOR_API char *yolor_default_model_path (void);
 
+/* The weights beside @cfg_path (borrowed): its path with ".cfg" replaced by
+ * ".weights" (appended when it does not end in ".cfg").
+ * Returns: a newly allocated path (transferred: free()), NULL when out of
+ * memory. */
+YOLOR_API char *yolor_weights_path (const char *cfg_path);
+
+/* The class names of a model of @n_classes classes with cfg @cfg_path
+ * (borrowed, may be NULL): from @names_file (borrowed) when it is given,
+ * else from the first of "<cfg stem>.names", "coco.names" beside the cfg
+ * and "../coco.names" that exists; one name per line, surrounding blanks
+ * and the CR of CRLF dropped, UTF-8. Classes the file has no line for are
+ * named by COCO when no file was found and the model has 80 classes
+ * (yolor_coco_name()), else "classN".
+ * On success *@names_out is @n_classes strings and a NULL (transferred:
+ * yolor_names_free()), *@file_out the file read or NULL (transferred:
+ * free(); may be NULL), *@n_lines_out its number of names or -1 without a
+ * file (may be NULL: compare with @n_classes to warn).
+ * Returns: YOLOR_OK, _IO (a file that cannot be read: named), _PARSE (not
+ * UTF-8: file:line), _NO_MEMORY, _INVALID_ARG (@n_classes < 0). */
+YOLOR_API yolor_status yolor_names_load (const char *cfg_path,
+    const char *names_file, int n_classes, char ***names_out, char **file_out,
+    int *n_lines_out, yolor_error *err);
+
+/* Frees what yolor_names_load() gave. NULL is a no-op. */
+YOLOR_API void yolor_names_free (char **names);
+
+/* Largest network input side the size grammar accepts. */
+#define YOLOR_MAX_INPUT_SIDE 8192
+
+/* A network input size: "N" (square) or "WxH" ("WXH"), each side 1 …
+ * YOLOR_MAX_INPUT_SIDE, into *@width_out and *@height_out.
+ * Returns: 0, or -1 (outputs left alone) for anything else. */
+YOLOR_API int yolor_size_parse (
+    const char *spec, int *width_out, int *height_out);
+
+/* "auto", "stretch", "letterbox" or "rect" (static), and back: 0 on
+ * success (also for "letterbox-rect", the element's name of "rect"), -1 for
+ * another name. */
+YOLOR_API const char *yolor_resize_name (yolor_resize resize);
+YOLOR_API int yolor_resize_parse (const char *name, yolor_resize *out);
+
 /* As yolor_net_load(), but fills every parameter with deterministic synthetic
  * values from @seed (for measuring architectures without weight files). */
 YOLOR_API yolor_status yolor_net_load_synthetic (const char *cfg_path,
