@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Helpers for the scripts that test in a Debian root of their own
 # (test-gstreamer-1.26.sh, test-fresh-debian.sh): sourced, not run. Needs
 # root (debootstrap, chroot, mount).
@@ -8,6 +9,25 @@
 #   in_root apt-get install -y ...
 #
 # Mounts made here are undone when the sourcing script exits.
+
+# as_root SCRIPT ARG...: runs the script again under sudo when not root,
+# with the YOLOR_* settings it reads.
+as_root () {
+  if [ "$(id -u)" -ne 0 ]; then
+    exec sudo --preserve-env=YOLOR_SHARED_DIR,YOLOR_TRIXIE_ROOT,YOLOR_BOOKWORM_ROOT,YOLOR_DEBIAN_MIRROR \
+      sh "$@"
+  fi
+}
+
+# need_shared FILE: fails, saying how to point at it, when the shared data
+# ($SHARED) lacks FILE.
+need_shared () {
+  if [ ! -e "$SHARED/$1" ]; then
+    echo "$(basename "$0"): no $1 in the shared data at $SHARED" \
+      "(set YOLOR_SHARED_DIR)" >&2
+    exit 1
+  fi
+}
 
 MIRROR=${YOLOR_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 _root_mounts=

@@ -17,17 +17,11 @@ SRC=$(pwd)
 SHARED=${YOLOR_SHARED_DIR:-$(cd .. && pwd)/shared}
 BASE=${YOLOR_BOOKWORM_ROOT:-/var/tmp/gst-yolor-bookworm}
 
-if [ "$(id -u)" -ne 0 ]; then
-  exec sudo YOLOR_SHARED_DIR="$SHARED" YOLOR_BOOKWORM_ROOT="$BASE" \
-    YOLOR_DEBIAN_MIRROR="${YOLOR_DEBIAN_MIRROR:-}" sh "$0" "$@"
-fi
-if [ ! -f "$SHARED/video/one-by-one-person-detection.mp4" ]; then
-  echo "test-fresh-debian: no shared data at $SHARED (set YOLOR_SHARED_DIR)" >&2
-  exit 1
-fi
-
 ROOT=$BASE
 . scripts/debian-root.sh
+as_root "$SRC/scripts/$(basename "$0")" "$@"
+need_shared video/one-by-one-person-detection.mp4
+
 # the base: Debian 12 and a user who may sudo, as a new machine has
 if [ ! -f "$BASE/.gst-yolor-user" ]; then
   debian_root bookworm
@@ -66,8 +60,12 @@ fail () {
 }
 mp4=$(sed -n 's/^annotated video: //p' "$ROOT.log")
 jsonl=$(sed -n 's/^detections (JSON lines): //p' "$ROOT.log")
-[ -n "$mp4" ] && [ -s "$ROOT$mp4" ] || fail "no annotated video printed or written"
-[ -n "$jsonl" ] && [ -s "$ROOT$jsonl" ] || fail "no JSON lines printed or written"
+if [ -z "$mp4" ] || [ ! -s "$ROOT$mp4" ]; then
+  fail "no annotated video printed or written"
+fi
+if [ -z "$jsonl" ] || [ ! -s "$ROOT$jsonl" ]; then
+  fail "no JSON lines printed or written"
+fi
 grep -q '^inference: median ' "$ROOT.log" || fail "no inference times printed"
 if [ -s "$ROOT$mp4" ]; then
   src=$(stat -c %s "$SHARED/video/one-by-one-person-detection.mp4")
@@ -103,6 +101,7 @@ if [ -n "$pipeline" ]; then
 fi
 
 for p in python3-torch clang valgrind mosquitto; do
+  # shellcheck disable=SC2016 # dpkg-query's own ${Status}
   if in_root dpkg-query -W -f='${Status}' "$p" 2>/dev/null \
     | grep -q "install ok installed"; then
     fail "the main job installed $p, which only the tests need"

@@ -21,14 +21,9 @@ SRC=$(pwd)
 SHARED=${YOLOR_SHARED_DIR:-$(cd .. && pwd)/shared}
 ROOT=${YOLOR_TRIXIE_ROOT:-/var/tmp/gst-yolor-trixie}
 
-if [ "$(id -u)" -ne 0 ]; then
-  exec sudo YOLOR_SHARED_DIR="$SHARED" YOLOR_TRIXIE_ROOT="$ROOT" \
-    YOLOR_DEBIAN_MIRROR="${YOLOR_DEBIAN_MIRROR:-}" sh "$0" "$@"
-fi
-if [ ! -d "$SHARED/models" ]; then
-  echo "test-gstreamer-1.26: no shared data at $SHARED (set YOLOR_SHARED_DIR)" >&2
-  exit 1
-fi
+. scripts/debian-root.sh
+as_root "$SRC/scripts/$(basename "$0")" "$@"
+need_shared models
 
 # what the element tests use, as scripts/install-deps.sh installs on
 # Debian 12 (the engine's test tools, clang and valgrind stay out)
@@ -44,7 +39,6 @@ PACKAGES="
   gir1.2-gst-plugins-base-1.0
 "
 
-. scripts/debian-root.sh
 debian_root trixie
 root_bind "$SRC" /src ro
 root_bind "$SHARED" /shared ro
