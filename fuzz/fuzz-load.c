@@ -51,7 +51,7 @@ small_enough (const char *path, const yolor_options *opts, int *w, int *h)
     abort ();
   m->refs = 1;
   m->opts = *opts;
-  m->flavor = yolor_graph_detect_flavor (&cfg);
+  yolor_rules_init (yolor_graph_detect_flavor (&cfg), &m->rules);
   m->embed_layer = -1;
   if (yolor_graph_build (m, &cfg, NULL) == YOLOR_OK) {
     if (m->net_default_w <= MAX_SIDE && m->net_default_h <= MAX_SIDE) {

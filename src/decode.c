@@ -37,7 +37,7 @@ locate (const yolor_net *net, int row, row_loc *loc)
       loc->a = row / (g->h * g->w);
       loc->y = (row / g->w) % g->h;
       loc->x = row % g->w;
-      loc->stride = 8 << (k < 4 ? k : 4);
+      loc->stride = yolor_official_head_stride (k);
       return 1;
     }
     row -= n;
@@ -57,8 +57,8 @@ act_dn (const yolor_layer *l, float t)
 static inline float
 prob (const yolor_net *net, const yolor_layer *l, float t)
 {
-  float p = net->model->flavor == YOLOR_FLAVOR_YOLOR ? yolor_sigmoid (t)
-                                                     : act_dn (l, t);
+  float p =
+      net->model->rules.official_decode ? yolor_sigmoid (t) : act_dn (l, t);
   return p > 0.0f ? (p < 1.0f ? p : 1.0f) : 0.0f;
 }
 
@@ -84,7 +84,7 @@ static void
 decode_box (const yolor_net *net, const yolor_layer *l, const yolor_tensor *g,
     const float *t, size_t plane, int a, int y, int x, int stride, float *b)
 {
-  if (net->model->flavor == YOLOR_FLAVOR_YOLOR) {
+  if (net->model->rules.official_decode) {
     float st = (float) stride;
     float s0 = yolor_sigmoid (t[0]), s1 = yolor_sigmoid (t[plane]);
     float s2 = yolor_sigmoid (t[2 * plane]), s3 = yolor_sigmoid (t[3 * plane]);

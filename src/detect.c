@@ -14,8 +14,7 @@ resolved_resize (const yolor_net *net)
 {
   if (net->opts.resize != YOLOR_RESIZE_AUTO)
     return net->opts.resize;
-  return net->model->flavor == YOLOR_FLAVOR_YOLOR ? YOLOR_RESIZE_LETTERBOX
-                                                  : YOLOR_RESIZE_STRETCH;
+  return net->model->rules.resize;
 }
 
 yolor_status
@@ -55,11 +54,10 @@ yolor_net_prepare (
     return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
         "frame size %dx%d is outside 1..65536", frame_width, frame_height);
   yolor_model_default_input (net->model, &net->opts, &tw, &th);
-  if (net->model->flavor == YOLOR_FLAVOR_YOLOR) {
+  if (net->model->rules.official_decode) {
     /* the official decode assumes strides 8·2^k: sizes must be multiples of
      * the largest one */
-    int heads = net->model->n_heads;
-    int s = 8 << (heads - 1 < 4 ? heads - 1 : 4);
+    int s = yolor_official_head_stride (net->model->n_heads - 1);
     int rw = (tw + s - 1) / s * s, rh = (th + s - 1) / s * s;
     if (rw != tw || rh != th)
       yolor_log (&net->opts, YOLOR_LOG_INFO,
@@ -104,12 +102,15 @@ yolor_net_default_post (const yolor_net *net, yolor_post_params *post)
   if (!post)
     return;
   memset (post, 0, sizeof (*post));
-  if (net && net->model->flavor == YOLOR_FLAVOR_DARKNET) {
-    post->conf_threshold = 0.25f;
-    post->iou_threshold = 0.45f;
+  if (net) {
+    post->conf_threshold = net->model->rules.conf_threshold;
+    post->iou_threshold = net->model->rules.iou_threshold;
   } else {
-    post->conf_threshold = 0.4f;
-    post->iou_threshold = 0.5f;
+    yolor_rules r;
+
+    yolor_rules_init (YOLOR_FLAVOR_YOLOR, &r);
+    post->conf_threshold = r.conf_threshold;
+    post->iou_threshold = r.iou_threshold;
   }
   post->max_detections = 300;
   post->agnostic = 0;
@@ -190,7 +191,7 @@ detect_end (yolor_net *net, const yolor_post_params *post,
   max_keep = post->max_detections > 0 ? post->max_detections : 300;
   if ((size_t) max_keep > capacity)
     max_keep = (int) capacity;
-  if (net->model->flavor == YOLOR_FLAVOR_DARKNET && net->model->nms_kind)
+  if (net->model->rules.cfg_nms && net->model->nms_kind)
     n_keep = yolor_nms_diou (c, n, post->iou_threshold,
         net->model->nms_kind == 1 ? 0.6f : net->model->nms_beta,
         1.0f / (float) net->in_w, 1.0f / (float) net->in_h, post->agnostic,

@@ -22,7 +22,7 @@
 void
 yolor_fold_bn (yolor_model *m)
 {
-  double eps = m->flavor == YOLOR_FLAVOR_YOLOR ? 1e-4 : 1e-5;
+  double eps = m->rules.bn_eps;
   for (int i = 0; i < m->n_layers; i++) {
     yolor_layer *l = &m->layers[i];
     int64_t per =

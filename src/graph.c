@@ -451,11 +451,10 @@ parse_section (parse_ctx *c, yolor_model *m, yolor_layer *l, int index)
       l->pool_stride = get_int (c, "stride", 1, 1, 64);
       l->pool_size = get_int (c, "size", l->pool_stride, 1, 64);
       l->pool_pad = get_int (c, "padding", l->pool_size - 1, 0, 128);
-      if (m->flavor == YOLOR_FLAVOR_YOLOR && l->pool_size == 2
-          && l->pool_stride == 1) {
+      if (m->rules.torch_maxpool && l->pool_size == 2 && l->pool_stride == 1) {
         l->pad = 1; /* zero padding right/bottom */
         l->pool_pad = 1;
-      } else if (m->flavor == YOLOR_FLAVOR_YOLOR) {
+      } else if (m->rules.torch_maxpool) {
         l->pad = 0;
         l->pool_pad = 2 * ((l->pool_size - 1) / 2);
       }

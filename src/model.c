@@ -16,7 +16,7 @@ yolor_model_default_input (
   if (opts && opts->input_width > 0 && opts->input_height > 0) {
     *w = opts->input_width;
     *h = opts->input_height;
-  } else if (m->flavor == YOLOR_FLAVOR_YOLOR) {
+  } else if (m->rules.size_from_heads) {
     *w = *h = m->n_heads >= 4 ? 1280 : 640;
   } else {
     *w = m->net_default_w;
@@ -163,9 +163,10 @@ yolor_model_load_common (const char *cfg_path, const char *weights_path,
     m->opts = *opts;
   else
     yolor_options_init (&m->opts);
-  m->flavor = m->opts.flavor != YOLOR_FLAVOR_AUTO
-      ? m->opts.flavor
-      : yolor_graph_detect_flavor (&cfg);
+  yolor_rules_init (m->opts.flavor != YOLOR_FLAVOR_AUTO
+          ? m->opts.flavor
+          : yolor_graph_detect_flavor (&cfg),
+      &m->rules);
   m->embed_layer = -1;
 
   st = yolor_graph_build (m, &cfg, err);
@@ -236,7 +237,7 @@ yolor_model_load_common (const char *cfg_path, const char *weights_path,
   yolor_log (&m->opts, YOLOR_LOG_INFO,
       "%s: %d layers, %d heads, %d classes, %s flavour, %s", cfg_path,
       m->n_layers, m->n_heads, m->n_classes,
-      m->flavor == YOLOR_FLAVOR_YOLOR ? "YOLOR" : "darknet",
+      m->rules.flavor == YOLOR_FLAVOR_YOLOR ? "YOLOR" : "darknet",
       yolor_precision_name (m->opts.precision));
   *model_out = m;
   return YOLOR_OK;

@@ -158,7 +158,7 @@ check_input_size (yolor_net *net, int width, int height, yolor_error *err)
     return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
         "input %dx%d: width and height must be 1 to %d", width, height,
         YOLOR_MAX_DIM);
-  st = misfit && model->flavor == YOLOR_FLAVOR_YOLOR
+  st = misfit && model->rules.official_decode
       ? YOLOR_ERR_SHAPE
       : yolor_graph_shapes (
           model, net->t, width, height, &net->n_rows, &net->max_stride, err);
@@ -358,7 +358,7 @@ yolor_net_n_classes (const yolor_net *net)
 yolor_flavor
 yolor_net_flavor (const yolor_net *net)
 {
-  return net ? net->model->flavor : YOLOR_FLAVOR_AUTO;
+  return net ? net->model->rules.flavor : YOLOR_FLAVOR_AUTO;
 }
 
 int

@@ -47,7 +47,7 @@ yolor_graph_shapes (const yolor_model *m, yolor_tensor *t, int in_w, int in_h,
     int *n_rows, int *max_stride, yolor_error *err)
 {
   char msg[256];
-  int yolor = m->flavor == YOLOR_FLAVOR_YOLOR;
+  int official = m->rules.official_decode;
 
   if (in_w < 1 || in_h < 1 || in_w > YOLOR_MAX_DIM || in_h > YOLOR_MAX_DIM)
     return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
@@ -240,7 +240,7 @@ yolor_graph_shapes (const yolor_model *m, yolor_tensor *t, int in_w, int in_h,
   *max_stride = 1;
   for (int k = 0; k < m->n_heads; k++) {
     int gh = t[m->heads[k]].h;
-    int s = yolor ? (8 << (k < 4 ? k : 4)) : (in_h + gh - 1) / gh;
+    int s = official ? yolor_official_head_stride (k) : (in_h + gh - 1) / gh;
     if (s > *max_stride)
       *max_stride = s;
   }

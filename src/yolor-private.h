@@ -206,6 +206,41 @@ typedef struct yolor_cfg
   int n_sections;
 } yolor_cfg;
 
+/* Everything the engine does differently for YOLOR models (the official
+ * PyTorch code) and darknet models, resolved once at load from the flavour
+ * (flavor.c) and read by the layers and the decode: no other code tests
+ * the flavour. */
+typedef struct yolor_rules
+{
+  yolor_flavor flavor; /* YOLOR or DARKNET, never AUTO */
+  double bn_eps; /* batch norm: YOLOR 1e-4, darknet 1e-5 */
+  yolor_resize resize; /* what YOLOR_RESIZE_AUTO means */
+  float conf_threshold, iou_threshold; /* default post-processing */
+  int official_decode; /* 1: sigmoid on every head output, boxes
+                        * (2σ − ½ + cell)·stride and (2σ)²·anchor, head
+                        * strides 8·2^k, input sides multiples of the
+                        * largest; 0: the [yolo] layer's activation,
+                        * scale_x_y and new_coords, the strides the feature
+                        * maps give, any input size the layers take */
+  int size_from_heads; /* default input 640, 1280 with 4+ heads (else the
+                        * cfg's [net] size) */
+  int torch_maxpool; /* maxpool padded as nn.MaxPool2d (and ZeroPad2d for
+                        * size 2 stride 1), not as darknet pads */
+  int reorg_dy_major; /* reorg's four slices in darknet's order */
+  int shortcut_activation; /* darknet applies [shortcut] activation= */
+  int cfg_nms; /* the [yolo] nms_kind (greedy / DIoU) is honoured */
+} yolor_rules;
+
+/* The rules of @flavor (YOLOR or DARKNET) into @out (borrowed). */
+void yolor_rules_init (yolor_flavor flavor, yolor_rules *out);
+
+/* Stride of head @k in the official decode: 8·2^k, at most 128. */
+static inline int
+yolor_official_head_stride (int k)
+{
+  return 8 << (k < 4 ? k : 4);
+}
+
 /* A loaded model: layers, parameters and packed weights. Immutable once
  * yolor_model_load () returns; shared by every net made from it. */
 struct yolor_model
@@ -214,7 +249,7 @@ struct yolor_model
   yolor_options opts; /* as loaded (flavor, fold, exact_conv,
                                  * embedding_layer, log) */
   char *cfg_path; /* owned */
-  yolor_flavor flavor;
+  yolor_rules rules; /* of its flavour */
 
   yolor_layer *layers; /* owned, n_layers */
   int n_layers;
@@ -299,7 +334,7 @@ void yolor_model_set_channels (yolor_model *m, const yolor_tensor *t);
 void yolor_model_default_input (
     const yolor_model *m, const yolor_options *opts, int *w, int *h);
 
-/* graph.c: builds layers from the cfg (m->flavor set first). */
+/* graph.c: builds layers from the cfg (m->rules set first). */
 yolor_status yolor_graph_build (
     yolor_model *m, const yolor_cfg *cfg, yolor_error *err);
 /* shapes.c: infers every layer's shape into @t (n_layers, borrowed) for an

@@ -178,8 +178,7 @@ yolor_conv_forward_batch (yolor_net *const *nets, int n, const yolor_layer *l)
   for (int i = 0; i < n; i++) {
     if (l->bn && !l->bn_folded)
       yolor_bn_act (nt, ys[i], l->filters, ohw, l->bn_gamma, l->bias,
-          l->bn_mean, l->bn_var,
-          net->model->flavor == YOLOR_FLAVOR_YOLOR ? 1e-4f : 1e-5f, l->act);
+          l->bn_mean, l->bn_var, (float) net->model->rules.bn_eps, l->act);
     else
       yolor_bias_act (nt, ys[i], l->filters, ohw, l->bias, l->act);
   }

@@ -60,7 +60,7 @@ yolor_reorg_forward (yolor_net *net, const yolor_layer *l)
   const yolor_tensor *t = yolor_layer_out (net, l);
   static const int yolor_dy[4] = { 0, 1, 0, 1 }, yolor_dx[4] = { 0, 0, 1, 1 };
   static const int dn_dy[4] = { 0, 0, 1, 1 }, dn_dx[4] = { 0, 1, 0, 1 };
-  int darknet = net->model->flavor == YOLOR_FLAVOR_DARKNET;
+  int darknet = net->model->rules.reorg_dy_major;
   const int *dy = darknet ? dn_dy : yolor_dy, *dx = darknet ? dn_dx : yolor_dx;
   const float *x = yolor_layer_in (net, l, 0);
   int c, h, w;

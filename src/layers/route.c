@@ -66,6 +66,6 @@ yolor_shortcut_forward (yolor_net *net, const yolor_layer *l)
   if (n > n_add)
     memcpy (out + n_add, x + n_add, (n - n_add) * sizeof (float));
   /* darknet applies the shortcut's activation; the YOLOR code ignores it */
-  if (net->model->flavor == YOLOR_FLAVOR_DARKNET)
+  if (net->model->rules.shortcut_activation)
     yolor_act_apply (net->n_threads, out, n, l->act);
 }

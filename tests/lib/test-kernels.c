@@ -391,7 +391,7 @@ static void
 one_layer_net (yolor_net *net, yolor_model *model, yolor_layer *l,
     yolor_tensor *t, yolor_flavor flavor, int n_threads, float *x, int w, int h)
 {
-  model->flavor = flavor;
+  yolor_rules_init (flavor, &model->rules);
   model->layers = l;
   model->n_layers = 1;
   net->model = model;
