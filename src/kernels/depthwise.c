@@ -123,29 +123,3 @@ YOLOR_KFN (yolor_depthwise) (int n_threads, const float *x, int c, int h, int w,
   q.per_thread = (size_t) q.rows * q.cols + 16;
   yolor_parallel (n_threads, c, 1, dw_channels, &q);
 }
-
-#ifdef YOLOR_KERNELS_BASELINE
-void
-yolor_conv_ref (const float *x, int c_in, int h, int w, const float *wt,
-    int c_out, int k, int stride, int pad, int groups, int oh, int ow, float *y)
-{
-  int cpg = c_in / groups, opg = c_out / groups;
-  for (int o = 0; o < c_out; o++) {
-    int g = o / opg;
-    for (int oy = 0; oy < oh; oy++)
-      for (int ox = 0; ox < ow; ox++) {
-        double acc = 0.0;
-        for (int ci = 0; ci < cpg; ci++)
-          for (int ky = 0; ky < k; ky++)
-            for (int kx = 0; kx < k; kx++) {
-              int iy = oy * stride - pad + ky, ix = ox * stride - pad + kx;
-              if (iy < 0 || iy >= h || ix < 0 || ix >= w)
-                continue;
-              acc += (double) x[((size_t) (g * cpg + ci) * h + iy) * w + ix]
-                  * wt[(((size_t) o * cpg + ci) * k + ky) * k + kx];
-            }
-        y[((size_t) o * oh + oy) * ow + ox] = (float) acc;
-      }
-  }
-}
-#endif

@@ -24,16 +24,3 @@ yolor_gemm (int n_threads, int M, int N, int K, const float *A, int lda,
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f, A, lda,
       B, ldb, accumulate ? 1.0f : 0.0f, C, ldc);
 }
-
-void
-yolor_gemm_ref (int M, int N, int K, const float *A, int lda, const float *B,
-    int ldb, float *C, int ldc, int accumulate)
-{
-  for (int m = 0; m < M; m++)
-    for (int n = 0; n < N; n++) {
-      double acc = accumulate ? C[(size_t) m * ldc + n] : 0.0;
-      for (int k = 0; k < K; k++)
-        acc += (double) A[(size_t) m * lda + k] * B[(size_t) k * ldb + n];
-      C[(size_t) m * ldc + n] = (float) acc;
-    }
-}

@@ -51,12 +51,9 @@ void yolor_parallel_items (int n_threads, int n, yolor_items_fn fn, void *ctx);
 #endif
 
 /* C[M][N] (+)= A[M][K] · B[K][N], row-major with leading dimensions.
- * The only BLAS call site. Must not be called inside a parallel loop. */
+ * The only BLAS call site; no forward pass uses it today (the kernel tests
+ * compare with it). Must not be called inside a parallel loop. */
 void yolor_gemm (int n_threads, int M, int N, int K, const float *A, int lda,
-    const float *B, int ldb, float *C, int ldc, int accumulate);
-
-/* Plain triple loop (double accumulation), the reference for tests. */
-void yolor_gemm_ref (int M, int N, int K, const float *A, int lda,
     const float *B, int ldb, float *C, int ldc, int accumulate);
 
 /* Depthwise k×k conv (one filter per channel) with fused bias (may be NULL)
@@ -67,11 +64,6 @@ size_t yolor_depthwise_workspace (
 void yolor_depthwise (int n_threads, const float *x, int c, int h, int w,
     const float *wt, int k, int stride, int pad, int oh, int ow,
     const float *bias, yolor_act act, float *y, float *work);
-
-/* Direct conv, the reference for tests: y[o] = Σ x ⋆ w, no bias. */
-void yolor_conv_ref (const float *x, int c_in, int h, int w, const float *wt,
-    int c_out, int k, int stride, int pad, int groups, int oh, int ow,
-    float *y);
 
 /* y[c][i] = act(y[c][i] + bias[c]) for c < C, i < hw. bias may be NULL. */
 void yolor_bias_act (

@@ -33,4 +33,14 @@ void tu_fill_random (float *x, size_t n, uint32_t seed, float lo, float hi);
 unsigned char *tu_load_rgb (const char *path, int *w, int *h);
 void tu_free_image (unsigned char *px);
 
+/* C[M][N] (+)= A[M][K] · B[K][N], a plain triple loop accumulating in
+ * double (test-ref.c). */
+void tu_gemm_ref (int M, int N, int K, const float *A, int lda, const float *B,
+    int ldb, float *C, int ldc, int accumulate);
+
+/* Direct conv: y[o] = Σ x ⋆ w, no bias, accumulating in double. */
+void tu_conv_ref (const float *x, int c_in, int h, int w, const float *wt,
+    int c_out, int k, int stride, int pad, int groups, int oh, int ow,
+    float *y);
+
 #endif

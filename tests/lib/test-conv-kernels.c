@@ -57,7 +57,7 @@ START_TEST (test_sgemm)
     for (int nt = 1; nt <= 2; nt++) {
       double max_d = 0.0;
       tu_sgemm (nt, M, N, K, A + 1, lda, B + 1, ldb, C, ldc, bias, acts[a]);
-      yolor_gemm_ref (M, N, K, A + 1, lda, B + 1, ldb, R, ldc, 0);
+      tu_gemm_ref (M, N, K, A + 1, lda, B + 1, ldb, R, ldc, 0);
       for (int m = 0; m < M; m++)
         for (int n = 0; n < N; n++) {
           float r = yolor_act1 (R[m * ldc + n] + bias[m], acts[a]);
@@ -111,7 +111,7 @@ START_TEST (test_vs_reference)
       yolor_winograd_conv (nt, 1, xs, cin, h, w, pad, u, bf16, cout, bias,
           YOLOR_ACT_SILU, ys, oh, ow, work,
           yolor_winograd_workspace (cin, cout, oh, ow), gwork);
-      yolor_conv_ref (x, cin, h, w, wt, cout, 3, 1, pad, 1, oh, ow, ref);
+      tu_conv_ref (x, cin, h, w, wt, cout, 3, 1, pad, 1, oh, ow, ref);
       yolor_bias_act (1, ref, cout, oh * ow, bias, YOLOR_ACT_SILU);
       for (int i = 0; i < cout * oh * ow; i++) {
         double d = fabs ((double) y[i] - ref[i]);

@@ -1,14 +1,14 @@
 /* The optimized compute kernels against their plain references, on odd
  * sizes with fixed seeds:
  *  - yolor_gemm (OpenBLAS) and the packed convolution GEMM (yolor_sgemm_run
- *    with fused bias + activation) vs yolor_gemm_ref for M, N, K in
+ *    with fused bias + activation) vs tu_gemm_ref for M, N, K in
  *    {1, 3, 17, 31, 64, 255}, with and without accumulate / bias, leading
  *    dimensions wider than the rows, pointers misaligned by one float; the
  *    padding between rows must stay untouched;
  *  - convolution the way the engine runs it (the packed GEMM reading the
  *    input as its im2col matrix, or directly for 1x1; depthwise kernel) and
  *    through yolor_conv_forward() itself
- *    vs yolor_conv_ref, for kernel 1/3/5, stride 1/2, pad 0/1/2, groups
+ *    vs tu_conv_ref, for kernel 1/3/5, stride 1/2, pad 0/1/2, groups
  *    1/2/depthwise and odd frame sizes down to 1x1;
  *  - yolor_bias_act / yolor_act_apply / yolor_bn_act vs the scalar formulas
  *    of every activation, including mish's softplus threshold at 20 and
@@ -104,7 +104,7 @@ check_gemm (int M, int N, int K, const gemm_variant *v, uint32_t seed)
   memcpy (c2, c_init, nc * sizeof (float));
   memcpy (cr, c_init, nc * sizeof (float));
 
-  yolor_gemm_ref (
+  tu_gemm_ref (
       M, N, K, a0 + off, lda, b0 + off, ldb, cr + off, ldc, v->accumulate);
   for (int m = 0; m < M; m++)
     memcpy (ref + (size_t) m * N, cr + off + (size_t) m * ldc,
@@ -204,11 +204,11 @@ check_sgemm (int M, int N, int K, const gemm_variant *v, yolor_act act,
     memcpy (br, b0, nb * sizeof (float));
     tu_round_bf16 (ar, na);
     tu_round_bf16 (br, nb);
-    yolor_gemm_ref (M, N, K, ar + off, lda, br + off, ldb, ref, N, 0);
+    tu_gemm_ref (M, N, K, ar + off, lda, br + off, ldb, ref, N, 0);
     free (ar);
     free (br);
   } else {
-    yolor_gemm_ref (M, N, K, a0 + off, lda, b0 + off, ldb, ref, N, 0);
+    tu_gemm_ref (M, N, K, a0 + off, lda, b0 + off, ldb, ref, N, 0);
   }
 
   for (int t = 0; t < 2; t++) {
@@ -524,7 +524,7 @@ check_conv (const conv_case *c, uint32_t seed, int bf16)
   tu_fill_random (x, nx, seed, -1.0f, 1.0f);
   tu_fill_random (wt, nw, seed + 1, -1.0f, 1.0f);
   tu_fill_random (bias, (size_t) c->c_out, seed + 2, -0.5f, 0.5f);
-  yolor_conv_ref (x, c->c_in, c->h, c->w, wt, c->c_out, c->k, c->stride, c->pad,
+  tu_conv_ref (x, c->c_in, c->h, c->w, wt, c->c_out, c->k, c->stride, c->pad,
       c->groups, oh, ow, ref);
   for (size_t i = 0; i < ny; i++)
     ref_act[i] = leaky (ref[i] + bias[i / ((size_t) oh * ow)]);
@@ -540,8 +540,8 @@ check_conv (const conv_case *c, uint32_t seed, int bf16)
     ref_bf = malloc (ny * sizeof (float));
     ref_bf_act = malloc (ny * sizeof (float));
     ck_assert (ref_bf && ref_bf_act);
-    yolor_conv_ref (xr, c->c_in, c->h, c->w, wr, c->c_out, c->k, c->stride,
-        c->pad, c->groups, oh, ow, ref_bf);
+    tu_conv_ref (xr, c->c_in, c->h, c->w, wr, c->c_out, c->k, c->stride, c->pad,
+        c->groups, oh, ow, ref_bf);
     for (size_t i = 0; i < ny; i++)
       ref_bf_act[i] = leaky (ref_bf[i] + bias[i / ((size_t) oh * ow)]);
     free (xr);
