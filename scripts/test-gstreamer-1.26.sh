@@ -10,8 +10,8 @@
 # its own GStreamer from Debian's apt ($YOLOR_DEBIAN_MIRROR, default
 # http://deb.debian.org/debian). The source tree and the shared data are
 # mounted read-only inside; the build lives in the new root. Needs root
-# (chroot, mount): uses sudo when not root. About 4 minutes the first time
-# on 2 cores, plus the tests.
+# (chroot, mount): uses sudo when not root. About 7 minutes the first time
+# on 2 cores, the tests included.
 #
 #   sh scripts/test-gstreamer-1.26.sh          build, then the gst suite
 #   sh scripts/test-gstreamer-1.26.sh TEST...  only those tests
