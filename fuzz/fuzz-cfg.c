@@ -1,4 +1,4 @@
-/* Fuzz target: the cfg reader (src/cfg.c, yolor_cfg_read) and what reads
+/* Fuzz target: the cfg reader (src/load/cfg.c, yolor_cfg_read) and what reads
  * the parsed sections without building layers (yolor_cfg_find,
  * yolor_graph_detect_flavor). The input is the cfg file itself.
  *

@@ -1,4 +1,4 @@
-/* Fuzz target: frame conversion and preprocessing (src/preprocess.c,
+/* Fuzz target: frame conversion and preprocessing (src/frames/preprocess.c,
  * src/kernels/convert.c): every pixel format (and one past the last),
  * colour matrix and resize mode, frame sizes, strides and plane offsets,
  * network input sizes, both flavours (YOLOR rounds the input up), through

@@ -1,4 +1,4 @@
-/* Fuzz target: the .weights reader (src/weights.c, through yolor_net_load)
+/* Fuzz target: the .weights reader (src/load/weights.c, through yolor_net_load)
  * and what consumes its floats: BN and implicit folding, the packed
  * weights and one detection on a small grey frame, so that arbitrary floats
  * (NaN, infinities, huge values) flow through the whole net.

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Expected colours: class 0 of the drawing palette is 0xFF2626 and class 3
- * is 0xFFEA59 (src/draw.c). Frames smaller than 360 rows get an automatic
+ * is 0xFFEA59 (src/draw/draw.c). Frames smaller than 360 rows get an automatic
  * thickness of 1 and text scale 1, so a label of n characters is
  * n·6 + 1 pixels wide and 10 tall, drawn just above the box.
  */

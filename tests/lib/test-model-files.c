@@ -1,4 +1,4 @@
-/* The files and names around a model (src/model-files.c), which the element
+/* The files and names around a model (src/load/model-files.c), which the element
  * and the tool share: the default model, the weights beside a cfg, the
  * class names, the input-size grammar and the resize names.
  *
