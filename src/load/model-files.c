@@ -16,18 +16,25 @@
 #define YOLOR_MODEL_DIR ""
 #endif
 
+static int
+is_regular (const char *path)
+{
+  struct stat st;
+
+  return stat (path, &st) == 0 && S_ISREG (st.st_mode);
+}
+
 /* @dir/@a@b if it is a regular file: a new path (free()), else NULL. */
 static char *
 regular_file (const char *dir, const char *a, const char *b)
 {
   size_t n = strlen (dir) + strlen (a) + strlen (b) + 2;
   char *p = malloc (n);
-  struct stat st;
 
   if (p == NULL)
     return NULL;
   snprintf (p, n, "%s/%s%s", dir, a, b);
-  if (stat (p, &st) == 0 && S_ISREG (st.st_mode))
+  if (is_regular (p))
     return p;
   free (p);
   return NULL;
@@ -70,19 +77,28 @@ yolor_default_model_path (void)
   return model_in_dir (YOLOR_MODEL_DIR);
 }
 
+/* @cfg_path with its ".cfg" replaced by @ext (appended when it has none):
+ * a new string (free()), or NULL. */
+static char *
+with_extension (const char *cfg_path, const char *ext)
+{
+  size_t n = strlen (cfg_path);
+  char *p;
+
+  if (n >= 4 && !strcmp (cfg_path + n - 4, ".cfg"))
+    n -= 4;
+  p = malloc (n + strlen (ext) + 1);
+  if (p == NULL)
+    return NULL;
+  memcpy (p, cfg_path, n);
+  strcpy (p + n, ext);
+  return p;
+}
+
 char *
 yolor_weights_path (const char *cfg_path)
 {
-  size_t n = strlen (cfg_path);
-  char *p = malloc (n + sizeof ".weights");
-
-  if (p == NULL)
-    return NULL;
-  memcpy (p, cfg_path, n + 1);
-  if (n >= 4 && !strcmp (p + n - 4, ".cfg"))
-    p[n - 4] = '\0';
-  strcat (p, ".weights");
-  return p;
+  return with_extension (cfg_path, ".weights");
 }
 
 /* ---- class names ---- */
@@ -110,33 +126,6 @@ beside (const char *path, const char *name)
   memcpy (p, path, dlen);
   strcpy (p + dlen, name);
   return p;
-}
-
-/* "<stem of @cfg_path>.names" beside it (a new string), or NULL. */
-static char *
-stem_names (const char *cfg_path)
-{
-  const char *base = strrchr (cfg_path, '/');
-  size_t n = strlen (cfg_path);
-  char *p;
-
-  base = base ? base + 1 : cfg_path;
-  if (n - (size_t) (base - cfg_path) > 4 && !strcmp (cfg_path + n - 4, ".cfg"))
-    n -= 4;
-  p = malloc (n + sizeof ".names");
-  if (p == NULL)
-    return NULL;
-  memcpy (p, cfg_path, n);
-  strcpy (p + n, ".names");
-  return p;
-}
-
-static int
-is_regular (const char *path)
-{
-  struct stat st;
-
-  return stat (path, &st) == 0 && S_ISREG (st.st_mode);
 }
 
 /* Reads the names of @path into @names[0..n) (entries past the file stay
@@ -228,7 +217,7 @@ yolor_names_load (const char *cfg_path, const char *names_file, int n_classes,
     st = used ? read_names (names_file, names, n_classes, &n_read, err)
               : yolor_error_set (err, YOLOR_ERR_NO_MEMORY, "out of memory");
   } else if (cfg_path && *cfg_path) {
-    cands[0] = stem_names (cfg_path);
+    cands[0] = with_extension (cfg_path, ".names");
     cands[1] = beside (cfg_path, "coco.names");
     cands[2] = beside (cfg_path, "../coco.names");
     for (int i = 0; i < 3 && used == NULL; i++) {
