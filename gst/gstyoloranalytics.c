@@ -32,18 +32,19 @@ find_row_ods (GstAnalyticsRelationMeta *rmeta, const GstStructure *s, guint n,
     GstYolorDetection d;
     GstAnalyticsMtd mtd;
     gpointer state = NULL;
+    GQuark type;
 
     od_out[i].id = G_MAXUINT;
     if (!gst_yolor_frame_meta_get_row (s, i, &d))
       continue;
+    type = g_quark_from_string (d.label);
     while (gst_analytics_relation_meta_iterate (
         rmeta, &state, gst_analytics_od_mtd_get_mtd_type (), &mtd)) {
       gint x, y, w, h;
       gfloat conf;
       gboolean taken = FALSE;
 
-      if (gst_analytics_od_mtd_get_obj_type (&mtd)
-              != g_quark_from_string (d.label)
+      if (gst_analytics_od_mtd_get_obj_type (&mtd) != type
           || !gst_analytics_od_mtd_get_location (&mtd, &x, &y, &w, &h, &conf)
           || x != d.x || y != d.y || w != d.w || h != d.h)
         continue;
@@ -52,7 +53,7 @@ find_row_ods (GstAnalyticsRelationMeta *rmeta, const GstStructure *s, guint n,
       if (taken)
         continue;
       od_out[i].id = mtd.id;
-      od_out[i].type = gst_analytics_od_mtd_get_obj_type (&mtd);
+      od_out[i].type = type;
       od_out[i].confidence = conf;
       found++;
       break;

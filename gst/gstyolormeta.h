@@ -329,7 +329,8 @@ typedef struct _GstYolorTrackFrame
   const GstClockTime *seen; /* 2·n: PTS of the first and the last
                             * sighting of the row's track
                             * (GST_CLOCK_TIME_NONE when unknown or
-                            * untracked), or NULL */
+                            * untracked), or NULL (builds without
+                            * GstAnalytics, which alone reads them) */
   const gchar *tracking; /* the tracking-type */
   GValue *events; /* nullable: a GstValueArray of event structures,
                             * taken (left unset) */

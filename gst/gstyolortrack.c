@@ -472,7 +472,7 @@ gst_yolor_track_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   GValue events = G_VALUE_INIT;
   gint *ids;
   gfloat *boxes = NULL;
-  GstClockTime *seen;
+  GstClockTime *seen = NULL;
   GstFlowReturn ret = GST_FLOW_OK;
 
   GST_OBJECT_LOCK (self);
@@ -549,6 +549,8 @@ gst_yolor_track_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     g_free (rows);
   }
 
+#ifdef HAVE_GST_ANALYTICS
+  /* the TrackingMtds' first and last seen; nothing else reads them */
   seen = g_new (GstClockTime, 2 * MAX (n, 1));
   for (guint i = 0; i < n; i++) {
     yolor_track_sightings st;
@@ -562,6 +564,7 @@ gst_yolor_track_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
         ? (GstClockTime) st.last_timestamp
         : GST_CLOCK_TIME_NONE;
   }
+#endif
 
   t.n = n;
   t.ids = ids;
