@@ -397,7 +397,7 @@ gst_yolor_osd_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
   };
   gpointer iter = NULL;
   GstMeta *meta;
-  GPtrArray *rois;
+  GArray *regions;
   GstYolorOsdItem *items;
   const gchar **lines;
   guint32 *colors;
@@ -421,19 +421,19 @@ gst_yolor_osd_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
     goto bad_frame;
   frame_meta = gst_buffer_get_yolor_frame_meta (frame->buffer);
 
-  rois = g_ptr_array_new ();
+  regions = g_array_new (FALSE, TRUE, sizeof (GstYolorOsdItem));
   while ((meta = gst_buffer_iterate_meta_filtered (
               frame->buffer, &iter, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))
-      != NULL)
-    g_ptr_array_add (rois, meta);
-  n = rois->len;
-  items = g_new0 (GstYolorOsdItem, MAX (n, 1));
-  for (guint i = 0; i < n; i++) {
-    items[i].roi = g_ptr_array_index (rois, i);
-    gst_yolor_osd_read_region (items[i].roi, frame_meta, &items[i].region);
-    gst_yolor_osd_describe (&settings, &items[i].region, items[i].text,
-        sizeof (items[i].text), &items[i].style);
+      != NULL) {
+    GstYolorOsdItem it = { (GstVideoRegionOfInterestMeta *) meta };
+
+    gst_yolor_osd_read_region (it.roi, frame_meta, &it.region);
+    gst_yolor_osd_describe (
+        &settings, &it.region, it.text, sizeof (it.text), &it.style);
+    g_array_append_val (regions, it);
   }
+  items = (GstYolorOsdItem *) regions->data;
+  n = regions->len;
   /* one box per place: the classes of a box detected as several (a row
    * each) are one label, strongest first */
   qsort (items, n, sizeof (GstYolorOsdItem), gst_yolor_osd_item_cmp);
@@ -458,8 +458,7 @@ gst_yolor_osd_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
   }
   g_free (colors);
   g_free (lines);
-  g_free (items);
-  g_ptr_array_unref (rois);
+  g_array_unref (regions);
   GST_LOG_OBJECT (self, "drew %u regions", n_drawn);
   return GST_FLOW_OK;
 
