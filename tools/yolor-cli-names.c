@@ -29,10 +29,3 @@ yolor_cli_names_load (const yolor_cli *cli, int n_classes)
   free (file);
   return names;
 }
-
-void
-yolor_cli_names_free (char **names, int n_classes)
-{
-  (void) n_classes;
-  yolor_names_free (names);
-}

@@ -98,9 +98,8 @@ yolor_net *yolor_cli_load_net (const yolor_cli *cli, const yolor_options *opts,
  * also get "classN"; a file of another length is warned about. Returns
  * NULL on failure (message printed);
  * otherwise an array of @n_classes strings, transferred: free it with
- * yolor_cli_names_free(). */
+ * yolor_names_free(). */
 char **yolor_cli_names_load (const yolor_cli *cli, int n_classes);
-void yolor_cli_names_free (char **names, int n_classes);
 
 /* Writes @s (borrowed) as a JSON string literal. */
 void yolor_cli_json_string (FILE *f, const char *s);

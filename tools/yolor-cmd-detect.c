@@ -112,7 +112,7 @@ yolor_cmd_detect (int argc, char **argv)
   dets = calloc (cap, sizeof *dets);
   if (names == NULL || dets == NULL) {
     yolor_cli_error (&cli, "out of memory");
-    yolor_cli_names_free (names, n_classes);
+    yolor_names_free (names);
     free (dets);
     yolor_net_free (net);
     return YOLOR_EXIT_RUNTIME;
@@ -125,7 +125,7 @@ yolor_cmd_detect (int argc, char **argv)
   }
 
   free (dets);
-  yolor_cli_names_free (names, n_classes);
+  yolor_names_free (names);
   yolor_net_free (net);
   return failed ? YOLOR_EXIT_RUNTIME : YOLOR_EXIT_OK;
 }

@@ -380,7 +380,7 @@ out:
     free (files[i]);
   free (files);
   yolor_eval_free (ev);
-  yolor_cli_names_free (names, n_classes);
+  yolor_names_free (names);
   free (run.dets);
   free (run.boxes);
   yolor_net_free (run.net);
