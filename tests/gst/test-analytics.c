@@ -149,17 +149,17 @@ GST_START_TEST (test_tracks)
               rmeta, &od_state, gst_analytics_od_mtd_get_mtd_type (), &mtd)) {
         GstAnalyticsTrackingMtd trk;
         guint64 id = 0;
-        GstClockTime first, last;
+        GstClockTime first_seen, last_seen;
         gboolean lost = TRUE;
-        gint x, y, w, h;
+        gint bx, by, bw, bh;
         gfloat conf;
 
-        gst_analytics_od_mtd_get_location (&mtd, &x, &y, &w, &h, &conf);
-        if (x != (gint) roi->x || y != (gint) roi->y || w != (gint) roi->w
-            || h != (gint) roi->h || !tracking_of (rmeta, mtd.id, &trk))
+        gst_analytics_od_mtd_get_location (&mtd, &bx, &by, &bw, &bh, &conf);
+        if (bx != (gint) roi->x || by != (gint) roi->y || bw != (gint) roi->w
+            || bh != (gint) roi->h || !tracking_of (rmeta, mtd.id, &trk))
           continue;
         fail_unless (gst_analytics_tracking_mtd_get_info (
-            &trk, &id, &first, &last, &lost));
+            &trk, &id, &first_seen, &last_seen, &lost));
         if (id != (guint64) roi->id)
           continue;
         found = TRUE;
@@ -169,8 +169,8 @@ GST_START_TEST (test_tracks)
             gst_analytics_relation_meta_get_relation (rmeta, trk.id, mtd.id)
             == GST_ANALYTICS_REL_TYPE_RELATE_TO);
         /* the man is there from frame 0; inferences on even frames */
-        fail_unless_equals_uint64 (first, 0);
-        fail_unless_equals_uint64 (last, (k & ~1u) * dt);
+        fail_unless_equals_uint64 (first_seen, 0);
+        fail_unless_equals_uint64 (last_seen, (k & ~1u) * dt);
       }
       fail_unless (found, "frame %u: ROI id %d has no TrackingMtd at its box",
           k, roi->id);
