@@ -102,11 +102,7 @@ dw_channels (void *data, long lo, long hi, int worker)
         float t[DW_L];
         int n = ow - ox < DW_L ? ow - ox : DW_L;
         memcpy (t, &v, sizeof (t));
-        if (n == DW_L)
-          yolor_act_row (yr + ox, t, DW_L, 0.0f, q->act);
-        else
-          for (int i = 0; i < n; i++)
-            yr[ox + i] = yolor_act1 (t[i], q->act);
+        yolor_act_row (yr + ox, t, n, 0.0f, q->act);
       }
     }
   }

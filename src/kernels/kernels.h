@@ -165,16 +165,26 @@ yolor_v8_even (const float *src)
   return __builtin_shufflevector (lo, hi, 0, 2, 4, 6, 8, 10, 12, 14);
 }
 
-/* yolor_expf() and the activations on a vector of either width: the same
- * body, instantiated for both (yolor_expf8/16, yolor_act8/16). */
-#define YOLOR_VEC_ACT_DEFINE(W)                                                \
+/* a where m is set, else b, on a vector of either width. */
+#define YOLOR_VEC_SELECT_DEFINE(W)                                             \
   static inline yolor_v##W##f yolor_select##W (                                \
       yolor_v##W##i m, yolor_v##W##f a, yolor_v##W##f b)                       \
   {                                                                            \
     return (yolor_v##W##f) (                                                   \
         (m & (yolor_v##W##i) a) | (~m & (yolor_v##W##i) b));                   \
-  }                                                                            \
-                                                                               \
+  }
+
+YOLOR_VEC_SELECT_DEFINE (8)
+YOLOR_VEC_SELECT_DEFINE (16)
+
+/* yolor_expf8/16 (): yolor_expf () on a vector. The x86 builds have their
+ * own, with fused multiply-adds (vec-exp-x86.h); the baseline's is
+ * yolor_expf ()'s own arithmetic, lane by lane. Within a build the two
+ * widths give the same bits for the same lane value. */
+#if defined(YOLOR_KERNELS_AVX512) || defined(YOLOR_KERNELS_AVX2)
+#include "vec-exp-x86.h"
+#else
+#define YOLOR_VEC_EXP_DEFINE(W)                                                \
   static inline yolor_v##W##f yolor_expf##W (yolor_v##W##f x)                  \
   {                                                                            \
     yolor_v##W##f zero = { 0 }, fx, nf, r, p;                                  \
@@ -195,8 +205,15 @@ yolor_v8_even (const float *src)
     p = p * r + 5.0000001201e-1f;                                              \
     p = p * r * r + r + 1.0f;                                                  \
     return p * (yolor_v##W##f) ((ni + 127) << 23);                             \
-  }                                                                            \
-                                                                               \
+  }
+
+YOLOR_VEC_EXP_DEFINE (8)
+YOLOR_VEC_EXP_DEFINE (16)
+#endif
+
+/* The activations on a vector of either width: the same body, instantiated
+ * for both (yolor_act8/16). */
+#define YOLOR_VEC_ACT_DEFINE(W)                                                \
   /* SiLU, logistic, mish or leaky of v (the vectorized activations) */        \
   static inline yolor_v##W##f yolor_act##W (yolor_v##W##f v, yolor_act act)    \
   {                                                                            \
@@ -220,7 +237,8 @@ YOLOR_VEC_ACT_DEFINE (8)
 YOLOR_VEC_ACT_DEFINE (16)
 
 /* y[i] = act (x[i] + b) for i < n, sixteen and eight at a time where the
- * activation allows. x may equal y. */
+ * activation has a vector form (and the last few as one more vector of
+ * eight). x may equal y. */
 static inline void
 yolor_act_row (float *y, const float *x, int n, float b, yolor_act act)
 {
@@ -239,6 +257,16 @@ yolor_act_row (float *y, const float *x, int n, float b, yolor_act act)
       v = yolor_act8 (v + b, act);
       memcpy (y + i, &v, sizeof (v));
     }
+    if (i < n) {
+      /* the tail in a vector too: a value's result does not depend on
+       * where in a row it is (rows are cut differently by tiles, threads
+       * and batches) */
+      yolor_v8f v = { 0 };
+      memcpy (&v, x + i, sizeof (float) * (size_t) (n - i));
+      v = yolor_act8 (v + b, act);
+      memcpy (y + i, &v, sizeof (float) * (size_t) (n - i));
+    }
+    return;
   }
   if (act == YOLOR_ACT_LINEAR) {
     for (; i < n; i++)

@@ -794,6 +794,33 @@ START_TEST (test_bias_act)
 }
 END_TEST
 
+/* A value's activation does not depend on where it sits in a row: rows
+ * of every length up to 40 give the bits of the same values in one long
+ * row (the kernels cut rows by tiles, threads and batches). */
+START_TEST (test_act_row_position)
+{
+  yolor_act act = (yolor_act) _i;
+  enum
+  {
+    LONG = 40
+  };
+  float x[LONG], whole[LONG], part[LONG];
+  tu_fill_random (x, LONG, 55 + _i, -12.0f, 12.0f);
+  memcpy (whole, x, sizeof (x));
+  yolor_bias_act (1, whole, 1, LONG, NULL, act);
+  for (int len = 1; len <= LONG; len++)
+    for (int at = 0; at + len <= LONG; at += len) {
+      memcpy (part, x + at, sizeof (float) * (size_t) len);
+      yolor_bias_act (1, part, 1, len, NULL, act);
+      ck_assert_msg (
+          memcmp (part, whole + at, sizeof (float) * (size_t) len) == 0,
+          "%s: values %d..%d as a row of %d differ from the same values in "
+          "a row of %d",
+          act_labels[act], at, at + len - 1, len, LONG);
+    }
+}
+END_TEST
+
 /* Unfolded batch norm + activation vs its formula (eps 1e-4 and 1e-5). */
 START_TEST (test_bn_act)
 {
@@ -954,6 +981,7 @@ main (void)
   tcase_add_test (tc, test_conv_wide);
   tcase_add_loop_test (tc, test_act_apply, 0, N_ACTS);
   tcase_add_loop_test (tc, test_bias_act, 0, N_ACTS);
+  tcase_add_loop_test (tc, test_act_row_position, 0, N_ACTS);
   tcase_add_loop_test (tc, test_bn_act, 0, N_ACTS);
   tcase_add_test (tc, test_sigmoid);
   suite_add_tcase (s, tc);
