@@ -180,6 +180,10 @@ typedef struct yolor_tensor
   size_t bytes; /* output bytes when it owns a buffer */
   size_t offset; /* arena offset */
   int first_use, last_use;
+  /* Written in place into a concatenation: the route layer whose buffer
+   * holds this output, at @home_at floats (-1: its own buffer). */
+  int home;
+  size_t home_at;
 } yolor_tensor;
 
 /* The parsed cfg: sections with key/values and their line numbers. */

@@ -27,8 +27,9 @@ yolor_route_forward (yolor_net *net, const yolor_layer *l)
     int part = lhalf ? 0 : l->route_group_id;
     src_dims (net, l, k, &c, &hw);
     size_t n = (size_t) (c / parts) * hw;
-    memcpy (dst, yolor_layer_in (net, l, k) + (size_t) part * n,
-        n * sizeof (float));
+    const float *src = yolor_layer_in (net, l, k) + (size_t) part * n;
+    if (src != dst) /* not written in place (plan.c) */
+      memcpy (dst, src, n * sizeof (float));
     dst += n;
   }
 }

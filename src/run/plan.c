@@ -68,6 +68,52 @@ sort_idx (int *idx, int n, yolor_net *net)
   }
 }
 
+/* Concatenations in place: an input of a channel route that owns its
+ * buffer (not itself a route, not the route's input twice, not already
+ * placed in an earlier route) is written straight into its slice of the
+ * route's buffer, which then lives from that input's first write; the
+ * route copies only what is not there. */
+static void
+place_in_routes (yolor_net *net)
+{
+  int n = net->n_layers;
+  for (int i = 0; i < n; i++)
+    net->t[i].home = -1;
+  for (int i = 0; i < n; i++) {
+    const yolor_layer *l = &net->layers[i];
+    size_t at = 0;
+    if (l->alias || l->ops->kind != YOLOR_LAYER_ROUTE || l->route_groups != 1)
+      continue;
+    for (int k = 0; k < l->n_in; k++) {
+      int p = l->in[k], twice = 0;
+      const yolor_tensor *s = yolor_layer_src (net, l, k);
+      size_t floats =
+          s ? (size_t) s->c * s->h * s->w : (size_t) 3 * net->in_h * net->in_w;
+      for (int j = 0; j < l->n_in; j++)
+        twice |= j != k && l->in[j] == p;
+      if (p >= 0 && !twice && !net->layers[p].alias
+          && net->layers[p].ops->kind != YOLOR_LAYER_ROUTE
+          && net->layers[p].ops->kind != YOLOR_LAYER_IMPLICIT
+          && net->t[p].home < 0) {
+        net->t[p].home = i;
+        net->t[p].home_at = at;
+      }
+      at += floats;
+    }
+  }
+  /* the route's buffer lives as long as any of its inputs' */
+  for (int p = 0; p < n; p++) {
+    yolor_tensor *t = &net->t[p], *h;
+    if (t->home < 0)
+      continue;
+    h = &net->t[t->home];
+    if (t->first_use < h->first_use)
+      h->first_use = t->first_use;
+    if (t->last_use > h->last_use)
+      h->last_use = t->last_use;
+  }
+}
+
 static int
 overlaps (const yolor_tensor *a, const yolor_tensor *b)
 {
@@ -123,12 +169,13 @@ yolor_plan (yolor_net *net, yolor_error *err)
     if (keep && r >= 0)
       net->t[r].last_use = n;
   }
+  place_in_routes (net);
 
   idx = malloc (sizeof (int) * (size_t) n);
   if (!idx)
     return yolor_error_set (err, YOLOR_ERR_NO_MEMORY, "out of memory");
   for (int i = 0; i < n; i++)
-    if (!net->layers[i].alias)
+    if (!net->layers[i].alias && net->t[i].home < 0)
       idx[n_owned++] = i;
   sort_idx (idx, n_owned, net);
 
@@ -174,18 +221,23 @@ yolor_plan (yolor_net *net, yolor_error *err)
     return yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
         "cannot allocate %zu bytes of activations", total);
 
-  /* resolve every layer's output pointer */
+  /* resolve every layer's output pointer: buffers, then slices of routes
+   * (a route comes after its inputs), then aliases in order */
   for (int i = 0; i < n; i++) {
     const yolor_layer *l = &net->layers[i];
     yolor_tensor *t = &net->t[i];
     if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
       t->out = l->param; /* read-only: no forward pass writes it */
-    else if (!l->alias)
+    else if (!l->alias && t->home < 0)
       t->out = (float *) ((char *) net->arena + t->offset);
-    else if (l->in[0] < 0)
-      t->out = net->input;
-    else
-      t->out = net->t[l->in[0]].out;
+  }
+  for (int i = 0; i < n; i++)
+    if (net->t[i].home >= 0)
+      net->t[i].out = net->t[net->t[i].home].out + net->t[i].home_at;
+  for (int i = 0; i < n; i++) {
+    const yolor_layer *l = &net->layers[i];
+    if (l->alias && l->ops->kind != YOLOR_LAYER_IMPLICIT)
+      net->t[i].out = l->in[0] < 0 ? net->input : net->t[l->in[0]].out;
   }
   return YOLOR_OK;
 }

@@ -127,6 +127,42 @@ START_TEST (test_heads_unfolded)
 }
 END_TEST
 
+/* Concatenations in place (run/plan.c): every input of a channel route
+ * that owns a buffer is a slice of the route's buffer (or of an earlier
+ * route's, which got it first), so the route copies nothing; the heads
+ * above match the reference with it. */
+START_TEST (test_routes_in_place)
+{
+  const ref_case *c = &heads_cases[0];
+  yolor_net *net = load_ref (c->dir, 1, 0);
+  yolor_error err;
+  int placed = 0, routes = 0;
+  ck_assert_int_eq (yolor_net_prepare_input (net, c->w, c->h, &err), YOLOR_OK);
+  for (int i = 0; i < net->n_layers; i++) {
+    const yolor_layer *l = &net->layers[i];
+    const float *at = net->t[i].out;
+    if (l->alias || l->ops->kind != YOLOR_LAYER_ROUTE || l->route_groups != 1)
+      continue;
+    routes++;
+    for (int k = 0; k < l->n_in; k++) {
+      const yolor_tensor *s = &net->t[l->in[k]];
+      if (l->in[k] >= 0 && !net->layers[l->in[k]].alias
+          && net->layers[l->in[k]].ops->kind != YOLOR_LAYER_ROUTE) {
+        ck_assert_msg (s->out == at || (s->home >= 0 && s->home < i),
+            "layer %d: input %d (layer %d) is not written in place", i, k,
+            l->in[k]);
+        placed += s->out == at;
+      }
+      at += (size_t) s->c * s->h * s->w;
+    }
+  }
+  printf ("%s: %d of the inputs of %d routes written in place\n", c->dir,
+      placed, routes);
+  ck_assert_int_gt (placed, 0);
+  yolor_net_free (net);
+}
+END_TEST
+
 /* Every layer of the unit net, run as a whole from the input. */
 START_TEST (test_unit_layers)
 {
@@ -364,6 +400,7 @@ reference_suite (void)
   tcase_add_loop_test (tc, test_heads_folded, 0, N_HEAD_CASES);
   tcase_add_loop_test (tc, test_heads_unfolded, 0, N_HEAD_CASES);
   tcase_add_loop_test (tc, test_unit_layers, 0, 2);
+  tcase_add_test (tc, test_routes_in_place);
   tcase_add_loop_test (tc, test_decode, 0, 6);
   tcase_add_loop_test (tc, test_nms, 0, 6);
   tcase_add_loop_test (tc, test_nms_test_thresholds, 0, 2);
