@@ -26,6 +26,21 @@
 #define WG_M 4 /* output tile */
 #define WG_N (WG_T * WG_T) /* 36 */
 #define WG_WORK_FLOATS (2u << 20) /* chunk budget, floats */
+/* Floats of V[k] or M[k] for @rows channels of @nt tiles: rounded up to
+ * whole 4 KB pages plus one cache line, so that the 36 matrices start at
+ * 36 different offsets in a page. With a plain rows·nt (256 channels of
+ * 100 tiles: 25 pages exactly) the transforms' 36 streams fall into the
+ * same cache sets. */
+#define WG_PAGE_FLOATS 1024
+#define WG_SKEW_FLOATS 16
+#define WG_PAD_MAX (WG_PAGE_FLOATS + WG_SKEW_FLOATS)
+static inline size_t
+k_stride (int rows, int nt)
+{
+  size_t n = (size_t) rows * nt;
+  return (n + WG_PAGE_FLOATS - 1) / WG_PAGE_FLOATS * WG_PAGE_FLOATS
+      + WG_SKEW_FLOATS;
+}
 
 #ifdef YOLOR_KERNELS_BASELINE
 /* G (6x3) */
@@ -100,7 +115,9 @@ size_t
 yolor_winograd_workspace (int cin, int cout, int oh, int ow)
 {
   int tiles = ((oh + 3) / 4) * ((ow + 3) / 4);
-  return (size_t) WG_N * (cin + cout) * chunk_tiles (cin, cout, tiles);
+  return (size_t) WG_N
+      * ((size_t) (cin + cout) * chunk_tiles (cin, cout, tiles)
+          + 2 * WG_PAD_MAX);
 }
 #endif
 
@@ -229,6 +246,7 @@ typedef struct
   float *const *y; /* one output per image */
   const float *bias;
   float *V, *M;
+  size_t v_step, m_step; /* floats between V[k], M[k] */
   int cin, cout, h, w, pad, oh, ow, tw, tiles, t0, nt;
   yolor_act act;
 } wg_chunk;
@@ -252,7 +270,7 @@ input_channels (void *data, long lo, long hi, int worker)
         n = nt - tl;
       input_segment (xc, q->h, q->w, q->pad, ty, tx, v);
       for (int k = 0; k < WG_N; k++) {
-        float *dst = q->V + ((size_t) k * q->cin + c) * nt + tl;
+        float *dst = q->V + k * q->v_step + (size_t) c * nt + tl;
         if (n == SEG)
           memcpy (dst, &v[k], sizeof (v[k])); /* one vector store */
         else
@@ -284,7 +302,7 @@ output_channels (void *data, long lo, long hi, int worker)
         n = nt - tl;
       cols = ow - tx * WG_M < n * WG_M ? ow - tx * WG_M : n * WG_M;
       for (int k = 0; k < WG_N; k++) {
-        const float *src = q->M + ((size_t) k * q->cout + o) * nt + tl;
+        const float *src = q->M + k * q->m_step + (size_t) o * nt + tl;
         yolor_v8f zero = { 0 };
         m[k] = zero;
         if (n == SEG)
@@ -323,7 +341,9 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, int images,
   int all = tiles * (images > 1 ? images : 1);
   int chunk = chunk_tiles (cin, cout, all);
   /* as many as the workspace holds: never fewer than one image's chunk */
-  size_t fit = work_floats / ((size_t) WG_N * (cin + cout));
+  size_t fit = work_floats / WG_N > 2 * WG_PAD_MAX
+      ? (work_floats / WG_N - 2 * WG_PAD_MAX) / (size_t) (cin + cout)
+      : 0;
   if ((size_t) chunk > fit)
     chunk = (int) fit;
   wg_chunk q;
@@ -332,7 +352,7 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, int images,
   q.bias = bias;
   q.y = y;
   q.V = work;
-  q.M = work + (size_t) WG_N * cin * chunk;
+  q.M = work + WG_N * k_stride (cin, chunk);
   q.cin = cin;
   q.cout = cout;
   q.h = h;
@@ -362,8 +382,8 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, int images,
     q.t0 = t0;
     q.nt = nt;
     g.N = g.b.ld = g.ldc = nt;
-    g.b_step = (size_t) cin * nt;
-    g.c_step = (size_t) cout * nt;
+    q.v_step = g.b_step = k_stride (cin, nt);
+    q.m_step = g.c_step = k_stride (cout, nt);
     yolor_parallel (n_threads, cin, 1, input_channels, &q);
     /* 36 products: M[k] = U[k] · V[k] */
     YOLOR_KFN (yolor_sgemm_run) (n_threads, &g, gemm_work);
