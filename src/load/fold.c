@@ -13,11 +13,16 @@
  * any conv with a linear activation; each fold needs the intermediate tensor
  * to have no other reader. The folded shift/control layers become aliases.
  *
+ * Implicit knowledge by a neural network (the paper's g(z) = W z): a conv
+ * whose input is an implicit vector gives the same Cx1x1 vector every
+ * frame. It is computed once, and the conv becomes an implicit layer
+ * holding that vector, which the folds above then take like any other.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <math.h>
 
-#include "yolor-private.h"
+#include "kernels/kernels.h"
 
 void
 yolor_fold_bn (yolor_model *m)
@@ -70,9 +75,65 @@ is_foldable_conv (const yolor_layer *k)
       && (!k->bn || k->bn_folded);
 }
 
+/* The conv @k on the Cx1x1 implicit vector @z, at its one output pixel:
+ * only the tap (pad, pad) reads z, the others read the zero padding. */
+static float
+conv_of_vector (const yolor_layer *k, const float *z, int o)
+{
+  int cpg = k->c_in / k->groups, opg = k->filters / k->groups;
+  double acc = k->bias[o];
+  if (k->pad < k->size)
+    for (int c = 0; c < cpg; c++) {
+      size_t at =
+          (((size_t) o * cpg + c) * k->size + k->pad) * k->size + k->pad;
+      acc += (double) k->weights[at] * z[(o / opg) * cpg + c];
+    }
+  return yolor_act1 ((float) acc, k->act);
+}
+
+/* Convs of an implicit vector (W z) into implicit layers holding W z. */
+static void
+fold_convs_of_implicit (yolor_model *m)
+{
+  const yolor_layer_ops *vector = yolor_layer_ops_find ("implicit_add");
+  for (int i = 0; i < m->n_layers; i++) {
+    yolor_layer *k = &m->layers[i];
+    const yolor_layer *z;
+    float *v;
+    if (k->ops->kind != YOLOR_LAYER_CONV || (k->bn && !k->bn_folded)
+        || k->n_in != 1 || k->in[0] < 0 || !vector)
+      continue;
+    z = &m->layers[k->in[0]];
+    /* a 1x1 output: one pixel, whose taps other than (pad, pad) are
+     * padding */
+    if (z->ops->kind != YOLOR_LAYER_IMPLICIT || z->atoms || k->stride < 1
+        || 1 + 2 * k->pad < k->size
+        || (1 + 2 * k->pad - k->size) / k->stride + 1 != 1)
+      continue;
+    v = yolor_malloc (sizeof (float) * (size_t) k->filters);
+    if (!v)
+      continue; /* out of memory: it stays a conv, computed every frame */
+    for (int o = 0; o < k->filters; o++)
+      v[o] = conv_of_vector (k, z->param, o);
+    yolor_free (k->weights);
+    yolor_free (k->bias);
+    k->weights = k->bias = NULL;
+    k->param = v;
+    k->atoms = 0;
+    k->n_in = 0;
+    k->ops = vector;
+    k->folded = 1;
+    yolor_log (&m->opts, YOLOR_LOG_DEBUG,
+        "computed conv %d of implicit layer %d once: it is now an implicit "
+        "vector",
+        k->index, z->index);
+  }
+}
+
 void
 yolor_fold_implicit (yolor_model *m)
 {
+  fold_convs_of_implicit (m);
   for (int i = 0; i < m->n_layers; i++) {
     yolor_layer *k = &m->layers[i];
     int per;

@@ -89,10 +89,13 @@ check_folded (const yolor_model *m, yolor_error *err)
 {
   for (int i = 0; i < m->n_layers; i++) {
     const yolor_layer *l = &m->layers[i];
-    if (l->ops->kind == YOLOR_LAYER_CONV
-        && (yolor_first_non_finite (l->bias, l->filters) >= 0
-            || yolor_first_non_finite (l->weights, yolor_conv_weight_count (l))
-                >= 0))
+    if ((l->ops->kind == YOLOR_LAYER_CONV
+            && (yolor_first_non_finite (l->bias, l->filters) >= 0
+                || yolor_first_non_finite (
+                       l->weights, yolor_conv_weight_count (l))
+                    >= 0))
+        || (l->ops->kind == YOLOR_LAYER_IMPLICIT
+            && yolor_first_non_finite (l->param, l->c) >= 0))
       return yolor_error_set (err, YOLOR_ERR_IO,
           "%s:%d: layer %d [%s]: folding batch norm or implicit layers into "
           "it overflows a float: the weights are absurd",
