@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <stdlib.h>
 
 #include <glib.h>
 #include <sanitizer/tsan_interface.h>
@@ -29,6 +30,9 @@ void g_cond_wait (GCond *c, GMutex *m);
 gboolean g_cond_wait_until (GCond *c, GMutex *m, gint64 end_time);
 void g_cond_signal (GCond *c);
 void g_cond_broadcast (GCond *c);
+GThreadPool *g_thread_pool_new (GFunc func, gpointer user_data,
+    gint max_threads, gboolean exclusive, GError **error);
+gboolean g_thread_pool_push (GThreadPool *pool, gpointer data, GError **error);
 
 typedef void (*mutex_fn) (GMutex *);
 typedef gboolean (*mutex_try_fn) (GMutex *);
@@ -37,6 +41,9 @@ typedef gboolean (*rec_try_fn) (GRecMutex *);
 typedef void (*wait_fn) (GCond *, GMutex *);
 typedef gboolean (*wait_until_fn) (GCond *, GMutex *, gint64);
 typedef void (*cond_fn) (GCond *);
+typedef GThreadPool *(*pool_new_fn) (
+    GFunc, gpointer, gint, gboolean, GError **);
+typedef gboolean (*pool_push_fn) (GThreadPool *, gpointer, GError **);
 
 /* The real GLib function @name, looked up on first use (which can come
  * from another library's constructor, before main) and kept in an atomic
@@ -147,4 +154,47 @@ g_cond_broadcast (GCond *c)
   REAL (g_cond_broadcast, cond_fn);
   __tsan_release (c);
   real_g_cond_broadcast (c);
+}
+
+/* GThreadPool hands each pushed item to a worker through a GAsyncQueue,
+ * whose lock GLib takes inside itself. GstTaskPool pushes an item it has
+ * just allocated and the worker frees it: without this the free reads as a
+ * race with the allocation. A push releases the item, the worker acquires
+ * it before the pool's function runs (a trampoline in front of it). */
+typedef struct
+{
+  GFunc func;
+  gpointer user_data;
+} pool_func;
+
+static void
+pool_trampoline (gpointer data, gpointer user_data)
+{
+  const pool_func *f = user_data;
+  __tsan_acquire (data);
+  f->func (data, f->user_data);
+}
+
+GThreadPool *
+g_thread_pool_new (GFunc func, gpointer user_data, gint max_threads,
+    gboolean exclusive, GError **error)
+{
+  REAL (g_thread_pool_new, pool_new_fn);
+  /* one per pool, kept for the process (a test makes a few) */
+  pool_func *f = malloc (sizeof (*f));
+  if (!f)
+    return real_g_thread_pool_new (
+        func, user_data, max_threads, exclusive, error);
+  f->func = func;
+  f->user_data = user_data;
+  return real_g_thread_pool_new (
+      pool_trampoline, f, max_threads, exclusive, error);
+}
+
+gboolean
+g_thread_pool_push (GThreadPool *pool, gpointer data, GError **error)
+{
+  REAL (g_thread_pool_push, pool_push_fn);
+  __tsan_release (data);
+  return real_g_thread_pool_push (pool, data, error);
 }
