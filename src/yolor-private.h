@@ -387,6 +387,18 @@ yolor_layer_src (const yolor_net *net, const yolor_layer *l, int k)
   return l->in[k] < 0 ? NULL : &net->t[l->in[k]];
 }
 
+/* The shape of input @k of @l: its tensor's, or the network input's (3
+ * channels) when @k reads the network input. */
+static inline void
+yolor_layer_src_shape (
+    const yolor_net *net, const yolor_layer *l, int k, int *c, int *h, int *w)
+{
+  const yolor_tensor *s = yolor_layer_src (net, l, k);
+  *c = s ? s->c : 3;
+  *h = s ? s->h : net->in_h;
+  *w = s ? s->w : net->in_w;
+}
+
 /* The tensor layer @l writes in @net. */
 static inline yolor_tensor *
 yolor_layer_out (const yolor_net *net, const yolor_layer *l)

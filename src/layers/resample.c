@@ -9,15 +9,6 @@
 #include "kernels/kernels.h"
 #include "yolor-private.h"
 
-static void
-in_dims (const yolor_net *net, const yolor_layer *l, int *c, int *h, int *w)
-{
-  const yolor_tensor *s = yolor_layer_src (net, l, 0);
-  *c = s ? s->c : 3;
-  *h = s ? s->h : net->in_h;
-  *w = s ? s->w : net->in_w;
-}
-
 typedef struct
 {
   const float *x;
@@ -50,7 +41,7 @@ yolor_upsample_forward (yolor_net *net, const yolor_layer *l)
   q.t = yolor_layer_out (net, l);
   q.x = yolor_layer_in (net, l, 0);
   q.s = l->stride;
-  in_dims (net, l, &c, &q.h, &q.w);
+  yolor_layer_src_shape (net, l, 0, &c, &q.h, &q.w);
   yolor_parallel (net->n_threads, c, 1, upsample_channels, &q);
 }
 
@@ -64,7 +55,7 @@ yolor_reorg_forward (yolor_net *net, const yolor_layer *l)
   const int *dy = darknet ? dn_dy : yolor_dy, *dx = darknet ? dn_dx : yolor_dx;
   const float *x = yolor_layer_in (net, l, 0);
   int c, h, w;
-  in_dims (net, l, &c, &h, &w);
+  yolor_layer_src_shape (net, l, 0, &c, &h, &w);
   for (int b = 0; b < 4; b++)
     for (int ch = 0; ch < c; ch++)
       for (int v = 0; v < t->h; v++) {
@@ -82,7 +73,7 @@ yolor_dwt_forward (yolor_net *net, const yolor_layer *l)
   const float *x = yolor_layer_in (net, l, 0);
   int c, h, w;
   size_t plane = (size_t) t->h * t->w;
-  in_dims (net, l, &c, &h, &w);
+  yolor_layer_src_shape (net, l, 0, &c, &h, &w);
   for (int ch = 0; ch < c; ch++)
     for (int v = 0; v < t->h; v++)
       for (int u = 0; u < t->w; u++) {

@@ -10,9 +10,9 @@
 static void
 src_dims (const yolor_net *net, const yolor_layer *l, int k, int *c, size_t *hw)
 {
-  const yolor_tensor *s = yolor_layer_src (net, l, k);
-  *c = s ? s->c : 3;
-  *hw = s ? (size_t) s->h * s->w : (size_t) net->in_h * net->in_w;
+  int h, w;
+  yolor_layer_src_shape (net, l, k, c, &h, &w);
+  *hw = (size_t) h * w;
 }
 
 void

@@ -96,17 +96,19 @@ static void
 fold_convs_of_implicit (yolor_model *m)
 {
   const yolor_layer_ops *vector = yolor_layer_ops_find ("implicit_add");
+  if (!vector)
+    return;
   for (int i = 0; i < m->n_layers; i++) {
     yolor_layer *k = &m->layers[i];
     const yolor_layer *z;
     float *v;
     if (k->ops->kind != YOLOR_LAYER_CONV || (k->bn && !k->bn_folded)
-        || k->n_in != 1 || k->in[0] < 0 || !vector)
+        || k->n_in != 1 || k->in[0] < 0)
       continue;
     z = &m->layers[k->in[0]];
     /* a 1x1 output: one pixel, whose taps other than (pad, pad) are
      * padding */
-    if (z->ops->kind != YOLOR_LAYER_IMPLICIT || z->atoms || k->stride < 1
+    if (z->ops->kind != YOLOR_LAYER_IMPLICIT || z->atoms
         || 1 + 2 * k->pad < k->size
         || (1 + 2 * k->pad - k->size) / k->stride + 1 != 1)
       continue;

@@ -85,10 +85,7 @@ place_in_routes (yolor_net *net)
     if (l->alias || l->ops->kind != YOLOR_LAYER_ROUTE || l->route_groups != 1)
       continue;
     for (int k = 0; k < l->n_in; k++) {
-      int p = l->in[k], twice = 0;
-      const yolor_tensor *s = yolor_layer_src (net, l, k);
-      size_t floats =
-          s ? (size_t) s->c * s->h * s->w : (size_t) 3 * net->in_h * net->in_w;
+      int p = l->in[k], twice = 0, c, h, w;
       for (int j = 0; j < l->n_in; j++)
         twice |= j != k && l->in[j] == p;
       if (p >= 0 && !twice && !net->layers[p].alias
@@ -98,7 +95,8 @@ place_in_routes (yolor_net *net)
         net->t[p].home = i;
         net->t[p].home_at = at;
       }
-      at += floats;
+      yolor_layer_src_shape (net, l, k, &c, &h, &w);
+      at += (size_t) c * h * w;
     }
   }
   /* the route's buffer lives as long as any of its inputs' */
