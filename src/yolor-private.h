@@ -216,8 +216,8 @@ typedef struct yolor_cfg
  * the flavour. */
 typedef struct yolor_rules
 {
-  yolor_flavor flavor; /* YOLOR or DARKNET, never AUTO */
-  double bn_eps; /* batch norm: YOLOR 1e-4, darknet 1e-5 */
+  yolor_flavor flavor; /* YOLOR, DARKNET or YOLOR_PAPER, never AUTO */
+  double bn_eps; /* batch norm: YOLOR 1e-4, darknet 1e-5, paper 1e-3 */
   yolor_resize resize; /* what YOLOR_RESIZE_AUTO means */
   float conf_threshold, iou_threshold; /* default post-processing */
   int official_decode; /* 1: sigmoid on every head output, boxes
@@ -226,6 +226,9 @@ typedef struct yolor_rules
                         * largest; 0: the [yolo] layer's activation,
                         * scale_x_y and new_coords, the strides the feature
                         * maps give, any input size the layers take */
+  int anchor_px; /* official decode: (2σ)²·anchor as the paper branch's
+                  * IDetect (anchor_grid, pixels), not (2σ)²·(anchor /
+                  * stride)·stride as the main branch's YOLOLayer */
   int size_from_heads; /* default input 640, 1280 with 4+ heads (else the
                         * cfg's [net] size) */
   int torch_maxpool; /* maxpool padded as nn.MaxPool2d (and ZeroPad2d for
@@ -235,7 +238,8 @@ typedef struct yolor_rules
   int cfg_nms; /* the [yolo] nms_kind (greedy / DIoU) is honoured */
 } yolor_rules;
 
-/* The rules of @flavor (YOLOR or DARKNET) into @out (borrowed). */
+/* The rules of @flavor (YOLOR, DARKNET or YOLOR_PAPER) into @out
+ * (borrowed). */
 void yolor_rules_init (yolor_flavor flavor, yolor_rules *out);
 
 /* Stride of head @k in the official decode: 8·2^k, at most 128. */
@@ -408,6 +412,11 @@ yolor_layer_out (const yolor_net *net, const yolor_layer *l)
 
 const float *yolor_layer_in (const yolor_net *net, const yolor_layer *l, int k);
 void yolor_conv_forward (yolor_net *net, const yolor_layer *l);
+/* net.c: layers @first.. of a prepared net, the earlier layers' outputs as
+ * they are (the tests run a model's heads on the features they put there:
+ * with keep_layer_outputs, so no later layer has taken their memory). */
+yolor_status yolor_net_forward_from (
+    yolor_net *net, int first, yolor_error *err);
 /* net.c: YOLOR_OK when @n nets can run as one batch (see yolor.h); else
  * YOLOR_ERR_INVALID_ARG with @err naming the net. */
 yolor_status yolor_batch_check (

@@ -240,15 +240,10 @@ yolor_cli_parse (
               optarg);
         break;
       case OPT_FLAVOR:
-        if (!strcmp (optarg, "auto"))
-          cli->flavor = YOLOR_FLAVOR_AUTO;
-        else if (!strcmp (optarg, "yolor"))
-          cli->flavor = YOLOR_FLAVOR_YOLOR;
-        else if (!strcmp (optarg, "darknet"))
-          cli->flavor = YOLOR_FLAVOR_DARKNET;
-        else
-          return usage_error (
-              cli, usage, "bad --flavor '%s' (auto, yolor or darknet)", optarg);
+        if (!yolor_flavor_parse (optarg, &cli->flavor))
+          return usage_error (cli, usage,
+              "bad --flavor '%s' (auto, yolor, darknet or yolor-paper)",
+              optarg);
         break;
       case OPT_SYNTHETIC:
         cli->synthetic = 1;
@@ -467,14 +462,7 @@ yolor_cli_json_string (FILE *f, const char *s)
 const char *
 yolor_cli_flavor_name (yolor_flavor flavor)
 {
-  switch (flavor) {
-    case YOLOR_FLAVOR_YOLOR:
-      return "yolor";
-    case YOLOR_FLAVOR_DARKNET:
-      return "darknet";
-    default:
-      return "auto";
-  }
+  return yolor_flavor_name (flavor);
 }
 
 double

@@ -24,7 +24,7 @@ static const char usage[] =
     "  --batch B           B frames (nets on one model) as one forward pass;\n"
     "                      times are per batch, and per frame\n"
     "  --weights FILE      weights (default: MODEL with .weights)\n"
-    "  --flavor F          auto|yolor|darknet\n"
+    "  --flavor F          auto|yolor|darknet|yolor-paper\n"
     "  --synthetic         generated weights even if a weights file exists\n"
     "  --no-fold           run batch norm / implicit layers unfolded\n";
 

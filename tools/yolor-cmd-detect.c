@@ -20,7 +20,7 @@ static const char usage[] =
     "  --agnostic          NMS across classes\n"
     "  --size WxH          network input size\n"
     "  --letterbox MODE    auto|stretch|letterbox|rect\n"
-    "  --flavor F          auto|yolor|darknet\n"
+    "  --flavor F          auto|yolor|darknet|yolor-paper\n"
     "  --threads N         threads (0: all cores)\n"
     "  --precision P       fp32 (default) or bf16 (CPUs with avx512_bf16)\n"
     "  --synthetic         generated weights instead of a weights file\n"

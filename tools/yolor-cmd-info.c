@@ -16,7 +16,7 @@ static const char usage[] =
     "is loaded with synthetic weights (said in the output).\n"
     "  --weights FILE      weights (default: MODEL with .weights)\n"
     "  --size WxH          network input size (default: the model's)\n"
-    "  --flavor F          auto|yolor|darknet\n"
+    "  --flavor F          auto|yolor|darknet|yolor-paper\n"
     "  --synthetic         generated weights even if a weights file exists\n"
     "  --no-fold           load without folding\n";
 

@@ -18,7 +18,7 @@ static const char usage[] =
     "little-endian, no header) and write the tensor entering each [yolo]\n"
     "layer as DIR/head0.bin, head1.bin, ... (float32 NCHW [C][H][W]).\n"
     "  --weights FILE      weights (default: MODEL with .weights)\n"
-    "  --flavor F          auto|yolor|darknet\n"
+    "  --flavor F          auto|yolor|darknet|yolor-paper\n"
     "  --threads N         threads (0: all cores)\n"
     "  --precision P       fp32 (default) or bf16 (CPUs with avx512_bf16)\n"
     "  --synthetic         generated weights instead of a weights file\n"

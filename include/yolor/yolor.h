@@ -93,15 +93,29 @@ YOLOR_API const char *yolor_status_str (yolor_status status);
  * scale_x_y, exp() for w/h unless new_coords), BN epsilon (1e-4 / 1e-5),
  * maxpool padding (zero/−inf for k=2,s=1), reorg order, shortcut activation,
  * the default input preprocessing and the default NMS IoU.
- * AUTO picks YOLOR when the cfg uses a layer or activation only the YOLOR
- * code defines (implicit_*, *_channels, route_lhalf, dwt, silu, reorg
+ * YOLOR_PAPER is the YOLOR repository's paper branch (its YAML models, as
+ * tools/yolor-convert --yaml writes them): YOLOR's rules with BN epsilon
+ * 1e-3, boxes (2σ)² times the anchor in pixels, and NMS defaults conf 0.25,
+ * IoU 0.45.
+ * AUTO takes the cfg's [net] flavor= (yolor, darknet or yolor-paper) when
+ * it has one; else YOLOR when the cfg uses a layer or activation only the
+ * YOLOR code defines (implicit_*, *_channels, route_lhalf, dwt, silu, reorg
  * without keys on the network input), DARKNET otherwise. */
 typedef enum yolor_flavor
 {
   YOLOR_FLAVOR_AUTO = 0,
   YOLOR_FLAVOR_YOLOR,
-  YOLOR_FLAVOR_DARKNET
+  YOLOR_FLAVOR_DARKNET,
+  YOLOR_FLAVOR_YOLOR_PAPER
 } yolor_flavor;
+
+/* Returns: a static string naming @flavor as the cfg's [net] flavor= and
+ * the CLI's --flavor spell it: "auto", "yolor", "darknet", "yolor-paper". */
+YOLOR_API const char *yolor_flavor_name (yolor_flavor flavor);
+
+/* Sets *@flavor_out to the flavour @name spells (as yolor_flavor_name ()
+ * gives). Returns: 1, or 0 (and leaves *@flavor_out) for any other string. */
+YOLOR_API int yolor_flavor_parse (const char *name, yolor_flavor *flavor_out);
 
 /* How a frame becomes the network input. */
 typedef enum yolor_resize

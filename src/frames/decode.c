@@ -91,8 +91,13 @@ decode_box (const yolor_net *net, const yolor_layer *l, const yolor_tensor *g,
     float w2 = s2 * 2.0f, h2 = s3 * 2.0f;
     b[0] = ((s0 * 2.0f - 0.5f) + (float) x) * st;
     b[1] = ((s1 * 2.0f - 0.5f) + (float) y) * st;
-    b[2] = w2 * w2 * (l->anchors[2 * a] / st) * st;
-    b[3] = h2 * h2 * (l->anchors[2 * a + 1] / st) * st;
+    if (net->model->rules.anchor_px) {
+      b[2] = w2 * w2 * l->anchors[2 * a];
+      b[3] = h2 * h2 * l->anchors[2 * a + 1];
+    } else {
+      b[2] = w2 * w2 * (l->anchors[2 * a] / st) * st;
+      b[3] = h2 * h2 * (l->anchors[2 * a + 1] / st) * st;
+    }
   } else {
     float sxy = l->scale_x_y;
     float xs = act_dn (l, t[0]) * sxy - 0.5f * (sxy - 1.0f);

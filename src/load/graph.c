@@ -22,7 +22,7 @@ static const char *const net_keys[] = { "batch", "subdivisions", "width",
   "contrastive_jit_flip", "contrastive_color", "unsupervised", "inputs",
   "max_crop", "min_crop", "aspect", "resize_step", "dynamic_minibatch",
   "loss_scale", "use_cuda_graph", "try_fix_nan", "ema_alpha", "batch_normalize",
-  "show_receptive_field", "seed", NULL };
+  "show_receptive_field", "seed", "flavor", NULL };
 
 static const char *const act_names[] = {
   [YOLOR_ACT_LINEAR] = "linear",
@@ -266,7 +266,13 @@ yolor_graph_detect_flavor (const yolor_cfg *cfg)
     "alternate_channels", "shift_channels_2d", "control_channels_2d",
     "select_channels_2d", "alternate_channels_2d", "route_lhalf", "dwt", NULL };
   int n_yolo = 0, new_coords = 0;
+  const yolor_cfg_kv *named =
+      cfg->n_sections > 0 ? yolor_cfg_find (&cfg->sections[0], "flavor") : NULL;
+  yolor_flavor f;
 
+  /* the cfg says which (an unknown name is the [net] parse's error) */
+  if (named && yolor_flavor_parse (named->value, &f) && f != YOLOR_FLAVOR_AUTO)
+    return f;
   for (int i = 1; i < cfg->n_sections; i++) {
     const yolor_cfg_section *s = &cfg->sections[i];
     const yolor_cfg_kv *kv;
@@ -501,6 +507,14 @@ yolor_graph_build (yolor_model *m, const yolor_cfg *cfg, yolor_error *err)
         "%s:%d: the first section must be [net], not [%s]", cfg->path,
         first->line, first->name);
   check_keys (&c, net_keys);
+  {
+    const yolor_cfg_kv *kv = find (&c, "flavor");
+    yolor_flavor f;
+    if (kv && !yolor_flavor_parse (kv->value, &f))
+      fail (&c, kv->line, YOLOR_ERR_PARSE,
+          "unknown flavour (yolor, darknet or yolor-paper) in", "flavor",
+          kv->value);
+  }
   m->net_default_w = get_int (&c, "width", 416, 1, YOLOR_MAX_DIM);
   m->net_default_h = get_int (&c, "height", 416, 1, YOLOR_MAX_DIM);
   if (get_int (&c, "channels", 3, 1, 4) != 3 && c.st == YOLOR_OK)

@@ -240,7 +240,7 @@ yolor_model_load_common (const char *cfg_path, const char *weights_path,
   yolor_log (&m->opts, YOLOR_LOG_INFO,
       "%s: %d layers, %d heads, %d classes, %s flavour, %s", cfg_path,
       m->n_layers, m->n_heads, m->n_classes,
-      m->rules.flavor == YOLOR_FLAVOR_YOLOR ? "YOLOR" : "darknet",
+      yolor_flavor_name (m->rules.flavor),
       yolor_precision_name (m->opts.precision));
   *model_out = m;
   return YOLOR_OK;

@@ -259,12 +259,12 @@ layer_of_nets (yolor_net *const *nets, int n, const yolor_layer *l)
       forward_of[l->ops->kind](nets[k], l);
 }
 
-/* Every layer of @n nets, one layer at a time over all of them. */
+/* Layers @first.. of @n nets, one layer at a time over all of them. */
 static void
-run_layers (yolor_net *const *nets, int n)
+run_layers (yolor_net *const *nets, int n, int first)
 {
   yolor_net *net = nets[0];
-  for (int i = 0; i < net->n_layers; i++) {
+  for (int i = first; i < net->n_layers; i++) {
     const yolor_layer *l = &net->layers[i];
     double t0 = net->opts.profile ? now_ms () : 0.0, ms;
     if (!(l->alias || l->ops->kind == YOLOR_LAYER_IMPLICIT))
@@ -277,11 +277,17 @@ run_layers (yolor_net *const *nets, int n)
   }
 }
 
+typedef struct
+{
+  yolor_net *const *nets;
+  int first;
+} run_ctx;
+
 static void
 run_items (void *ctx, int lo, int hi)
 {
-  yolor_net *const *nets = ctx;
-  run_layers (nets + lo, hi - lo);
+  const run_ctx *r = ctx;
+  run_layers (r->nets + lo, hi - lo, r->first);
 }
 
 /* The forward pass of @n checked nets. With yolor_parallel_items (): with
@@ -290,9 +296,10 @@ run_items (void *ctx, int lo, int hi)
  * until the end; the rest run layer by layer on every thread, a conv as
  * one product over them. */
 static yolor_status
-forward_layers (yolor_net *const *nets, int n, yolor_error *err)
+forward_layers (yolor_net *const *nets, int n, int first, yolor_error *err)
 {
   yolor_net *net = nets[0];
+  run_ctx r = { nets, first };
   for (int i = 0; i < net->n_layers; i++) {
     const yolor_layer *l = &net->layers[i];
     if (!l->alias && l->ops->kind != YOLOR_LAYER_IMPLICIT
@@ -300,7 +307,7 @@ forward_layers (yolor_net *const *nets, int n, yolor_error *err)
       return yolor_error_set (
           err, YOLOR_ERR_INTERNAL, "layer %d has no forward pass", i);
   }
-  yolor_parallel_items (net->n_threads, n, run_items, (void *) nets);
+  yolor_parallel_items (net->n_threads, n, run_items, &r);
   return YOLOR_OK;
 }
 
@@ -310,7 +317,16 @@ yolor_net_forward (yolor_net *net, yolor_error *err)
   if (!net || !net->prepared)
     return yolor_error_set (
         err, YOLOR_ERR_INVALID_ARG, "the net is not prepared");
-  return forward_layers (&net, 1, err);
+  return forward_layers (&net, 1, 0, err);
+}
+
+yolor_status
+yolor_net_forward_from (yolor_net *net, int first, yolor_error *err)
+{
+  if (!net || !net->prepared || first < 0 || first > net->n_layers)
+    return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
+        "the net is not prepared or has no layer %d", first);
+  return forward_layers (&net, 1, first, err);
 }
 
 yolor_status
@@ -344,7 +360,7 @@ yolor_net_forward_batch (yolor_net *const *nets, int n, yolor_error *err)
   yolor_status st = yolor_batch_check (nets, n, err);
   if (st)
     return st;
-  return forward_layers (nets, n, err);
+  return forward_layers (nets, n, 0, err);
 }
 
 /* ---- queries ---- */
