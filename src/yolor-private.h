@@ -73,6 +73,7 @@ typedef enum yolor_layer_kind
   YOLOR_LAYER_SCALE_CHANNELS,
   YOLOR_LAYER_IMPLICIT, /* implicit_add/mul/cat(_2d) */
   YOLOR_LAYER_CHANNELS, /* shift/control/select/alternate(_2d) */
+  YOLOR_LAYER_BATCHNORM, /* per-channel batch norm and activation */
   YOLOR_LAYER_YOLO
 } yolor_layer_kind;
 
@@ -125,7 +126,9 @@ struct yolor_layer
   int alias; /* 1: its output is another layer's buffer */
   int folded; /* 1: merged into a neighbour at load */
 
-  /* convolutional */
+  /* convolutional; [batchnorm] uses filters (= c), bn (1), act, bias
+   * (beta), bn_*, and once folded weights (the c scales) and bias (the
+   * shifts) */
   int filters, size, stride, pad, groups, bn;
   yolor_act act;
   float *weights; /* owned: [filters][c_in/groups][k][k]; freed
@@ -426,6 +429,7 @@ yolor_status yolor_batch_check (
 void yolor_conv_forward_batch (
     yolor_net *const *nets, int n, const yolor_layer *l);
 void yolor_maxpool_forward (yolor_net *net, const yolor_layer *l);
+void yolor_batchnorm_forward (yolor_net *net, const yolor_layer *l);
 void yolor_avgpool_forward (yolor_net *net, const yolor_layer *l);
 void yolor_route_forward (yolor_net *net, const yolor_layer *l);
 void yolor_shortcut_forward (yolor_net *net, const yolor_layer *l);

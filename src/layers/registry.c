@@ -74,6 +74,7 @@ static const yolor_layer_ops registry[] = {
   { "alternate_channels", YOLOR_LAYER_CHANNELS, YOLOR_CH_ALTERNATE, from_keys },
   { "alternate_channels_2d", YOLOR_LAYER_CHANNELS, YOLOR_CH_ALTERNATE,
       from_keys },
+  { "batchnorm", YOLOR_LAYER_BATCHNORM, 0, K ("activation", "stopbackward") },
   { "yolo", YOLOR_LAYER_YOLO, 0, yolo_keys },
 };
 

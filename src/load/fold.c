@@ -2,7 +2,8 @@
  * per frame.
  *
  * Batch norm: s = gamma / sqrt(var + eps); W' = s[o]·W; b' = beta − mean·s
- * (eps 1e-4 for the YOLOR flavour, 1e-5 for darknet).
+ * (eps 1e-4 for the YOLOR flavour, 1e-5 for darknet, 1e-3 for the paper's).
+ * A [batchnorm] layer keeps s as its weights and b' as its bias.
  *
  * Implicit knowledge (the YOLOR paper's Eq. 9 and 10): a head is
  *   y = M ⊙ (W (x + A) + b)
@@ -21,8 +22,20 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <math.h>
+#include <stdlib.h>
 
 #include "kernels/kernels.h"
+
+/* s[o] = gamma / sqrt(var + eps) of @l into @s; its bias becomes the
+ * shift beta − mean·s. */
+static void
+bn_scales (yolor_layer *l, double eps, double *s)
+{
+  for (int o = 0; o < l->filters; o++) {
+    s[o] = l->bn_gamma[o] / sqrt ((double) l->bn_var[o] + eps);
+    l->bias[o] = (float) (l->bias[o] - l->bn_mean[o] * s[o]);
+  }
+}
 
 void
 yolor_fold_bn (yolor_model *m)
@@ -30,17 +43,31 @@ yolor_fold_bn (yolor_model *m)
   double eps = m->rules.bn_eps;
   for (int i = 0; i < m->n_layers; i++) {
     yolor_layer *l = &m->layers[i];
-    int64_t per =
-        (int64_t) (l->c_in / (l->groups ? l->groups : 1)) * l->size * l->size;
-    if (l->ops->kind != YOLOR_LAYER_CONV || !l->bn || l->bn_folded)
+    int conv = l->ops->kind == YOLOR_LAYER_CONV;
+    int64_t per;
+    double *s;
+    if (!(conv || l->ops->kind == YOLOR_LAYER_BATCHNORM) || !l->bn
+        || l->bn_folded)
       continue;
-    for (int o = 0; o < l->filters; o++) {
-      double s = l->bn_gamma[o] / sqrt ((double) l->bn_var[o] + eps);
-      float *w = l->weights + o * per;
-      for (int64_t k = 0; k < per; k++)
-        w[k] = (float) (w[k] * s);
-      l->bias[o] = (float) (l->bias[o] - l->bn_mean[o] * s);
+    s = malloc (sizeof (double) * (size_t) l->filters);
+    if (!s
+        || (!conv && !l->weights
+            && !(l->weights =
+                     yolor_calloc ((size_t) l->filters, sizeof (float))))) {
+      free (s);
+      continue; /* stays unfolded: the forward pass reads bn_* */
     }
+    bn_scales (l, eps, s);
+    per = (int64_t) (l->c_in / (l->groups ? l->groups : 1)) * l->size * l->size;
+    for (int o = 0; o < l->filters; o++) {
+      if (conv) {
+        float *w = l->weights + o * per;
+        for (int64_t k = 0; k < per; k++)
+          w[k] = (float) (w[k] * s[o]);
+      } else
+        l->weights[o] = (float) s[o];
+    }
+    free (s);
     yolor_free (l->bn_gamma);
     yolor_free (l->bn_mean);
     yolor_free (l->bn_var);

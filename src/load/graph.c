@@ -453,6 +453,13 @@ parse_section (parse_ctx *c, yolor_model *m, yolor_layer *l, int index)
       if (get_int (c, "scale_wh", 0, 0, 0))
         break;
       break;
+    case YOLOR_LAYER_BATCHNORM:
+      kv = find (c, "activation");
+      l->act = kv ? yolor_act_from_name (kv->value, &ok) : YOLOR_ACT_LINEAR;
+      if (kv && !ok)
+        fail (c, kv->line, YOLOR_ERR_UNSUPPORTED, "unknown activation for",
+            "activation", kv->value);
+      break;
     case YOLOR_LAYER_MAXPOOL:
       l->pool_stride = get_int (c, "stride", 1, 1, 64);
       l->pool_size = get_int (c, "size", l->pool_stride, 1, 64);

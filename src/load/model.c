@@ -49,6 +49,10 @@ yolor_model_set_channels (yolor_model *m, const yolor_tensor *t)
     if (l->ops->kind == YOLOR_LAYER_CONV) {
       l->c_in = l->in[0] < 0 ? 3 : t[l->in[0]].c;
       l->n_params = yolor_conv_weight_count (l) + (l->bn ? 2 * l->c : l->c);
+    } else if (l->ops->kind == YOLOR_LAYER_BATCHNORM) {
+      l->filters = l->c;
+      l->bn = 1;
+      l->n_params = 2 * (int64_t) l->c; /* gamma and beta, as PyTorch counts */
     } else if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
       l->n_params = l->c;
   }
@@ -94,6 +98,9 @@ check_folded (const yolor_model *m, yolor_error *err)
                 || yolor_first_non_finite (
                        l->weights, yolor_conv_weight_count (l))
                     >= 0))
+        || (l->ops->kind == YOLOR_LAYER_BATCHNORM && l->bn_folded
+            && (yolor_first_non_finite (l->bias, l->c) >= 0
+                || yolor_first_non_finite (l->weights, l->c) >= 0))
         || (l->ops->kind == YOLOR_LAYER_IMPLICIT
             && yolor_first_non_finite (l->param, l->c) >= 0))
       return yolor_error_set (err, YOLOR_ERR_IO,
@@ -116,7 +123,9 @@ layer_param_bytes (const yolor_layer *l)
       n += (size_t) yolor_conv_weight_count (l);
     if (l->bn_gamma)
       n += 3 * (size_t) l->filters;
-  } else if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
+  } else if (l->ops->kind == YOLOR_LAYER_BATCHNORM)
+    n += (size_t) l->c * (l->bn_gamma ? 4 : 2);
+  else if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
     n += (size_t) l->c;
   return n * sizeof (float);
 }

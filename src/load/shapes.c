@@ -149,6 +149,7 @@ yolor_graph_shapes (const yolor_model *m, yolor_tensor *t, int in_w, int in_h,
         w = sw / 2;
         break;
       case YOLOR_LAYER_IDENTITY:
+      case YOLOR_LAYER_BATCHNORM:
         c = sc;
         h = sh;
         w = sw;

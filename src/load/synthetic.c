@@ -24,7 +24,14 @@ yolor_weights_synthetic (yolor_model *m, uint32_t seed)
   uint64_t s = 0x9E3779B97F4A7C15ULL ^ seed;
   for (int i = 0; i < m->n_layers; i++) {
     yolor_layer *l = &m->layers[i];
-    if (l->ops->kind == YOLOR_LAYER_CONV) {
+    if (l->ops->kind == YOLOR_LAYER_BATCHNORM) {
+      for (int f = 0; f < l->filters; f++) {
+        l->bias[f] = 0.05f * next_uniform (&s);
+        l->bn_gamma[f] = 1.0f + 0.1f * next_uniform (&s);
+        l->bn_mean[f] = 0.05f * next_uniform (&s);
+        l->bn_var[f] = 1.0f + 0.1f * next_uniform (&s);
+      }
+    } else if (l->ops->kind == YOLOR_LAYER_CONV) {
       int64_t per = (int64_t) (l->c_in / l->groups) * l->size * l->size;
       float scale = sqrtf (3.0f / (float) per);
       for (int64_t k = 0; k < per * l->filters; k++)

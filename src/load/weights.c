@@ -1,9 +1,11 @@
 /* .weights reader.
  *
  * Layout (little-endian): int32 major, minor, revision; "seen" as int64 when
- * major*10+minor >= 2, else int32; then for every [convolutional] in cfg
- * order: BN convs beta, gamma, running_mean, running_var [filters] each, plain
- * convs bias [filters]; then the weights [filters][c_in/groups][k][k].
+ * major*10+minor >= 2, else int32; then for every [convolutional] and
+ * [batchnorm] in cfg order: BN convs beta, gamma, running_mean, running_var
+ * [filters] each, plain convs bias [filters]; then the conv's weights
+ * [filters][c_in/groups][k][k]. A [batchnorm] has beta, gamma, running_mean,
+ * running_var [channels] (darknet's order) and no weights.
  * Optionally followed by the implicit trailer: every implicit_* layer's
  * parameter in cfg order. The file size must match exactly, with or without
  * the trailer.
@@ -40,6 +42,8 @@ yolor_weights_conv_floats (const yolor_model *m)
     const yolor_layer *l = &m->layers[i];
     if (l->ops->kind == YOLOR_LAYER_CONV)
       n += (l->bn ? 4 : 1) * (int64_t) l->filters + yolor_conv_weight_count (l);
+    else if (l->ops->kind == YOLOR_LAYER_BATCHNORM)
+      n += 4 * (int64_t) l->c;
   }
   return n;
 }
@@ -61,9 +65,12 @@ yolor_weights_allocate (yolor_model *m, yolor_error *err)
 {
   for (int i = 0; i < m->n_layers; i++) {
     yolor_layer *l = &m->layers[i];
-    if (l->ops->kind == YOLOR_LAYER_CONV) {
-      l->weights =
-          yolor_calloc ((size_t) yolor_conv_weight_count (l), sizeof (float));
+    if (l->ops->kind == YOLOR_LAYER_CONV
+        || l->ops->kind == YOLOR_LAYER_BATCHNORM) {
+      int conv = l->ops->kind == YOLOR_LAYER_CONV;
+      l->weights = conv
+          ? yolor_calloc ((size_t) yolor_conv_weight_count (l), sizeof (float))
+          : NULL;
       l->bias = yolor_calloc ((size_t) l->filters, sizeof (float));
       if (l->bn) {
         l->bn_gamma = yolor_calloc ((size_t) l->filters, sizeof (float));
@@ -72,7 +79,7 @@ yolor_weights_allocate (yolor_model *m, yolor_error *err)
         for (int f = 0; l->bn_gamma && l->bn_var && f < l->filters; f++)
           l->bn_gamma[f] = l->bn_var[f] = 1.0f;
       }
-      if (!l->weights || !l->bias
+      if ((conv && !l->weights) || !l->bias
           || (l->bn && (!l->bn_gamma || !l->bn_var || !l->bn_mean)))
         return yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
             "cannot allocate the %lld weights of layer %d",
@@ -163,15 +170,15 @@ yolor_weights_load (yolor_model *m, const char *path, yolor_error *err)
 
   for (int i = 0; i < m->n_layers; i++) {
     yolor_layer *l = &m->layers[i];
-    int ok = 1;
-    if (l->ops->kind != YOLOR_LAYER_CONV)
+    int ok = 1, is_conv = l->ops->kind == YOLOR_LAYER_CONV;
+    if (!is_conv && l->ops->kind != YOLOR_LAYER_BATCHNORM)
       continue;
     ok = read_floats (f, l->bias, l->filters);
     if (ok && l->bn)
       ok = read_floats (f, l->bn_gamma, l->filters)
           && read_floats (f, l->bn_mean, l->filters)
           && read_floats (f, l->bn_var, l->filters);
-    if (ok)
+    if (ok && is_conv)
       ok = read_floats (f, l->weights, yolor_conv_weight_count (l));
     if (!ok) {
       fclose (f);
@@ -185,8 +192,8 @@ yolor_weights_load (yolor_model *m, const char *path, yolor_error *err)
       const float *arrays[5] = { l->bias, l->bn_gamma, l->bn_mean, l->bn_var,
         l->weights };
       int64_t counts[5] = { l->filters, l->filters, l->filters, l->filters,
-        yolor_conv_weight_count (l) };
-      for (int a = 0; a < 5; a++) {
+        is_conv ? yolor_conv_weight_count (l) : 0 };
+      for (int a = 0; a < (is_conv ? 5 : 4); a++) {
         int64_t at;
         if (a >= 1 && a <= 3 && !l->bn)
           continue;

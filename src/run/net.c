@@ -238,6 +238,7 @@ static const layer_forward_fn forward_of[] = {
   [YOLOR_LAYER_DWT] = yolor_dwt_forward,
   [YOLOR_LAYER_SCALE_CHANNELS] = yolor_scale_channels_forward,
   [YOLOR_LAYER_CHANNELS] = yolor_channels_forward,
+  [YOLOR_LAYER_BATCHNORM] = yolor_batchnorm_forward,
 };
 
 static int
