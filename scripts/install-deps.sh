@@ -12,7 +12,8 @@ fi
 # the sample video): `install-deps.sh run`. Everything else is for the tests
 # (`install-deps.sh` or `install-deps.sh test`): the clang and sanitizer
 # builds, valgrind, the MQTT broker, the RTSP server's plugins, the Python
-# tests and PyTorch for the .pt converter's test.
+# tests, PyYAML for the paper models' converter and PyTorch for the tests
+# that write .pt checkpoints.
 RUN_PACKAGES="
   gcc meson ninja-build pkg-config
   libglib2.0-dev libopenblas-dev check libstb-dev
@@ -24,7 +25,7 @@ TEST_PACKAGES="
   git clang clang-format libclang-rt-14-dev
   libgstrtspserver-1.0-dev gstreamer1.0-rtsp
   libmosquitto-dev mosquitto mosquitto-clients
-  python3 python3-torch python3-numpy python3-gi gir1.2-gstreamer-1.0
+  python3 python3-yaml python3-torch python3-numpy python3-gi gir1.2-gstreamer-1.0
   gir1.2-gst-plugins-base-1.0
   valgrind
 "
