@@ -99,11 +99,14 @@ typedef struct yolor_layer_ops
 {
   const char *name; /* cfg section name */
   yolor_layer_kind kind;
-  int variant; /* kind-specific: channels op, implicit init,
-                                 * 1 for *_2d */
+  int variant; /* kind-specific: channels op, implicit init */
   /* Keys this section accepts besides the generic ones (NULL-terminated);
    * any other key is a parse error naming file:line. */
   const char *const *keys;
+  /* 1 for the *_2d forms: an implicit is atoms x filters x 1, as the
+   * official (1, atoms, filters, 1) parameter; a consumer reads its 'from'
+   * flattened (channel atom * filters + f) */
+  int flat;
 } yolor_layer_ops;
 
 /* Looks up a cfg section name; NULL if unknown. */
@@ -146,7 +149,8 @@ struct yolor_layer
   int bf16; /* 1: packed for the BF16 GEMM */
   int c_in; /* input channels */
 
-  /* implicit: owned parameter, c floats; atoms > 0 for *_2d */
+  /* implicit: owned parameter, yolor_implicit_count() floats (atom-major
+   * for *_2d); atoms > 0 for *_2d */
   float *param;
   int atoms;
 
@@ -366,6 +370,14 @@ int64_t yolor_first_non_finite (const float *x, int64_t n);
 
 /* Weights of convolution @l: filters × c_in/groups × size². */
 int64_t yolor_conv_weight_count (const yolor_layer *l);
+
+/* The floats of an implicit layer's parameter: filters, or atoms x filters
+ * for the *_2d forms (its output tensor's size). */
+static inline int64_t
+yolor_implicit_count (const yolor_layer *l)
+{
+  return (int64_t) l->filters * (l->atoms ? l->atoms : 1);
+}
 int64_t yolor_weights_implicit_floats (const yolor_model *m);
 /* Allocates every parameter array with its identity values (also done by
  * yolor_weights_load () once the file size matches). */

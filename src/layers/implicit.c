@@ -54,7 +54,9 @@ yolor_channels_forward (yolor_net *net, const yolor_layer *l)
   const float *a = yolor_layer_in (net, l, 1);
   const yolor_tensor *as = yolor_layer_src (net, l, 1);
   size_t hw = (size_t) t->h * t->w;
-  int ac = as ? as->c : 3;
+  /* the _2d forms read their 'from' flattened: shapes.c checked that it
+   * is then a vector */
+  int ac = as ? as->c * as->h * as->w : 3;
   channels_loop q = { x, a, t->out, hw, l->ops->variant };
 
   if (l->ops->variant == YOLOR_CH_ALTERNATE) {

@@ -14,10 +14,12 @@
  * any conv with a linear activation; each fold needs the intermediate tensor
  * to have no other reader. The folded shift/control layers become aliases.
  *
- * Implicit knowledge by a neural network (the paper's g(z) = W z): a conv
- * whose input is an implicit vector gives the same Cx1x1 vector every
- * frame. It is computed once, and the conv becomes an implicit layer
- * holding that vector, which the folds above then take like any other.
+ * Implicit knowledge by a neural network (the paper's g(z) = W z) and by
+ * matrix factorization (Zᵀc: a conv over the atoms of a *_2d implicit): a
+ * conv whose input is an implicit layer gives the same output every frame.
+ * It is computed once, and the conv becomes an implicit layer holding that
+ * output, which the folds above then take like any other (a *_2d consumer
+ * reads it flattened, as it would the conv's output).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -102,60 +104,82 @@ is_foldable_conv (const yolor_layer *k)
       && (!k->bn || k->bn_folded);
 }
 
-/* The conv @k on the Cx1x1 implicit vector @z, at its one output pixel:
- * only the tap (pad, pad) reads z, the others read the zero padding. */
-static float
-conv_of_vector (const yolor_layer *k, const float *z, int o)
+/* The conv @k on the constant input @z (zc x zh x 1: an implicit vector,
+ * or the atoms x filters of a *_2d one) into @out (k->filters x oh, one
+ * column): of the kernel's columns only the centre one (pad) reads the
+ * input's one column, the others read the zero padding. */
+static void
+conv_of_implicit (
+    const yolor_layer *k, const float *z, int zh, int oh, float *out)
 {
   int cpg = k->c_in / k->groups, opg = k->filters / k->groups;
-  double acc = k->bias[o];
-  if (k->pad < k->size)
-    for (int c = 0; c < cpg; c++) {
-      size_t at =
-          (((size_t) o * cpg + c) * k->size + k->pad) * k->size + k->pad;
-      acc += (double) k->weights[at] * z[(o / opg) * cpg + c];
+  for (int o = 0; o < k->filters; o++)
+    for (int oy = 0; oy < oh; oy++) {
+      double acc = k->bias[o];
+      for (int c = 0; c < cpg; c++) {
+        const float *zc = z + (size_t) ((o / opg) * cpg + c) * zh;
+        const float *w =
+            k->weights + ((size_t) o * cpg + c) * k->size * k->size;
+        for (int ky = 0; ky < k->size; ky++) {
+          int iy = oy * k->stride - k->pad + ky;
+          if (iy >= 0 && iy < zh)
+            acc += (double) w[ky * k->size + k->pad] * zc[iy];
+        }
+      }
+      out[(size_t) o * oh + oy] = yolor_act1 ((float) acc, k->act);
     }
-  return yolor_act1 ((float) acc, k->act);
 }
 
-/* Convs of an implicit vector (W z) into implicit layers holding W z. */
+/* Convs of an implicit layer (the paper's W z, and the conv c of Zᵀc on the
+ * atoms of a *_2d one) into implicit layers holding their output. */
 static void
 fold_convs_of_implicit (yolor_model *m)
 {
   const yolor_layer_ops *vector = yolor_layer_ops_find ("implicit_add");
-  if (!vector)
+  const yolor_layer_ops *matrix = yolor_layer_ops_find ("implicit_add_2d");
+  if (!vector || !matrix)
     return;
   for (int i = 0; i < m->n_layers; i++) {
     yolor_layer *k = &m->layers[i];
     const yolor_layer *z;
+    int zh, oh;
     float *v;
     if (k->ops->kind != YOLOR_LAYER_CONV || (k->bn && !k->bn_folded)
-        || k->n_in != 1 || k->in[0] < 0)
+        || k->n_in != 1 || k->in[0] < 0 || k->stride < 1)
       continue;
     z = &m->layers[k->in[0]];
-    /* a 1x1 output: one pixel, whose taps other than (pad, pad) are
-     * padding */
-    if (z->ops->kind != YOLOR_LAYER_IMPLICIT || z->atoms
-        || 1 + 2 * k->pad < k->size
-        || (1 + 2 * k->pad - k->size) / k->stride + 1 != 1)
+    if (z->ops->kind != YOLOR_LAYER_IMPLICIT)
       continue;
-    v = yolor_malloc (sizeof (float) * (size_t) k->filters);
+    /* the input is zc x zh x 1; the output must be one column too */
+    zh = z->atoms ? z->filters : 1;
+    if (k->pad >= k->size || 1 + 2 * k->pad < k->size
+        || (1 + 2 * k->pad - k->size) / k->stride + 1 != 1
+        || zh + 2 * k->pad < k->size)
+      continue;
+    oh = (zh + 2 * k->pad - k->size) / k->stride + 1;
+    v = yolor_malloc (sizeof (float) * (size_t) k->filters * (size_t) oh);
     if (!v)
       continue; /* out of memory: it stays a conv, computed every frame */
-    for (int o = 0; o < k->filters; o++)
-      v[o] = conv_of_vector (k, z->param, o);
+    conv_of_implicit (k, z->param, zh, oh, v);
     yolor_free (k->weights);
     yolor_free (k->bias);
     k->weights = k->bias = NULL;
     k->param = v;
-    k->atoms = 0;
     k->n_in = 0;
-    k->ops = vector;
+    if (z->atoms || oh != 1) {
+      /* a matrix, k->filters x oh x 1, as the conv's output */
+      k->atoms = k->filters;
+      k->filters = oh;
+      k->ops = matrix;
+    } else {
+      k->atoms = 0;
+      k->ops = vector;
+    }
     k->folded = 1;
     yolor_log (&m->opts, YOLOR_LOG_DEBUG,
         "computed conv %d of implicit layer %d once: it is now an implicit "
-        "vector",
-        k->index, z->index);
+        "%s",
+        k->index, z->index, k->atoms ? "matrix" : "vector");
   }
 }
 

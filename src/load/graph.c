@@ -482,8 +482,8 @@ parse_section (parse_ctx *c, yolor_model *m, yolor_layer *l, int index)
       break;
     case YOLOR_LAYER_IMPLICIT:
       l->filters = get_int (c, "filters", 1, 1, 65536);
-      l->atoms = ops->variant ? 0 : 0;
-      if (strstr (ops->name, "_2d"))
+      l->atoms = 0;
+      if (ops->flat)
         l->atoms = get_int (c, "atoms", 1, 1, 65536);
       get_float (c, "mean", 0.0f, -1e6f, 1e6f);
       get_float (c, "std", 0.0f, 0.0f, 1e6f);

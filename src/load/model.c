@@ -54,7 +54,7 @@ yolor_model_set_channels (yolor_model *m, const yolor_tensor *t)
       l->bn = 1;
       l->n_params = 2 * (int64_t) l->c; /* gamma and beta, as PyTorch counts */
     } else if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
-      l->n_params = l->c;
+      l->n_params = yolor_implicit_count (l);
   }
 }
 
@@ -102,7 +102,8 @@ check_folded (const yolor_model *m, yolor_error *err)
             && (yolor_first_non_finite (l->bias, l->c) >= 0
                 || yolor_first_non_finite (l->weights, l->c) >= 0))
         || (l->ops->kind == YOLOR_LAYER_IMPLICIT
-            && yolor_first_non_finite (l->param, l->c) >= 0))
+            && yolor_first_non_finite (l->param, yolor_implicit_count (l))
+                >= 0))
       return yolor_error_set (err, YOLOR_ERR_IO,
           "%s:%d: layer %d [%s]: folding batch norm or implicit layers into "
           "it overflows a float: the weights are absurd",
@@ -126,7 +127,7 @@ layer_param_bytes (const yolor_layer *l)
   } else if (l->ops->kind == YOLOR_LAYER_BATCHNORM)
     n += (size_t) l->c * (l->bn_gamma ? 4 : 2);
   else if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
-    n += (size_t) l->c;
+    n += (size_t) yolor_implicit_count (l);
   return n * sizeof (float);
 }
 

@@ -168,16 +168,20 @@ yolor_graph_shapes (const yolor_model *m, yolor_tensor *t, int in_w, int in_h,
         break;
       }
       case YOLOR_LAYER_IMPLICIT:
-        c = (int64_t) l->filters * (l->atoms ? l->atoms : 1);
-        h = w = 1;
+        /* the official parameter: (1, C, 1, 1), or (1, atoms, filters, 1) */
+        c = l->atoms ? l->atoms : l->filters;
+        h = l->atoms ? l->filters : 1;
+        w = 1;
         break;
       case YOLOR_LAYER_CHANNELS: {
         int ac, ah, aw;
         src_shape (t, l->in[1], in_w, in_h, &ac, &ah, &aw);
-        if (ah != 1 || aw != 1)
+        if (l->ops->flat) /* the official view (1, -1, 1, 1) */
+          ac = (int) product (ac, ah, aw);
+        else if (ah != 1 || aw != 1)
           return SHAPE_ERR (l,
               "'from' layer %d must be a Cx1x1 vector, is "
-              "%dx%dx%d",
+              "%dx%dx%d (the _2d form of this layer reads it flattened)",
               l->in[1], ac, ah, aw);
         if (l->ops->variant != YOLOR_CH_ALTERNATE && ac != sc)
           return SHAPE_ERR (l,

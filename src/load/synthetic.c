@@ -45,7 +45,7 @@ yolor_weights_synthetic (yolor_model *m, uint32_t seed)
         }
       }
     } else if (l->ops->kind == YOLOR_LAYER_IMPLICIT) {
-      for (int k = 0; k < l->c; k++)
+      for (int64_t k = 0; k < yolor_implicit_count (l); k++)
         l->param[k] += 0.02f * next_uniform (&s);
     }
   }

@@ -54,7 +54,7 @@ yolor_weights_implicit_floats (const yolor_model *m)
   int64_t n = 0;
   for (int i = 0; i < m->n_layers; i++)
     if (m->layers[i].ops->kind == YOLOR_LAYER_IMPLICIT)
-      n += m->layers[i].c;
+      n += yolor_implicit_count (&m->layers[i]);
   return n;
 }
 
@@ -85,11 +85,13 @@ yolor_weights_allocate (yolor_model *m, yolor_error *err)
             "cannot allocate the %lld weights of layer %d",
             (long long) yolor_conv_weight_count (l), i);
     } else if (l->ops->kind == YOLOR_LAYER_IMPLICIT) {
-      l->param = yolor_calloc ((size_t) l->c, sizeof (float));
+      int64_t n = yolor_implicit_count (l);
+      l->param = yolor_calloc ((size_t) n, sizeof (float));
       if (!l->param)
         return yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
-            "cannot allocate the %d parameters of layer %d", l->c, i);
-      for (int k = 0; k < l->c; k++)
+            "cannot allocate the %lld parameters of layer %d", (long long) n,
+            i);
+      for (int64_t k = 0; k < n; k++)
         l->param[k] = l->ops->variant == YOLOR_IMPLICIT_ONE ? 1.0f : 0.0f;
     }
   }
@@ -223,13 +225,14 @@ yolor_weights_load (yolor_model *m, const char *path, yolor_error *err)
     for (int i = 0; i < m->n_layers; i++) {
       yolor_layer *l = &m->layers[i];
       if (l->ops->kind == YOLOR_LAYER_IMPLICIT
-          && !read_floats (f, l->param, l->c)) {
+          && !read_floats (f, l->param, yolor_implicit_count (l))) {
         fclose (f);
         return yolor_error_set (
             err, YOLOR_ERR_IO, "%s: read failed in the implicit trailer", path);
       }
       if (l->ops->kind == YOLOR_LAYER_IMPLICIT) {
-        int64_t at = yolor_first_non_finite (l->param, l->c);
+        int64_t at =
+            yolor_first_non_finite (l->param, yolor_implicit_count (l));
         if (at >= 0) {
           fclose (f);
           return yolor_error_set (err, YOLOR_ERR_IO,

@@ -118,6 +118,7 @@ has_number (const char *msg, long long v)
   "[yolo]\nmask=0,1,2\nanchors=10,14, 23,27, 37,58\nclasses=1\n"               \
   "num=3\n"
 #define HEAD HEAD_CONV YOLO
+#define ROUTE8 "[route]\nlayers=-1,-1,-1,-1,-1,-1,-1,-1\n\n"
 #define ONE_HEAD                                                               \
   "[convolutional]\nfilters=6\nsize=1\nactivation=linear\n\n"                  \
   "[yolo]\nmask=0\nanchors=10,14\nclasses=1\nnew_coords=1\n\n"
@@ -152,6 +153,12 @@ static const cfg_case cfg_cases[] = {
   { "unknown flavour in [net]",
       "[net]\nwidth=32\nheight=32\nflavor=yolor-papers\n\n" CONV8 HEAD,
       YOLOR_ERR_PARSE, "flavor=yolor-papers", 0, "yolor-paper" },
+  { "a 2d implicit read by a consumer that does not flatten it",
+      NET CONV8 "[implicit_add_2d]\natoms=2\nfilters=4\n\n[route]\n"
+                "layers=0\n\n[shift_channels]\nfrom=1\n\n" HEAD,
+      YOLOR_ERR_SHAPE, "[shift_channels]", 0,
+      "'from' layer 1 must be a Cx1x1 vector, is 2x4x1 (the _2d form of "
+      "this layer reads it flattened)" },
   { "unknown activation in [batchnorm]",
       NET CONV8 "[batchnorm]\nactivation=swishy\n\n" HEAD,
       YOLOR_ERR_UNSUPPORTED, "activation=swishy", 0, NULL },
@@ -375,19 +382,19 @@ static const cfg_case cfg_cases[] = {
       NET CONV8 "[implicit_add_2d]\nfilters=65536\natoms=65536\n\n"
                 "[route]\nlayers=-2\n\n" HEAD,
       YOLOR_ERR_SHAPE, "filters=65536", 1,
-      "layer 1 [implicit_add_2d]: output 4294967296x1x1 (4294967296 values) "
+      "layer 1 [implicit_add_2d]: output 65536x65536x1 (4294967296 values) "
       "is too large" },
   { "route channel sum overflows an int",
       NET CONV8 "[implicit_add_2d]\nfilters=16384\natoms=16384\n\n"
                 "[route]\nlayers=-1,-1,-1,-1,-1,-1,-1,-1\n\n" HEAD,
       YOLOR_ERR_SHAPE, "layers=-1,-1,-1,-1,-1,-1,-1,-1", 1,
-      "layer 2 [route]: output 2147483648x1x1 (2147483648 values) is too "
+      "layer 2 [route]: output 131072x16384x1 (2147483648 values) is too "
       "large" },
   { "a tensor of 2^31 values (whose reorg had 2^31 channels)",
       NET CONV8 "[implicit_add_2d]\nfilters=32768\natoms=16384\n\n"
                 "[upsample]\nstride=2\n\n[reorg]\n\n" HEAD,
       YOLOR_ERR_SHAPE, "[upsample]", 0,
-      "layer 2 [upsample]: output 536870912x2x2 (2147483648 values) is too "
+      "layer 2 [upsample]: output 16384x65536x2 (2147483648 values) is too "
       "large (a tensor may hold at most 2147483647)" },
   { "c x h x w beyond an int",
       "[net]\nwidth=16384\nheight=16384\n\n[convolutional]\nfilters=65536\n"
@@ -403,10 +410,10 @@ static const cfg_case cfg_cases[] = {
       "layer 0 [upsample]: output 3x524288x524288 (824633720832 values) is "
       "too large" },
   { "conv weights beyond an int",
-      NET CONV8 "[implicit_add_2d]\nfilters=16384\natoms=16384\n\n"
-                "[convolutional]\nfilters=7\nsize=3\npad=1\n\n" HEAD,
-      YOLOR_ERR_SHAPE, "filters=7", 1,
-      "layer 2 [convolutional]: 16911433728 weights (7 filters x 2415919104 "
+      NET CONV8 "[implicit_add]\nfilters=65536\n\n" ROUTE8 ROUTE8 ROUTE8
+                "[convolutional]\nfilters=9\nsize=3\npad=1\n\n" HEAD,
+      YOLOR_ERR_SHAPE, "filters=9", 1,
+      "layer 5 [convolutional]: 2717908992 weights (9 filters x 301989888 "
       "inputs) are more than a layer may have (2147483647)" },
   { "anchor positions of all heads beyond an int",
       "[net]\nwidth=16384\nheight=16384\n\n" ONE_HEAD ONE_HEAD ONE_HEAD ONE_HEAD
