@@ -43,6 +43,8 @@ enum
   OPT_AP,
   OPT_PRECISION,
   OPT_BATCH,
+  OPT_IMPLICIT,
+  OPT_IMPLICIT_PLOT,
 };
 
 static const struct option long_options[] = { { "weights", required_argument,
@@ -69,7 +71,10 @@ static const struct option long_options[] = { { "weights", required_argument,
   { "images", required_argument, NULL, OPT_IMAGES },
   { "ap", required_argument, NULL, OPT_AP },
   { "precision", required_argument, NULL, OPT_PRECISION },
-  { "batch", required_argument, NULL, OPT_BATCH }, { NULL, 0, NULL, 0 } };
+  { "batch", required_argument, NULL, OPT_BATCH },
+  { "implicit", no_argument, NULL, OPT_IMPLICIT },
+  { "implicit-plot", required_argument, NULL, OPT_IMPLICIT_PLOT },
+  { NULL, 0, NULL, 0 } };
 
 void
 yolor_cli_error (const yolor_cli *cli, const char *fmt, ...)
@@ -147,6 +152,9 @@ option_allowed (int id, unsigned extra)
     case OPT_IMAGES:
     case OPT_AP:
       return (extra & YOLOR_CLI_OPT_EVAL) != 0;
+    case OPT_IMPLICIT:
+    case OPT_IMPLICIT_PLOT:
+      return (extra & YOLOR_CLI_OPT_INFO) != 0;
     default:
       return 1;
   }
@@ -303,6 +311,12 @@ yolor_cli_parse (
           return usage_error (
               cli, usage, "bad --ap '%s' (coco101 or allpoint)", optarg);
         cli->ap_method = optarg;
+        break;
+      case OPT_IMPLICIT:
+        cli->implicit = 1;
+        break;
+      case OPT_IMPLICIT_PLOT:
+        cli->implicit_plot = optarg;
         break;
       default:
         return usage_error (

@@ -21,6 +21,7 @@ enum
   YOLOR_CLI_OPT_RUN = 1 << 1, /* --input --dump */
   YOLOR_CLI_OPT_BENCH = 1 << 2, /* --runs --warmup --layers --batch */
   YOLOR_CLI_OPT_EVAL = 1 << 3, /* --images --ap (--labels means a folder) */
+  YOLOR_CLI_OPT_INFO = 1 << 4, /* --implicit --implicit-plot */
 };
 
 /* Parsed command line. Every string is borrowed from argv. */
@@ -58,6 +59,9 @@ typedef struct yolor_cli
   int warmup;
   int layers;
   int batch; /* frames per forward pass (nets on one model) */
+
+  int implicit; /* info */
+  const char *implicit_plot; /* info: SVG path */
 } yolor_cli;
 
 /* Parses argv[0] = subcommand name, then options and positionals, allowing
@@ -128,5 +132,15 @@ int yolor_cmd_run (int argc, char **argv);
 int yolor_cmd_info (int argc, char **argv);
 int yolor_cmd_bench (int argc, char **argv);
 int yolor_cmd_eval (int argc, char **argv);
+
+/* yolor info --implicit: a table of what each consumer of implicit
+ * knowledge applies per channel, on @out. Returns 0, or -1 when out of
+ * memory. (tools/yolor-implicit.c) */
+int yolor_cli_print_implicit (yolor_net *net, FILE *out);
+
+/* yolor info --implicit-plot: the same as an SVG at @path, one bar chart per
+ * consumer, titled with @model. Returns 0, or -1 with errno set. */
+int yolor_cli_implicit_svg (
+    yolor_net *net, const char *model, const char *path);
 
 #endif /* YOLOR_CLI_H */

@@ -5,6 +5,7 @@
  */
 #include "yolor-cli.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,14 @@ static const char usage[] =
     "  --size WxH          network input size (default: the model's)\n"
     "  --flavor F          auto|yolor|darknet|yolor-paper\n"
     "  --synthetic         generated weights even if a weights file exists\n"
-    "  --no-fold           load without folding\n";
+    "  --no-fold           load without folding\n"
+    "  --implicit          instead of the layers: what each consumer of\n"
+    "                      implicit knowledge (shift/control/select/\n"
+    "                      alternate_channels) applies per channel: min,\n"
+    "                      mean, max and the channels farthest from the\n"
+    "                      identity\n"
+    "  --implicit-plot FILE.svg  draw those values, one bar chart per\n"
+    "                      consumer\n";
 
 static void
 format_inputs (const yolor_layer_info *li, char *buf, size_t len)
@@ -51,7 +59,7 @@ yolor_cmd_info (int argc, char **argv)
   int64_t sum_params = 0;
   double sum_macs = 0.0, gmacs;
 
-  rc = yolor_cli_parse (&cli, argc, argv, 0, usage);
+  rc = yolor_cli_parse (&cli, argc, argv, YOLOR_CLI_OPT_INFO, usage);
   if (rc)
     return rc < 0 ? YOLOR_EXIT_OK : rc;
   if (cli.n_args > 0) {
@@ -66,6 +74,24 @@ yolor_cmd_info (int argc, char **argv)
   net = yolor_cli_load_net (&cli, &opts, 1, &synthetic);
   if (net == NULL)
     return YOLOR_EXIT_RUNTIME;
+
+  if (cli.implicit || cli.implicit_plot) {
+    rc = YOLOR_EXIT_OK;
+    if (cli.implicit && yolor_cli_print_implicit (net, stdout) != 0) {
+      yolor_cli_error (&cli, "out of memory");
+      rc = YOLOR_EXIT_RUNTIME;
+    }
+    if (rc == YOLOR_EXIT_OK && cli.implicit_plot) {
+      if (yolor_cli_implicit_svg (net, cli.model, cli.implicit_plot) != 0) {
+        yolor_cli_error (
+            &cli, "cannot write '%s': %s", cli.implicit_plot, strerror (errno));
+        rc = YOLOR_EXIT_RUNTIME;
+      } else if (!cli.quiet)
+        fprintf (stderr, "yolor info: wrote %s\n", cli.implicit_plot);
+    }
+    yolor_net_free (net);
+    return rc;
+  }
 
   weights = yolor_cli_weights_path (&cli);
   yolor_net_input_size (net, &in_w, &in_h);

@@ -507,6 +507,13 @@ YOLOR_API const float *yolor_net_layer_output (
 /* Type name of layer @i as written in the cfg, e.g. "convolutional". */
 YOLOR_API const char *yolor_net_layer_type (const yolor_net *net, int i);
 
+/* The values an implicit layer @i holds (implicit_add/mul/cat and their _2d
+ * forms, atom-major; and, in a folded model, a conv of one, computed at
+ * load): *@n_out floats, the same for every frame, borrowed from the model.
+ * NULL (and *@n_out 0) when layer @i is not an implicit layer. */
+YOLOR_API const float *yolor_net_implicit_values (
+    const yolor_net *net, int i, int *n_out);
+
 /* What `yolor info` prints about one layer. */
 typedef struct yolor_layer_info
 {

@@ -477,6 +477,22 @@ yolor_net_layer_type (const yolor_net *net, int i)
   return net->layers[i].ops->name;
 }
 
+const float *
+yolor_net_implicit_values (const yolor_net *net, int i, int *n_out)
+{
+  const yolor_layer *l;
+  if (n_out)
+    *n_out = 0;
+  if (!net || i < 0 || i >= net->n_layers)
+    return NULL;
+  l = &net->layers[i];
+  if (l->ops->kind != YOLOR_LAYER_IMPLICIT || !l->param)
+    return NULL;
+  if (n_out)
+    *n_out = (int) yolor_implicit_count (l);
+  return l->param;
+}
+
 yolor_status
 yolor_net_layer_info (const yolor_net *net, int i, yolor_layer_info *info)
 {

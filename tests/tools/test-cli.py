@@ -92,6 +92,112 @@ def test_info():
               % (name, n_rows, layers))
 
 
+def implicit_values(cfg, weights):
+    """{layer index: [floats]} of the implicit layers of @cfg, from the
+    trailer of @weights (their floats in cfg order, at the file's end)."""
+    layers, kind = [], None
+    for line in open(cfg):
+        line = line.strip()
+        if line.startswith("["):
+            kind = line.strip("[]")
+            if kind != "net":
+                layers.append([kind, {}])
+        elif "=" in line and not line.startswith("#") and kind != "net":
+            k, v = line.split("=", 1)
+            layers[-1][1][k.strip()] = v.strip()
+    sizes = [(i, int(d["filters"]) * int(d.get("atoms", 1)))
+             for i, (k, d) in enumerate(layers) if k.startswith("implicit_")]
+    data = read_f32(weights)
+    at = len(data) - sum(n for _, n in sizes)
+    out = {}
+    for i, n in sizes:
+        out[i] = list(data[at:at + n])
+        at += n
+    return out
+
+
+def test_implicit():
+    import xml.etree.ElementTree as ET
+    folder = os.path.join(REF, "yolor_csp_narrow_320")
+    cfg = os.path.join(folder, "model.cfg")
+    want = implicit_values(cfg, os.path.join(folder, "model.weights"))
+    with tempfile.TemporaryDirectory() as tmp:
+        svg = os.path.join(tmp, "implicit.svg")
+        rc, out, err = yolor("info", cfg, "--implicit", "--implicit-plot", svg)
+        check(rc == 0 and "wrote " + svg in err,
+              "info --implicit --implicit-plot: exit 0, says where the SVG "
+              "went (%d, %s)" % (rc, err.strip()))
+        rows = re.findall(
+            r"^\s*(\d+)\s+(\w+)\s+(\d+)\s+(\w+)\s+(adds|multiplies)\s+"
+            r"(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\d+): (\S+?),", out, re.M)
+        check(len(rows) == 6, "info --implicit: one row per consumer of the "
+              "narrowed yolor_csp (3 shift, 3 control), got %d" % len(rows))
+        for (layer, consumer, src, kind, op, n, lo, mean, hi, far,
+             far_v) in rows:
+            v = want.get(int(src))
+            if not check(v is not None and len(v) == int(n),
+                         "info --implicit: layer %s reads implicit layer %s "
+                         "with %s channels" % (layer, src, n)):
+                continue
+            ident = 1.0 if op == "multiplies" else 0.0
+            check(op == ("adds" if consumer == "shift_channels"
+                         else "multiplies"),
+                  "info --implicit: %s %s" % (consumer, op))
+            got = (float(lo), float(mean), float(hi))
+            exp = (min(v), sum(v) / len(v), max(v))
+            check(all(abs(a - b) <= 6e-5 for a, b in zip(got, exp)),
+                  "info --implicit: layer %s min/mean/max %s are the "
+                  "weights' %s" % (layer, got, exp))
+            best = max(range(len(v)), key=lambda c: abs(v[c] - ident))
+            check(int(far) == best and abs(float(far_v) - v[best]) <= 6e-5,
+                  "info --implicit: layer %s farthest channel %s, the "
+                  "weights say %d" % (layer, far, best))
+        try:
+            root = ET.parse(svg).getroot()
+        except (OSError, ET.ParseError) as e:
+            check(False, "the SVG parses as XML (%s)" % e)
+            return
+        ns = "{http://www.w3.org/2000/svg}"
+        groups = [g for g in root.iter(ns + "g")
+                  if g.get("class") == "consumer"]
+        check(len(groups) == 6, "the SVG has a chart per consumer (%d)"
+              % len(groups))
+        for g in groups:
+            v = want.get(int(g.get("data-from")), [])
+            bars = [r for r in g.iter(ns + "rect") if r.get("class") == "bar"]
+            vals = [float(r.find(ns + "title").text.split(": ")[1])
+                    for r in bars]
+            check(len(vals) == len(v) and all(
+                abs(a - b) <= 1e-5 * max(1.0, abs(b))
+                for a, b in zip(vals, v)),
+                "SVG layer %s: a bar per channel holding its value"
+                % g.get("data-layer"))
+            hs = [float(r.get("height")) for r in bars]
+            ident = 1.0 if "control" in "".join(g.itertext()) else 0.0
+            big = max(range(len(v)), key=lambda c: abs(v[c] - ident))
+            check(hs and hs.index(max(hs)) == big,
+                  "SVG layer %s: the tallest bar is the channel farthest "
+                  "from the identity" % g.get("data-layer"))
+        rc, out, err = yolor("info", cfg, "--implicit-plot",
+                             os.path.join(tmp, "no", "such", "x.svg"))
+        check(rc == 1 and "cannot write" in err,
+              "--implicit-plot into a missing folder: exit 1 (%d, %s)"
+              % (rc, err.strip()))
+    src = os.environ.get("YOLOR_SOURCE_DIR", ".")
+    zc = os.path.join(src, "tests", "data", "implicit-zc.cfg")
+    rc, out, err = yolor("info", zc, "--implicit")
+    check(rc == 0 and len(re.findall(r"conv \(Z\^T c\)", out)) == 3,
+          "info --implicit on Z^T c: the consumers read convs computed at "
+          "load (%s)" % out.strip())
+    rc, out, err = yolor("info", zc, "--implicit", "--no-fold")
+    check(rc == 0 and out.count("computed every frame") == 3,
+          "info --implicit --no-fold: says a conv of an implicit layer is not "
+          "constant then")
+    rc, out, err = yolor("detect", XL, "--implicit")
+    check(rc == 2 and "does not apply" in err,
+          "detect --implicit: a usage error (%d)" % rc)
+
+
 def read_f32(path):
     a = array.array("f")
     with open(path, "rb") as f:
@@ -470,6 +576,7 @@ def main():
     test_batch()
     test_run()
     test_info()
+    test_implicit()
     test_eval()
     if failures:
         print("\n%d check(s) failed:" % len(failures))
