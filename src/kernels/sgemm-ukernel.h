@@ -7,7 +7,7 @@
  * replaces it. Included by sgemm.c only.
  *
  *   variant   MR x NR   registers
- *   generic    6 x 16   (portable C, vectorized by the compiler)
+ *   generic    none: OpenBLAS multiplies (see sgemm.c)
  *   avx2       6 x 16   12 ymm accumulators
  *   avx512     8 x 32   16 zmm accumulators
  *   avx512 bf16 8 x 32   the same, from BF16 pairs (vdpbf16ps)
@@ -132,37 +132,10 @@ ukernel (int kc, const float *a, const float *b, float *c, int ldc, int acc)
 
 #else
 
+/* The generic build multiplies with OpenBLAS (sgemm.c): no micro-kernel;
+ * these only size the buffers. */
 #define MR 6
 #define NR 16
-
-/* One 16-float vector per row of the tile (GCC/clang vector extensions:
- * the compiler keeps them in registers and uses the target's SIMD); the
- * same sums, in the same order, as a loop over the elements. */
-static inline void
-ukernel (int kc, const float *a, const float *b, float *c, int ldc, int acc)
-{
-  yolor_v16f t[MR] = { { 0 } };
-
-  for (int k = 0; k < kc; k++) {
-    yolor_v16f bk;
-
-    memcpy (&bk, b + (size_t) k * NR, sizeof (bk));
-#pragma GCC unroll 6
-    for (int i = 0; i < MR; i++)
-      t[i] += a[(size_t) k * MR + i] * bk;
-  }
-  for (int i = 0; i < MR; i++) {
-    float *ci = c + (size_t) i * ldc;
-
-    if (acc) {
-      yolor_v16f old;
-
-      memcpy (&old, ci, sizeof (old));
-      t[i] += old;
-    }
-    memcpy (ci, &t[i], sizeof (t[i]));
-  }
-}
 
 #endif
 

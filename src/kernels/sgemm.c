@@ -15,8 +15,16 @@
  * Threads: the work is the list of (item, column strip, row panel)
  * triples, run in chunks of consecutive panels that the threads claim one at
  * a time (yolor_parallel), so threads stay busy however few columns a
- * product has and a thread that lost its core holds up one chunk only. No
- * BLAS call happens here.
+ * product has and a thread that lost its core holds up one chunk only.
+ *
+ * The portable build (the baseline variant: what a CPU without the x86
+ * SIMD builds runs) keeps that blocking and threading but has OpenBLAS
+ * multiply each block: its kernels for the CPU at hand beat the plain C
+ * micro-kernel that was here (on yolor_csp's convs, one thread: 1.75x with
+ * OpenBLAS held to its SSE3 kernels, 4.7x with its own choice; see
+ * docs/performance.md). A stays
+ * row-major there, each thread gathers its block of B into its buffer as a
+ * row-major matrix, and OpenBLAS runs single-threaded inside our threads.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -27,6 +35,11 @@
 #include "kernels.h"
 #include "sgemm-ukernel.h"
 
+#if defined(YOLOR_KERNELS_BASELINE)
+#include <cblas.h>
+#define YOLOR_SGEMM_BLAS 1
+#endif
+
 #define KC 256 /* K block, at most */
 #define NB 192 /* columns per strip */
 /* Up to this many columns, one strip, so that A is read once (the 20x20
@@ -35,6 +48,16 @@
 /* Rows of C a thread takes at a time, at least: each chunk packs its own
  * blocks of B, so fewer rows would pack them too often. */
 #define GEMM_GRAIN_ROWS 32
+
+/* The rows of the parallel loop's items: a micro-kernel's MR, or with
+ * OpenBLAS the rows of one call. OpenBLAS's result for a row depends on how
+ * many rows the call has (its small-matrix kernels sum in another order),
+ * so every call takes one whole item, whatever the threads claimed. */
+#if defined(YOLOR_SGEMM_BLAS)
+#define PANEL_ROWS GEMM_GRAIN_ROWS
+#else
+#define PANEL_ROWS MR
+#endif
 
 /* A thread's buffer (KC × NB_ONE floats) holds, in BF16, the panels of a
  * strip (kc2 ≤ KC rows of BF16 pairs, at most NB_ONE columns: the first
@@ -68,6 +91,35 @@ thread_buffer (float *work, int part)
   return base + (size_t) part * KC * NB_ONE;
 }
 
+#if defined(YOLOR_SGEMM_BLAS)
+/* OpenBLAS reads A as it is: row-major, M × K. */
+size_t
+YOLOR_KFN (yolor_sgemm_packed_floats) (int M, int K)
+{
+  return (size_t) M * (size_t) K;
+}
+
+void
+YOLOR_KFN (yolor_sgemm_pack_a) (
+    int M, int K, const float *A, int lda, float *dst)
+{
+  for (int r = 0; r < M; r++)
+    memcpy (dst + (size_t) r * K, A + (size_t) r * lda,
+        (size_t) K * sizeof (float));
+}
+
+/* One thread for OpenBLAS: our threads call it in parallel. Set once per
+ * process, the first time a product runs. */
+static void
+blas_one_thread (void)
+{
+  static int set;
+  if (!__atomic_load_n (&set, __ATOMIC_ACQUIRE)) {
+    openblas_set_num_threads (1);
+    __atomic_store_n (&set, 1, __ATOMIC_RELEASE);
+  }
+}
+#else
 size_t
 YOLOR_KFN (yolor_sgemm_packed_floats) (int M, int K)
 {
@@ -96,7 +148,9 @@ YOLOR_KFN (yolor_sgemm_pack_a) (
     }
   }
 }
+#endif
 
+#if !defined(YOLOR_SGEMM_BLAS)
 /* Rows [k0, k0+kc), columns [n0, n0+w) of a matrix into NR-wide panels
  * (columns past w are zero). */
 static void
@@ -205,6 +259,8 @@ epilogue (const yolor_gemm_task *g, const float *bias, float *ct, int p,
   }
 }
 
+#endif
+
 /* Item @bi of @g (over every image): its B and C in *@b_out and *@c_out;
  * returns its index in the batch, which picks A and the bias. */
 static inline int
@@ -217,6 +273,7 @@ item (const yolor_gemm_task *g, int bi, const float **b_out, float **c_out)
   return j;
 }
 
+#if !defined(YOLOR_SGEMM_BLAS)
 /* Columns [n0, n0+w) of item @bi, row panels [p0, p1), all K. */
 static void
 block (const yolor_gemm_task *g, int bi, int n0, int w, int p0, int p1,
@@ -258,6 +315,81 @@ block (const yolor_gemm_task *g, int bi, int n0, int w, int p0, int p1,
     }
   }
 }
+
+#endif
+
+#if defined(YOLOR_SGEMM_BLAS)
+/* Rows [k0, k0+kc), columns [n0, n0+w) of a conv's im2col matrix (as
+ * pack_b_conv () numbers them) into @dst, row-major kc × w. */
+static void
+gather_conv (const yolor_gemm_src *s, const float *x, int n0, int w, int k0,
+    int kc, float *restrict dst)
+{
+  int st = s->stride;
+  size_t plane = (size_t) s->h * s->w;
+  for (int k = 0; k < kc; k++, dst += w) {
+    int r = k0 + k, kx = r % s->k, ky = (r / s->k) % s->k,
+        ch = r / (s->k * s->k);
+    const float *xc = x + (size_t) ch * plane;
+    int oy = n0 / s->ow, ox = n0 % s->ow;
+    for (int j = 0; j < w;) {
+      int iy = oy * st - s->pad + ky;
+      int run = s->ow - ox < w - j ? s->ow - ox : w - j;
+      if (iy < 0 || iy >= s->h) {
+        memset (dst + j, 0, (size_t) run * sizeof (float));
+      } else {
+        const float *row = xc + (size_t) iy * s->w;
+        for (int i = 0; i < run; i++) {
+          int ix = (ox + i) * st - s->pad + kx;
+          dst[j + i] = ix >= 0 && ix < s->w ? row[ix] : 0.0f;
+        }
+      }
+      j += run;
+      ox = 0;
+      oy++;
+    }
+  }
+}
+
+/* block () with OpenBLAS multiplying: columns [n0, n0+w) of item @bi, row
+ * panels [p0, p1) of PANEL_ROWS, K in blocks of at most KC rows gathered
+ * into @bbuf; one call per panel (see PANEL_ROWS). */
+static void
+block_blas (const yolor_gemm_task *g, int bi, int n0, int w, int p0, int p1,
+    float *restrict bbuf)
+{
+  int K = g->K, ldc = g->ldc, kb = k_block (K);
+  int lo = p0 * PANEL_ROWS,
+      hi = p1 * PANEL_ROWS < g->M ? p1 * PANEL_ROWS : g->M;
+  const float *B;
+  float *C;
+  int j = item (g, bi, &B, &C);
+  const float *A = g->a + (size_t) j * g->a_step;
+  const float *bias = g->bias ? g->bias + (size_t) j * g->bias_step : NULL;
+  for (int k0 = 0; k0 < K; k0 += kb) {
+    int kc = K - k0 < kb ? K - k0 : kb;
+    const float *bk = bbuf;
+    int ldb = w;
+    if (g->b.ld) {
+      bk = B + (size_t) k0 * g->b.ld + n0;
+      ldb = g->b.ld;
+    } else
+      gather_conv (&g->b, B, n0, w, k0, kc, bbuf);
+    for (int r0 = lo; r0 < hi;) {
+      int r1 = r0 + PANEL_ROWS < hi ? r0 + PANEL_ROWS : hi;
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, r1 - r0, w, kc,
+          1.0f, A + (size_t) r0 * K + k0, K, bk, ldb, k0 > 0 ? 1.0f : 0.0f,
+          C + (size_t) r0 * ldc + n0, ldc);
+      r0 = r1;
+    }
+  }
+  if (g->bias || g->act != YOLOR_ACT_LINEAR)
+    for (int r = lo; r < hi; r++) {
+      float *c = C + (size_t) r * ldc + n0;
+      yolor_act_row (c, c, w, bias ? bias[r] : 0.0f, g->act);
+    }
+}
+#endif
 
 #if defined(YOLOR_KERNELS_AVX512) && defined(YOLOR_HAVE_BF16_KERNELS)
 /* ---- BF16: the same blocking, A packed as BF16 pairs of k at load, each B
@@ -411,16 +543,22 @@ sgemm_chunk (void *data, long lo, long hi, int worker)
       abort ();
 #endif
     } else if (g->K > 0) {
+#if defined(YOLOR_SGEMM_BLAS)
+      block_blas (g, bi, n0, w, (int) (lo % n_panels),
+          (int) (lo % n_panels + (end - lo)), bpack);
+#else
       block (g, bi, n0, w, (int) (lo % n_panels),
           (int) (lo % n_panels + (end - lo)), bpack);
+#endif
     } else {
       /* K = 0: C = act (bias) */
       const float *unused;
       float *c0;
       int j = item (g, bi, &unused, &c0);
       const float *b = g->bias ? g->bias + (size_t) j * g->bias_step : NULL;
-      for (int r = (int) (lo % n_panels) * MR;
-           r < (int) (lo % n_panels + (end - lo)) * MR && r < g->M; r++) {
+      for (int r = (int) (lo % n_panels) * PANEL_ROWS;
+           r < (int) (lo % n_panels + (end - lo)) * PANEL_ROWS && r < g->M;
+           r++) {
         float *c = c0 + (size_t) r * g->ldc + n0;
         memset (c, 0, (size_t) w * sizeof (float));
         yolor_act_row (c, c, w, b ? b[r] : 0.0f, g->act);
@@ -439,13 +577,16 @@ YOLOR_KFN (yolor_sgemm_run) (
       (long) (g->batch > 0 ? g->batch : 1) * (g->images > 1 ? g->images : 1);
   if (g->M <= 0 || g->N <= 0)
     return;
+#if defined(YOLOR_SGEMM_BLAS)
+  blas_one_thread ();
+#endif
   L.g = g;
   L.work = work;
-  L.n_panels = (g->M + MR - 1) / MR;
+  L.n_panels = (g->M + PANEL_ROWS - 1) / PANEL_ROWS;
   L.n_strips = g->N <= NB_ONE ? 1 : (g->N + NB - 1) / NB;
   /* strips of equal width (a multiple of NR) */
   L.nb = ((g->N + L.n_strips - 1) / L.n_strips + NR - 1) / NR * NR;
   L.n_strips = (g->N + L.nb - 1) / L.nb;
   yolor_parallel (n_threads, items * L.n_strips * L.n_panels,
-      GEMM_GRAIN_ROWS / MR, sgemm_chunk, &L);
+      (GEMM_GRAIN_ROWS + PANEL_ROWS - 1) / PANEL_ROWS, sgemm_chunk, &L);
 }

@@ -339,7 +339,17 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, int images,
 {
   int tw = (ow + 3) / 4, th = (oh + 3) / 4, tiles = tw * th;
   int all = tiles * (images > 1 ? images : 1);
+#if defined(YOLOR_KERNELS_BASELINE)
+  /* the portable build's GEMM is OpenBLAS's, whose sum for a column
+   * depends on its place in the product: chunks never span images and
+   * start at the same tiles of each, so an image gives the same bits alone
+   * and batched */
+  int span = tiles;
+  int chunk = chunk_tiles (cin, cout, tiles);
+#else
+  int span = all;
   int chunk = chunk_tiles (cin, cout, all);
+#endif
   /* as many as the workspace holds: never fewer than one image's chunk */
   size_t fit = work_floats / WG_N > 2 * WG_PAD_MAX
       ? (work_floats / WG_N - 2 * WG_PAD_MAX) / (size_t) (cin + cout)
@@ -377,8 +387,9 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, int images,
   g.act = YOLOR_ACT_LINEAR;
   g.batch = WG_N;
 
-  for (int t0 = 0; t0 < all; t0 += chunk) {
-    int nt = all - t0 < chunk ? all - t0 : chunk;
+  for (int t0 = 0; t0 < all;) {
+    int end = (t0 / span + 1) * span;
+    int nt = end - t0 < chunk ? end - t0 : chunk;
     q.t0 = t0;
     q.nt = nt;
     g.N = g.b.ld = g.ldc = nt;
@@ -388,5 +399,6 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, int images,
     /* 36 products: M[k] = U[k] · V[k] */
     YOLOR_KFN (yolor_sgemm_run) (n_threads, &g, gemm_work);
     yolor_parallel (n_threads, cout, 1, output_channels, &q);
+    t0 += nt;
   }
 }
