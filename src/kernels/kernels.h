@@ -50,12 +50,6 @@ void yolor_parallel_items (int n_threads, int n, yolor_items_fn fn, void *ctx);
 #define YOLOR_KERNELS_BASELINE 1
 #endif
 
-/* C[M][N] (+)= A[M][K] · B[K][N], row-major with leading dimensions.
- * The only BLAS call site; no forward pass uses it today (the kernel tests
- * compare with it). Must not be called inside a parallel loop. */
-void yolor_gemm (int n_threads, int M, int N, int K, const float *A, int lda,
-    const float *B, int ldb, float *C, int ldc, int accumulate);
-
 /* Depthwise k×k conv (one filter per channel) with fused bias (may be NULL)
  * and activation: y[c] = act (x[c] ⋆ wt[c] + bias[c]). @work:
  * yolor_depthwise_workspace () floats (each thread's zero-padded plane). */
