@@ -58,13 +58,32 @@ head_of (yolor_net *net, size_t *n)
   return copy;
 }
 
+/* The heads of the unfolded (@ha) and folded (@hb) nets agree within 1e-5
+ * of the largest value. */
+static void
+check_heads_agree (
+    const float *ha, size_t na, const float *hb, size_t nb, const char *what)
+{
+  double scale = 0.0, d;
+  size_t at;
+  ck_assert_uint_eq (na, nb);
+  for (size_t i = 0; i < na; i++)
+    scale = fmax (scale, fabs (ha[i]));
+  d = tu_max_abs_diff (ha, hb, na, &at);
+  printf ("%s folded vs unfolded: max |diff| %.3g of max |head| %.3g\n", what,
+      d, scale);
+  ck_assert (scale > 0.0);
+  ck_assert_msg (d <= 1e-5 * scale,
+      "%s: folded and unfolded heads differ: %.3g at %zu (%.9g vs %.9g)", what,
+      d, at, (double) ha[at], (double) hb[at]);
+}
+
 START_TEST (test_wz_folded)
 {
   yolor_net *a = load_data_cfg ("implicit-wz.cfg", 0, 0),
             *b = load_data_cfg ("implicit-wz.cfg", 1, 0);
-  size_t na, nb, at;
+  size_t na, nb;
   float *ha = head_of (a, &na), *hb = head_of (b, &nb);
-  double scale = 0.0, d;
   /* the two W z convs are implicit vectors now; the shift and control
    * after them folded into their 1x1 convs; the shift before the 3x3 conv
    * is still a pass, reading the computed vector */
@@ -73,16 +92,7 @@ START_TEST (test_wz_folded)
   ck_assert_int_eq (a->layers[4].ops->kind, YOLOR_LAYER_CONV);
   ck_assert (b->layers[8].folded && b->layers[10].folded);
   ck_assert (!b->layers[12].folded);
-  ck_assert_uint_eq (na, nb);
-  for (size_t i = 0; i < na; i++)
-    scale = fmax (scale, fabs (ha[i]));
-  d = tu_max_abs_diff (ha, hb, na, &at);
-  printf (
-      "W z folded vs unfolded: max |diff| %.3g of max |head| %.3g\n", d, scale);
-  ck_assert (scale > 0.0);
-  ck_assert_msg (d <= 1e-5 * scale,
-      "folded and unfolded heads differ: %.3g at %zu (%.9g vs %.9g)", d, at,
-      (double) ha[at], (double) hb[at]);
+  check_heads_agree (ha, na, hb, nb, "W z");
   free (ha);
   free (hb);
   yolor_net_free (a);
@@ -216,9 +226,9 @@ START_TEST (test_zc_folded)
   zc_params p[32] = { 0 };
   float *values;
   yolor_net *a, *b;
-  size_t na, nb, at, hw;
+  size_t na, nb, hw;
   float *ha, *hb;
-  double scale = 0.0, worst = 0.0, d;
+  double scale = 0.0, worst = 0.0;
   const int conv[2] = { 4, 6 }, atoms[2] = { 4, 3 }, zh[2] = { 8, 9 },
             out[2] = { 1, 2 };
   ck_assert_int_le (shape->n_layers, 32);
@@ -270,17 +280,7 @@ START_TEST (test_zc_folded)
           a->t[8].out[c * hw + i], a->t[7].out[c * hw + i] + a->t[4].out[c]);
   ck_assert (b->layers[8].folded && b->layers[10].folded);
   ck_assert (!b->layers[12].folded);
-  scale = 0.0;
-  for (size_t i = 0; i < na; i++)
-    scale = fmax (scale, fabs (ha[i]));
-  ck_assert_uint_eq (na, nb);
-  d = tu_max_abs_diff (ha, hb, na, &at);
-  printf ("Z^T c folded vs unfolded: max |diff| %.3g of max |head| %.3g\n", d,
-      scale);
-  ck_assert (scale > 0.0);
-  ck_assert_msg (d <= 1e-5 * scale,
-      "folded and unfolded heads differ: %.3g at %zu (%.9g vs %.9g)", d, at,
-      (double) ha[at], (double) hb[at]);
+  check_heads_agree (ha, na, hb, nb, "Z^T c");
   unlink (weights);
   rmdir (dir);
   free (values);
@@ -301,10 +301,10 @@ START_TEST (test_batchnorm)
   yolor_net *a = load_data_cfg ("batchnorm.cfg", 0, 1),
             *b = load_data_cfg ("batchnorm.cfg", 1, 1);
   const yolor_layer *l = &a->layers[3];
-  size_t na, nb, at, hw;
+  size_t na, nb, hw;
   float *ha = head_of (a, &na), *hb = head_of (b, &nb);
   const float *x = a->t[0].out;
-  double worst = 0.0, scale = 0.0, d;
+  double worst = 0.0, scale = 0.0;
   ck_assert_int_eq (l->ops->kind, YOLOR_LAYER_BATCHNORM);
   ck_assert_int_eq (yolor_net_flavor (a), YOLOR_FLAVOR_YOLOR_PAPER);
   ck_assert (!l->bn_folded && l->bn_gamma != NULL);
@@ -329,16 +329,10 @@ START_TEST (test_batchnorm)
   ck_assert (scale > 0.1);
   ck_assert_msg (
       worst <= 1e-6 * scale, "[batchnorm] off its formula by %.3g", worst);
-  scale = 0.0;
   /* the concatenation reads it: channels 6.. of the route are its output */
   ck_assert (
       memcmp (a->t[4].out + 6 * hw, a->t[3].out, 8 * hw * sizeof (float)) == 0);
-  for (size_t i = 0; i < na; i++)
-    scale = fmax (scale, fabs (ha[i]));
-  ck_assert_uint_eq (na, nb);
-  d = tu_max_abs_diff (ha, hb, na, &at);
-  ck_assert_msg (
-      d <= 1e-5 * scale, "folded and unfolded heads differ: %.3g", d);
+  check_heads_agree (ha, na, hb, nb, "[batchnorm]");
   free (ha);
   free (hb);
   yolor_net_free (a);

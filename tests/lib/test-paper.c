@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/test-scale-back.h"
 #include "../common/test-util.h"
 #include "postprocess.h"
 #include "yolor-private.h"
@@ -431,14 +432,8 @@ START_TEST (test_scale_back)
   snprintf (name, sizeof (name), "%s_nms_orig.bin", c->tag);
   orig = read_ref (m, name, &n2);
   ck_assert_uint_eq (n, n2);
-  for (size_t i = 0; i < n / 6; i++) {
-    float *b = nms + i * 6;
-    yolor_map_box (net, &b[0], &b[1], &b[2], &b[3], 1);
-    ck_assert_msg (memcmp (b, orig + i * 6, 6 * sizeof (float)) == 0,
-        "%s/%s row %zu: got %g %g %g %g, ref %g %g %g %g", models[m], c->tag, i,
-        b[0], b[1], b[2], b[3], orig[i * 6], orig[i * 6 + 1], orig[i * 6 + 2],
-        orig[i * 6 + 3]);
-  }
+  snprintf (name, sizeof (name), "%s/%s", models[m], c->tag);
+  tu_check_mapped_back (net, nms, orig, n / 6, name);
   free (nms);
   free (orig);
   free (json);
