@@ -93,8 +93,38 @@ typedef enum yolor_channels_op
 
 typedef struct yolor_layer yolor_layer;
 typedef struct yolor_cfg_section yolor_cfg_section;
+typedef struct yolor_tensor yolor_tensor;
 
-/* One row of the layer registry (src/layers/registry.c). */
+/* What a layer kind's shape slot works with (src/load/shapes.c fills it
+ * and checks what the slot returns). */
+typedef struct yolor_shape_ctx
+{
+  const yolor_model *m; /* borrowed */
+  const yolor_tensor *t; /* borrowed: the shapes of the layers before */
+  int in_w, in_h; /* the network input */
+  int c, h, w; /* the layer's input 0 (0 x 0 x 0 when it reads none) */
+  int64_t oc, oh, ow; /* out: the output shape, in 64 bits */
+  char msg[256]; /* out: what is wrong, on failure (shapes.c adds the
+                  * file, line and layer) */
+} yolor_shape_ctx;
+
+/* Shape slot: the output shape of @l into @ctx->oc, oh, ow, and what else
+ * the kind knows at this size into @o (macs; h_in, w_in). Returns 0, or -1
+ * with @ctx->msg set (yolor_shape_fail ()). Reads the model only. */
+typedef int (*yolor_layer_shape_fn) (
+    yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o);
+
+/* Forward slot: reads the model's layer @l (never writes it) and the net's
+ * tensors, and writes @l's own tensor's output. */
+typedef void (*yolor_layer_forward_fn) (yolor_net *net, const yolor_layer *l);
+
+/* Aliasing slot: 1 if @l writes a buffer of its own, 0 if its output is
+ * another's (its input 0's, or for implicit layers their parameter).
+ * Static once the model is folded. */
+typedef int (*yolor_layer_owns_fn) (const yolor_layer *l);
+
+/* One row of the layer registry (src/layers/registry.c): a layer kind's
+ * name, keys and operations, defined in its own src/layers/ file. */
 typedef struct yolor_layer_ops
 {
   const char *name; /* cfg section name */
@@ -107,6 +137,10 @@ typedef struct yolor_layer_ops
    * official (1, atoms, filters, 1) parameter; a consumer reads its 'from'
    * flattened (channel atom * filters + f) */
   int flat;
+  yolor_layer_shape_fn shape; /* every kind has one */
+  yolor_layer_forward_fn forward; /* NULL: none (its output is an alias or
+                                   * a parameter; [yolo] decodes later) */
+  yolor_layer_owns_fn owns_buffer; /* NULL: always a buffer of its own */
 } yolor_layer_ops;
 
 /* Looks up a cfg section name; NULL if unknown. */
@@ -173,7 +207,7 @@ struct yolor_layer
 };
 
 /* What one layer is at one input size, in one net. */
-typedef struct yolor_tensor
+struct yolor_tensor
 {
   int c, h, w; /* output shape */
   int h_in, w_in; /* size of input 0 */
@@ -191,7 +225,7 @@ typedef struct yolor_tensor
    * holds this output, at @home_at floats (-1: its own buffer). */
   int home;
   size_t home_at;
-} yolor_tensor;
+};
 
 /* The parsed cfg: sections with key/values and their line numbers. */
 typedef struct yolor_cfg_kv
@@ -357,6 +391,15 @@ yolor_status yolor_graph_build (
  * largest stride (*@max_stride). Reads the model only. */
 yolor_status yolor_graph_shapes (const yolor_model *m, yolor_tensor *t,
     int in_w, int in_h, int *n_rows, int *max_stride, yolor_error *err);
+/* shapes.c, for the shape slots: the shape of layer @idx (-1: the network
+ * input, 3 channels); a failure's message into @ctx->msg, returning -1; and
+ * the slot of the kinds whose output is shaped as their input. */
+void yolor_shape_src (
+    const yolor_shape_ctx *ctx, int idx, int *c, int *h, int *w);
+int yolor_shape_fail (yolor_shape_ctx *ctx, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+int yolor_shape_same (
+    yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o);
 yolor_flavor yolor_graph_detect_flavor (const yolor_cfg *cfg);
 yolor_act yolor_act_from_name (const char *name, int *ok);
 const char *yolor_act_name (yolor_act act);
@@ -450,6 +493,33 @@ void yolor_reorg_forward (yolor_net *net, const yolor_layer *l);
 void yolor_dwt_forward (yolor_net *net, const yolor_layer *l);
 void yolor_scale_channels_forward (yolor_net *net, const yolor_layer *l);
 void yolor_channels_forward (yolor_net *net, const yolor_layer *l);
+
+/* layers: the shape and aliasing slots of each kind (see yolor_layer_ops),
+ * beside its forward pass in the same file */
+int yolor_conv_shape (
+    yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o); /* conv.c */
+int yolor_route_shape (yolor_shape_ctx *ctx, const yolor_layer *l,
+    yolor_tensor *o); /* route.c: route and route_lhalf */
+int yolor_route_owns_buffer (const yolor_layer *l);
+int yolor_shortcut_shape (
+    yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o);
+int yolor_maxpool_shape (
+    yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o); /* pool.c */
+int yolor_avgpool_shape (
+    yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o);
+int yolor_upsample_shape (yolor_shape_ctx *ctx, const yolor_layer *l,
+    yolor_tensor *o); /* resample.c */
+int yolor_reorg_shape (yolor_shape_ctx *ctx, const yolor_layer *l,
+    yolor_tensor *o); /* reorg and dwt */
+int yolor_implicit_shape (yolor_shape_ctx *ctx, const yolor_layer *l,
+    yolor_tensor *o); /* implicit.c */
+int yolor_channels_shape (
+    yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o);
+int yolor_channels_owns_buffer (const yolor_layer *l);
+int yolor_scale_channels_shape (
+    yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o);
+int yolor_yolo_shape (
+    yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o); /* yolo.c */
 size_t yolor_conv_workspace (
     const yolor_layer *l, const yolor_tensor *t, int n_threads);
 /* Winograd F(4x4,3x3) for 3x3 stride-1 dense convs with folded BN. */

@@ -189,3 +189,30 @@ yolor_conv_forward (yolor_net *net, const yolor_layer *l)
 {
   yolor_conv_forward_batch (&net, 1, l);
 }
+
+int
+yolor_conv_shape (yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o)
+{
+  int64_t k = (int64_t) (ctx->c / l->groups) * l->size * l->size;
+  o->h_in = ctx->h;
+  o->w_in = ctx->w;
+  if (ctx->c % l->groups)
+    return yolor_shape_fail (ctx,
+        "%d input channels are not divisible by groups=%d", ctx->c, l->groups);
+  if ((int64_t) ctx->h + 2 * l->pad < l->size
+      || (int64_t) ctx->w + 2 * l->pad < l->size)
+    return yolor_shape_fail (ctx,
+        "input %dx%d is smaller than the %dx%d kernel", ctx->w, ctx->h, l->size,
+        l->size);
+  /* the kernels index weights with ints */
+  if (k * l->filters > INT32_MAX)
+    return yolor_shape_fail (ctx,
+        "%lld weights (%d filters x %lld inputs) are more than a layer may "
+        "have (%d)",
+        (long long) (k * l->filters), l->filters, (long long) k, INT32_MAX);
+  ctx->oc = l->filters;
+  ctx->oh = ((int64_t) ctx->h + 2 * l->pad - l->size) / l->stride + 1;
+  ctx->ow = ((int64_t) ctx->w + 2 * l->pad - l->size) / l->stride + 1;
+  o->macs = (double) ctx->oc * ctx->oh * ctx->ow * (double) k;
+  return 0;
+}

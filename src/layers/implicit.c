@@ -80,3 +80,64 @@ yolor_scale_channels_forward (yolor_net *net, const yolor_layer *l)
     for (size_t i = 0; i < hw; i++)
       t->out[c * hw + i] = x[c * hw + i] * s[c];
 }
+
+/* The official parameter: (1, C, 1, 1), or (1, atoms, filters, 1). */
+int
+yolor_implicit_shape (
+    yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o)
+{
+  (void) o;
+  ctx->oc = l->atoms ? l->atoms : l->filters;
+  ctx->oh = l->atoms ? l->filters : 1;
+  ctx->ow = 1;
+  return 0;
+}
+
+int
+yolor_channels_shape (
+    yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o)
+{
+  int ac, ah, aw;
+  (void) o;
+  yolor_shape_src (ctx, l->in[1], &ac, &ah, &aw);
+  if (l->ops->flat) /* the official view (1, -1, 1, 1) */
+    ac = (int) ((int64_t) ac * ah * aw);
+  else if (ah != 1 || aw != 1)
+    return yolor_shape_fail (ctx,
+        "'from' layer %d must be a Cx1x1 vector, is %dx%dx%d (the _2d form "
+        "of this layer reads it flattened)",
+        l->in[1], ac, ah, aw);
+  if (l->ops->variant != YOLOR_CH_ALTERNATE && ac != ctx->c)
+    return yolor_shape_fail (ctx,
+        "vector of layer %d has %d channels, the input has %d", l->in[1], ac,
+        ctx->c);
+  ctx->oc =
+      l->ops->variant == YOLOR_CH_ALTERNATE ? (int64_t) ac + ctx->c : ctx->c;
+  ctx->oh = ctx->h;
+  ctx->ow = ctx->w;
+  return 0;
+}
+
+/* A folded shift or control is its input. */
+int
+yolor_channels_owns_buffer (const yolor_layer *l)
+{
+  return !l->folded;
+}
+
+int
+yolor_scale_channels_shape (
+    yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o)
+{
+  int fc, fh, fw;
+  (void) o;
+  yolor_shape_src (ctx, l->in[1], &fc, &fh, &fw);
+  if (ctx->h != 1 || ctx->w != 1 || ctx->c != fc)
+    return yolor_shape_fail (ctx,
+        "scales layer %d (%d channels) by a %dx%dx%d input; expected %dx1x1",
+        l->in[1], fc, ctx->c, ctx->h, ctx->w, fc);
+  ctx->oc = fc;
+  ctx->oh = fh;
+  ctx->ow = fw;
+  return 0;
+}

@@ -129,3 +129,33 @@ yolor_avgpool_forward (yolor_net *net, const yolor_layer *l)
     t->out[c] = (float) (acc / (double) hw);
   }
 }
+
+int
+yolor_maxpool_shape (
+    yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o)
+{
+  (void) o;
+  /* YOLOR's padding is set by graph.c */
+  if ((int64_t) ctx->h + l->pool_pad < l->pool_size
+      || (int64_t) ctx->w + l->pool_pad < l->pool_size)
+    return yolor_shape_fail (
+        ctx, "input %dx%d is smaller than the pool", ctx->w, ctx->h);
+  ctx->oc = ctx->c;
+  ctx->oh =
+      ((int64_t) ctx->h + l->pool_pad - l->pool_size) / l->pool_stride + 1;
+  ctx->ow =
+      ((int64_t) ctx->w + l->pool_pad - l->pool_size) / l->pool_stride + 1;
+  return 0;
+}
+
+/* Global: one value per channel. */
+int
+yolor_avgpool_shape (
+    yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o)
+{
+  (void) l;
+  (void) o;
+  ctx->oc = ctx->c;
+  ctx->oh = ctx->ow = 1;
+  return 0;
+}

@@ -1,6 +1,7 @@
 /* The layer registry: every cfg section name this engine understands, its
- * kind and the keys it accepts. Keys that only matter for training are
- * accepted and ignored; any other key is a parse error (file:line).
+ * kind, the keys it accepts and the operations of its kind (defined in the
+ * kind's own file here in src/layers/). Keys that only matter for training
+ * are accepted and ignored; any other key is a parse error (file:line).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -34,56 +35,118 @@ static const char *const implicit2d_keys[] = { "filters", "atoms", "mean",
   "std", NULL };
 static const char *const from_keys[] = { "from", NULL };
 
+/* The slots of the kinds whose output is another's: identity layers read
+ * their input, [yolo] is decoded from it. */
+static int
+owns_nothing (const yolor_layer *l)
+{
+  (void) l;
+  return 0;
+}
+
+#define CONV(n)                                                                \
+  {                                                                            \
+    .name = n, .kind = YOLOR_LAYER_CONV, .keys = conv_keys,                    \
+    .shape = yolor_conv_shape, .forward = yolor_conv_forward                   \
+  }
+#define IMPLICIT(n, init, k, f)                                                \
+  {                                                                            \
+    .name = n, .kind = YOLOR_LAYER_IMPLICIT, .variant = init, .keys = k,       \
+    .flat = f, .shape = yolor_implicit_shape, .owns_buffer = owns_nothing      \
+  }
+#define CHANNELS(n, op, f)                                                     \
+  {                                                                            \
+    .name = n, .kind = YOLOR_LAYER_CHANNELS, .variant = op, .keys = from_keys, \
+    .flat = f, .shape = yolor_channels_shape,                                  \
+    .forward = yolor_channels_forward,                                         \
+    .owns_buffer = yolor_channels_owns_buffer                                  \
+  }
+
 static const yolor_layer_ops registry[] = {
-  { "convolutional", YOLOR_LAYER_CONV, 0, conv_keys, 0 },
-  { "conv", YOLOR_LAYER_CONV, 0, conv_keys, 0 },
-  { "route", YOLOR_LAYER_ROUTE, 0,
-      K ("layers", "groups", "group_id", "stopbackward"), 0 },
-  { "route_lhalf", YOLOR_LAYER_ROUTE_LHALF, 0, K ("layers"), 0 },
-  { "shortcut", YOLOR_LAYER_SHORTCUT, 0,
-      K ("from", "activation", "weights_type", "weights_normalization",
+  CONV ("convolutional"),
+  CONV ("conv"),
+  { .name = "route",
+      .kind = YOLOR_LAYER_ROUTE,
+      .keys = K ("layers", "groups", "group_id", "stopbackward"),
+      .shape = yolor_route_shape,
+      .forward = yolor_route_forward,
+      .owns_buffer = yolor_route_owns_buffer },
+  { .name = "route_lhalf",
+      .kind = YOLOR_LAYER_ROUTE_LHALF,
+      .keys = K ("layers"),
+      .shape = yolor_route_shape,
+      .forward = yolor_route_forward },
+  { .name = "shortcut",
+      .kind = YOLOR_LAYER_SHORTCUT,
+      .keys = K ("from", "activation", "weights_type", "weights_normalization",
           "stopbackward"),
-      0 },
-  { "maxpool", YOLOR_LAYER_MAXPOOL, 0,
-      K ("size", "stride", "padding", "stopbackward"), 0 },
-  { "avgpool", YOLOR_LAYER_AVGPOOL, 0, K ("stopbackward"), 0 },
-  { "upsample", YOLOR_LAYER_UPSAMPLE, 0, K ("stride", "scale", "stopbackward"),
-      0 },
-  { "reorg", YOLOR_LAYER_REORG, 0, K ("stride", "stopbackward"), 0 },
-  { "dwt", YOLOR_LAYER_DWT, 0, K ("stopbackward"), 0 },
-  { "dropout", YOLOR_LAYER_IDENTITY, 0,
-      K ("probability", "dropblock", "dropblock_size_rel",
+      .shape = yolor_shortcut_shape,
+      .forward = yolor_shortcut_forward },
+  { .name = "maxpool",
+      .kind = YOLOR_LAYER_MAXPOOL,
+      .keys = K ("size", "stride", "padding", "stopbackward"),
+      .shape = yolor_maxpool_shape,
+      .forward = yolor_maxpool_forward },
+  { .name = "avgpool",
+      .kind = YOLOR_LAYER_AVGPOOL,
+      .keys = K ("stopbackward"),
+      .shape = yolor_avgpool_shape,
+      .forward = yolor_avgpool_forward },
+  { .name = "upsample",
+      .kind = YOLOR_LAYER_UPSAMPLE,
+      .keys = K ("stride", "scale", "stopbackward"),
+      .shape = yolor_upsample_shape,
+      .forward = yolor_upsample_forward },
+  { .name = "reorg",
+      .kind = YOLOR_LAYER_REORG,
+      .keys = K ("stride", "stopbackward"),
+      .shape = yolor_reorg_shape,
+      .forward = yolor_reorg_forward },
+  { .name = "dwt",
+      .kind = YOLOR_LAYER_DWT,
+      .keys = K ("stopbackward"),
+      .shape = yolor_reorg_shape,
+      .forward = yolor_dwt_forward },
+  { .name = "dropout",
+      .kind = YOLOR_LAYER_IDENTITY,
+      .keys = K ("probability", "dropblock", "dropblock_size_rel",
           "dropblock_size_abs"),
-      0 },
-  { "silence", YOLOR_LAYER_IDENTITY, 0, K ("stopbackward"), 0 },
-  { "scale_channels", YOLOR_LAYER_SCALE_CHANNELS, 0,
-      K ("from", "activation", "scale_wh"), 0 },
-  { "implicit_add", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ZERO, implicit_keys,
-      0 },
-  { "implicit_cat", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ZERO, implicit_keys,
-      0 },
-  { "implicit_mul", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ONE, implicit_keys,
-      0 },
-  { "implicit_add_2d", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ZERO,
-      implicit2d_keys, 1 },
-  { "implicit_cat_2d", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ZERO,
-      implicit2d_keys, 1 },
-  { "implicit_mul_2d", YOLOR_LAYER_IMPLICIT, YOLOR_IMPLICIT_ONE,
-      implicit2d_keys, 1 },
-  { "shift_channels", YOLOR_LAYER_CHANNELS, YOLOR_CH_SHIFT, from_keys, 0 },
-  { "shift_channels_2d", YOLOR_LAYER_CHANNELS, YOLOR_CH_SHIFT, from_keys, 1 },
-  { "control_channels", YOLOR_LAYER_CHANNELS, YOLOR_CH_CONTROL, from_keys, 0 },
-  { "control_channels_2d", YOLOR_LAYER_CHANNELS, YOLOR_CH_CONTROL, from_keys,
-      1 },
-  { "select_channels", YOLOR_LAYER_CHANNELS, YOLOR_CH_SELECT, from_keys, 0 },
-  { "select_channels_2d", YOLOR_LAYER_CHANNELS, YOLOR_CH_SELECT, from_keys, 1 },
-  { "alternate_channels", YOLOR_LAYER_CHANNELS, YOLOR_CH_ALTERNATE, from_keys,
-      0 },
-  { "alternate_channels_2d", YOLOR_LAYER_CHANNELS, YOLOR_CH_ALTERNATE,
-      from_keys, 1 },
-  { "batchnorm", YOLOR_LAYER_BATCHNORM, 0, K ("activation", "stopbackward"),
-      0 },
-  { "yolo", YOLOR_LAYER_YOLO, 0, yolo_keys, 0 },
+      .shape = yolor_shape_same,
+      .owns_buffer = owns_nothing },
+  { .name = "silence",
+      .kind = YOLOR_LAYER_IDENTITY,
+      .keys = K ("stopbackward"),
+      .shape = yolor_shape_same,
+      .owns_buffer = owns_nothing },
+  { .name = "scale_channels",
+      .kind = YOLOR_LAYER_SCALE_CHANNELS,
+      .keys = K ("from", "activation", "scale_wh"),
+      .shape = yolor_scale_channels_shape,
+      .forward = yolor_scale_channels_forward },
+  IMPLICIT ("implicit_add", YOLOR_IMPLICIT_ZERO, implicit_keys, 0),
+  IMPLICIT ("implicit_cat", YOLOR_IMPLICIT_ZERO, implicit_keys, 0),
+  IMPLICIT ("implicit_mul", YOLOR_IMPLICIT_ONE, implicit_keys, 0),
+  IMPLICIT ("implicit_add_2d", YOLOR_IMPLICIT_ZERO, implicit2d_keys, 1),
+  IMPLICIT ("implicit_cat_2d", YOLOR_IMPLICIT_ZERO, implicit2d_keys, 1),
+  IMPLICIT ("implicit_mul_2d", YOLOR_IMPLICIT_ONE, implicit2d_keys, 1),
+  CHANNELS ("shift_channels", YOLOR_CH_SHIFT, 0),
+  CHANNELS ("shift_channels_2d", YOLOR_CH_SHIFT, 1),
+  CHANNELS ("control_channels", YOLOR_CH_CONTROL, 0),
+  CHANNELS ("control_channels_2d", YOLOR_CH_CONTROL, 1),
+  CHANNELS ("select_channels", YOLOR_CH_SELECT, 0),
+  CHANNELS ("select_channels_2d", YOLOR_CH_SELECT, 1),
+  CHANNELS ("alternate_channels", YOLOR_CH_ALTERNATE, 0),
+  CHANNELS ("alternate_channels_2d", YOLOR_CH_ALTERNATE, 1),
+  { .name = "batchnorm",
+      .kind = YOLOR_LAYER_BATCHNORM,
+      .keys = K ("activation", "stopbackward"),
+      .shape = yolor_shape_same,
+      .forward = yolor_batchnorm_forward },
+  { .name = "yolo",
+      .kind = YOLOR_LAYER_YOLO,
+      .keys = yolo_keys,
+      .shape = yolor_yolo_shape,
+      .owns_buffer = owns_nothing },
 };
 
 const yolor_layer_ops *

@@ -86,3 +86,29 @@ yolor_dwt_forward (yolor_net *net, const yolor_layer *l)
         t->out[(c + 3 * ch + 2) * plane + o] = (a - b - cc + d) / 4.0f + 0.5f;
       }
 }
+
+int
+yolor_upsample_shape (
+    yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o)
+{
+  (void) o;
+  ctx->oc = ctx->c;
+  ctx->oh = (int64_t) ctx->h * l->stride;
+  ctx->ow = (int64_t) ctx->w * l->stride;
+  return 0;
+}
+
+/* Reorg and dwt: each 2x2 block into four channels. */
+int
+yolor_reorg_shape (yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o)
+{
+  (void) l;
+  (void) o;
+  if (ctx->h % 2 || ctx->w % 2)
+    return yolor_shape_fail (
+        ctx, "needs an even input size, got %dx%d", ctx->w, ctx->h);
+  ctx->oc = (int64_t) ctx->c * 4;
+  ctx->oh = ctx->h / 2;
+  ctx->ow = ctx->w / 2;
+  return 0;
+}

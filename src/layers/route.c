@@ -70,3 +70,50 @@ yolor_shortcut_forward (yolor_net *net, const yolor_layer *l)
   if (net->model->rules.shortcut_activation)
     yolor_act_apply (net->n_threads, out, n, l->act);
 }
+
+/* Route and route_lhalf: the inputs side by side (route_lhalf and route
+ * groups take one part of each). */
+int
+yolor_route_shape (yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o)
+{
+  int div = l->ops->kind == YOLOR_LAYER_ROUTE_LHALF ? 2 : l->route_groups;
+  (void) o;
+  ctx->oc = 0;
+  for (int k = 0; k < l->n_in; k++) {
+    int jc, jh, jw;
+    yolor_shape_src (ctx, l->in[k], &jc, &jh, &jw);
+    if (k == 0) {
+      ctx->oh = jh;
+      ctx->ow = jw;
+    } else if (jh != ctx->oh || jw != ctx->ow)
+      return yolor_shape_fail (ctx,
+          "layer %d is %dx%d but layer %d is %lldx%lld", l->in[k], jw, jh,
+          l->in[0], (long long) ctx->ow, (long long) ctx->oh);
+    if (jc % div)
+      return yolor_shape_fail (ctx,
+          "layer %d has %d channels, not divisible by %d", l->in[k], jc, div);
+    ctx->oc += jc / div;
+  }
+  return 0;
+}
+
+/* One whole input is that input's buffer. */
+int
+yolor_route_owns_buffer (const yolor_layer *l)
+{
+  return !(l->ops->kind == YOLOR_LAYER_ROUTE && l->n_in == 1
+      && l->route_groups == 1);
+}
+
+int
+yolor_shortcut_shape (
+    yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o)
+{
+  int fc, fh, fw;
+  (void) o;
+  yolor_shape_src (ctx, l->in[1], &fc, &fh, &fw);
+  if (fh != ctx->h || fw != ctx->w)
+    return yolor_shape_fail (ctx, "adds layer %d (%dx%d) to a %dx%d input",
+        l->in[1], fw, fh, ctx->w, ctx->h);
+  return yolor_shape_same (ctx, l, o);
+}

@@ -223,31 +223,6 @@ now_ms (void)
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* The forward pass of each layer kind that has one (aliases and implicit
- * layers need none; the graph admits no other kind). */
-typedef void (*layer_forward_fn) (yolor_net *net, const yolor_layer *l);
-static const layer_forward_fn forward_of[] = {
-  [YOLOR_LAYER_CONV] = yolor_conv_forward,
-  [YOLOR_LAYER_ROUTE] = yolor_route_forward,
-  [YOLOR_LAYER_ROUTE_LHALF] = yolor_route_forward,
-  [YOLOR_LAYER_SHORTCUT] = yolor_shortcut_forward,
-  [YOLOR_LAYER_MAXPOOL] = yolor_maxpool_forward,
-  [YOLOR_LAYER_AVGPOOL] = yolor_avgpool_forward,
-  [YOLOR_LAYER_UPSAMPLE] = yolor_upsample_forward,
-  [YOLOR_LAYER_REORG] = yolor_reorg_forward,
-  [YOLOR_LAYER_DWT] = yolor_dwt_forward,
-  [YOLOR_LAYER_SCALE_CHANNELS] = yolor_scale_channels_forward,
-  [YOLOR_LAYER_CHANNELS] = yolor_channels_forward,
-  [YOLOR_LAYER_BATCHNORM] = yolor_batchnorm_forward,
-};
-
-static int
-has_forward (yolor_layer_kind k)
-{
-  return (size_t) k < sizeof (forward_of) / sizeof (forward_of[0])
-      && forward_of[k] != NULL;
-}
-
 /* Layer @l of @n nets: a conv as one product over them, the others net
  * after net. */
 static void
@@ -257,7 +232,7 @@ layer_of_nets (yolor_net *const *nets, int n, const yolor_layer *l)
     yolor_conv_forward_batch (nets, n, l);
   else
     for (int k = 0; k < n; k++)
-      forward_of[l->ops->kind](nets[k], l);
+      l->ops->forward (nets[k], l);
 }
 
 /* Layers @first.. of @n nets, one layer at a time over all of them. */
@@ -268,11 +243,10 @@ run_layers (yolor_net *const *nets, int n, int first)
   for (int i = first; i < net->n_layers; i++) {
     const yolor_layer *l = &net->layers[i];
     double t0 = net->opts.profile ? now_ms () : 0.0, ms;
-    if (!(l->alias || l->ops->kind == YOLOR_LAYER_IMPLICIT))
+    /* an alias (implicit layers included) has nothing to compute */
+    if (!l->alias)
       layer_of_nets (nets, n, l);
-    ms = net->opts.profile && !l->alias && l->ops->kind != YOLOR_LAYER_IMPLICIT
-        ? now_ms () - t0
-        : 0.0;
+    ms = net->opts.profile && !l->alias ? now_ms () - t0 : 0.0;
     for (int k = 0; k < n; k++)
       nets[k]->t[i].time_ms = ms;
   }
@@ -303,8 +277,7 @@ forward_layers (yolor_net *const *nets, int n, int first, yolor_error *err)
   run_ctx r = { nets, first };
   for (int i = 0; i < net->n_layers; i++) {
     const yolor_layer *l = &net->layers[i];
-    if (!l->alias && l->ops->kind != YOLOR_LAYER_IMPLICIT
-        && !has_forward (l->ops->kind))
+    if (!l->alias && !l->ops->forward)
       return yolor_error_set (
           err, YOLOR_ERR_INTERNAL, "layer %d has no forward pass", i);
   }

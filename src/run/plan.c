@@ -13,18 +13,7 @@
 int
 yolor_plan_owns_buffer (const yolor_layer *l)
 {
-  switch (l->ops->kind) {
-    case YOLOR_LAYER_IDENTITY:
-    case YOLOR_LAYER_YOLO:
-    case YOLOR_LAYER_IMPLICIT:
-      return 0;
-    case YOLOR_LAYER_ROUTE:
-      return !(l->n_in == 1 && l->route_groups == 1);
-    case YOLOR_LAYER_CHANNELS:
-      return !l->folded;
-    default:
-      return 1;
-  }
+  return l->ops->owns_buffer ? l->ops->owns_buffer (l) : 1;
 }
 
 /* The layer whose buffer @i's output is: itself, or what it aliases.
