@@ -95,6 +95,24 @@ typedef struct yolor_layer yolor_layer;
 typedef struct yolor_cfg_section yolor_cfg_section;
 typedef struct yolor_tensor yolor_tensor;
 
+/* What a layer kind's parse slot works with: one [section] of the cfg
+ * (src/load/graph.c). The first error is kept; the yolor_parse_* getters
+ * then return their defaults. */
+typedef struct yolor_parse_ctx
+{
+  const char *path; /* borrowed: the cfg's */
+  const yolor_cfg_section *sec; /* borrowed: the section */
+  yolor_error *err; /* borrowed */
+  yolor_status st; /* the first error */
+} yolor_parse_ctx;
+
+/* Parse slot: @l's fields from its section's keys (the keys are already
+ * checked against the row's list; @l->index and line are set, and its
+ * input is the previous layer until the slot says otherwise). Errors name
+ * the file and line, through yolor_parse_error () or the getters. */
+typedef void (*yolor_layer_parse_fn) (
+    yolor_parse_ctx *c, yolor_model *m, yolor_layer *l);
+
 /* What a layer kind's shape slot works with (src/load/shapes.c fills it
  * and checks what the slot returns). */
 typedef struct yolor_shape_ctx
@@ -137,6 +155,7 @@ typedef struct yolor_layer_ops
    * official (1, atoms, filters, 1) parameter; a consumer reads its 'from'
    * flattened (channel atom * filters + f) */
   int flat;
+  yolor_layer_parse_fn parse; /* NULL: no keys beyond the generic ones */
   yolor_layer_shape_fn shape; /* every kind has one */
   yolor_layer_forward_fn forward; /* NULL: none (its output is an alias or
                                    * a parameter; [yolo] decodes later) */
@@ -383,6 +402,27 @@ void yolor_model_set_channels (yolor_model *m, const yolor_tensor *t);
 void yolor_model_default_input (
     const yolor_model *m, const yolor_options *opts, int *w, int *h);
 
+/* graph.c, for the parse slots: a key's entry (marked used), a value as
+ * an int, a float, a list (numbers, or with @ints integers; returns the
+ * count or -1), layer references (negative: relative to @index; appended to
+ * @l's inputs; returns 0 on error), the 'activation' key (@def without it);
+ * an error naming the key at @line, or any message at @line (both prefixed
+ * "FILE:LINE: [section] ", both keep only the first error). */
+const yolor_cfg_kv *yolor_parse_find (yolor_parse_ctx *c, const char *key);
+int yolor_parse_int (
+    yolor_parse_ctx *c, const char *key, int def, int lo, int hi);
+float yolor_parse_float (
+    yolor_parse_ctx *c, const char *key, float def, float lo, float hi);
+int yolor_parse_list (yolor_parse_ctx *c, const char *key, double *out, int max,
+    int *line, int ints);
+int yolor_parse_refs (yolor_parse_ctx *c, const char *key, int index,
+    yolor_layer *l, int required);
+yolor_act yolor_parse_act (yolor_parse_ctx *c, yolor_act def);
+void yolor_parse_fail (yolor_parse_ctx *c, int line, yolor_status code,
+    const char *what, const char *key, const char *value);
+void yolor_parse_error (yolor_parse_ctx *c, int line, yolor_status code,
+    const char *fmt, ...) __attribute__ ((format (printf, 4, 5)));
+
 /* graph.c: builds layers from the cfg (m->rules set first). */
 yolor_status yolor_graph_build (
     yolor_model *m, const yolor_cfg *cfg, yolor_error *err);
@@ -494,8 +534,23 @@ void yolor_dwt_forward (yolor_net *net, const yolor_layer *l);
 void yolor_scale_channels_forward (yolor_net *net, const yolor_layer *l);
 void yolor_channels_forward (yolor_net *net, const yolor_layer *l);
 
-/* layers: the shape and aliasing slots of each kind (see yolor_layer_ops),
- * beside its forward pass in the same file */
+/* layers: the parse, shape and aliasing slots of each kind (see
+ * yolor_layer_ops), beside its forward pass in the same file */
+void yolor_conv_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l);
+void yolor_route_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l);
+void yolor_route_lhalf_parse (
+    yolor_parse_ctx *c, yolor_model *m, yolor_layer *l);
+void yolor_from_parse (yolor_parse_ctx *c, yolor_model *m,
+    yolor_layer *l); /* route.c: shortcut, *_channels */
+void yolor_maxpool_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l);
+void yolor_upsample_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l);
+void yolor_reorg_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l);
+void yolor_implicit_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l);
+void yolor_batchnorm_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l);
+void yolor_yolo_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l);
+void yolor_dropout_parse (
+    yolor_parse_ctx *c, yolor_model *m, yolor_layer *l); /* identity.c */
+int yolor_owns_nothing (const yolor_layer *l); /* identity.c */
 int yolor_conv_shape (
     yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o); /* conv.c */
 int yolor_route_shape (yolor_shape_ctx *ctx, const yolor_layer *l,

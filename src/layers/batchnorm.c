@@ -49,3 +49,10 @@ yolor_batchnorm_forward (yolor_net *net, const yolor_layer *l)
     (float) net->model->rules.bn_eps };
   yolor_parallel (net->n_threads, t->c, 1, bn_channels, &q);
 }
+
+void
+yolor_batchnorm_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
+{
+  (void) m;
+  l->act = yolor_parse_act (c, YOLOR_ACT_LINEAR);
+}

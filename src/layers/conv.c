@@ -216,3 +216,32 @@ yolor_conv_shape (yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o)
   o->macs = (double) ctx->oc * ctx->oh * ctx->ow * (double) k;
   return 0;
 }
+
+void
+yolor_conv_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
+{
+  (void) m;
+  l->bn = yolor_parse_int (c, "batch_normalize", 0, 0, 1);
+  l->filters = yolor_parse_int (c, "filters", 1, 1, 65536);
+  l->size = yolor_parse_int (c, "size", 1, 1, 15);
+  l->stride = yolor_parse_int (c, "stride", 1, 1, 16);
+  if (!yolor_cfg_find (c->sec, "stride")) {
+    int sx = yolor_parse_int (c, "stride_x", 1, 1, 16);
+    int sy = yolor_parse_int (c, "stride_y", 1, 1, 16);
+    if (sx != sy)
+      yolor_parse_error (c, c->sec->line, YOLOR_ERR_UNSUPPORTED,
+          "different stride_x and stride_y are not supported");
+    l->stride = sx;
+  }
+  if (yolor_parse_int (c, "pad", 0, 0, 1))
+    l->pad = l->size / 2;
+  else
+    l->pad = yolor_parse_int (c, "padding", 0, 0, 15);
+  l->groups = yolor_parse_int (c, "groups", 1, 1, 65536);
+  if (yolor_parse_int (c, "dilation", 1, 1, 1) != 1)
+    return;
+  l->act = yolor_parse_act (c, YOLOR_ACT_LOGISTIC);
+  if (c->st == YOLOR_OK && l->filters % l->groups != 0)
+    yolor_parse_error (c, c->sec->line, YOLOR_ERR_PARSE,
+        "filters=%d is not a multiple of groups=%d", l->filters, l->groups);
+}

@@ -141,3 +141,15 @@ yolor_scale_channels_shape (
   ctx->ow = fw;
   return 0;
 }
+
+/* An implicit layer reads nothing: its output is its parameter. */
+void
+yolor_implicit_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
+{
+  l->n_in = 0;
+  l->filters = yolor_parse_int (c, "filters", 1, 1, 65536);
+  l->atoms = l->ops->flat ? yolor_parse_int (c, "atoms", 1, 1, 65536) : 0;
+  yolor_parse_float (c, "mean", 0.0f, -1e6f, 1e6f);
+  yolor_parse_float (c, "std", 0.0f, 0.0f, 1e6f);
+  m->has_implicit = 1;
+}

@@ -159,3 +159,18 @@ yolor_avgpool_shape (
   ctx->oh = ctx->ow = 1;
   return 0;
 }
+
+void
+yolor_maxpool_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
+{
+  l->pool_stride = yolor_parse_int (c, "stride", 1, 1, 64);
+  l->pool_size = yolor_parse_int (c, "size", l->pool_stride, 1, 64);
+  l->pool_pad = yolor_parse_int (c, "padding", l->pool_size - 1, 0, 128);
+  if (m->rules.torch_maxpool && l->pool_size == 2 && l->pool_stride == 1) {
+    l->pad = 1; /* zero padding right/bottom */
+    l->pool_pad = 1;
+  } else if (m->rules.torch_maxpool) {
+    l->pad = 0;
+    l->pool_pad = 2 * ((l->pool_size - 1) / 2);
+  }
+}

@@ -35,29 +35,22 @@ static const char *const implicit2d_keys[] = { "filters", "atoms", "mean",
   "std", NULL };
 static const char *const from_keys[] = { "from", NULL };
 
-/* The slots of the kinds whose output is another's: identity layers read
- * their input, [yolo] is decoded from it. */
-static int
-owns_nothing (const yolor_layer *l)
-{
-  (void) l;
-  return 0;
-}
-
 #define CONV(n)                                                                \
   {                                                                            \
     .name = n, .kind = YOLOR_LAYER_CONV, .keys = conv_keys,                    \
-    .shape = yolor_conv_shape, .forward = yolor_conv_forward                   \
+    .parse = yolor_conv_parse, .shape = yolor_conv_shape,                      \
+    .forward = yolor_conv_forward                                              \
   }
 #define IMPLICIT(n, init, k, f)                                                \
   {                                                                            \
     .name = n, .kind = YOLOR_LAYER_IMPLICIT, .variant = init, .keys = k,       \
-    .flat = f, .shape = yolor_implicit_shape, .owns_buffer = owns_nothing      \
+    .flat = f, .parse = yolor_implicit_parse, .shape = yolor_implicit_shape,   \
+    .owns_buffer = yolor_owns_nothing                                          \
   }
 #define CHANNELS(n, op, f)                                                     \
   {                                                                            \
     .name = n, .kind = YOLOR_LAYER_CHANNELS, .variant = op, .keys = from_keys, \
-    .flat = f, .shape = yolor_channels_shape,                                  \
+    .flat = f, .parse = yolor_from_parse, .shape = yolor_channels_shape,       \
     .forward = yolor_channels_forward,                                         \
     .owns_buffer = yolor_channels_owns_buffer                                  \
   }
@@ -66,23 +59,27 @@ static const yolor_layer_ops registry[] = {
   CONV ("convolutional"),
   CONV ("conv"),
   { .name = "route",
+      .parse = yolor_route_parse,
       .kind = YOLOR_LAYER_ROUTE,
       .keys = K ("layers", "groups", "group_id", "stopbackward"),
       .shape = yolor_route_shape,
       .forward = yolor_route_forward,
       .owns_buffer = yolor_route_owns_buffer },
   { .name = "route_lhalf",
+      .parse = yolor_route_lhalf_parse,
       .kind = YOLOR_LAYER_ROUTE_LHALF,
       .keys = K ("layers"),
       .shape = yolor_route_shape,
       .forward = yolor_route_forward },
   { .name = "shortcut",
+      .parse = yolor_from_parse,
       .kind = YOLOR_LAYER_SHORTCUT,
       .keys = K ("from", "activation", "weights_type", "weights_normalization",
           "stopbackward"),
       .shape = yolor_shortcut_shape,
       .forward = yolor_shortcut_forward },
   { .name = "maxpool",
+      .parse = yolor_maxpool_parse,
       .kind = YOLOR_LAYER_MAXPOOL,
       .keys = K ("size", "stride", "padding", "stopbackward"),
       .shape = yolor_maxpool_shape,
@@ -93,11 +90,13 @@ static const yolor_layer_ops registry[] = {
       .shape = yolor_avgpool_shape,
       .forward = yolor_avgpool_forward },
   { .name = "upsample",
+      .parse = yolor_upsample_parse,
       .kind = YOLOR_LAYER_UPSAMPLE,
       .keys = K ("stride", "scale", "stopbackward"),
       .shape = yolor_upsample_shape,
       .forward = yolor_upsample_forward },
   { .name = "reorg",
+      .parse = yolor_reorg_parse,
       .kind = YOLOR_LAYER_REORG,
       .keys = K ("stride", "stopbackward"),
       .shape = yolor_reorg_shape,
@@ -108,17 +107,19 @@ static const yolor_layer_ops registry[] = {
       .shape = yolor_reorg_shape,
       .forward = yolor_dwt_forward },
   { .name = "dropout",
+      .parse = yolor_dropout_parse,
       .kind = YOLOR_LAYER_IDENTITY,
       .keys = K ("probability", "dropblock", "dropblock_size_rel",
           "dropblock_size_abs"),
       .shape = yolor_shape_same,
-      .owns_buffer = owns_nothing },
+      .owns_buffer = yolor_owns_nothing },
   { .name = "silence",
       .kind = YOLOR_LAYER_IDENTITY,
       .keys = K ("stopbackward"),
       .shape = yolor_shape_same,
-      .owns_buffer = owns_nothing },
+      .owns_buffer = yolor_owns_nothing },
   { .name = "scale_channels",
+      .parse = yolor_from_parse,
       .kind = YOLOR_LAYER_SCALE_CHANNELS,
       .keys = K ("from", "activation", "scale_wh"),
       .shape = yolor_scale_channels_shape,
@@ -138,15 +139,17 @@ static const yolor_layer_ops registry[] = {
   CHANNELS ("alternate_channels", YOLOR_CH_ALTERNATE, 0),
   CHANNELS ("alternate_channels_2d", YOLOR_CH_ALTERNATE, 1),
   { .name = "batchnorm",
+      .parse = yolor_batchnorm_parse,
       .kind = YOLOR_LAYER_BATCHNORM,
       .keys = K ("activation", "stopbackward"),
       .shape = yolor_shape_same,
       .forward = yolor_batchnorm_forward },
   { .name = "yolo",
+      .parse = yolor_yolo_parse,
       .kind = YOLOR_LAYER_YOLO,
       .keys = yolo_keys,
       .shape = yolor_yolo_shape,
-      .owns_buffer = owns_nothing },
+      .owns_buffer = yolor_owns_nothing },
 };
 
 const yolor_layer_ops *

@@ -112,3 +112,18 @@ yolor_reorg_shape (yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o)
   ctx->ow = ctx->w / 2;
   return 0;
 }
+
+void
+yolor_upsample_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
+{
+  (void) m;
+  l->stride = yolor_parse_int (c, "stride", 2, 1, 32);
+  yolor_parse_float (c, "scale", 1.0f, 1.0f, 1.0f);
+}
+
+void
+yolor_reorg_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
+{
+  (void) m;
+  l->stride = yolor_parse_int (c, "stride", 2, 2, 2);
+}

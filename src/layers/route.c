@@ -117,3 +117,48 @@ yolor_shortcut_shape (
         l->in[1], fw, fh, ctx->w, ctx->h);
   return yolor_shape_same (ctx, l, o);
 }
+
+/* Route: its inputs are its 'layers' (optionally one of 'groups' parts of
+ * each). */
+void
+yolor_route_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
+{
+  (void) m;
+  l->n_in = 0;
+  yolor_parse_refs (c, "layers", l->index, l, 1);
+  l->route_groups = yolor_parse_int (c, "groups", 1, 1, 1024);
+  l->route_group_id = yolor_parse_int (c, "group_id", 0, 0, 1023);
+  if (l->route_group_id >= l->route_groups)
+    yolor_parse_error (c, c->sec->line, YOLOR_ERR_PARSE,
+        "group_id=%d must be below groups=%d", l->route_group_id,
+        l->route_groups);
+}
+
+void
+yolor_route_lhalf_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
+{
+  (void) m;
+  l->n_in = 0;
+  yolor_parse_refs (c, "layers", l->index, l, 1);
+}
+
+/* Shortcut, scale_channels and the *_channels layers: the previous layer
+ * and the one 'from' names. */
+void
+yolor_from_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
+{
+  const yolor_cfg_kv *kv;
+  (void) m;
+  if (!yolor_parse_refs (c, "from", l->index, l, 1))
+    return;
+  if (l->n_in != 2)
+    yolor_parse_error (c, c->sec->line, YOLOR_ERR_UNSUPPORTED,
+        "'from' must name exactly one layer");
+  l->act = yolor_parse_act (c, l->act);
+  kv = yolor_parse_find (c, "weights_type");
+  if (kv && strcmp (kv->value, "none") != 0)
+    yolor_parse_fail (c, kv->line, YOLOR_ERR_UNSUPPORTED,
+        "weighted fusion is not supported:", "weights_type", kv->value);
+  yolor_parse_find (c, "weights_normalization");
+  yolor_parse_int (c, "scale_wh", 0, 0, 0);
+}

@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,16 +58,8 @@ yolor_act_name (yolor_act act)
 
 /* ---- value parsing ---- */
 
-typedef struct
-{
-  const char *path;
-  const yolor_cfg_section *sec;
-  yolor_error *err;
-  yolor_status st;
-} parse_ctx;
-
-static const yolor_cfg_kv *
-find (parse_ctx *c, const char *key)
+const yolor_cfg_kv *
+yolor_parse_find (yolor_parse_ctx *c, const char *key)
 {
   const yolor_cfg_kv *kv = yolor_cfg_find (c->sec, key);
   if (kv)
@@ -76,9 +69,9 @@ find (parse_ctx *c, const char *key)
 
 /* Records the first error; every getter then returns its default, so no
  * code runs on a half-parsed value. */
-static void
-fail (parse_ctx *c, int line, yolor_status code, const char *what,
-    const char *key, const char *value)
+void
+yolor_parse_fail (yolor_parse_ctx *c, int line, yolor_status code,
+    const char *what, const char *key, const char *value)
 {
   if (c->st == YOLOR_OK)
     c->st = yolor_error_set (c->err, code, "%s:%d: [%s] %s '%s'%s%s%s", c->path,
@@ -86,10 +79,42 @@ fail (parse_ctx *c, int line, yolor_status code, const char *what,
         value ? "'" : "");
 }
 
-static int
-get_int (parse_ctx *c, const char *key, int def, int lo, int hi)
+void
+yolor_parse_error (
+    yolor_parse_ctx *c, int line, yolor_status code, const char *fmt, ...)
 {
-  const yolor_cfg_kv *kv = find (c, key);
+  char msg[256];
+  va_list ap;
+  if (c->st != YOLOR_OK)
+    return;
+  va_start (ap, fmt);
+  vsnprintf (msg, sizeof (msg), fmt, ap);
+  va_end (ap);
+  c->st = yolor_error_set (
+      c->err, code, "%s:%d: [%s] %s", c->path, line, c->sec->name, msg);
+}
+
+yolor_act
+yolor_parse_act (yolor_parse_ctx *c, yolor_act def)
+{
+  const yolor_cfg_kv *kv = yolor_parse_find (c, "activation");
+  yolor_act act;
+  int ok;
+  if (!kv)
+    return def;
+  act = yolor_act_from_name (kv->value, &ok);
+  if (!ok) {
+    yolor_parse_fail (c, kv->line, YOLOR_ERR_UNSUPPORTED,
+        "unknown activation for", "activation", kv->value);
+    return def;
+  }
+  return act;
+}
+
+int
+yolor_parse_int (yolor_parse_ctx *c, const char *key, int def, int lo, int hi)
+{
+  const yolor_cfg_kv *kv = yolor_parse_find (c, key);
   char *end;
   long v;
   if (!kv)
@@ -97,8 +122,8 @@ get_int (parse_ctx *c, const char *key, int def, int lo, int hi)
   errno = 0;
   v = strtol (kv->value, &end, 10);
   if (errno || end == kv->value || *end != '\0') {
-    fail (c, kv->line, YOLOR_ERR_PARSE, "expected an integer for", key,
-        kv->value);
+    yolor_parse_fail (c, kv->line, YOLOR_ERR_PARSE, "expected an integer for",
+        key, kv->value);
     return def;
   }
   if (v < lo || v > hi) {
@@ -111,10 +136,11 @@ get_int (parse_ctx *c, const char *key, int def, int lo, int hi)
   return (int) v;
 }
 
-static float
-get_float (parse_ctx *c, const char *key, float def, float lo, float hi)
+float
+yolor_parse_float (
+    yolor_parse_ctx *c, const char *key, float def, float lo, float hi)
 {
-  const yolor_cfg_kv *kv = find (c, key);
+  const yolor_cfg_kv *kv = yolor_parse_find (c, key);
   char *end;
   double v;
   if (!kv)
@@ -122,7 +148,7 @@ get_float (parse_ctx *c, const char *key, float def, float lo, float hi)
   errno = 0;
   v = strtod (kv->value, &end);
   if (errno || end == kv->value || *end != '\0' || !isfinite (v)) {
-    fail (
+    yolor_parse_fail (
         c, kv->line, YOLOR_ERR_PARSE, "expected a number for", key, kv->value);
     return def;
   }
@@ -139,11 +165,11 @@ get_float (parse_ctx *c, const char *key, float def, float lo, float hi)
 /* Comma-separated numbers (spaces allowed) into @out: doubles, or with
  * @ints whole numbers only (no fraction, no exponent) within ±1e9.
  * Returns the count, or -1 with the error recorded. */
-static int
-get_list (
-    parse_ctx *c, const char *key, double *out, int max, int *line, int ints)
+int
+yolor_parse_list (yolor_parse_ctx *c, const char *key, double *out, int max,
+    int *line, int ints)
 {
-  const yolor_cfg_kv *kv = find (c, key);
+  const yolor_cfg_kv *kv = yolor_parse_find (c, key);
   const char *what = ints ? "expected a list of integers for"
                           : "expected a list of numbers for";
   const char *p;
@@ -168,7 +194,7 @@ get_list (
     } else
       v = strtod (p, &end);
     if (errno || end == p || !isfinite (v)) {
-      fail (c, kv->line, YOLOR_ERR_PARSE, what, key, kv->value);
+      yolor_parse_fail (c, kv->line, YOLOR_ERR_PARSE, what, key, kv->value);
       return -1;
     }
     if (n >= max) {
@@ -185,7 +211,7 @@ get_list (
     if (*p == ',')
       p++;
     else if (*p) {
-      fail (c, kv->line, YOLOR_ERR_PARSE, what, key, kv->value);
+      yolor_parse_fail (c, kv->line, YOLOR_ERR_PARSE, what, key, kv->value);
       return -1;
     }
   }
@@ -194,13 +220,13 @@ get_list (
 
 /* Layer references (integers): negative = relative to @index, else
  * absolute. */
-static int
-get_refs (
-    parse_ctx *c, const char *key, int index, yolor_layer *l, int required)
+int
+yolor_parse_refs (yolor_parse_ctx *c, const char *key, int index,
+    yolor_layer *l, int required)
 {
   double v[YOLOR_MAX_INPUTS];
   int line = c->sec->line;
-  int n = get_list (c, key, v, YOLOR_MAX_INPUTS, &line, 1);
+  int n = yolor_parse_list (c, key, v, YOLOR_MAX_INPUTS, &line, 1);
   const yolor_cfg_kv *kv = yolor_cfg_find (c->sec, key);
   if (n < 0)
     return 0;
@@ -240,7 +266,7 @@ get_refs (
 }
 
 static void
-check_keys (parse_ctx *c, const char *const *keys)
+check_keys (yolor_parse_ctx *c, const char *const *keys)
 {
   for (int k = 0; k < c->sec->n_kv && c->st == YOLOR_OK; k++) {
     const yolor_cfg_kv *kv = &c->sec->kv[k];
@@ -302,211 +328,23 @@ yolor_graph_detect_flavor (const yolor_cfg *cfg)
 /* ---- per-section parsing ---- */
 
 static void
-parse_conv (parse_ctx *c, yolor_layer *l)
+parse_section (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l, int index)
 {
-  const yolor_cfg_kv *kv;
-  int ok;
-  l->bn = get_int (c, "batch_normalize", 0, 0, 1);
-  l->filters = get_int (c, "filters", 1, 1, 65536);
-  l->size = get_int (c, "size", 1, 1, 15);
-  l->stride = get_int (c, "stride", 1, 1, 16);
-  if (!yolor_cfg_find (c->sec, "stride")) {
-    int sx = get_int (c, "stride_x", 1, 1, 16);
-    int sy = get_int (c, "stride_y", 1, 1, 16);
-    if (sx != sy && c->st == YOLOR_OK)
-      c->st = yolor_error_set (c->err, YOLOR_ERR_UNSUPPORTED,
-          "%s:%d: [%s] different stride_x and stride_y are not supported",
-          c->path, c->sec->line, c->sec->name);
-    l->stride = sx;
-  }
-  if (get_int (c, "pad", 0, 0, 1))
-    l->pad = l->size / 2;
-  else
-    l->pad = get_int (c, "padding", 0, 0, 15);
-  l->groups = get_int (c, "groups", 1, 1, 65536);
-  if (get_int (c, "dilation", 1, 1, 1) != 1)
-    return;
-  kv = find (c, "activation");
-  l->act = kv ? yolor_act_from_name (kv->value, &ok) : YOLOR_ACT_LOGISTIC;
-  if (kv && !ok)
-    fail (c, kv->line, YOLOR_ERR_UNSUPPORTED, "unknown activation for",
-        "activation", kv->value);
+  check_keys (c, l->ops->keys);
   if (c->st != YOLOR_OK)
     return;
-  if (l->filters % l->groups != 0)
-    c->st = yolor_error_set (c->err, YOLOR_ERR_PARSE,
-        "%s:%d: [%s] filters=%d is not a multiple of groups=%d", c->path,
-        c->sec->line, c->sec->name, l->filters, l->groups);
-}
-
-static void
-parse_yolo (parse_ctx *c, yolor_layer *l)
-{
-  double mask[YOLOR_MAX_MASK], anchors[2 * 64];
-  int mline = c->sec->line, aline = c->sec->line;
-  int n_anchors2 = get_list (c, "anchors", anchors, 2 * 64, &aline, 0);
-  int num = get_int (c, "num", n_anchors2 > 0 ? n_anchors2 / 2 : 1, 1, 64);
-  int n_mask = get_list (c, "mask", mask, YOLOR_MAX_MASK, &mline, 1);
-
-  l->classes = get_int (c, "classes", 20, 1, 100000);
-  l->scale_x_y = get_float (c, "scale_x_y", 1.0f, 0.0f, 100.0f);
-  l->new_coords = get_int (c, "new_coords", 0, 0, 1);
-  l->beta_nms = get_float (c, "beta_nms", 0.6f, 0.0f, 100.0f);
-  {
-    const yolor_cfg_kv *kv = find (c, "nms_kind");
-    l->nms_kind = 0;
-    if (kv && strcmp (kv->value, "greedynms") == 0)
-      l->nms_kind = 1;
-    else if (kv && strcmp (kv->value, "diounms") == 0)
-      l->nms_kind = 2;
-  }
-  if (c->st != YOLOR_OK || n_mask < 0 || n_anchors2 < 0)
-    return;
-  if (n_anchors2 == 0 || n_anchors2 % 2) {
-    c->st = yolor_error_set (c->err, YOLOR_ERR_PARSE,
-        "%s:%d: [yolo] 'anchors' needs w,h pairs", c->path, aline);
-    return;
-  }
-  for (int i = 0; i < n_anchors2; i++)
-    if (!(anchors[i] >= 0.0 && anchors[i] <= YOLOR_MAX_ANCHOR)) {
-      c->st = yolor_error_set (c->err, YOLOR_ERR_PARSE,
-          "%s:%d: [yolo] anchor %g is outside [0, %d] (pixels)", c->path, aline,
-          anchors[i], YOLOR_MAX_ANCHOR);
-      return;
-    }
-  if (num > n_anchors2 / 2)
-    num = n_anchors2 / 2;
-  if (n_mask == 0) {
-    n_mask = num < YOLOR_MAX_MASK ? num : YOLOR_MAX_MASK;
-    for (int i = 0; i < n_mask; i++)
-      mask[i] = i;
-  }
-  l->n_mask = n_mask;
-  for (int i = 0; i < n_mask; i++) {
-    int m = (int) mask[i]; /* an integer within ±1e9 (get_list) */
-    if (m < 0 || m >= n_anchors2 / 2) {
-      c->st = yolor_error_set (c->err, YOLOR_ERR_PARSE,
-          "%s:%d: [yolo] mask entry %g has no anchor (%d anchors)", c->path,
-          mline, mask[i], n_anchors2 / 2);
-      return;
-    }
-    l->mask[i] = m;
-    l->anchors[2 * i] = (float) anchors[2 * m];
-    l->anchors[2 * i + 1] = (float) anchors[2 * m + 1];
-  }
-}
-
-static void
-parse_section (parse_ctx *c, yolor_model *m, yolor_layer *l, int index)
-{
-  const yolor_layer_ops *ops = l->ops;
-  const yolor_cfg_kv *kv;
-  int ok;
-
-  check_keys (c, ops->keys);
-  if (c->st != YOLOR_OK)
-    return;
-  /* default input: the previous layer */
-  if (ops->kind != YOLOR_LAYER_ROUTE && ops->kind != YOLOR_LAYER_ROUTE_LHALF
-      && ops->kind != YOLOR_LAYER_IMPLICIT) {
-    l->n_in = 1;
-    l->in[0] = index - 1;
-  }
-
-  switch (ops->kind) {
-    case YOLOR_LAYER_CONV:
-      parse_conv (c, l);
-      break;
-    case YOLOR_LAYER_ROUTE:
-      get_refs (c, "layers", index, l, 1);
-      l->route_groups = get_int (c, "groups", 1, 1, 1024);
-      l->route_group_id = get_int (c, "group_id", 0, 0, 1023);
-      if (l->route_group_id >= l->route_groups && c->st == YOLOR_OK)
-        c->st = yolor_error_set (c->err, YOLOR_ERR_PARSE,
-            "%s:%d: [route] group_id=%d must be below groups=%d", c->path,
-            c->sec->line, l->route_group_id, l->route_groups);
-      break;
-    case YOLOR_LAYER_ROUTE_LHALF:
-      get_refs (c, "layers", index, l, 1);
-      break;
-    case YOLOR_LAYER_SHORTCUT:
-    case YOLOR_LAYER_SCALE_CHANNELS:
-    case YOLOR_LAYER_CHANNELS:
-      if (!get_refs (c, "from", index, l, 1))
-        break;
-      if (l->n_in != 2 && c->st == YOLOR_OK)
-        c->st = yolor_error_set (c->err, YOLOR_ERR_UNSUPPORTED,
-            "%s:%d: [%s] 'from' must name exactly one layer", c->path,
-            c->sec->line, c->sec->name);
-      kv = find (c, "activation");
-      if (kv) {
-        l->act = yolor_act_from_name (kv->value, &ok);
-        if (!ok)
-          fail (c, kv->line, YOLOR_ERR_UNSUPPORTED, "unknown activation for",
-              "activation", kv->value);
-      }
-      kv = find (c, "weights_type");
-      if (kv && strcmp (kv->value, "none") != 0)
-        fail (c, kv->line, YOLOR_ERR_UNSUPPORTED,
-            "weighted fusion is not supported:", "weights_type", kv->value);
-      find (c, "weights_normalization");
-      if (get_int (c, "scale_wh", 0, 0, 0))
-        break;
-      break;
-    case YOLOR_LAYER_BATCHNORM:
-      kv = find (c, "activation");
-      l->act = kv ? yolor_act_from_name (kv->value, &ok) : YOLOR_ACT_LINEAR;
-      if (kv && !ok)
-        fail (c, kv->line, YOLOR_ERR_UNSUPPORTED, "unknown activation for",
-            "activation", kv->value);
-      break;
-    case YOLOR_LAYER_MAXPOOL:
-      l->pool_stride = get_int (c, "stride", 1, 1, 64);
-      l->pool_size = get_int (c, "size", l->pool_stride, 1, 64);
-      l->pool_pad = get_int (c, "padding", l->pool_size - 1, 0, 128);
-      if (m->rules.torch_maxpool && l->pool_size == 2 && l->pool_stride == 1) {
-        l->pad = 1; /* zero padding right/bottom */
-        l->pool_pad = 1;
-      } else if (m->rules.torch_maxpool) {
-        l->pad = 0;
-        l->pool_pad = 2 * ((l->pool_size - 1) / 2);
-      }
-      break;
-    case YOLOR_LAYER_UPSAMPLE:
-      l->stride = get_int (c, "stride", 2, 1, 32);
-      if (get_float (c, "scale", 1.0f, 1.0f, 1.0f) != 1.0f)
-        break;
-      break;
-    case YOLOR_LAYER_REORG:
-      l->stride = get_int (c, "stride", 2, 2, 2);
-      break;
-    case YOLOR_LAYER_IMPLICIT:
-      l->filters = get_int (c, "filters", 1, 1, 65536);
-      l->atoms = 0;
-      if (ops->flat)
-        l->atoms = get_int (c, "atoms", 1, 1, 65536);
-      get_float (c, "mean", 0.0f, -1e6f, 1e6f);
-      get_float (c, "std", 0.0f, 0.0f, 1e6f);
-      m->has_implicit = 1;
-      break;
-    case YOLOR_LAYER_YOLO:
-      parse_yolo (c, l);
-      break;
-    default:
-      /* dropout: training only */
-      get_float (c, "probability", 0.5f, 0.0f, 1.0f);
-      get_int (c, "dropblock", 0, 0, 1);
-      get_float (c, "dropblock_size_rel", 0.0f, 0.0f, 1.0f);
-      get_int (c, "dropblock_size_abs", 0, 0, 1000);
-      break;
-  }
+  /* default input: the previous layer (a kind's parse slot may change it) */
+  l->n_in = 1;
+  l->in[0] = index - 1;
+  if (l->ops->parse)
+    l->ops->parse (c, m, l);
 }
 
 yolor_status
 yolor_graph_build (yolor_model *m, const yolor_cfg *cfg, yolor_error *err)
 {
   const yolor_cfg_section *first = &cfg->sections[0];
-  parse_ctx c = { cfg->path, first, err, YOLOR_OK };
+  yolor_parse_ctx c = { cfg->path, first, err, YOLOR_OK };
   int n;
 
   if (strcmp (first->name, "net") != 0 && strcmp (first->name, "network"))
@@ -515,16 +353,16 @@ yolor_graph_build (yolor_model *m, const yolor_cfg *cfg, yolor_error *err)
         first->line, first->name);
   check_keys (&c, net_keys);
   {
-    const yolor_cfg_kv *kv = find (&c, "flavor");
+    const yolor_cfg_kv *kv = yolor_parse_find (&c, "flavor");
     yolor_flavor f;
     if (kv && !yolor_flavor_parse (kv->value, &f))
-      fail (&c, kv->line, YOLOR_ERR_PARSE,
+      yolor_parse_fail (&c, kv->line, YOLOR_ERR_PARSE,
           "unknown flavour (yolor, darknet or yolor-paper) in", "flavor",
           kv->value);
   }
-  m->net_default_w = get_int (&c, "width", 416, 1, YOLOR_MAX_DIM);
-  m->net_default_h = get_int (&c, "height", 416, 1, YOLOR_MAX_DIM);
-  if (get_int (&c, "channels", 3, 1, 4) != 3 && c.st == YOLOR_OK)
+  m->net_default_w = yolor_parse_int (&c, "width", 416, 1, YOLOR_MAX_DIM);
+  m->net_default_h = yolor_parse_int (&c, "height", 416, 1, YOLOR_MAX_DIM);
+  if (yolor_parse_int (&c, "channels", 3, 1, 4) != 3 && c.st == YOLOR_OK)
     c.st = yolor_error_set (err, YOLOR_ERR_UNSUPPORTED,
         "%s:%d: [net] only 3-channel (RGB) networks are supported", cfg->path,
         first->line);
