@@ -1,12 +1,13 @@
-/* Builds the layer graph from a parsed cfg: per-section parameters with
- * strict validation (every error names file:line), index resolution and the
- * model flavour. Shape inference lives in shapes.c.
+/* Builds the layer graph from a parsed cfg: the [net] section, each
+ * section's kind (whose parse slot in src/layers/ reads its keys, through
+ * the getters here, with strict validation: every error names file:line),
+ * the heads and the model flavour. Shape inference lives in shapes.c.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 

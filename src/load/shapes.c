@@ -1,5 +1,7 @@
 /* Shape inference for a given network input size, with parameter and
- * multiply-accumulate counts. Every mismatch names the layer and cfg line.
+ * multiply-accumulate counts: each kind's shape slot (src/layers/) gives its
+ * output, and the checks every kind shares are here. Every mismatch names
+ * the layer and cfg line.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
