@@ -339,15 +339,6 @@ yolor_bf16_round (float f)
   return (uint16_t) (u >> 16);
 }
 
-static inline float
-yolor_bf16_float (uint16_t h)
-{
-  uint32_t u = (uint32_t) h << 16;
-  float f;
-  memcpy (&f, &u, sizeof (f));
-  return f;
-}
-
 /* The BF16 GEMM: yolor_sgemm_run () on a task with a16 set. Available when
  * the AVX-512 kernels are in use and the CPU has avx512_bf16; elsewhere
  * yolor_bgemm_packed () is 0 and nothing may be packed. Packing: M×K

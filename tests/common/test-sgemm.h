@@ -8,8 +8,19 @@
 
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kernels/kernels.h"
+
+/* The float a BF16 value stands for. */
+static inline float
+tu_bf16_float (uint16_t h)
+{
+  uint32_t u = (uint32_t) h << 16;
+  float f;
+  memcpy (&f, &u, sizeof (f));
+  return f;
+}
 
 /* C = act (A·B + bias) on @n_threads threads; @bias may be NULL. With
  * @bf16 (yolor_bf16_available () must be true), the BF16 GEMM. */
@@ -60,7 +71,7 @@ static inline void
 tu_round_bf16 (float *v, size_t n)
 {
   for (size_t i = 0; i < n; i++)
-    v[i] = yolor_bf16_float (yolor_bf16_round (v[i]));
+    v[i] = tu_bf16_float (yolor_bf16_round (v[i]));
 }
 
 #endif /* YOLOR_TEST_SGEMM_H */
