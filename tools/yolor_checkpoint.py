@@ -14,13 +14,16 @@ pickle gives it, so nothing of the checkpoint's own code is imported or run.
 
 state_dict(path) returns {name: Tensor} with the names model.state_dict()
 would give (the checkpoint's 'model', else 'ema' or 'state_dict' entry, else
-the top level), each Tensor a flat list of Python floats in C order and its
-shape.
+the top level), each Tensor its shape and its values in C order: for a
+floating-point tensor an array('f') (4 bytes a value, whatever the stored
+precision, so a full-size model converts in about twice its FP32 size).
 """
 
+import array
 import collections
 import pickle
 import struct
+import sys
 import zipfile
 
 
@@ -59,16 +62,33 @@ class Storage:
         self._values = None
 
     def values(self):
+        """The elements: array('f') for the floating-point storages, a
+        tuple of ints for the others. Decoded once; the raw bytes are
+        dropped then."""
         if self._values is None:
             n = len(self.raw) // self.size
-            if self.code == "bf16":
-                hi = struct.unpack("<%dH" % n, self.raw)
-                self._values = struct.unpack(
-                    "<%df" % n, struct.pack("<%dI" % n,
-                                            *(h << 16 for h in hi)))
+            if self.code == "f":
+                v = array.array("f")
+                v.frombytes(self.raw[:4 * n])
+                if sys.byteorder != "little":
+                    v.byteswap()
+            elif self.code == "bf16":
+                # a BF16 is the upper half of a float32: little-endian, its
+                # two bytes go to bytes 2 and 3 of each four
+                out = bytearray(4 * n)
+                out[2::4] = self.raw[0:2 * n:2]
+                out[3::4] = self.raw[1:2 * n:2]
+                v = array.array("f")
+                v.frombytes(bytes(out))
+                if sys.byteorder != "little":
+                    v.byteswap()
+            elif self.code in ("e", "d"):
+                v = array.array("f", struct.unpack("<%d%s" % (n, self.code),
+                                                   self.raw[:n * self.size]))
             else:
-                self._values = struct.unpack("<%d%s" % (n, self.code),
-                                             self.raw)
+                v = struct.unpack("<%d%s" % (n, self.code), self.raw)
+            self._values = v
+            self.raw = None
         return self._values
 
 
@@ -92,11 +112,12 @@ class Tensor:
                 >= len(v)):
             raise CheckpointError("a tensor reaches past its storage")
         if contiguous:
-            self.values = list(v[offset:offset + n])
+            self.values = v[offset:offset + n]
         else:
-            self.values = [v[offset + sum(i * st for i, st in
-                                          zip(idx, stride))]
-                           for idx in _indices(self.shape)]
+            picked = (v[offset + sum(i * st for i, st in zip(idx, stride))]
+                      for idx in _indices(self.shape))
+            self.values = (array.array("f", picked) if self.is_float
+                           else tuple(picked))
 
     def numel(self):
         return len(self.values)

@@ -164,6 +164,42 @@ def main():
         check(rc == 0 and open(out, "rb").read() == ref,
               "whole-module output is byte-identical to model.weights")
 
+        # other storages: float64 and non-contiguous views hold the same
+        # float32 values, so the same bytes; BF16 the values BF16 rounds to
+        ckpt = os.path.join(tmp, "double.pt")
+        torch.save({"model": collections.OrderedDict(
+            (k, v.double() if v.is_floating_point() else v)
+            for k, v in sd.items())}, ckpt)
+        rc, msg = run_convert(ckpt, out)
+        check(rc == 0 and open(out, "rb").read() == ref,
+              "a float64 checkpoint converts to the same bytes (%s)"
+              % msg.strip())
+        ckpt = os.path.join(tmp, "strided.pt")
+        torch.save({"model": collections.OrderedDict(
+            (k, v.t().contiguous().t() if v.dim() == 2 else
+             v.transpose(0, 1).contiguous().transpose(0, 1) if v.dim() == 4
+             else v) for k, v in sd.items())}, ckpt)
+        rc, msg = run_convert(ckpt, out)
+        check(rc == 0 and open(out, "rb").read() == ref,
+              "non-contiguous tensors convert to the same bytes (%s)"
+              % msg.strip())
+        rounded = os.path.join(tmp, "rounded.weights")
+        ckpt = os.path.join(tmp, "bf16-as-fp32.pt")
+        torch.save({"model": collections.OrderedDict(
+            (k, v.bfloat16().float() if v.is_floating_point() else v)
+            for k, v in sd.items())}, ckpt)
+        rc1, _ = run_convert(ckpt, rounded)
+        ckpt = os.path.join(tmp, "bf16.pt")
+        torch.save({"model": collections.OrderedDict(
+            (k, v.bfloat16() if v.is_floating_point() else v)
+            for k, v in sd.items())}, ckpt)
+        rc, msg = run_convert(ckpt, out)
+        check(rc == 0 and rc1 == 0
+              and open(out, "rb").read() == open(rounded, "rb").read()
+              and open(out, "rb").read() != ref,
+              "a BF16 checkpoint converts to its values in float32 (%s)"
+              % msg.strip())
+
         bad = collections.OrderedDict(sd)
         key = "module_list.%d.BatchNorm2d.running_var" % convs[3][0]
         del bad[key]
