@@ -200,6 +200,8 @@ struct yolor_layer
                                  * group (floats, or BF16 when bf16) */
   size_t packed_bytes; /* of wino or wpack */
   int bf16; /* 1: packed for the BF16 GEMM */
+  int winograd; /* 1: runs as Winograd (wino holds its weights, unless
+                 * the model was loaded only to be inspected) */
   int c_in; /* input channels */
 
   /* implicit: owned parameter, yolor_implicit_count() floats (atom-major
@@ -592,6 +594,11 @@ typedef enum
   YOLOR_CONV_WINOGRAD
 } yolor_conv_path;
 yolor_status yolor_conv_prepare (
+    yolor_layer *l, yolor_conv_path path, int bf16, size_t *bytes);
+/* Without packing anything: the kernel yolor_conv_prepare () would choose
+ * (l->winograd) and its packed bytes (l->packed_bytes, also added to
+ * *@bytes). For models loaded to be inspected only. */
+void yolor_conv_plan (
     yolor_layer *l, yolor_conv_path path, int bf16, size_t *bytes);
 
 #endif /* YOLOR_PRIVATE_H */

@@ -71,6 +71,8 @@ yolor_cmd_info (int argc, char **argv)
   }
 
   yolor_cli_fill_options (&cli, &opts);
+  /* nothing runs: the weights need not be packed for the kernels */
+  opts.inspect = 1;
   net = yolor_cli_load_net (&cli, &opts, 1, &synthetic);
   if (net == NULL)
     return YOLOR_EXIT_RUNTIME;

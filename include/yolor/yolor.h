@@ -172,6 +172,12 @@ typedef struct yolor_options
   int exact_conv; /* 1: no Winograd; every conv as a plain
                                  * GEMM (slower, slightly less rounding) */
   yolor_precision precision; /* FP32 (default) or BF16 */
+  int inspect; /* 1: load to look at the model only (yolor info):
+                * shapes, parameters, the kernel each conv would run and
+                * yolor_model_param_bytes () as a running model would hold
+                * them, without packing the weights for the kernels (the
+                * bulk of loading a large model); a forward pass is then
+                * refused */
   yolor_log_fn log; /* NULL: messages are dropped */
   void *log_user_data; /* retained: as long as the net */
 } yolor_options;

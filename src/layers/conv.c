@@ -38,7 +38,7 @@ yolor_conv_winograd_ok (const yolor_layer *l)
 const char *
 yolor_conv_kernel_name (const yolor_layer *l)
 {
-  if (l->wino)
+  if (l->winograd)
     return "winograd";
   if (is_depthwise (l))
     return "depthwise";
@@ -55,6 +55,24 @@ winograd_pays (const yolor_layer *l)
   return l->c_in >= 32;
 }
 
+void
+yolor_conv_plan (yolor_layer *l, yolor_conv_path path, int bf16, size_t *bytes)
+{
+  int g = l->groups, opg = l->filters / g;
+  int K = l->c_in / g * l->size * l->size;
+  if (is_depthwise (l))
+    return;
+  l->bf16 = bf16;
+  l->winograd = yolor_conv_winograd_ok (l)
+      && (path == YOLOR_CONV_WINOGRAD
+          || (path == YOLOR_CONV_AUTO && winograd_pays (l)));
+  l->packed_bytes = l->winograd
+      ? yolor_winograd_weights_bytes (l->filters, l->c_in, bf16)
+      : yolor_gemm_packed_values (bf16, opg, K)
+          * (bf16 ? sizeof (uint16_t) : sizeof (float)) * g;
+  *bytes += l->packed_bytes;
+}
+
 yolor_status
 yolor_conv_prepare (
     yolor_layer *l, yolor_conv_path path, int bf16, size_t *bytes)
@@ -65,24 +83,17 @@ yolor_conv_prepare (
 
   if (l->wino || l->wpack || is_depthwise (l))
     return YOLOR_OK;
-  l->bf16 = bf16;
-  if (yolor_conv_winograd_ok (l)
-      && (path == YOLOR_CONV_WINOGRAD
-          || (path == YOLOR_CONV_AUTO && winograd_pays (l)))) {
-    l->packed_bytes = yolor_winograd_weights_bytes (l->filters, l->c_in, bf16);
+  yolor_conv_plan (l, path, bf16, bytes);
+  if (l->winograd) {
     l->wino = yolor_malloc (l->packed_bytes);
-    *bytes += l->packed_bytes;
     if (!l->wino
         || yolor_winograd_prepare (
             l->weights, l->filters, l->c_in, bf16, l->wino))
       return YOLOR_ERR_NO_MEMORY;
     return YOLOR_OK;
   }
-  per_group = yolor_gemm_packed_values (bf16, opg, K)
-      * (bf16 ? sizeof (uint16_t) : sizeof (float));
-  l->packed_bytes = per_group * g;
+  per_group = l->packed_bytes / g;
   l->wpack = yolor_malloc (l->packed_bytes);
-  *bytes += l->packed_bytes;
   if (!l->wpack)
     return YOLOR_ERR_NO_MEMORY;
   for (int gi = 0; gi < g; gi++) {

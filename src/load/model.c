@@ -120,7 +120,9 @@ layer_param_bytes (const yolor_layer *l)
   size_t n = 0;
   if (l->ops->kind == YOLOR_LAYER_CONV) {
     n += (size_t) l->filters;
-    if (l->weights)
+    /* the plain weights stay only where nothing packs them (a model loaded
+     * to be inspected keeps them, but would not) */
+    if (l->weights && !l->packed_bytes)
       n += (size_t) yolor_conv_weight_count (l);
     if (l->bn_gamma)
       n += 3 * (size_t) l->filters;
@@ -217,11 +219,14 @@ yolor_model_load_common (const char *cfg_path, const char *weights_path,
   }
   for (int i = 0; st == YOLOR_OK && i < m->n_layers; i++) {
     yolor_layer *l = &m->layers[i];
-    if (l->ops->kind == YOLOR_LAYER_CONV && !l->folded
-        && yolor_conv_prepare (l,
-               m->opts.exact_conv ? YOLOR_CONV_GEMM : YOLOR_CONV_AUTO,
-               m->opts.precision == YOLOR_PRECISION_BF16, &m->param_bytes)
-            != YOLOR_OK)
+    yolor_conv_path path =
+        m->opts.exact_conv ? YOLOR_CONV_GEMM : YOLOR_CONV_AUTO;
+    int bf16 = m->opts.precision == YOLOR_PRECISION_BF16;
+    if (l->ops->kind != YOLOR_LAYER_CONV || l->folded)
+      ;
+    else if (m->opts.inspect)
+      yolor_conv_plan (l, path, bf16, &m->param_bytes);
+    else if (yolor_conv_prepare (l, path, bf16, &m->param_bytes) != YOLOR_OK)
       st = yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
           "cannot allocate the packed weights of layer %d", i);
     /* a packed conv never reads its plain weights again: keep one copy */

@@ -275,6 +275,11 @@ forward_layers (yolor_net *const *nets, int n, int first, yolor_error *err)
 {
   yolor_net *net = nets[0];
   run_ctx r = { nets, first };
+  if (net->model->opts.inspect)
+    return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
+        "%s was loaded to be inspected only (yolor_options.inspect): it "
+        "does not run",
+        net->model->cfg_path);
   for (int i = 0; i < net->n_layers; i++) {
     const yolor_layer *l = &net->layers[i];
     if (!l->alias && !l->ops->forward)

@@ -43,16 +43,13 @@
 static const char *const model_names[] = { "yolo-fastest-1.1-xl",
   "yolor_csp_narrow_320", "yolor_csp_narrow_320 rect" };
 
+/* Model @m with the options @o (changed: its input size and resize). */
 static yolor_net *
-load_model (int m, int n_threads, int keep)
+load_model_with (int m, yolor_options *o)
 {
   char cfg[1024], w[1024];
-  yolor_options o;
   yolor_net *net = NULL;
   yolor_error err;
-  yolor_options_init (&o);
-  o.n_threads = n_threads;
-  o.keep_layer_outputs = keep;
   if (m == 0) {
     tu_shared_path (cfg, sizeof (cfg),
         "models/yolo-fastest-1.1-xl/"
@@ -67,12 +64,22 @@ load_model (int m, int n_threads, int keep)
     tu_shared_path (w, sizeof (w),
         "reference/yolor_csp_narrow_320/"
         "model.weights");
-    o.input_width = o.input_height = 320;
-    o.resize = m == 1 ? YOLOR_RESIZE_LETTERBOX : YOLOR_RESIZE_LETTERBOX_RECT;
+    o->input_width = o->input_height = 320;
+    o->resize = m == 1 ? YOLOR_RESIZE_LETTERBOX : YOLOR_RESIZE_LETTERBOX_RECT;
   }
-  ck_assert_msg (yolor_net_load (cfg, w, &o, &net, &err) == YOLOR_OK, "%s: %s",
+  ck_assert_msg (yolor_net_load (cfg, w, o, &net, &err) == YOLOR_OK, "%s: %s",
       model_names[m], err.msg);
   return net;
+}
+
+static yolor_net *
+load_model (int m, int n_threads, int keep)
+{
+  yolor_options o;
+  yolor_options_init (&o);
+  o.n_threads = n_threads;
+  o.keep_layer_outputs = keep;
+  return load_model_with (m, &o);
 }
 
 /* The image each model is run on: the darknet model has real weights and
@@ -926,6 +933,59 @@ START_TEST (test_nms_wide_boxes)
 }
 END_TEST
 
+/* A model loaded to be inspected (yolor info) against the same model loaded
+ * to run: the same layers, kernels, parameter counts and parameter memory,
+ * in FP32 and (where the CPU has it) BF16; and it refuses to run. */
+START_TEST (test_inspect)
+{
+  int m = _i % 2, bf16 = _i >= 2;
+  yolor_options o;
+  yolor_net *run, *look;
+  yolor_error err;
+  int kinds = 0, w, h;
+  if (bf16 && !yolor_precision_available (YOLOR_PRECISION_BF16)) {
+    printf ("test_inspect: no BF16 on this CPU, FP32 only\n");
+    return;
+  }
+  yolor_options_init (&o);
+  o.precision = bf16 ? YOLOR_PRECISION_BF16 : YOLOR_PRECISION_FP32;
+  run = load_model_with (m, &o);
+  yolor_options_init (&o);
+  o.precision = bf16 ? YOLOR_PRECISION_BF16 : YOLOR_PRECISION_FP32;
+  o.inspect = 1;
+  look = load_model_with (m, &o);
+  ck_assert_uint_eq (yolor_model_param_bytes (yolor_net_model (run)),
+      yolor_model_param_bytes (yolor_net_model (look)));
+  ck_assert_int_eq (yolor_net_n_params (run), yolor_net_n_params (look));
+  ck_assert_int_eq (yolor_net_n_layers (run), yolor_net_n_layers (look));
+  for (int i = 0; i < yolor_net_n_layers (run); i++) {
+    yolor_layer_info a, b;
+    ck_assert_int_eq (yolor_net_layer_info (run, i, &a), YOLOR_OK);
+    ck_assert_int_eq (yolor_net_layer_info (look, i, &b), YOLOR_OK);
+    ck_assert_msg ((a.kernel == NULL) == (b.kernel == NULL)
+            && (!a.kernel || strcmp (a.kernel, b.kernel) == 0),
+        "%s layer %d: kernel %s when running, %s inspected", model_names[m], i,
+        a.kernel ? a.kernel : "-", b.kernel ? b.kernel : "-");
+    ck_assert (a.c == b.c && a.h == b.h && a.w == b.w && a.macs == b.macs);
+    ck_assert_int_eq (a.n_params, b.n_params);
+    kinds |= a.kernel && !strcmp (a.kernel, "winograd") ? 1
+        : a.kernel && !strcmp (a.kernel, "depthwise")   ? 2
+        : a.kernel && !strcmp (a.kernel, "gemm")        ? 4
+        : a.kernel                                      ? 8
+                                                        : 0;
+  }
+  /* the darknet model has depthwise, 1x1 and im2col convs; the YOLOR one
+   * Winograd, 1x1 and im2col */
+  ck_assert_int_eq (kinds, m == 0 ? 2 | 4 | 8 : 1 | 4 | 8);
+  yolor_net_input_size (look, &w, &h);
+  ck_assert_int_eq (yolor_net_prepare_input (look, w, h, &err), YOLOR_OK);
+  ck_assert_int_eq (yolor_net_forward (look, &err), YOLOR_ERR_INVALID_ARG);
+  ck_assert_msg (strstr (err.msg, "inspect") != NULL, "%s", err.msg);
+  yolor_net_free (run);
+  yolor_net_free (look);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -945,6 +1005,7 @@ main (void)
   tcase_add_loop_test (tc, test_threads, 0, 3);
   tcase_add_test (tc, test_nms_wide_boxes);
   tcase_add_test (tc, test_coco_names);
+  tcase_add_loop_test (tc, test_inspect, 0, 4);
   suite_add_tcase (s, tc);
   return tu_run_suite (s);
 }
