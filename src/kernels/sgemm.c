@@ -22,9 +22,9 @@
  * multiply each block: its kernels for the CPU at hand beat the plain C
  * micro-kernel that was here (on yolor_csp's convs, one thread: 1.75x with
  * OpenBLAS held to its SSE3 kernels, 4.7x with its own choice; see
- * docs/performance.md). A stays
- * row-major there, each thread gathers its block of B into its buffer as a
- * row-major matrix, and OpenBLAS runs single-threaded inside our threads.
+ * docs/performance.md). A stays row-major there, each thread gathers its
+ * block of B into its buffer as a row-major matrix, and OpenBLAS runs
+ * single-threaded inside our threads.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

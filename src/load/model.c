@@ -217,18 +217,18 @@ yolor_model_load_common (const char *cfg_path, const char *weights_path,
         cfg_path, yolor_kernels ());
     m->opts.precision = YOLOR_PRECISION_FP32;
   }
+  yolor_conv_path path = m->opts.exact_conv ? YOLOR_CONV_GEMM : YOLOR_CONV_AUTO;
+  int bf16 = m->opts.precision == YOLOR_PRECISION_BF16;
   for (int i = 0; st == YOLOR_OK && i < m->n_layers; i++) {
     yolor_layer *l = &m->layers[i];
-    yolor_conv_path path =
-        m->opts.exact_conv ? YOLOR_CONV_GEMM : YOLOR_CONV_AUTO;
-    int bf16 = m->opts.precision == YOLOR_PRECISION_BF16;
-    if (l->ops->kind != YOLOR_LAYER_CONV || l->folded)
-      ;
-    else if (m->opts.inspect)
-      yolor_conv_plan (l, path, bf16, &m->param_bytes);
-    else if (yolor_conv_prepare (l, path, bf16, &m->param_bytes) != YOLOR_OK)
-      st = yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
-          "cannot allocate the packed weights of layer %d", i);
+    if (l->ops->kind == YOLOR_LAYER_CONV && !l->folded) {
+      /* a model to inspect only learns what packing would give */
+      if (m->opts.inspect)
+        yolor_conv_plan (l, path, bf16, &m->param_bytes);
+      else if (yolor_conv_prepare (l, path, bf16, &m->param_bytes) != YOLOR_OK)
+        st = yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
+            "cannot allocate the packed weights of layer %d", i);
+    }
     /* a packed conv never reads its plain weights again: keep one copy */
     if (l->wpack || l->wino) {
       yolor_free (l->weights);
