@@ -47,6 +47,14 @@ consumer_op (const char *type, double *identity)
   return NULL;
 }
 
+static void
+free_rows (implicit_row *rows, int n)
+{
+  for (int k = 0; k < n; k++)
+    free (rows[k].v);
+  free (rows);
+}
+
 /* The consumers of @net whose 'from' is an implicit layer, into *@rows.
  * Returns their count, or -1 when out of memory. Rows whose source is not
  * constant (a conv of an implicit layer, unfolded) get n = 0. */
@@ -61,6 +69,7 @@ collect (yolor_net *net, implicit_row **rows)
     yolor_layer_info li, si;
     const float *src;
     implicit_row *row = &r[n];
+    int sigmoid;
     if (yolor_net_layer_info (net, i, &li) != YOLOR_OK || li.n_inputs < 2)
       continue;
     row->op = consumer_op (li.type, &row->identity);
@@ -70,39 +79,28 @@ collect (yolor_net *net, implicit_row **rows)
     row->type = li.type;
     row->from = li.inputs[1];
     row->from_type = yolor_net_layer_type (net, row->from);
-    if (yolor_net_layer_info (net, row->from, &si) == YOLOR_OK && si.folded_away
-        && row->from_type) {
-      /* a conv of an implicit layer, computed at load */
+    src = yolor_net_implicit_values (net, row->from, &row->n);
+    if (src && yolor_net_layer_info (net, row->from, &si) == YOLOR_OK
+        && si.folded_away) {
+      /* an implicit layer that was a conv of one, computed at load */
       row->from_folded = 1;
       row->from_type =
           strstr (row->from_type, "_2d") ? "conv (Z^T c)" : "conv (W z)";
     }
-    src = yolor_net_implicit_values (net, row->from, &row->n);
     n++;
     if (!src)
       continue;
     row->v = malloc (sizeof (double) * (size_t) row->n);
     if (!row->v) {
-      for (int k = 0; k < n; k++)
-        free (r[k].v);
-      free (r);
+      free_rows (r, n);
       return -1;
     }
+    sigmoid = strncmp (row->type, "select", 6) == 0;
     for (int c = 0; c < row->n; c++)
-      row->v[c] = strncmp (row->type, "select", 6) == 0
-          ? 1.0 / (1.0 + exp (-(double) src[c]))
-          : src[c];
+      row->v[c] = sigmoid ? 1.0 / (1.0 + exp (-(double) src[c])) : src[c];
   }
   *rows = r;
   return n;
-}
-
-static void
-free_rows (implicit_row *rows, int n)
-{
-  for (int k = 0; k < n; k++)
-    free (rows[k].v);
-  free (rows);
 }
 
 /* The channel of @row farthest from the identity, skipping @taken. */
