@@ -307,3 +307,19 @@ def state_dict(path):
     if not sd:
         raise CheckpointError("'%s' holds no tensors" % path)
     return sd
+
+
+def take(sd, used, key, shape):
+    """The values of the floating-point tensor @key of @sd, which must have
+    @shape; @key is added to the set @used. CheckpointError names the key
+    when it is missing, has another shape or is not floating-point."""
+    t = sd.get(key)
+    if t is None:
+        raise CheckpointError("the checkpoint has no '%s'" % key)
+    if tuple(t.shape) != tuple(shape):
+        raise CheckpointError("'%s' has shape %s, expected %s"
+                              % (key, list(t.shape), list(shape)))
+    if not t.is_float:
+        raise CheckpointError("'%s' is not a floating-point tensor" % key)
+    used.add(key)
+    return t.values

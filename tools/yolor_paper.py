@@ -23,6 +23,8 @@ paper's initialize_weights), anchors in pixels, NMS 0.25 / 0.45.
 
 import math
 
+import yolor_checkpoint
+
 MODULES = ("Conv", "DownC", "BottleneckCSP", "BottleneckCSPF",
            "BottleneckCSP2", "SPPCSP", "ReOrg", "DWT", "nn.Upsample",
            "Concat", "IDetect")
@@ -329,14 +331,10 @@ def cfg_text(g, info, yaml_path, size):
 # ---- the weights ----
 
 def tensor(sd, used, key, shape):
-    t = sd.get(key)
-    if t is None:
-        raise PaperError("the checkpoint has no '%s'" % key)
-    if tuple(t.shape) != tuple(shape):
-        raise PaperError("'%s' has shape %s, the model needs %s"
-                         % (key, list(t.shape), list(shape)))
-    used.add(key)
-    return t.values
+    try:
+        return yolor_checkpoint.take(sd, used, key, shape)
+    except yolor_checkpoint.CheckpointError as e:
+        raise PaperError(str(e))
 
 
 def bn_arrays(sd, used, p, c, lo=0, hi=None):
