@@ -18,8 +18,10 @@
 
 #define SIDE 32
 
+/* tests/data/@name with @weights, or (NULL) synthetic weights, prepared
+ * for SIDE x SIDE on one thread. */
 static yolor_net *
-load_data_cfg (const char *name, int fold, int keep)
+load_data_cfg (const char *name, const char *weights, int fold, int keep)
 {
   char cfg[4096];
   const char *src = getenv ("YOLOR_SOURCE_DIR");
@@ -32,7 +34,9 @@ load_data_cfg (const char *name, int fold, int keep)
   o.fold = fold;
   o.keep_layer_outputs = keep;
   o.n_threads = 1;
-  ck_assert_msg (yolor_net_load_synthetic (cfg, 7, &o, &net, &err) == YOLOR_OK,
+  ck_assert_msg ((weights ? yolor_net_load (cfg, weights, &o, &net, &err)
+                          : yolor_net_load_synthetic (cfg, 7, &o, &net, &err))
+          == YOLOR_OK,
       "%s: %s", cfg, err.msg);
   ck_assert_int_eq (yolor_net_prepare_input (net, SIDE, SIDE, &err), YOLOR_OK);
   return net;
@@ -80,8 +84,8 @@ check_heads_agree (
 
 START_TEST (test_wz_folded)
 {
-  yolor_net *a = load_data_cfg ("implicit-wz.cfg", 0, 0),
-            *b = load_data_cfg ("implicit-wz.cfg", 1, 0);
+  yolor_net *a = load_data_cfg ("implicit-wz.cfg", NULL, 0, 0),
+            *b = load_data_cfg ("implicit-wz.cfg", NULL, 1, 0);
   size_t na, nb;
   float *ha = head_of (a, &na), *hb = head_of (b, &nb);
   /* the two W z convs are implicit vectors now; the shift and control
@@ -174,22 +178,6 @@ write_weights (const yolor_net *net, const char *path, zc_params *p)
   return buf;
 }
 
-static yolor_net *
-load_with_weights (const char *cfg, const char *weights, int fold)
-{
-  yolor_options o;
-  yolor_error err;
-  yolor_net *net = NULL;
-  yolor_options_init (&o);
-  o.fold = fold;
-  o.keep_layer_outputs = 1;
-  o.n_threads = 1;
-  ck_assert_msg (yolor_net_load (cfg, weights, &o, &net, &err) == YOLOR_OK,
-      "%s: %s", cfg, err.msg);
-  ck_assert_int_eq (yolor_net_prepare_input (net, SIDE, SIDE, &err), YOLOR_OK);
-  return net;
-}
-
 /* The conv @k with the parameters @p (its own batch norm, eps 1e-4) over
  * the zc x zh x 1 constant @z, output (o, y), in double: the official
  * Conv2d on the (1, atoms, filters, 1) parameter. */
@@ -220,9 +208,9 @@ conv_on_matrix (const yolor_layer *k, const zc_params *p, const float *z,
  * at load and the shift and control fold into the 1x1 convs. */
 START_TEST (test_zc_folded)
 {
-  char cfg[4096], weights[4096];
+  char weights[4096];
   char dir[] = "/tmp/yolor-test-fold-XXXXXX";
-  yolor_net *shape = load_data_cfg ("implicit-zc.cfg", 0, 0);
+  yolor_net *shape = load_data_cfg ("implicit-zc.cfg", NULL, 0, 0);
   zc_params p[32] = { 0 };
   float *values;
   yolor_net *a, *b;
@@ -233,12 +221,10 @@ START_TEST (test_zc_folded)
             out[2] = { 1, 2 };
   ck_assert_int_le (shape->n_layers, 32);
   ck_assert (mkdtemp (dir) != NULL);
-  snprintf (cfg, sizeof (cfg), "%s/tests/data/implicit-zc.cfg",
-      getenv ("YOLOR_SOURCE_DIR"));
   snprintf (weights, sizeof (weights), "%s/zc.weights", dir);
   values = write_weights (shape, weights, p);
-  a = load_with_weights (cfg, weights, 0);
-  b = load_with_weights (cfg, weights, 1);
+  a = load_data_cfg ("implicit-zc.cfg", weights, 0, 1);
+  b = load_data_cfg ("implicit-zc.cfg", weights, 1, 1);
   ha = head_of (a, &na);
   hb = head_of (b, &nb);
   ck_assert_int_eq (yolor_net_flavor (a), YOLOR_FLAVOR_YOLOR);
@@ -298,8 +284,8 @@ END_TEST
  * heads of both agree. */
 START_TEST (test_batchnorm)
 {
-  yolor_net *a = load_data_cfg ("batchnorm.cfg", 0, 1),
-            *b = load_data_cfg ("batchnorm.cfg", 1, 1);
+  yolor_net *a = load_data_cfg ("batchnorm.cfg", NULL, 0, 1),
+            *b = load_data_cfg ("batchnorm.cfg", NULL, 1, 1);
   const yolor_layer *l = &a->layers[3];
   size_t na, nb, hw;
   float *ha = head_of (a, &na), *hb = head_of (b, &nb);
