@@ -141,6 +141,95 @@ typedef void (*yolor_layer_forward_fn) (yolor_net *net, const yolor_layer *l);
  * Static once the model is folded. */
 typedef int (*yolor_layer_owns_fn) (const yolor_layer *l);
 
+/* Where a parameter array comes from (see yolor_param_array). */
+typedef enum yolor_param_part
+{
+  YOLOR_PARAM_FILE = 0, /* the .weights body, in the order the slot lists */
+  YOLOR_PARAM_TRAILER, /* the .weights implicit trailer */
+  YOLOR_PARAM_MADE /* computed at load (a folded batch norm's scales) */
+} yolor_param_part;
+
+/* One parameter array of a layer, as its params slot describes it: the
+ * loader allocates, reads, checks, counts and frees every layer's arrays
+ * through these rows alone. */
+typedef struct yolor_param_array
+{
+  const char *name; /* in messages: "bias", "batch-norm variance" */
+  float **p; /* borrowed: the layer's pointer to the array (NULL: none) */
+  int64_t n; /* floats */
+  float init; /* identity value it is allocated with */
+  yolor_param_part part;
+  int learned; /* 1: counted in n_params (as PyTorch counts: not the
+                * running mean and variance) */
+  int non_negative; /* 1: a negative value means corrupt weights */
+} yolor_param_array;
+
+#define YOLOR_MAX_PARAM_ARRAYS 6
+
+/* Params slot: @l's parameter arrays into @a (at most
+ * YOLOR_MAX_PARAM_ARRAYS), YOLOR_PARAM_FILE ones first in file order.
+ * Returns their number. Valid once the channels slot has run. */
+typedef int (*yolor_layer_params_fn) (yolor_layer *l, yolor_param_array *a);
+
+/* Channels slot: @l->c is set and @t holds the shapes of every layer:
+ * set what follows from the input channels (c_in). */
+typedef void (*yolor_layer_channels_fn) (yolor_layer *l, const yolor_tensor *t);
+
+/* Synthetic slot: deterministic values into @l's allocated arrays, drawn
+ * from @rng (yolor_synthetic_uniform ()). */
+typedef void (*yolor_layer_synthetic_fn) (yolor_layer *l, uint64_t *rng);
+
+/* The steps of load-time folding (src/load/fold.c): each runs over every
+ * layer in order before the next begins. */
+typedef enum yolor_fold_step
+{
+  YOLOR_FOLD_BN = 0, /* a layer's own batch norm into its weights */
+  YOLOR_FOLD_CONSTANT, /* a layer of constant input computed once */
+  YOLOR_FOLD_IMPLICIT, /* implicit knowledge into a neighbouring conv */
+  YOLOR_FOLD_STEPS
+} yolor_fold_step;
+
+/* Fold slot: step @step for layer @l, which may change @l and the layers
+ * it reads or that read it (marking those it absorbs folded). Leaves @l
+ * as it was where it cannot fold (out of memory included). */
+typedef void (*yolor_layer_fold_fn) (
+    yolor_model *m, yolor_layer *l, yolor_fold_step step);
+
+/* What the prepare slots are asked for (the model's options, once). */
+typedef struct yolor_prepare_ctx
+{
+  int path; /* yolor_conv_path */
+  int bf16; /* 1: pack for the BF16 GEMM */
+  int inspect; /* 1: only learn what packing would give (yolor info) */
+} yolor_prepare_ctx;
+
+/* Prepare slot: packs @l's parameters for its kernel (once folded), adding
+ * the packed bytes to *@bytes, and frees the plain arrays nothing reads
+ * any more. Returns YOLOR_OK or YOLOR_ERR_NO_MEMORY. */
+typedef yolor_status (*yolor_layer_prepare_fn) (
+    yolor_layer *l, const yolor_prepare_ctx *ctx, size_t *bytes);
+
+/* Release slot: frees what the params slot does not list (packed
+ * weights). */
+typedef void (*yolor_layer_release_fn) (yolor_layer *l);
+
+/* Constant slot: the output of a layer whose output is a parameter of the
+ * model (never written), else NULL. */
+typedef float *(*yolor_layer_constant_fn) (const yolor_layer *l);
+
+/* Batch slot: @l on @n nets of one model and input size at once (see
+ * yolor_conv_forward_batch ()). */
+typedef void (*yolor_layer_batch_fn) (
+    yolor_net *const *nets, int n, const yolor_layer *l);
+
+/* Workspace slot: floats of per-net scratch @l needs at shape @t. */
+typedef size_t (*yolor_layer_workspace_fn) (
+    const yolor_layer *l, const yolor_tensor *t, int n_threads);
+
+/* Info slot: the kind's own fields of yolor_layer_info. */
+typedef void (*yolor_layer_info_fn) (
+    const yolor_layer *l, yolor_layer_info *info);
+
 /* One row of the layer registry (src/layers/registry.c): a layer kind's
  * name, keys and operations, defined in its own src/layers/ file. */
 typedef struct yolor_layer_ops
@@ -160,6 +249,16 @@ typedef struct yolor_layer_ops
   yolor_layer_forward_fn forward; /* NULL: none (its output is an alias or
                                    * a parameter; [yolo] decodes later) */
   yolor_layer_owns_fn owns_buffer; /* NULL: always a buffer of its own */
+  yolor_layer_constant_fn constant; /* NULL: never a parameter */
+  yolor_layer_channels_fn channels; /* NULL: nothing follows */
+  yolor_layer_params_fn params; /* NULL: no parameters */
+  yolor_layer_synthetic_fn synthetic; /* NULL: no parameters */
+  yolor_layer_fold_fn fold; /* NULL: folds nothing */
+  yolor_layer_prepare_fn prepare; /* NULL: nothing to pack */
+  yolor_layer_release_fn release; /* NULL: only the listed arrays */
+  yolor_layer_batch_fn forward_batch; /* NULL: forward, net after net */
+  yolor_layer_workspace_fn workspace; /* NULL: none */
+  yolor_layer_info_fn info; /* NULL: the generic fields only */
 } yolor_layer_ops;
 
 /* Looks up a cfg section name; NULL if unknown. */
@@ -453,7 +552,7 @@ int64_t yolor_weights_conv_floats (const yolor_model *m);
 /* Index of the first NaN or infinity in @x[0..n), or -1. */
 int64_t yolor_first_non_finite (const float *x, int64_t n);
 
-/* Weights of convolution @l: filters × c_in/groups × size². */
+/* conv.c: weights of convolution @l: filters × c_in/groups × size². */
 int64_t yolor_conv_weight_count (const yolor_layer *l);
 
 /* The floats of an implicit layer's parameter: filters, or atoms x filters
@@ -468,12 +567,19 @@ int64_t yolor_weights_implicit_floats (const yolor_model *m);
  * yolor_weights_load () once the file size matches). */
 yolor_status yolor_weights_allocate (yolor_model *m, yolor_error *err);
 
-/* synthetic.c */
-void yolor_weights_synthetic (yolor_model *m, uint32_t seed);
+/* weights.c: the parameter arrays of @l, from its kind's params slot
+ * (none without one); returns their number. */
+int yolor_layer_params (const yolor_layer *l, yolor_param_array *a);
 
-/* fold.c */
-void yolor_fold_bn (yolor_model *m);
-void yolor_fold_implicit (yolor_model *m);
+/* synthetic.c: every layer's synthetic slot, from one stream seeded by
+ * @seed; and the next value of such a stream, uniform in [−1, 1). */
+void yolor_weights_synthetic (yolor_model *m, uint32_t seed);
+float yolor_synthetic_uniform (uint64_t *rng);
+
+/* fold.c: runs the fold slots, step by step (yolor_fold_step); and the
+ * number of layers that read layer @idx. */
+void yolor_fold (yolor_model *m);
+int yolor_fold_readers (const yolor_model *m, int idx);
 
 /* plan.c */
 yolor_status yolor_plan (yolor_net *net, yolor_error *err);
@@ -577,6 +683,33 @@ int yolor_scale_channels_shape (
     yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o);
 int yolor_yolo_shape (
     yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o); /* yolo.c */
+
+/* layers: the load-time slots (channels, params, synthetic, fold, prepare,
+ * release, constant) and the conv's batch, workspace and info slots */
+void yolor_conv_channels (yolor_layer *l, const yolor_tensor *t); /* conv.c */
+int yolor_conv_params (yolor_layer *l, yolor_param_array *a);
+void yolor_conv_synthetic (yolor_layer *l, uint64_t *rng);
+yolor_status yolor_conv_prepare_layer (
+    yolor_layer *l, const yolor_prepare_ctx *ctx, size_t *bytes);
+void yolor_conv_release (yolor_layer *l);
+void yolor_conv_info (const yolor_layer *l, yolor_layer_info *info);
+void yolor_conv_fold (
+    yolor_model *m, yolor_layer *l, yolor_fold_step step); /* conv-fold.c */
+void yolor_batchnorm_channels (
+    yolor_layer *l, const yolor_tensor *t); /* batchnorm.c */
+int yolor_batchnorm_params (yolor_layer *l, yolor_param_array *a);
+void yolor_batchnorm_synthetic (yolor_layer *l, uint64_t *rng);
+void yolor_batchnorm_fold (
+    yolor_model *m, yolor_layer *l, yolor_fold_step step);
+/* batchnorm.c, for every layer with a batch norm (@l->bn, not yet
+ * folded): s[o] = gamma / sqrt (var + eps) into @s (@l->filters), the bias
+ * becomes beta − mean·s, gamma, mean and var are freed and @l is marked
+ * folded. The caller scales its weights by s. */
+void yolor_bn_fold_scales (yolor_layer *l, double eps, double *s);
+int yolor_implicit_params (
+    yolor_layer *l, yolor_param_array *a); /* implicit.c */
+void yolor_implicit_synthetic (yolor_layer *l, uint64_t *rng);
+float *yolor_implicit_constant (const yolor_layer *l);
 size_t yolor_conv_workspace (
     const yolor_layer *l, const yolor_tensor *t, int n_threads);
 /* Winograd F(4x4,3x3) for 3x3 stride-1 dense convs with folded BN. */

@@ -7,6 +7,8 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <math.h>
+
 #include "kernels/kernels.h"
 
 const float *
@@ -14,6 +16,18 @@ yolor_layer_in (const yolor_net *net, const yolor_layer *l, int k)
 {
   int idx = l->in[k];
   return idx < 0 ? net->input : net->t[idx].out;
+}
+
+int64_t
+yolor_conv_weight_count (const yolor_layer *l)
+{
+  int64_t per;
+  /* groups is 0 only in a layer its parse never reached (freed after a
+   * cfg error) */
+  if (!l->groups)
+    return 0;
+  per = (int64_t) (l->c_in / l->groups) * l->size * l->size;
+  return l->filters * per;
 }
 
 static int
@@ -71,6 +85,26 @@ yolor_conv_plan (yolor_layer *l, yolor_conv_path path, int bf16, size_t *bytes)
       : yolor_gemm_packed_values (bf16, opg, K)
           * (bf16 ? sizeof (uint16_t) : sizeof (float)) * g;
   *bytes += l->packed_bytes;
+}
+
+/* Slot form of yolor_conv_prepare () / yolor_conv_plan (): a packed conv
+ * (and one that would be, when inspecting) keeps no plain weights. */
+yolor_status
+yolor_conv_prepare_layer (
+    yolor_layer *l, const yolor_prepare_ctx *ctx, size_t *bytes)
+{
+  if (l->folded)
+    return YOLOR_OK;
+  if (ctx->inspect)
+    yolor_conv_plan (l, (yolor_conv_path) ctx->path, ctx->bf16, bytes);
+  else if (yolor_conv_prepare (l, (yolor_conv_path) ctx->path, ctx->bf16, bytes)
+      != YOLOR_OK)
+    return YOLOR_ERR_NO_MEMORY;
+  if (l->packed_bytes) {
+    yolor_free (l->weights);
+    l->weights = NULL;
+  }
+  return YOLOR_OK;
 }
 
 yolor_status
@@ -255,4 +289,68 @@ yolor_conv_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
   if (c->st == YOLOR_OK && l->filters % l->groups != 0)
     yolor_parse_error (c, c->sec->line, YOLOR_ERR_PARSE,
         "filters=%d is not a multiple of groups=%d", l->filters, l->groups);
+}
+
+void
+yolor_conv_channels (yolor_layer *l, const yolor_tensor *t)
+{
+  l->c_in = l->in[0] < 0 ? 3 : t[l->in[0]].c;
+}
+
+/* darknet's order: beta (the bias), and with batch norm gamma, running
+ * mean and variance; then the weights */
+int
+yolor_conv_params (yolor_layer *l, yolor_param_array *a)
+{
+  int64_t n = l->filters;
+  int k = 0;
+  a[k++] =
+      (yolor_param_array){ "bias", &l->bias, n, 0.0f, YOLOR_PARAM_FILE, 1, 0 };
+  if (l->bn) {
+    a[k++] = (yolor_param_array){ "batch-norm scale", &l->bn_gamma, n, 1.0f,
+      YOLOR_PARAM_FILE, 1, 0 };
+    a[k++] = (yolor_param_array){ "batch-norm mean", &l->bn_mean, n, 0.0f,
+      YOLOR_PARAM_FILE, 0, 0 };
+    a[k++] = (yolor_param_array){ "batch-norm variance", &l->bn_var, n, 1.0f,
+      YOLOR_PARAM_FILE, 0, 1 };
+  }
+  a[k++] = (yolor_param_array){ "weight", &l->weights,
+    yolor_conv_weight_count (l), 0.0f, YOLOR_PARAM_FILE, 1, 0 };
+  return k;
+}
+
+void
+yolor_conv_synthetic (yolor_layer *l, uint64_t *rng)
+{
+  int64_t per = (int64_t) (l->c_in / l->groups) * l->size * l->size;
+  float scale = sqrtf (3.0f / (float) per);
+  for (int64_t k = 0; k < per * l->filters; k++)
+    l->weights[k] = yolor_synthetic_uniform (rng) * scale;
+  for (int f = 0; f < l->filters; f++) {
+    l->bias[f] = 0.05f * yolor_synthetic_uniform (rng);
+    if (l->bn) {
+      l->bn_gamma[f] = 1.0f + 0.1f * yolor_synthetic_uniform (rng);
+      l->bn_mean[f] = 0.05f * yolor_synthetic_uniform (rng);
+      l->bn_var[f] = 1.0f + 0.1f * yolor_synthetic_uniform (rng);
+    }
+  }
+}
+
+void
+yolor_conv_release (yolor_layer *l)
+{
+  yolor_free (l->wino);
+  yolor_free (l->wpack);
+  l->wino = l->wpack = NULL;
+}
+
+void
+yolor_conv_info (const yolor_layer *l, yolor_layer_info *info)
+{
+  info->filters = l->filters;
+  info->size = l->size;
+  info->stride = l->stride;
+  info->groups = l->groups;
+  info->activation = yolor_act_name (l->act);
+  info->kernel = yolor_conv_kernel_name (l);
 }

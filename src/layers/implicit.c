@@ -153,3 +153,27 @@ yolor_implicit_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
   yolor_parse_float (c, "std", 0.0f, 0.0f, 1e6f);
   m->has_implicit = 1;
 }
+
+/* The parameter, in the .weights trailer. */
+int
+yolor_implicit_params (yolor_layer *l, yolor_param_array *a)
+{
+  a[0] = (yolor_param_array){ "implicit value", &l->param,
+    yolor_implicit_count (l),
+    l->ops->variant == YOLOR_IMPLICIT_ONE ? 1.0f : 0.0f, YOLOR_PARAM_TRAILER, 1,
+    0 };
+  return 1;
+}
+
+void
+yolor_implicit_synthetic (yolor_layer *l, uint64_t *rng)
+{
+  for (int64_t k = 0; k < yolor_implicit_count (l); k++)
+    l->param[k] += 0.02f * yolor_synthetic_uniform (rng);
+}
+
+float *
+yolor_implicit_constant (const yolor_layer *l)
+{
+  return l->param;
+}

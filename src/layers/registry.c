@@ -39,13 +39,18 @@ static const char *const from_keys[] = { "from", NULL };
   {                                                                            \
     .name = n, .kind = YOLOR_LAYER_CONV, .keys = conv_keys,                    \
     .parse = yolor_conv_parse, .shape = yolor_conv_shape,                      \
-    .forward = yolor_conv_forward                                              \
+    .forward = yolor_conv_forward, .channels = yolor_conv_channels,            \
+    .params = yolor_conv_params, .synthetic = yolor_conv_synthetic,            \
+    .fold = yolor_conv_fold, .prepare = yolor_conv_prepare_layer,              \
+    .release = yolor_conv_release, .forward_batch = yolor_conv_forward_batch,  \
+    .workspace = yolor_conv_workspace, .info = yolor_conv_info                 \
   }
 #define IMPLICIT(n, init, k, f)                                                \
   {                                                                            \
     .name = n, .kind = YOLOR_LAYER_IMPLICIT, .variant = init, .keys = k,       \
     .flat = f, .parse = yolor_implicit_parse, .shape = yolor_implicit_shape,   \
-    .owns_buffer = yolor_owns_nothing                                          \
+    .owns_buffer = yolor_owns_nothing, .constant = yolor_implicit_constant,    \
+    .params = yolor_implicit_params, .synthetic = yolor_implicit_synthetic     \
   }
 #define CHANNELS(n, op, f)                                                     \
   {                                                                            \
@@ -143,7 +148,11 @@ static const yolor_layer_ops registry[] = {
       .kind = YOLOR_LAYER_BATCHNORM,
       .keys = K ("activation", "stopbackward"),
       .shape = yolor_shape_same,
-      .forward = yolor_batchnorm_forward },
+      .forward = yolor_batchnorm_forward,
+      .channels = yolor_batchnorm_channels,
+      .params = yolor_batchnorm_params,
+      .synthetic = yolor_batchnorm_synthetic,
+      .fold = yolor_batchnorm_fold },
   { .name = "yolo",
       .parse = yolor_yolo_parse,
       .kind = YOLOR_LAYER_YOLO,

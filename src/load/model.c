@@ -44,17 +44,16 @@ yolor_model_set_channels (yolor_model *m, const yolor_tensor *t)
 {
   for (int i = 0; i < m->n_layers; i++) {
     yolor_layer *l = &m->layers[i];
+    yolor_param_array a[YOLOR_MAX_PARAM_ARRAYS];
+    int na;
     l->c = t[i].c;
+    if (l->ops->channels)
+      l->ops->channels (l, t);
+    na = yolor_layer_params (l, a);
     l->n_params = 0;
-    if (l->ops->kind == YOLOR_LAYER_CONV) {
-      l->c_in = l->in[0] < 0 ? 3 : t[l->in[0]].c;
-      l->n_params = yolor_conv_weight_count (l) + (l->bn ? 2 * l->c : l->c);
-    } else if (l->ops->kind == YOLOR_LAYER_BATCHNORM) {
-      l->filters = l->c;
-      l->bn = 1;
-      l->n_params = 2 * (int64_t) l->c; /* gamma and beta, as PyTorch counts */
-    } else if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
-      l->n_params = yolor_implicit_count (l);
+    for (int k = 0; k < na; k++)
+      if (a[k].learned)
+        l->n_params += a[k].n;
   }
 }
 
@@ -89,47 +88,33 @@ set_channels (yolor_model *m, const yolor_options *net_opts, yolor_error *err)
 /* Every parameter array is finite after folding (finite weights can still
  * overflow once multiplied together). */
 static yolor_status
-check_folded (const yolor_model *m, yolor_error *err)
+check_folded (yolor_model *m, yolor_error *err)
 {
   for (int i = 0; i < m->n_layers; i++) {
-    const yolor_layer *l = &m->layers[i];
-    if ((l->ops->kind == YOLOR_LAYER_CONV
-            && (yolor_first_non_finite (l->bias, l->filters) >= 0
-                || yolor_first_non_finite (
-                       l->weights, yolor_conv_weight_count (l))
-                    >= 0))
-        || (l->ops->kind == YOLOR_LAYER_BATCHNORM && l->bn_folded
-            && (yolor_first_non_finite (l->bias, l->c) >= 0
-                || yolor_first_non_finite (l->weights, l->c) >= 0))
-        || (l->ops->kind == YOLOR_LAYER_IMPLICIT
-            && yolor_first_non_finite (l->param, yolor_implicit_count (l))
-                >= 0))
-      return yolor_error_set (err, YOLOR_ERR_IO,
-          "%s:%d: layer %d [%s]: folding batch norm or implicit layers into "
-          "it overflows a float: the weights are absurd",
-          m->cfg_path, l->line, i, l->ops->name);
+    yolor_layer *l = &m->layers[i];
+    yolor_param_array a[YOLOR_MAX_PARAM_ARRAYS];
+    int na = yolor_layer_params (l, a);
+    for (int k = 0; k < na; k++)
+      if (*a[k].p && yolor_first_non_finite (*a[k].p, a[k].n) >= 0)
+        return yolor_error_set (err, YOLOR_ERR_IO,
+            "%s:%d: layer %d [%s]: folding batch norm or implicit layers "
+            "into it overflows a float: the weights are absurd",
+            m->cfg_path, l->line, i, l->ops->name);
   }
   return YOLOR_OK;
 }
 
-/* Bytes of the plain parameter arrays of @l (the packed ones are counted
- * by yolor_conv_prepare ()). */
+/* Bytes of the plain parameter arrays @l still has (the packed ones are
+ * counted by its prepare slot). */
 static size_t
-layer_param_bytes (const yolor_layer *l)
+layer_param_bytes (yolor_layer *l)
 {
+  yolor_param_array a[YOLOR_MAX_PARAM_ARRAYS];
+  int na = yolor_layer_params (l, a);
   size_t n = 0;
-  if (l->ops->kind == YOLOR_LAYER_CONV) {
-    n += (size_t) l->filters;
-    /* the plain weights stay only where nothing packs them (a model loaded
-     * to be inspected keeps them, but would not) */
-    if (l->weights && !l->packed_bytes)
-      n += (size_t) yolor_conv_weight_count (l);
-    if (l->bn_gamma)
-      n += 3 * (size_t) l->filters;
-  } else if (l->ops->kind == YOLOR_LAYER_BATCHNORM)
-    n += (size_t) l->c * (l->bn_gamma ? 4 : 2);
-  else if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
-    n += (size_t) yolor_implicit_count (l);
+  for (int k = 0; k < na; k++)
+    if (*a[k].p)
+      n += (size_t) a[k].n;
   return n * sizeof (float);
 }
 
@@ -201,8 +186,7 @@ yolor_model_load_common (const char *cfg_path, const char *weights_path,
   }
   free (wpath);
   if (st == YOLOR_OK && m->opts.fold) {
-    yolor_fold_bn (m);
-    yolor_fold_implicit (m);
+    yolor_fold (m);
     st = check_folded (m, err);
   }
   if (st == YOLOR_OK && m->opts.precision != YOLOR_PRECISION_FP32
@@ -217,23 +201,15 @@ yolor_model_load_common (const char *cfg_path, const char *weights_path,
         cfg_path, yolor_kernels ());
     m->opts.precision = YOLOR_PRECISION_FP32;
   }
-  yolor_conv_path path = m->opts.exact_conv ? YOLOR_CONV_GEMM : YOLOR_CONV_AUTO;
-  int bf16 = m->opts.precision == YOLOR_PRECISION_BF16;
+  yolor_prepare_ctx prep = { m->opts.exact_conv ? YOLOR_CONV_GEMM
+                                                : YOLOR_CONV_AUTO,
+    m->opts.precision == YOLOR_PRECISION_BF16, m->opts.inspect };
   for (int i = 0; st == YOLOR_OK && i < m->n_layers; i++) {
     yolor_layer *l = &m->layers[i];
-    if (l->ops->kind == YOLOR_LAYER_CONV && !l->folded) {
-      /* a model to inspect only learns what packing would give */
-      if (m->opts.inspect)
-        yolor_conv_plan (l, path, bf16, &m->param_bytes);
-      else if (yolor_conv_prepare (l, path, bf16, &m->param_bytes) != YOLOR_OK)
-        st = yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
-            "cannot allocate the packed weights of layer %d", i);
-    }
-    /* a packed conv never reads its plain weights again: keep one copy */
-    if (l->wpack || l->wino) {
-      yolor_free (l->weights);
-      l->weights = NULL;
-    }
+    if (l->ops->prepare
+        && l->ops->prepare (l, &prep, &m->param_bytes) != YOLOR_OK)
+      st = yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
+          "cannot allocate the packed weights of layer %d", i);
     m->param_bytes += layer_param_bytes (l);
     l->alias = !yolor_plan_owns_buffer (l);
   }
@@ -243,7 +219,7 @@ yolor_model_load_common (const char *cfg_path, const char *weights_path,
       st = yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
           "embedding layer %d does not exist (the model has %d layers)", e,
           m->n_layers);
-    else if (e >= 0 && m->layers[e].ops->kind == YOLOR_LAYER_IMPLICIT)
+    else if (e >= 0 && m->layers[e].ops->constant)
       st = yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
           "embedding layer %d is an implicit layer, not a feature map", e);
     m->embed_layer = e >= 0 ? e : default_embed_layer (m);
@@ -292,14 +268,14 @@ yolor_model_unref (yolor_model *m)
     return;
   for (int i = 0; m->layers && i < m->n_layers; i++) {
     yolor_layer *l = &m->layers[i];
-    yolor_free (l->weights);
-    yolor_free (l->wino);
-    yolor_free (l->wpack);
-    yolor_free (l->bias);
-    yolor_free (l->bn_gamma);
-    yolor_free (l->bn_mean);
-    yolor_free (l->bn_var);
-    yolor_free (l->param);
+    yolor_param_array a[YOLOR_MAX_PARAM_ARRAYS];
+    int na = l->ops ? yolor_layer_params (l, a) : 0;
+    for (int k = 0; k < na; k++) {
+      yolor_free (*a[k].p);
+      *a[k].p = NULL;
+    }
+    if (l->ops && l->ops->release)
+      l->ops->release (l);
   }
   free (m->layers);
   free (m->heads);

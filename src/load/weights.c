@@ -8,7 +8,8 @@
  * running_var [channels] (darknet's order) and no weights.
  * Optionally followed by the implicit trailer: every implicit_* layer's
  * parameter in cfg order. The file size must match exactly, with or without
- * the trailer.
+ * the trailer. Each kind's params slot lists its arrays in this order
+ * (src/layers/); this file reads and checks what they list.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -20,12 +21,6 @@
 #include "yolor-private.h"
 
 int64_t
-yolor_conv_weight_count (const yolor_layer *l)
-{
-  return (int64_t) l->filters * (l->c_in / l->groups) * l->size * l->size;
-}
-
-int64_t
 yolor_first_non_finite (const float *x, int64_t n)
 {
   for (int64_t i = 0; i < n; i++)
@@ -34,65 +29,61 @@ yolor_first_non_finite (const float *x, int64_t n)
   return -1;
 }
 
-int64_t
-yolor_weights_conv_floats (const yolor_model *m)
+/* Floats of @part over every layer of @m. */
+static int64_t
+part_floats (const yolor_model *m, yolor_param_part part)
 {
   int64_t n = 0;
   for (int i = 0; i < m->n_layers; i++) {
-    const yolor_layer *l = &m->layers[i];
-    if (l->ops->kind == YOLOR_LAYER_CONV)
-      n += (l->bn ? 4 : 1) * (int64_t) l->filters + yolor_conv_weight_count (l);
-    else if (l->ops->kind == YOLOR_LAYER_BATCHNORM)
-      n += 4 * (int64_t) l->c;
+    yolor_param_array a[YOLOR_MAX_PARAM_ARRAYS];
+    int na = yolor_layer_params (&m->layers[i], a);
+    for (int k = 0; k < na; k++)
+      if (a[k].part == part)
+        n += a[k].n;
   }
   return n;
 }
 
 int64_t
-yolor_weights_implicit_floats (const yolor_model *m)
+yolor_weights_conv_floats (const yolor_model *m)
 {
-  int64_t n = 0;
-  for (int i = 0; i < m->n_layers; i++)
-    if (m->layers[i].ops->kind == YOLOR_LAYER_IMPLICIT)
-      n += yolor_implicit_count (&m->layers[i]);
-  return n;
+  return part_floats (m, YOLOR_PARAM_FILE);
 }
 
-/* Allocates every parameter array (shapes must be known) and sets the
- * identity values: BN gamma 1, var 1; implicit mul 1, add/cat 0. */
+int64_t
+yolor_weights_implicit_floats (const yolor_model *m)
+{
+  return part_floats (m, YOLOR_PARAM_TRAILER);
+}
+
+int
+yolor_layer_params (const yolor_layer *l, yolor_param_array *a)
+{
+  /* the slot only hands out pointers into the layer; the loader's own
+   * callers that write through them hold a writable model */
+  return l->ops->params ? l->ops->params ((yolor_layer *) l, a) : 0;
+}
+
+/* Allocates every parameter array (shapes must be known) with its identity
+ * value (BN gamma 1, var 1; implicit mul 1, add/cat 0). */
 yolor_status
 yolor_weights_allocate (yolor_model *m, yolor_error *err)
 {
   for (int i = 0; i < m->n_layers; i++) {
     yolor_layer *l = &m->layers[i];
-    if (l->ops->kind == YOLOR_LAYER_CONV
-        || l->ops->kind == YOLOR_LAYER_BATCHNORM) {
-      int conv = l->ops->kind == YOLOR_LAYER_CONV;
-      l->weights = conv
-          ? yolor_calloc ((size_t) yolor_conv_weight_count (l), sizeof (float))
-          : NULL;
-      l->bias = yolor_calloc ((size_t) l->filters, sizeof (float));
-      if (l->bn) {
-        l->bn_gamma = yolor_calloc ((size_t) l->filters, sizeof (float));
-        l->bn_mean = yolor_calloc ((size_t) l->filters, sizeof (float));
-        l->bn_var = yolor_calloc ((size_t) l->filters, sizeof (float));
-        for (int f = 0; l->bn_gamma && l->bn_var && f < l->filters; f++)
-          l->bn_gamma[f] = l->bn_var[f] = 1.0f;
-      }
-      if ((conv && !l->weights) || !l->bias
-          || (l->bn && (!l->bn_gamma || !l->bn_var || !l->bn_mean)))
+    yolor_param_array a[YOLOR_MAX_PARAM_ARRAYS];
+    int na = yolor_layer_params (l, a);
+    for (int k = 0; k < na; k++) {
+      float *x;
+      if (a[k].part == YOLOR_PARAM_MADE)
+        continue;
+      x = *a[k].p = yolor_calloc ((size_t) a[k].n, sizeof (float));
+      if (!x)
         return yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
-            "cannot allocate the %lld weights of layer %d",
-            (long long) yolor_conv_weight_count (l), i);
-    } else if (l->ops->kind == YOLOR_LAYER_IMPLICIT) {
-      int64_t n = yolor_implicit_count (l);
-      l->param = yolor_calloc ((size_t) n, sizeof (float));
-      if (!l->param)
-        return yolor_error_set (err, YOLOR_ERR_NO_MEMORY,
-            "cannot allocate the %lld parameters of layer %d", (long long) n,
-            i);
-      for (int64_t k = 0; k < n; k++)
-        l->param[k] = l->ops->variant == YOLOR_IMPLICIT_ONE ? 1.0f : 0.0f;
+            "cannot allocate the %lld %s values of layer %d",
+            (long long) a[k].n, a[k].name, i);
+      for (int64_t j = 0; a[k].init != 0.0f && j < a[k].n; j++)
+        x[j] = a[k].init;
     }
   }
   return YOLOR_OK;
@@ -111,6 +102,44 @@ le32 (const unsigned char *b)
       | (uint32_t) b[2] << 16 | (uint32_t) b[3] << 24);
 }
 
+/* The arrays of @part of layer @l, in the slot's order, then checked in
+ * that order (so a message names the first bad value in the file). */
+static yolor_status
+read_layer (FILE *f, const char *path, const yolor_model *m, yolor_layer *l,
+    yolor_param_part part, yolor_error *err)
+{
+  yolor_param_array a[YOLOR_MAX_PARAM_ARRAYS];
+  int na = yolor_layer_params (l, a);
+  for (int k = 0; k < na; k++)
+    if (a[k].part == part && !read_floats (f, *a[k].p, a[k].n))
+      return part == YOLOR_PARAM_TRAILER
+          ? yolor_error_set (err, YOLOR_ERR_IO,
+              "%s: read failed in the implicit trailer", path)
+          : yolor_error_set (
+              err, YOLOR_ERR_IO, "%s: read failed at layer %d", path, l->index);
+  for (int k = 0; k < na; k++) {
+    const float *x = *a[k].p;
+    int64_t at;
+    if (a[k].part != part)
+      continue;
+    at = yolor_first_non_finite (x, a[k].n);
+    if (at >= 0)
+      return yolor_error_set (err, YOLOR_ERR_IO,
+          "%s: layer %d [%s] (%s:%d): %s %lld is %g: the weights are "
+          "corrupt",
+          path, l->index, l->ops->name, m->cfg_path, l->line, a[k].name,
+          (long long) at, (double) x[at]);
+    for (int64_t j = 0; a[k].non_negative && j < a[k].n; j++)
+      if (!(x[j] >= 0.0f))
+        return yolor_error_set (err, YOLOR_ERR_IO,
+            "%s: layer %d [%s] (%s:%d): %s %lld is negative (%g): the "
+            "weights are corrupt",
+            path, l->index, l->ops->name, m->cfg_path, l->line, a[k].name,
+            (long long) j, (double) x[j]);
+  }
+  return YOLOR_OK;
+}
+
 yolor_status
 yolor_weights_load (yolor_model *m, const char *path, yolor_error *err)
 {
@@ -123,6 +152,7 @@ yolor_weights_load (yolor_model *m, const char *path, yolor_error *err)
   int64_t impl = yolor_weights_implicit_floats (m);
   int64_t with_trailer, without;
   int trailer;
+  yolor_status st;
 
   f = yolor_file_open (path, "weights", &size, err);
   if (!f)
@@ -158,12 +188,10 @@ yolor_weights_load (yolor_model *m, const char *path, yolor_error *err)
   }
   trailer = impl > 0 && size == with_trailer;
   /* the file has the model's size: now its parameters get memory */
-  {
-    yolor_status st = yolor_weights_allocate (m, err);
-    if (st != YOLOR_OK) {
-      fclose (f);
-      return st;
-    }
+  st = yolor_weights_allocate (m, err);
+  if (st != YOLOR_OK) {
+    fclose (f);
+    return st;
   }
   if (fseek (f, hdr_bytes, SEEK_SET) != 0) {
     fclose (f);
@@ -171,76 +199,18 @@ yolor_weights_load (yolor_model *m, const char *path, yolor_error *err)
   }
 
   for (int i = 0; i < m->n_layers; i++) {
-    yolor_layer *l = &m->layers[i];
-    int ok = 1, is_conv = l->ops->kind == YOLOR_LAYER_CONV;
-    if (!is_conv && l->ops->kind != YOLOR_LAYER_BATCHNORM)
-      continue;
-    ok = read_floats (f, l->bias, l->filters);
-    if (ok && l->bn)
-      ok = read_floats (f, l->bn_gamma, l->filters)
-          && read_floats (f, l->bn_mean, l->filters)
-          && read_floats (f, l->bn_var, l->filters);
-    if (ok && is_conv)
-      ok = read_floats (f, l->weights, yolor_conv_weight_count (l));
-    if (!ok) {
+    st = read_layer (f, path, m, &m->layers[i], YOLOR_PARAM_FILE, err);
+    if (st != YOLOR_OK) {
       fclose (f);
-      return yolor_error_set (
-          err, YOLOR_ERR_IO, "%s: read failed at layer %d", path, i);
+      return st;
     }
-    {
-      /* in file order, so the message can say where */
-      static const char *const names[] = { "bias", "batch-norm scale",
-        "batch-norm mean", "batch-norm variance", "weight" };
-      const float *arrays[5] = { l->bias, l->bn_gamma, l->bn_mean, l->bn_var,
-        l->weights };
-      int64_t counts[5] = { l->filters, l->filters, l->filters, l->filters,
-        is_conv ? yolor_conv_weight_count (l) : 0 };
-      for (int a = 0; a < (is_conv ? 5 : 4); a++) {
-        int64_t at;
-        if (a >= 1 && a <= 3 && !l->bn)
-          continue;
-        at = yolor_first_non_finite (arrays[a], counts[a]);
-        if (at >= 0) {
-          fclose (f);
-          return yolor_error_set (err, YOLOR_ERR_IO,
-              "%s: layer %d [%s] (%s:%d): %s %lld is %g: the weights are "
-              "corrupt",
-              path, i, l->ops->name, m->cfg_path, l->line, names[a],
-              (long long) at, (double) arrays[a][at]);
-        }
-      }
-    }
-    if (l->bn)
-      for (int k = 0; k < l->filters; k++)
-        if (!(l->bn_var[k] >= 0.0f)) {
-          fclose (f);
-          return yolor_error_set (err, YOLOR_ERR_IO,
-              "%s: layer %d [%s] (%s:%d): batch-norm variance %d is negative "
-              "(%g): the weights are corrupt",
-              path, i, l->ops->name, m->cfg_path, l->line, k,
-              (double) l->bn_var[k]);
-        }
   }
   if (trailer) {
     for (int i = 0; i < m->n_layers; i++) {
-      yolor_layer *l = &m->layers[i];
-      if (l->ops->kind == YOLOR_LAYER_IMPLICIT
-          && !read_floats (f, l->param, yolor_implicit_count (l))) {
+      st = read_layer (f, path, m, &m->layers[i], YOLOR_PARAM_TRAILER, err);
+      if (st != YOLOR_OK) {
         fclose (f);
-        return yolor_error_set (
-            err, YOLOR_ERR_IO, "%s: read failed in the implicit trailer", path);
-      }
-      if (l->ops->kind == YOLOR_LAYER_IMPLICIT) {
-        int64_t at =
-            yolor_first_non_finite (l->param, yolor_implicit_count (l));
-        if (at >= 0) {
-          fclose (f);
-          return yolor_error_set (err, YOLOR_ERR_IO,
-              "%s: layer %d [%s] (%s:%d): implicit value %lld is %g: the "
-              "weights are corrupt",
-              path, i, l->ops->name, m->cfg_path, l->line, (long long) at,
-              (double) l->param[at]);
-        }
+        return st;
       }
     }
   } else if (impl) {

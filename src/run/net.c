@@ -228,8 +228,8 @@ now_ms (void)
 static void
 layer_of_nets (yolor_net *const *nets, int n, const yolor_layer *l)
 {
-  if (l->ops->kind == YOLOR_LAYER_CONV)
-    yolor_conv_forward_batch (nets, n, l);
+  if (l->ops->forward_batch)
+    l->ops->forward_batch (nets, n, l);
   else
     for (int k = 0; k < n; k++)
       l->ops->forward (nets[k], l);
@@ -489,14 +489,8 @@ yolor_net_layer_info (const yolor_net *net, int i, yolor_layer_info *info)
   info->n_inputs = l->n_in;
   for (int k = 0; k < l->n_in && k < 8; k++)
     info->inputs[k] = l->in[k];
-  if (l->ops->kind == YOLOR_LAYER_CONV) {
-    info->filters = l->filters;
-    info->size = l->size;
-    info->stride = l->stride;
-    info->groups = l->groups;
-    info->activation = yolor_act_name (l->act);
-    info->kernel = yolor_conv_kernel_name (l);
-  }
+  if (l->ops->info)
+    l->ops->info (l, info);
   info->n_params = l->n_params;
   info->macs = t->macs;
   info->time_ms = t->time_ms;

@@ -23,7 +23,7 @@ yolor_plan_root (const yolor_model *m, int i)
 {
   while (i >= 0) {
     const yolor_layer *l = &m->layers[i];
-    if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
+    if (l->ops->constant)
       return -2;
     if (yolor_plan_owns_buffer (l))
       return i;
@@ -133,8 +133,8 @@ yolor_plan (yolor_net *net, yolor_error *err)
       t->bytes = (size_t) b;
       t->first_use = t->last_use = i;
     }
-    if (l->ops->kind == YOLOR_LAYER_CONV && !l->folded) {
-      size_t ws = yolor_conv_workspace (l, t, net->n_threads);
+    if (l->ops->workspace && !l->folded) {
+      size_t ws = l->ops->workspace (l, t, net->n_threads);
       if (ws > work)
         work = ws;
     }
@@ -213,8 +213,8 @@ yolor_plan (yolor_net *net, yolor_error *err)
   for (int i = 0; i < n; i++) {
     const yolor_layer *l = &net->layers[i];
     yolor_tensor *t = &net->t[i];
-    if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
-      t->out = l->param; /* read-only: no forward pass writes it */
+    if (l->ops->constant)
+      t->out = l->ops->constant (l); /* read-only: nothing writes it */
     else if (!l->alias && t->home < 0)
       t->out = (float *) ((char *) net->arena + t->offset);
   }
@@ -223,7 +223,7 @@ yolor_plan (yolor_net *net, yolor_error *err)
       net->t[i].out = net->t[net->t[i].home].out + net->t[i].home_at;
   for (int i = 0; i < n; i++) {
     const yolor_layer *l = &net->layers[i];
-    if (l->alias && l->ops->kind != YOLOR_LAYER_IMPLICIT)
+    if (l->alias && !l->ops->constant)
       net->t[i].out = l->in[0] < 0 ? net->input : net->t[l->in[0]].out;
   }
   return YOLOR_OK;
