@@ -163,20 +163,20 @@ main (int argc, char **argv)
     const yolor_layer *l = &net->layers[i];
     const yolor_tensor *in, *out = &net->t[i];
     product *p = &ps[n];
-    if (l->ops->kind != YOLOR_LAYER_CONV || l->folded || l->groups != 1)
+    if (l->ops->kind != YOLOR_LAYER_CONV || l->folded || l->conv.groups != 1)
       continue;
     in = l->in[0] < 0 ? NULL : &net->t[l->in[0]];
     p->layer = i;
-    p->c = l->c_in;
+    p->c = l->conv.c_in;
     p->h = in ? in->h : size;
     p->w = in ? in->w : size;
-    p->k = l->size;
-    p->stride = l->stride;
-    p->pad = l->pad;
+    p->k = l->conv.size;
+    p->stride = l->conv.stride;
+    p->pad = l->conv.pad;
     p->ow = out->w;
-    p->M = l->filters;
+    p->M = l->conv.filters;
     p->N = out->h * out->w;
-    p->K = l->c_in * l->size * l->size;
+    p->K = l->conv.c_in * l->conv.size * l->conv.size;
     p->a = malloc (sizeof (float) * (size_t) p->M * p->K);
     p->packed =
         malloc (sizeof (float) * yolor_sgemm_packed_floats (p->M, p->K));

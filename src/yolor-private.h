@@ -264,6 +264,79 @@ typedef struct yolor_layer_ops
 /* Looks up a cfg section name; NULL if unknown. */
 const yolor_layer_ops *yolor_layer_ops_find (const char *name);
 
+/* [convolutional] */
+typedef struct yolor_conv_params
+{
+  int filters, size, stride, pad, groups;
+  int bn; /* batch_normalize=1 */
+  int c_in; /* input channels */
+  float *weights; /* owned: [filters][c_in/groups][k][k]; freed (NULL)
+                   * once packed into wino or wpack */
+  float *bias; /* owned: [filters] (BN folded in when bn_folded) */
+  float *bn_gamma, *bn_mean, *bn_var; /* owned; NULL once folded */
+  int bn_folded;
+  void *wino; /* owned: Winograd weights [36][filters][c_in], packed for
+               * the GEMM (floats, or BF16 when bf16); replaces weights */
+  void *wpack; /* owned: weights packed for the GEMM, per group (floats,
+                * or BF16 when bf16) */
+  size_t packed_bytes; /* of wino or wpack */
+  int bf16; /* 1: packed for the BF16 GEMM */
+  int winograd; /* 1: runs as Winograd (wino holds its weights, unless the
+                 * model was loaded only to be inspected) */
+} yolor_conv_params;
+
+/* [batchnorm]: as many channels as the layer's c */
+typedef struct yolor_batchnorm_params
+{
+  float *bias; /* owned: beta, then (folded) the shift beta − mean·s */
+  float *gamma, *mean, *var; /* owned; NULL once folded */
+  float *scale; /* owned: s, made by folding */
+  int folded;
+} yolor_batchnorm_params;
+
+/* implicit_add/mul/cat and their _2d forms */
+typedef struct yolor_implicit_params
+{
+  int filters;
+  int atoms; /* > 0 for the _2d forms */
+  float *param; /* owned: yolor_implicit_count () floats (atom-major for
+                 * the _2d forms) */
+} yolor_implicit_params;
+
+/* [maxpool] */
+typedef struct yolor_pool_params
+{
+  int size, stride;
+  int pad; /* total padding of both sides (darknet's padding=) */
+  int zero_pad; /* 1: padded right/bottom with zeros (YOLOR's k=2 s=1) */
+} yolor_pool_params;
+
+/* [upsample] and [reorg] */
+typedef struct yolor_resample_params
+{
+  int stride;
+} yolor_resample_params;
+
+/* [route] */
+typedef struct yolor_route_params
+{
+  int groups, group_id;
+} yolor_route_params;
+
+/* [yolo] */
+typedef struct yolor_yolo_params
+{
+  int classes;
+  int n_mask;
+  int mask[YOLOR_MAX_MASK];
+  float anchors[2 * YOLOR_MAX_MASK]; /* masked anchors, pixels */
+  float scale_x_y;
+  int new_coords;
+  int yolo_index;
+  int nms_kind; /* darknet: 0 plain IoU, 1 greedynms, 2 diounms */
+  float beta_nms;
+} yolor_yolo_params;
+
 /* One layer of a model: what the cfg says, its channel counts and its
  * parameters. Filled at load, then read-only: nets on the same model read
  * it from several threads at once. Everything that depends on the input
@@ -280,48 +353,19 @@ struct yolor_layer
   int c; /* output channels (independent of the input size) */
   int alias; /* 1: its output is another layer's buffer */
   int folded; /* 1: merged into a neighbour at load */
+  yolor_act act; /* conv, [batchnorm], shortcut, scale_channels */
 
-  /* convolutional; [batchnorm] uses filters (= c), bn (1), act, bias
-   * (beta), bn_*, and once folded weights (the c scales) and bias (the
-   * shifts) */
-  int filters, size, stride, pad, groups, bn;
-  yolor_act act;
-  float *weights; /* owned: [filters][c_in/groups][k][k]; freed
-                                 * (NULL) once packed into wino or wpack */
-  float *bias; /* owned: [filters] (BN folded in when
-                                 * bn_folded) */
-  float *bn_gamma, *bn_mean, *bn_var; /* owned; NULL once folded */
-  int bn_folded;
-  void *wino; /* owned: Winograd weights [36][filters][c_in],
-                                 * packed for the GEMM (floats, or BF16
-                                 * when bf16); replaces weights when set */
-  void *wpack; /* owned: weights packed for the GEMM, per
-                                 * group (floats, or BF16 when bf16) */
-  size_t packed_bytes; /* of wino or wpack */
-  int bf16; /* 1: packed for the BF16 GEMM */
-  int winograd; /* 1: runs as Winograd (wino holds its weights, unless
-                 * the model was loaded only to be inspected) */
-  int c_in; /* input channels */
-
-  /* implicit: owned parameter, yolor_implicit_count() floats (atom-major
-   * for *_2d); atoms > 0 for *_2d */
-  float *param;
-  int atoms;
-
-  /* pools / upsample / reorg */
-  int pool_size, pool_stride, pool_pad;
-  int route_groups, route_group_id;
-
-  /* yolo */
-  int classes;
-  int n_mask;
-  int mask[YOLOR_MAX_MASK];
-  float anchors[2 * YOLOR_MAX_MASK]; /* masked anchors, pixels */
-  float scale_x_y;
-  int new_coords;
-  int yolo_index;
-  int nms_kind; /* darknet: 0 plain IoU, 1 greedynms, 2 diounms */
-  float beta_nms;
+  /* The kind's own parameters: the member ops->kind names, no other. */
+  union
+  {
+    yolor_conv_params conv; /* YOLOR_LAYER_CONV */
+    yolor_batchnorm_params bnorm; /* YOLOR_LAYER_BATCHNORM */
+    yolor_implicit_params implicit; /* YOLOR_LAYER_IMPLICIT */
+    yolor_pool_params pool; /* YOLOR_LAYER_MAXPOOL */
+    yolor_resample_params resample; /* UPSAMPLE, REORG */
+    yolor_route_params route; /* YOLOR_LAYER_ROUTE */
+    yolor_yolo_params yolo; /* YOLOR_LAYER_YOLO */
+  };
 
   int64_t n_params; /* stored parameters */
 };
@@ -560,7 +604,8 @@ int64_t yolor_conv_weight_count (const yolor_layer *l);
 static inline int64_t
 yolor_implicit_count (const yolor_layer *l)
 {
-  return (int64_t) l->filters * (l->atoms ? l->atoms : 1);
+  return (int64_t) l->implicit.filters
+      * (l->implicit.atoms ? l->implicit.atoms : 1);
 }
 int64_t yolor_weights_implicit_floats (const yolor_model *m);
 /* Allocates every parameter array with its identity values (also done by
@@ -687,7 +732,7 @@ int yolor_yolo_shape (
 /* layers: the load-time slots (channels, params, synthetic, fold, prepare,
  * release, constant) and the conv's batch, workspace and info slots */
 void yolor_conv_channels (yolor_layer *l, const yolor_tensor *t); /* conv.c */
-int yolor_conv_params (yolor_layer *l, yolor_param_array *a);
+int yolor_conv_param_arrays (yolor_layer *l, yolor_param_array *a);
 void yolor_conv_synthetic (yolor_layer *l, uint64_t *rng);
 yolor_status yolor_conv_prepare_layer (
     yolor_layer *l, const yolor_prepare_ctx *ctx, size_t *bytes);
@@ -695,18 +740,18 @@ void yolor_conv_release (yolor_layer *l);
 void yolor_conv_info (const yolor_layer *l, yolor_layer_info *info);
 void yolor_conv_fold (
     yolor_model *m, yolor_layer *l, yolor_fold_step step); /* conv-fold.c */
-void yolor_batchnorm_channels (
-    yolor_layer *l, const yolor_tensor *t); /* batchnorm.c */
-int yolor_batchnorm_params (yolor_layer *l, yolor_param_array *a);
+int yolor_batchnorm_param_arrays (
+    yolor_layer *l, yolor_param_array *a); /* batchnorm.c */
 void yolor_batchnorm_synthetic (yolor_layer *l, uint64_t *rng);
 void yolor_batchnorm_fold (
     yolor_model *m, yolor_layer *l, yolor_fold_step step);
-/* batchnorm.c, for every layer with a batch norm (@l->bn, not yet
- * folded): s[o] = gamma / sqrt (var + eps) into @s (@l->filters), the bias
- * becomes beta − mean·s, gamma, mean and var are freed and @l is marked
- * folded. The caller scales its weights by s. */
-void yolor_bn_fold_scales (yolor_layer *l, double eps, double *s);
-int yolor_implicit_params (
+/* batchnorm.c, for every batch norm of @n channels not yet folded:
+ * s[o] = gamma / sqrt (var + eps) into @s, @bias (beta) becomes the shift
+ * beta − mean·s, and *@gamma, *@mean, *@var are freed (NULL). The caller
+ * scales its weights by s and marks itself folded. */
+void yolor_bn_fold_scales (int n, float *bias, float **gamma, float **mean,
+    float **var, double eps, double *s);
+int yolor_implicit_param_arrays (
     yolor_layer *l, yolor_param_array *a); /* implicit.c */
 void yolor_implicit_synthetic (yolor_layer *l, uint64_t *rng);
 float *yolor_implicit_constant (const yolor_layer *l);

@@ -30,7 +30,7 @@ locate (const yolor_net *net, int row, row_loc *loc)
   for (int k = 0; k < net->model->n_heads; k++) {
     const yolor_layer *l = &net->layers[net->model->heads[k]];
     const yolor_tensor *g = &net->t[l->index];
-    int n = l->n_mask * g->h * g->w;
+    int n = l->yolo.n_mask * g->h * g->w;
     if (row < n) {
       loc->l = l;
       loc->g = g;
@@ -48,7 +48,7 @@ locate (const yolor_net *net, int row, row_loc *loc)
 static inline float
 act_dn (const yolor_layer *l, float t)
 {
-  return l->new_coords ? t : yolor_sigmoid (t);
+  return l->yolo.new_coords ? t : yolor_sigmoid (t);
 }
 
 /* Objectness or class probability from its raw value: always a sigmoid for
@@ -92,25 +92,25 @@ decode_box (const yolor_net *net, const yolor_layer *l, const yolor_tensor *g,
     b[0] = ((s0 * 2.0f - 0.5f) + (float) x) * st;
     b[1] = ((s1 * 2.0f - 0.5f) + (float) y) * st;
     if (net->model->rules.anchor_px) {
-      b[2] = w2 * w2 * l->anchors[2 * a];
-      b[3] = h2 * h2 * l->anchors[2 * a + 1];
+      b[2] = w2 * w2 * l->yolo.anchors[2 * a];
+      b[3] = h2 * h2 * l->yolo.anchors[2 * a + 1];
     } else {
-      b[2] = w2 * w2 * (l->anchors[2 * a] / st) * st;
-      b[3] = h2 * h2 * (l->anchors[2 * a + 1] / st) * st;
+      b[2] = w2 * w2 * (l->yolo.anchors[2 * a] / st) * st;
+      b[3] = h2 * h2 * (l->yolo.anchors[2 * a + 1] / st) * st;
     }
   } else {
-    float sxy = l->scale_x_y;
+    float sxy = l->yolo.scale_x_y;
     float xs = act_dn (l, t[0]) * sxy - 0.5f * (sxy - 1.0f);
     float ys = act_dn (l, t[plane]) * sxy - 0.5f * (sxy - 1.0f);
     float tw = t[2 * plane], th = t[3 * plane];
     b[0] = ((float) x + xs) / (float) g->w * (float) net->in_w;
     b[1] = ((float) y + ys) / (float) g->h * (float) net->in_h;
-    if (l->new_coords) {
-      b[2] = tw * tw * 4.0f * l->anchors[2 * a];
-      b[3] = th * th * 4.0f * l->anchors[2 * a + 1];
+    if (l->yolo.new_coords) {
+      b[2] = tw * tw * 4.0f * l->yolo.anchors[2 * a];
+      b[3] = th * th * 4.0f * l->yolo.anchors[2 * a + 1];
     } else {
-      b[2] = expf (tw) * l->anchors[2 * a];
-      b[3] = expf (th) * l->anchors[2 * a + 1];
+      b[2] = expf (tw) * l->yolo.anchors[2 * a];
+      b[3] = expf (th) * l->yolo.anchors[2 * a + 1];
     }
   }
 }
@@ -126,7 +126,7 @@ yolor_decode_row (const yolor_net *net, int row, float *out)
   if (!locate (net, row, &loc))
     return;
   l = loc.l;
-  no = 5 + l->classes;
+  no = 5 + l->yolo.classes;
   plane = (size_t) loc.g->h * loc.g->w;
   t = loc.g->out + (size_t) loc.a * no * plane + (size_t) loc.y * loc.g->w
       + loc.x;
@@ -150,9 +150,9 @@ yolor_decode (yolor_net *net, const yolor_post_params *post,
   for (int k = 0; k < net->model->n_heads; k++) {
     const yolor_layer *l = &net->layers[net->model->heads[k]];
     const yolor_tensor *g = &net->t[l->index];
-    int no = 5 + l->classes;
+    int no = 5 + l->yolo.classes;
     size_t plane = (size_t) g->h * g->w;
-    for (int a = 0; a < l->n_mask; a++) {
+    for (int a = 0; a < l->yolo.n_mask; a++) {
       const float *ta = g->out + (size_t) a * no * plane;
       for (int y = 0; y < g->h; y++)
         for (int x = 0; x < g->w; x++) {
@@ -164,7 +164,7 @@ yolor_decode (yolor_net *net, const yolor_post_params *post,
           int row = row0 + (int) ((size_t) a * plane + p);
           if (!(obj > floor_obj))
             continue;
-          for (int c = 0; c < l->classes; c++) {
+          for (int c = 0; c < l->yolo.classes; c++) {
             float s = prob (net, l, t[(5 + c) * plane]) * obj;
             if (s > net->class_scores[c])
               net->class_scores[c] = s;
@@ -185,7 +185,7 @@ yolor_decode (yolor_net *net, const yolor_post_params *post,
             emit (out, cap, &n, &seq, overflow, best_s, obj, best, row);
         }
     }
-    row0 += l->n_mask * (int) plane;
+    row0 += l->yolo.n_mask * (int) plane;
   }
 
   /* boxes: one decode per row (rows repeat for multi-label) */
@@ -204,7 +204,7 @@ yolor_decode (yolor_net *net, const yolor_post_params *post,
     {
       const yolor_layer *l = loc.l;
       const yolor_tensor *g = loc.g;
-      int no = 5 + l->classes;
+      int no = 5 + l->yolo.classes;
       size_t plane = (size_t) g->h * g->w;
       const float *t =
           g->out + (size_t) loc.a * no * plane + (size_t) loc.y * g->w + loc.x;

@@ -30,16 +30,17 @@ bn_channels (void *data, long lo, long hi, int worker)
   for (long c = lo; c < hi; c++) {
     const float *x = q->x + (size_t) c * q->hw;
     float *y = q->y + (size_t) c * q->hw;
-    if (l->bn_folded) {
-      float s = l->weights[c];
+    if (l->bnorm.folded) {
+      float s = l->bnorm.scale[c];
       for (int i = 0; i < q->hw; i++)
         y[i] = x[i] * s;
-      yolor_act_row (y, y, q->hw, l->bias[c], l->act);
+      yolor_act_row (y, y, q->hw, l->bnorm.bias[c], l->act);
     } else {
-      float sd = sqrtf (l->bn_var[c] + q->eps);
+      float sd = sqrtf (l->bnorm.var[c] + q->eps);
       for (int i = 0; i < q->hw; i++)
-        y[i] = yolor_act1 (
-            (x[i] - l->bn_mean[c]) / sd * l->bn_gamma[c] + l->bias[c], l->act);
+        y[i] = yolor_act1 ((x[i] - l->bnorm.mean[c]) / sd * l->bnorm.gamma[c]
+                + l->bnorm.bias[c],
+            l->act);
     }
   }
 }
@@ -61,42 +62,34 @@ yolor_batchnorm_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
 }
 
 void
-yolor_bn_fold_scales (yolor_layer *l, double eps, double *s)
+yolor_bn_fold_scales (int n, float *bias, float **gamma, float **mean,
+    float **var, double eps, double *s)
 {
-  for (int o = 0; o < l->filters; o++) {
-    s[o] = l->bn_gamma[o] / sqrt ((double) l->bn_var[o] + eps);
-    l->bias[o] = (float) (l->bias[o] - l->bn_mean[o] * s[o]);
+  for (int o = 0; o < n; o++) {
+    s[o] = (*gamma)[o] / sqrt ((double) (*var)[o] + eps);
+    bias[o] = (float) (bias[o] - (*mean)[o] * s[o]);
   }
-  yolor_free (l->bn_gamma);
-  yolor_free (l->bn_mean);
-  yolor_free (l->bn_var);
-  l->bn_gamma = l->bn_mean = l->bn_var = NULL;
-  l->bn_folded = 1;
-}
-
-void
-yolor_batchnorm_channels (yolor_layer *l, const yolor_tensor *t)
-{
-  (void) t;
-  l->filters = l->c;
-  l->bn = 1;
+  yolor_free (*gamma);
+  yolor_free (*mean);
+  yolor_free (*var);
+  *gamma = *mean = *var = NULL;
 }
 
 /* darknet's order: beta, gamma, running mean, running variance; the
  * scales are made by folding */
 int
-yolor_batchnorm_params (yolor_layer *l, yolor_param_array *a)
+yolor_batchnorm_param_arrays (yolor_layer *l, yolor_param_array *a)
 {
   int64_t n = l->c;
-  a[0] =
-      (yolor_param_array){ "bias", &l->bias, n, 0.0f, YOLOR_PARAM_FILE, 1, 0 };
-  a[1] = (yolor_param_array){ "batch-norm scale", &l->bn_gamma, n, 1.0f,
+  a[0] = (yolor_param_array){ "bias", &l->bnorm.bias, n, 0.0f, YOLOR_PARAM_FILE,
+    1, 0 };
+  a[1] = (yolor_param_array){ "batch-norm scale", &l->bnorm.gamma, n, 1.0f,
     YOLOR_PARAM_FILE, 1, 0 };
-  a[2] = (yolor_param_array){ "batch-norm mean", &l->bn_mean, n, 0.0f,
+  a[2] = (yolor_param_array){ "batch-norm mean", &l->bnorm.mean, n, 0.0f,
     YOLOR_PARAM_FILE, 0, 0 };
-  a[3] = (yolor_param_array){ "batch-norm variance", &l->bn_var, n, 1.0f,
+  a[3] = (yolor_param_array){ "batch-norm variance", &l->bnorm.var, n, 1.0f,
     YOLOR_PARAM_FILE, 0, 1 };
-  a[4] = (yolor_param_array){ "folded scale", &l->weights, n, 0.0f,
+  a[4] = (yolor_param_array){ "folded scale", &l->bnorm.scale, n, 0.0f,
     YOLOR_PARAM_MADE, 0, 0 };
   return 5;
 }
@@ -104,11 +97,11 @@ yolor_batchnorm_params (yolor_layer *l, yolor_param_array *a)
 void
 yolor_batchnorm_synthetic (yolor_layer *l, uint64_t *rng)
 {
-  for (int f = 0; f < l->filters; f++) {
-    l->bias[f] = 0.05f * yolor_synthetic_uniform (rng);
-    l->bn_gamma[f] = 1.0f + 0.1f * yolor_synthetic_uniform (rng);
-    l->bn_mean[f] = 0.05f * yolor_synthetic_uniform (rng);
-    l->bn_var[f] = 1.0f + 0.1f * yolor_synthetic_uniform (rng);
+  for (int f = 0; f < l->c; f++) {
+    l->bnorm.bias[f] = 0.05f * yolor_synthetic_uniform (rng);
+    l->bnorm.gamma[f] = 1.0f + 0.1f * yolor_synthetic_uniform (rng);
+    l->bnorm.mean[f] = 0.05f * yolor_synthetic_uniform (rng);
+    l->bnorm.var[f] = 1.0f + 0.1f * yolor_synthetic_uniform (rng);
   }
 }
 
@@ -117,15 +110,17 @@ void
 yolor_batchnorm_fold (yolor_model *m, yolor_layer *l, yolor_fold_step step)
 {
   double *s;
-  if (step != YOLOR_FOLD_BN || l->bn_folded)
+  if (step != YOLOR_FOLD_BN || l->bnorm.folded)
     return;
-  if (!l->weights
-      && !(l->weights = yolor_calloc ((size_t) l->filters, sizeof (float))))
+  if (!l->bnorm.scale
+      && !(l->bnorm.scale = yolor_calloc ((size_t) l->c, sizeof (float))))
     return; /* stays unfolded: the forward pass reads bn_* */
-  if (!(s = malloc (sizeof (double) * (size_t) l->filters)))
+  if (!(s = malloc (sizeof (double) * (size_t) l->c)))
     return;
-  yolor_bn_fold_scales (l, m->rules.bn_eps, s);
-  for (int o = 0; o < l->filters; o++)
-    l->weights[o] = (float) s[o];
+  yolor_bn_fold_scales (l->c, l->bnorm.bias, &l->bnorm.gamma, &l->bnorm.mean,
+      &l->bnorm.var, m->rules.bn_eps, s);
+  l->bnorm.folded = 1;
+  for (int o = 0; o < l->c; o++)
+    l->bnorm.scale[o] = (float) s[o];
   free (s);
 }

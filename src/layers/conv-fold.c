@@ -13,14 +13,17 @@
 static void
 fold_bn (yolor_model *m, yolor_layer *l)
 {
-  int64_t per = (int64_t) (l->c_in / l->groups) * l->size * l->size;
+  int64_t per =
+      (int64_t) (l->conv.c_in / l->conv.groups) * l->conv.size * l->conv.size;
   double *s;
-  if (!l->bn || l->bn_folded
-      || !(s = malloc (sizeof (double) * (size_t) l->filters)))
+  if (!l->conv.bn || l->conv.bn_folded
+      || !(s = malloc (sizeof (double) * (size_t) l->conv.filters)))
     return; /* stays unfolded: the forward pass reads bn_* */
-  yolor_bn_fold_scales (l, m->rules.bn_eps, s);
-  for (int o = 0; o < l->filters; o++) {
-    float *w = l->weights + o * per;
+  yolor_bn_fold_scales (l->conv.filters, l->conv.bias, &l->conv.bn_gamma,
+      &l->conv.bn_mean, &l->conv.bn_var, m->rules.bn_eps, s);
+  l->conv.bn_folded = 1;
+  for (int o = 0; o < l->conv.filters; o++) {
+    float *w = l->conv.weights + o * per;
     for (int64_t k = 0; k < per; k++)
       w[k] = (float) (w[k] * s[o]);
   }
@@ -35,25 +38,26 @@ implicit_src (const yolor_model *m, const yolor_layer *ch)
 }
 
 /* The conv @k on the constant input @z (zc x zh x 1: an implicit vector,
- * or the atoms x filters of a *_2d one) into @out (k->filters x oh, one
+ * or the atoms x filters of a *_2d one) into @out (k->conv.filters x oh, one
  * column): of the kernel's columns only the centre one (pad) reads the
  * input's one column, the others read the zero padding. */
 static void
 conv_of_implicit (
     const yolor_layer *k, const float *z, int zh, int oh, float *out)
 {
-  int cpg = k->c_in / k->groups, opg = k->filters / k->groups;
-  for (int o = 0; o < k->filters; o++)
+  int cpg = k->conv.c_in / k->conv.groups,
+      opg = k->conv.filters / k->conv.groups;
+  for (int o = 0; o < k->conv.filters; o++)
     for (int oy = 0; oy < oh; oy++) {
-      double acc = k->bias[o];
+      double acc = k->conv.bias[o];
       for (int c = 0; c < cpg; c++) {
         const float *zc = z + (size_t) ((o / opg) * cpg + c) * zh;
-        const float *w =
-            k->weights + ((size_t) o * cpg + c) * k->size * k->size;
-        for (int ky = 0; ky < k->size; ky++) {
-          int iy = oy * k->stride - k->pad + ky;
+        const float *w = k->conv.weights
+            + ((size_t) o * cpg + c) * k->conv.size * k->conv.size;
+        for (int ky = 0; ky < k->conv.size; ky++) {
+          int iy = oy * k->conv.stride - k->conv.pad + ky;
           if (iy >= 0 && iy < zh)
-            acc += (double) w[ky * k->size + k->pad] * zc[iy];
+            acc += (double) w[ky * k->conv.size + k->conv.pad] * zc[iy];
         }
       }
       out[(size_t) o * oh + oy] = yolor_act1 ((float) acc, k->act);
@@ -68,43 +72,46 @@ fold_constant (yolor_model *m, yolor_layer *k)
   const yolor_layer_ops *vector = yolor_layer_ops_find ("implicit_add");
   const yolor_layer_ops *matrix = yolor_layer_ops_find ("implicit_add_2d");
   const yolor_layer *z;
-  int zh, oh;
+  int zh, oh, filters, matrix_out;
   float *v;
-  if (!vector || !matrix || (k->bn && !k->bn_folded) || k->n_in != 1
-      || k->in[0] < 0 || k->stride < 1)
+  if (!vector || !matrix || (k->conv.bn && !k->conv.bn_folded) || k->n_in != 1
+      || k->in[0] < 0 || k->conv.stride < 1)
     return;
   z = &m->layers[k->in[0]];
   if (z->ops->kind != YOLOR_LAYER_IMPLICIT)
     return;
   /* the input is zc x zh x 1; the output must be one column too */
-  zh = z->atoms ? z->filters : 1;
-  if (k->pad >= k->size || 1 + 2 * k->pad < k->size
-      || (1 + 2 * k->pad - k->size) / k->stride + 1 != 1
-      || zh + 2 * k->pad < k->size)
+  zh = z->implicit.atoms ? z->implicit.filters : 1;
+  if (k->conv.pad >= k->conv.size || 1 + 2 * k->conv.pad < k->conv.size
+      || (1 + 2 * k->conv.pad - k->conv.size) / k->conv.stride + 1 != 1
+      || zh + 2 * k->conv.pad < k->conv.size)
     return;
-  oh = (zh + 2 * k->pad - k->size) / k->stride + 1;
-  v = yolor_malloc (sizeof (float) * (size_t) k->filters * (size_t) oh);
+  oh = (zh + 2 * k->conv.pad - k->conv.size) / k->conv.stride + 1;
+  v = yolor_malloc (sizeof (float) * (size_t) k->conv.filters * (size_t) oh);
   if (!v)
     return; /* out of memory: it stays a conv, computed every frame */
-  conv_of_implicit (k, z->param, zh, oh, v);
-  yolor_free (k->weights);
-  yolor_free (k->bias);
-  k->weights = k->bias = NULL;
-  k->param = v;
-  k->n_in = 0;
-  if (z->atoms || oh != 1) {
-    /* a matrix, k->filters x oh x 1, as the conv's output */
-    k->atoms = k->filters;
-    k->filters = oh;
+  conv_of_implicit (k, z->implicit.param, zh, oh, v);
+  filters = k->conv.filters;
+  matrix_out = z->implicit.atoms || oh != 1;
+  yolor_free (k->conv.weights);
+  yolor_free (k->conv.bias);
+  /* no packed weights yet: folding comes before packing */
+  k->implicit = (yolor_implicit_params){ 0 };
+  k->implicit.param = v;
+  if (matrix_out) {
+    /* a matrix, filters x oh x 1, as the conv's output */
+    k->implicit.atoms = filters;
+    k->implicit.filters = oh;
     k->ops = matrix;
   } else {
-    k->atoms = 0;
+    k->implicit.filters = filters;
     k->ops = vector;
   }
+  k->n_in = 0;
   k->folded = 1;
   yolor_log (&m->opts, YOLOR_LOG_DEBUG,
       "computed conv %d of implicit layer %d once: it is now an implicit %s",
-      k->index, z->index, k->atoms ? "matrix" : "vector");
+      k->index, z->index, matrix_out ? "matrix" : "vector");
 }
 
 /* b'' = b + Σ_i W[o,i]·A[i] for a shift before a 1x1 conv without padding,
@@ -114,27 +121,28 @@ static void
 fold_implicit (yolor_model *m, yolor_layer *k)
 {
   int i = k->index, per;
-  if (k->act != YOLOR_ACT_LINEAR || (k->bn && !k->bn_folded) || k->in[0] < 0)
+  if (k->act != YOLOR_ACT_LINEAR || (k->conv.bn && !k->conv.bn_folded)
+      || k->in[0] < 0)
     return;
-  per = (k->c_in / k->groups) * k->size * k->size;
+  per = (k->conv.c_in / k->conv.groups) * k->conv.size * k->conv.size;
 
   /* shift (add) before a 1x1 conv without padding */
   {
     yolor_layer *s = &m->layers[k->in[0]];
     const yolor_layer *a;
     if (s->ops->kind == YOLOR_LAYER_CHANNELS
-        && s->ops->variant == YOLOR_CH_SHIFT && !s->folded && k->size == 1
-        && k->pad == 0 && (a = implicit_src (m, s))
+        && s->ops->variant == YOLOR_CH_SHIFT && !s->folded && k->conv.size == 1
+        && k->conv.pad == 0 && (a = implicit_src (m, s))
         && yolor_fold_readers (m, s->index) == 1) {
-      int cpg = k->c_in / k->groups;
-      int opg = k->filters / k->groups;
-      for (int o = 0; o < k->filters; o++) {
-        const float *w = k->weights + (size_t) o * per;
-        const float *av = a->param + (o / opg) * cpg;
-        double acc = k->bias[o];
+      int cpg = k->conv.c_in / k->conv.groups;
+      int opg = k->conv.filters / k->conv.groups;
+      for (int o = 0; o < k->conv.filters; o++) {
+        const float *w = k->conv.weights + (size_t) o * per;
+        const float *av = a->implicit.param + (o / opg) * cpg;
+        double acc = k->conv.bias[o];
         for (int c = 0; c < cpg; c++)
           acc += (double) w[c] * av[c];
-        k->bias[o] = (float) acc;
+        k->conv.bias[o] = (float) acc;
       }
       s->folded = 1;
       yolor_log (&m->opts, YOLOR_LOG_DEBUG,
@@ -152,11 +160,11 @@ fold_implicit (yolor_model *m, yolor_layer *k)
         || ctl->folded || !(a = implicit_src (m, ctl))
         || yolor_fold_readers (m, i) != 1)
       continue;
-    for (int o = 0; o < k->filters; o++) {
-      float *w = k->weights + (size_t) o * per;
+    for (int o = 0; o < k->conv.filters; o++) {
+      float *w = k->conv.weights + (size_t) o * per;
       for (int c = 0; c < per; c++)
-        w[c] *= a->param[o];
-      k->bias[o] *= a->param[o];
+        w[c] *= a->implicit.param[o];
+      k->conv.bias[o] *= a->implicit.param[o];
     }
     ctl->folded = 1;
     yolor_log (&m->opts, YOLOR_LOG_DEBUG,

@@ -87,8 +87,8 @@ yolor_implicit_shape (
     yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o)
 {
   (void) o;
-  ctx->oc = l->atoms ? l->atoms : l->filters;
-  ctx->oh = l->atoms ? l->filters : 1;
+  ctx->oc = l->implicit.atoms ? l->implicit.atoms : l->implicit.filters;
+  ctx->oh = l->implicit.atoms ? l->implicit.filters : 1;
   ctx->ow = 1;
   return 0;
 }
@@ -147,8 +147,9 @@ void
 yolor_implicit_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
 {
   l->n_in = 0;
-  l->filters = yolor_parse_int (c, "filters", 1, 1, 65536);
-  l->atoms = l->ops->flat ? yolor_parse_int (c, "atoms", 1, 1, 65536) : 0;
+  l->implicit.filters = yolor_parse_int (c, "filters", 1, 1, 65536);
+  l->implicit.atoms =
+      l->ops->flat ? yolor_parse_int (c, "atoms", 1, 1, 65536) : 0;
   yolor_parse_float (c, "mean", 0.0f, -1e6f, 1e6f);
   yolor_parse_float (c, "std", 0.0f, 0.0f, 1e6f);
   m->has_implicit = 1;
@@ -156,9 +157,9 @@ yolor_implicit_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
 
 /* The parameter, in the .weights trailer. */
 int
-yolor_implicit_params (yolor_layer *l, yolor_param_array *a)
+yolor_implicit_param_arrays (yolor_layer *l, yolor_param_array *a)
 {
-  a[0] = (yolor_param_array){ "implicit value", &l->param,
+  a[0] = (yolor_param_array){ "implicit value", &l->implicit.param,
     yolor_implicit_count (l),
     l->ops->variant == YOLOR_IMPLICIT_ONE ? 1.0f : 0.0f, YOLOR_PARAM_TRAILER, 1,
     0 };
@@ -169,11 +170,11 @@ void
 yolor_implicit_synthetic (yolor_layer *l, uint64_t *rng)
 {
   for (int64_t k = 0; k < yolor_implicit_count (l); k++)
-    l->param[k] += 0.02f * yolor_synthetic_uniform (rng);
+    l->implicit.param[k] += 0.02f * yolor_synthetic_uniform (rng);
 }
 
 float *
 yolor_implicit_constant (const yolor_layer *l)
 {
-  return l->param;
+  return l->implicit.param;
 }

@@ -1,7 +1,7 @@
 /* [maxpool] and [avgpool] (global).
  *
  * maxpool: window origin at −pool_pad/2; positions outside the input are
- * never selected (−∞), except YOLOR's k=2 s=1 case (l->pad set), where the
+ * never selected (−∞), except YOLOR's k=2 s=1 case (l->pool.zero_pad set), where the
  * official code zero-pads right and bottom first.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -106,10 +106,10 @@ yolor_maxpool_forward (yolor_net *net, const yolor_layer *l)
   q.t = yolor_layer_out (net, l);
   q.h = s ? s->h : net->in_h;
   q.w = s ? s->w : net->in_w;
-  q.k = l->pool_size;
-  q.st = l->pool_stride;
-  q.off = l->pool_pad / 2;
-  q.zero_pad = l->pad;
+  q.k = l->pool.size;
+  q.st = l->pool.stride;
+  q.off = l->pool.pad / 2;
+  q.zero_pad = l->pool.zero_pad;
   q.separable =
       !q.zero_pad && q.st == 1 && q.t->h == q.h && q.t->w == q.w && q.k <= 64;
   yolor_parallel (net->n_threads, q.t->c, 1, maxpool_channels, &q);
@@ -136,15 +136,15 @@ yolor_maxpool_shape (
 {
   (void) o;
   /* YOLOR's padding is set by graph.c */
-  if ((int64_t) ctx->h + l->pool_pad < l->pool_size
-      || (int64_t) ctx->w + l->pool_pad < l->pool_size)
+  if ((int64_t) ctx->h + l->pool.pad < l->pool.size
+      || (int64_t) ctx->w + l->pool.pad < l->pool.size)
     return yolor_shape_fail (
         ctx, "input %dx%d is smaller than the pool", ctx->w, ctx->h);
   ctx->oc = ctx->c;
   ctx->oh =
-      ((int64_t) ctx->h + l->pool_pad - l->pool_size) / l->pool_stride + 1;
+      ((int64_t) ctx->h + l->pool.pad - l->pool.size) / l->pool.stride + 1;
   ctx->ow =
-      ((int64_t) ctx->w + l->pool_pad - l->pool_size) / l->pool_stride + 1;
+      ((int64_t) ctx->w + l->pool.pad - l->pool.size) / l->pool.stride + 1;
   return 0;
 }
 
@@ -163,14 +163,14 @@ yolor_avgpool_shape (
 void
 yolor_maxpool_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
 {
-  l->pool_stride = yolor_parse_int (c, "stride", 1, 1, 64);
-  l->pool_size = yolor_parse_int (c, "size", l->pool_stride, 1, 64);
-  l->pool_pad = yolor_parse_int (c, "padding", l->pool_size - 1, 0, 128);
-  if (m->rules.torch_maxpool && l->pool_size == 2 && l->pool_stride == 1) {
-    l->pad = 1; /* zero padding right/bottom */
-    l->pool_pad = 1;
+  l->pool.stride = yolor_parse_int (c, "stride", 1, 1, 64);
+  l->pool.size = yolor_parse_int (c, "size", l->pool.stride, 1, 64);
+  l->pool.pad = yolor_parse_int (c, "padding", l->pool.size - 1, 0, 128);
+  if (m->rules.torch_maxpool && l->pool.size == 2 && l->pool.stride == 1) {
+    l->pool.zero_pad = 1; /* zero padding right/bottom */
+    l->pool.pad = 1;
   } else if (m->rules.torch_maxpool) {
-    l->pad = 0;
-    l->pool_pad = 2 * ((l->pool_size - 1) / 2);
+    l->pool.zero_pad = 0;
+    l->pool.pad = 2 * ((l->pool.size - 1) / 2);
   }
 }

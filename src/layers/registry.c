@@ -40,7 +40,7 @@ static const char *const from_keys[] = { "from", NULL };
     .name = n, .kind = YOLOR_LAYER_CONV, .keys = conv_keys,                    \
     .parse = yolor_conv_parse, .shape = yolor_conv_shape,                      \
     .forward = yolor_conv_forward, .channels = yolor_conv_channels,            \
-    .params = yolor_conv_params, .synthetic = yolor_conv_synthetic,            \
+    .params = yolor_conv_param_arrays, .synthetic = yolor_conv_synthetic,      \
     .fold = yolor_conv_fold, .prepare = yolor_conv_prepare_layer,              \
     .release = yolor_conv_release, .forward_batch = yolor_conv_forward_batch,  \
     .workspace = yolor_conv_workspace, .info = yolor_conv_info                 \
@@ -50,7 +50,8 @@ static const char *const from_keys[] = { "from", NULL };
     .name = n, .kind = YOLOR_LAYER_IMPLICIT, .variant = init, .keys = k,       \
     .flat = f, .parse = yolor_implicit_parse, .shape = yolor_implicit_shape,   \
     .owns_buffer = yolor_owns_nothing, .constant = yolor_implicit_constant,    \
-    .params = yolor_implicit_params, .synthetic = yolor_implicit_synthetic     \
+    .params = yolor_implicit_param_arrays,                                     \
+    .synthetic = yolor_implicit_synthetic                                      \
   }
 #define CHANNELS(n, op, f)                                                     \
   {                                                                            \
@@ -149,8 +150,7 @@ static const yolor_layer_ops registry[] = {
       .keys = K ("activation", "stopbackward"),
       .shape = yolor_shape_same,
       .forward = yolor_batchnorm_forward,
-      .channels = yolor_batchnorm_channels,
-      .params = yolor_batchnorm_params,
+      .params = yolor_batchnorm_param_arrays,
       .synthetic = yolor_batchnorm_synthetic,
       .fold = yolor_batchnorm_fold },
   { .name = "yolo",

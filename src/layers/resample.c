@@ -40,7 +40,7 @@ yolor_upsample_forward (yolor_net *net, const yolor_layer *l)
   int c;
   q.t = yolor_layer_out (net, l);
   q.x = yolor_layer_in (net, l, 0);
-  q.s = l->stride;
+  q.s = l->resample.stride;
   yolor_layer_src_shape (net, l, 0, &c, &q.h, &q.w);
   yolor_parallel (net->n_threads, c, 1, upsample_channels, &q);
 }
@@ -93,8 +93,8 @@ yolor_upsample_shape (
 {
   (void) o;
   ctx->oc = ctx->c;
-  ctx->oh = (int64_t) ctx->h * l->stride;
-  ctx->ow = (int64_t) ctx->w * l->stride;
+  ctx->oh = (int64_t) ctx->h * l->resample.stride;
+  ctx->ow = (int64_t) ctx->w * l->resample.stride;
   return 0;
 }
 
@@ -117,7 +117,7 @@ void
 yolor_upsample_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
 {
   (void) m;
-  l->stride = yolor_parse_int (c, "stride", 2, 1, 32);
+  l->resample.stride = yolor_parse_int (c, "stride", 2, 1, 32);
   yolor_parse_float (c, "scale", 1.0f, 1.0f, 1.0f);
 }
 
@@ -125,5 +125,5 @@ void
 yolor_reorg_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
 {
   (void) m;
-  l->stride = yolor_parse_int (c, "stride", 2, 2, 2);
+  l->resample.stride = yolor_parse_int (c, "stride", 2, 2, 2);
 }

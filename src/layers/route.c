@@ -23,8 +23,8 @@ yolor_route_forward (yolor_net *net, const yolor_layer *l)
   for (int k = 0; k < l->n_in; k++) {
     int c;
     size_t hw;
-    int parts = lhalf ? 2 : l->route_groups;
-    int part = lhalf ? 0 : l->route_group_id;
+    int parts = lhalf ? 2 : l->route.groups;
+    int part = lhalf ? 0 : l->route.group_id;
     src_dims (net, l, k, &c, &hw);
     size_t n = (size_t) (c / parts) * hw;
     const float *src = yolor_layer_in (net, l, k) + (size_t) part * n;
@@ -76,7 +76,7 @@ yolor_shortcut_forward (yolor_net *net, const yolor_layer *l)
 int
 yolor_route_shape (yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o)
 {
-  int div = l->ops->kind == YOLOR_LAYER_ROUTE_LHALF ? 2 : l->route_groups;
+  int div = l->ops->kind == YOLOR_LAYER_ROUTE_LHALF ? 2 : l->route.groups;
   (void) o;
   ctx->oc = 0;
   for (int k = 0; k < l->n_in; k++) {
@@ -102,7 +102,7 @@ int
 yolor_route_owns_buffer (const yolor_layer *l)
 {
   return !(l->ops->kind == YOLOR_LAYER_ROUTE && l->n_in == 1
-      && l->route_groups == 1);
+      && l->route.groups == 1);
 }
 
 int
@@ -126,12 +126,12 @@ yolor_route_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
   (void) m;
   l->n_in = 0;
   yolor_parse_refs (c, "layers", l->index, l, 1);
-  l->route_groups = yolor_parse_int (c, "groups", 1, 1, 1024);
-  l->route_group_id = yolor_parse_int (c, "group_id", 0, 0, 1023);
-  if (l->route_group_id >= l->route_groups)
+  l->route.groups = yolor_parse_int (c, "groups", 1, 1, 1024);
+  l->route.group_id = yolor_parse_int (c, "group_id", 0, 0, 1023);
+  if (l->route.group_id >= l->route.groups)
     yolor_parse_error (c, c->sec->line, YOLOR_ERR_PARSE,
-        "group_id=%d must be below groups=%d", l->route_group_id,
-        l->route_groups);
+        "group_id=%d must be below groups=%d", l->route.group_id,
+        l->route.groups);
 }
 
 void

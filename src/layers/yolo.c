@@ -10,10 +10,11 @@
 int
 yolor_yolo_shape (yolor_shape_ctx *ctx, const yolor_layer *l, yolor_tensor *o)
 {
-  if (ctx->c != l->n_mask * (5 + l->classes))
+  if (ctx->c != l->yolo.n_mask * (5 + l->yolo.classes))
     return yolor_shape_fail (ctx,
         "input has %d channels; %d anchors x (5 + %d classes) need %d", ctx->c,
-        l->n_mask, l->classes, l->n_mask * (5 + l->classes));
+        l->yolo.n_mask, l->yolo.classes,
+        l->yolo.n_mask * (5 + l->yolo.classes));
   return yolor_shape_same (ctx, l, o);
 }
 
@@ -29,16 +30,16 @@ yolor_yolo_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
   const yolor_cfg_kv *kv;
 
   (void) m;
-  l->classes = yolor_parse_int (c, "classes", 20, 1, 100000);
-  l->scale_x_y = yolor_parse_float (c, "scale_x_y", 1.0f, 0.0f, 100.0f);
-  l->new_coords = yolor_parse_int (c, "new_coords", 0, 0, 1);
-  l->beta_nms = yolor_parse_float (c, "beta_nms", 0.6f, 0.0f, 100.0f);
+  l->yolo.classes = yolor_parse_int (c, "classes", 20, 1, 100000);
+  l->yolo.scale_x_y = yolor_parse_float (c, "scale_x_y", 1.0f, 0.0f, 100.0f);
+  l->yolo.new_coords = yolor_parse_int (c, "new_coords", 0, 0, 1);
+  l->yolo.beta_nms = yolor_parse_float (c, "beta_nms", 0.6f, 0.0f, 100.0f);
   kv = yolor_parse_find (c, "nms_kind");
-  l->nms_kind = 0;
+  l->yolo.nms_kind = 0;
   if (kv && strcmp (kv->value, "greedynms") == 0)
-    l->nms_kind = 1;
+    l->yolo.nms_kind = 1;
   else if (kv && strcmp (kv->value, "diounms") == 0)
-    l->nms_kind = 2;
+    l->yolo.nms_kind = 2;
   if (c->st != YOLOR_OK || n_mask < 0 || n_anchors2 < 0)
     return;
   if (n_anchors2 == 0 || n_anchors2 % 2) {
@@ -59,7 +60,7 @@ yolor_yolo_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
     for (int i = 0; i < n_mask; i++)
       mask[i] = i;
   }
-  l->n_mask = n_mask;
+  l->yolo.n_mask = n_mask;
   for (int i = 0; i < n_mask; i++) {
     int a = (int) mask[i]; /* an integer within ±1e9 (yolor_parse_list) */
     if (a < 0 || a >= n_anchors2 / 2) {
@@ -67,8 +68,8 @@ yolor_yolo_parse (yolor_parse_ctx *c, yolor_model *m, yolor_layer *l)
           "mask entry %g has no anchor (%d anchors)", mask[i], n_anchors2 / 2);
       return;
     }
-    l->mask[i] = a;
-    l->anchors[2 * i] = (float) anchors[2 * a];
-    l->anchors[2 * i + 1] = (float) anchors[2 * a + 1];
+    l->yolo.mask[i] = a;
+    l->yolo.anchors[2 * i] = (float) anchors[2 * a];
+    l->yolo.anchors[2 * i + 1] = (float) anchors[2 * a + 1];
   }
 }

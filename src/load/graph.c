@@ -414,14 +414,14 @@ yolor_graph_build (yolor_model *m, const yolor_cfg *cfg, yolor_error *err)
     if (l->ops->kind != YOLOR_LAYER_YOLO)
       continue;
     if (m->n_heads == 0)
-      m->n_classes = l->classes;
-    else if (l->classes != m->n_classes)
+      m->n_classes = l->yolo.classes;
+    else if (l->yolo.classes != m->n_classes)
       return yolor_error_set (err, YOLOR_ERR_PARSE,
           "%s:%d: [yolo] classes=%d differs from the first head's %d",
-          cfg->path, l->line, l->classes, m->n_classes);
-    l->yolo_index = m->n_heads;
-    m->nms_kind = l->nms_kind;
-    m->nms_beta = l->beta_nms;
+          cfg->path, l->line, l->yolo.classes, m->n_classes);
+    l->yolo.yolo_index = m->n_heads;
+    m->nms_kind = l->yolo.nms_kind;
+    m->nms_beta = l->yolo.beta_nms;
     m->heads[m->n_heads++] = i;
   }
   return YOLOR_OK;

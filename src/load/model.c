@@ -31,7 +31,7 @@ default_embed_layer (const yolor_model *m)
   int y = m->heads[0];
   for (int j = y - 1; j >= 0; j--) {
     const yolor_layer *l = &m->layers[j];
-    if (l->ops->kind == YOLOR_LAYER_CONV && l->size > 1) {
+    if (l->ops->kind == YOLOR_LAYER_CONV && l->conv.size > 1) {
       int src = yolor_plan_root (m, l->in[0]);
       return src >= 0 ? src : 0;
     }

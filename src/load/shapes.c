@@ -121,7 +121,7 @@ yolor_graph_shapes (const yolor_model *m, yolor_tensor *t, int in_w, int in_h,
     int64_t rows = 0;
     for (int k = 0; k < m->n_heads; k++) {
       const yolor_layer *l = &m->layers[m->heads[k]];
-      rows += (int64_t) l->n_mask * t[l->index].h * t[l->index].w;
+      rows += (int64_t) l->yolo.n_mask * t[l->index].h * t[l->index].w;
     }
     if (rows > INT32_MAX)
       return yolor_error_set (err, YOLOR_ERR_SHAPE,

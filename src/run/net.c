@@ -464,11 +464,11 @@ yolor_net_implicit_values (const yolor_net *net, int i, int *n_out)
   if (!net || i < 0 || i >= net->n_layers)
     return NULL;
   l = &net->layers[i];
-  if (l->ops->kind != YOLOR_LAYER_IMPLICIT || !l->param)
+  if (l->ops->kind != YOLOR_LAYER_IMPLICIT || !l->implicit.param)
     return NULL;
   if (n_out)
     *n_out = (int) yolor_implicit_count (l);
-  return l->param;
+  return l->implicit.param;
 }
 
 yolor_status

@@ -71,7 +71,7 @@ place_in_routes (yolor_net *net)
   for (int i = 0; i < n; i++) {
     const yolor_layer *l = &net->layers[i];
     size_t at = 0;
-    if (l->alias || l->ops->kind != YOLOR_LAYER_ROUTE || l->route_groups != 1)
+    if (l->alias || l->ops->kind != YOLOR_LAYER_ROUTE || l->route.groups != 1)
       continue;
     for (int k = 0; k < l->n_in; k++) {
       int p = l->in[k], twice = 0, c, h, w;

@@ -375,7 +375,7 @@ START_TEST (test_forward_batch_heads)
   ck_assert_msg (
       yolor_model_load (cfg, w, NULL, &model, &err) == YOLOR_OK, "%s", err.msg);
   for (int i = 0; i < model->n_layers; i++)
-    winograd += model->layers[i].wino != NULL;
+    winograd += model->layers[i].conv.wino != NULL;
   ck_assert_int_gt (winograd, 0); /* the case this test is for */
   for (int k = 0; k < IMAGES; k++) {
     nets[k] = new_net (model, 1 + _i, 320);

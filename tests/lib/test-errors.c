@@ -992,17 +992,18 @@ param_offset (const yolor_net *net, int layer, int which)
   long off = 0;
   for (int i = 0; i < net->n_layers; i++) {
     const yolor_layer *l = &net->layers[i];
-    long f = l->filters, nw;
+    long f, nw;
     if (l->ops->kind != YOLOR_LAYER_CONV)
       continue;
-    nw = f * (l->c_in / l->groups) * l->size * l->size;
+    f = l->conv.filters;
+    nw = f * (l->conv.c_in / l->conv.groups) * l->conv.size * l->conv.size;
     if (i == layer) {
       if (which == P_WEIGHTS)
-        return off + (l->bn ? 4 : 1) * f;
-      ck_assert (which == P_BIAS || l->bn);
+        return off + (l->conv.bn ? 4 : 1) * f;
+      ck_assert (which == P_BIAS || l->conv.bn);
       return off + which * f;
     }
-    off += (l->bn ? 4 : 1) * f + nw;
+    off += (l->conv.bn ? 4 : 1) * f + nw;
   }
   ck_abort_msg ("layer %d is not a convolution", layer);
   return -1;
@@ -1224,9 +1225,9 @@ START_TEST (test_weights_absurd_finite)
     memcpy (bad, w, len);
     for (int k = 0; k < shape->model->n_heads; k++) {
       const yolor_layer *y = &shape->layers[shape->model->heads[k]];
-      int hc = head_conv (shape, k), no = 5 + y->classes;
+      int hc = head_conv (shape, k), no = 5 + y->yolo.classes;
       long off = param_offset (shape, hc, P_BIAS);
-      for (int a = 0; a < y->n_mask; a++)
+      for (int a = 0; a < y->yolo.n_mask; a++)
         for (int ch = 0; ch < no; ch++) {
           float v = ch < 2 ? cases[i].xy
               : ch < 4     ? cases[i].wh
@@ -1279,7 +1280,7 @@ START_TEST (test_weights_fold_overflow)
       cfg, sizeof (cfg), "models/yolo-fastest-1.1/yolo-fastest-1.1.cfg");
   shape = shapes_of (cfg);
   /* gamma 3e38 with variance 1e-30: a scale of ~1e41 */
-  for (int f = 0; f < shape->layers[0].filters; f++) {
+  for (int f = 0; f < shape->layers[0].conv.filters; f++) {
     put_f32 (w, param_offset (shape, 0, P_GAMMA) + f, 3e38f);
     put_f32 (w, param_offset (shape, 0, P_VAR) + f, 1e-30f);
   }

@@ -127,27 +127,28 @@ write_weights (const yolor_net *net, const char *path, zc_params *p)
     for (int i = 0; i < net->n_layers; i++) {
       const yolor_layer *l = &net->layers[i];
       if (l->ops->kind == YOLOR_LAYER_CONV) {
-        size_t nw =
-            (size_t) l->filters * (l->c_in / l->groups) * l->size * l->size;
+        size_t nw = (size_t) l->conv.filters * (l->conv.c_in / l->conv.groups)
+            * l->conv.size * l->conv.size;
         if (pass) {
           float *q = buf + at;
           p[i].bias = q;
-          tu_fill_random (q, l->filters, 100 + i, -0.2f, 0.2f);
-          q += l->filters;
-          if (l->bn) {
+          tu_fill_random (q, l->conv.filters, 100 + i, -0.2f, 0.2f);
+          q += l->conv.filters;
+          if (l->conv.bn) {
             p[i].gamma = q;
-            tu_fill_random (q, l->filters, 200 + i, 0.8f, 1.2f);
-            p[i].mean = q + l->filters;
-            tu_fill_random (q + l->filters, l->filters, 300 + i, -0.1f, 0.1f);
-            p[i].var = q + 2 * l->filters;
+            tu_fill_random (q, l->conv.filters, 200 + i, 0.8f, 1.2f);
+            p[i].mean = q + l->conv.filters;
             tu_fill_random (
-                q + 2 * l->filters, l->filters, 400 + i, 0.5f, 1.5f);
-            q += 3 * l->filters;
+                q + l->conv.filters, l->conv.filters, 300 + i, -0.1f, 0.1f);
+            p[i].var = q + 2 * l->conv.filters;
+            tu_fill_random (
+                q + 2 * l->conv.filters, l->conv.filters, 400 + i, 0.5f, 1.5f);
+            q += 3 * l->conv.filters;
           }
           p[i].w = q;
           tu_fill_random (q, nw, 500 + i, -0.5f, 0.5f);
         }
-        at += (size_t) l->filters * (l->bn ? 4 : 1) + nw;
+        at += (size_t) l->conv.filters * (l->conv.bn ? 4 : 1) + nw;
       }
     }
     for (int i = 0; i < net->n_layers; i++) {
@@ -186,15 +187,18 @@ conv_on_matrix (const yolor_layer *k, const zc_params *p, const float *z,
     int zh, int o, int y)
 {
   double acc = 0.0;
-  int r = k->size / 2;
-  for (int c = 0; c < k->c_in; c++)
-    for (int ky = 0; ky < k->size; ky++) {
+  int r = k->conv.size / 2;
+  for (int c = 0; c < k->conv.c_in; c++)
+    for (int ky = 0; ky < k->conv.size; ky++) {
       int iy = y - r + ky;
       if (iy >= 0 && iy < zh)
-        acc += (double) p->w[((o * k->c_in + c) * k->size + ky) * k->size + r]
+        acc +=
+            (double)
+                p->w[((o * k->conv.c_in + c) * k->conv.size + ky) * k->conv.size
+                    + r]
             * z[c * zh + iy];
     }
-  if (k->bn)
+  if (k->conv.bn)
     acc = (acc - p->mean[o]) / sqrt ((double) p->var[o] + 1e-4) * p->gamma[o]
         + p->bias[o];
   else
@@ -237,20 +241,20 @@ START_TEST (test_zc_folded)
     ck_assert_int_eq (a->t[z->index].h, zh[n]);
     ck_assert_int_eq (a->t[z->index].w, 1);
     ck_assert_int_eq (k->ops->kind, YOLOR_LAYER_CONV);
-    ck_assert_int_eq (k->c_in, atoms[n]);
+    ck_assert_int_eq (k->conv.c_in, atoms[n]);
     ck_assert_int_eq (a->t[k->index].c, out[n]);
     ck_assert_int_eq (a->t[k->index].h, zh[n]);
     /* folded: an implicit matrix of the conv's output shape */
     ck_assert_int_eq (f->ops->kind, YOLOR_LAYER_IMPLICIT);
-    ck_assert_int_eq (f->atoms, out[n]);
-    ck_assert_int_eq (f->filters, zh[n]);
+    ck_assert_int_eq (f->implicit.atoms, out[n]);
+    ck_assert_int_eq (f->implicit.filters, zh[n]);
     for (int o = 0; o < out[n]; o++)
       for (int y = 0; y < zh[n]; y++) {
         double want =
             conv_on_matrix (k, &p[k->index], p[z->index].param, zh[n], o, y);
         worst = fmax (worst,
             fabs (a->t[k->index].out[o * zh[n] + y] - want)
-                + fabs (f->param[o * zh[n] + y] - want));
+                + fabs (f->implicit.param[o * zh[n] + y] - want));
         scale = fmax (scale, fabs (want));
       }
   }
@@ -293,16 +297,16 @@ START_TEST (test_batchnorm)
   double worst = 0.0, scale = 0.0;
   ck_assert_int_eq (l->ops->kind, YOLOR_LAYER_BATCHNORM);
   ck_assert_int_eq (yolor_net_flavor (a), YOLOR_FLAVOR_YOLOR_PAPER);
-  ck_assert (!l->bn_folded && l->bn_gamma != NULL);
-  ck_assert (b->layers[3].bn_folded && b->layers[3].bn_gamma == NULL);
+  ck_assert (!l->bnorm.folded && l->bnorm.gamma != NULL);
+  ck_assert (b->layers[3].bnorm.folded && b->layers[3].bnorm.gamma == NULL);
   ck_assert_int_eq (l->n_params, 2 * 8);
   ck_assert (a->t[3].macs == 0.0);
   hw = (size_t) a->t[3].h * a->t[3].w;
   for (int c = 0; c < 8; c++)
     for (size_t i = 0; i < hw; i++) {
-      double v = (x[c * hw + i] - l->bn_mean[c])
-              / sqrt ((double) l->bn_var[c] + 1e-3) * l->bn_gamma[c]
-          + l->bias[c];
+      double v = (x[c * hw + i] - l->bnorm.mean[c])
+              / sqrt ((double) l->bnorm.var[c] + 1e-3) * l->bnorm.gamma[c]
+          + l->bnorm.bias[c];
       double want = v / (1.0 + exp (-v));
       for (int k = 0; k < 2; k++) {
         const yolor_net *n = k ? b : a;

@@ -326,19 +326,19 @@ conv_by_layer (int nt, float *x, const conv_case *c, float *wt, float *bias,
   ck_assert (l.ops != NULL);
   l.n_in = 1;
   l.in[0] = -1;
-  l.c_in = c->c_in;
+  l.conv.c_in = c->c_in;
   t.h_in = c->h;
   t.w_in = c->w;
-  l.filters = l.c = t.c = c->c_out;
+  l.conv.filters = l.c = t.c = c->c_out;
   t.h = oh;
   t.w = ow;
-  l.size = c->k;
-  l.stride = c->stride;
-  l.pad = c->pad;
-  l.groups = c->groups;
+  l.conv.size = c->k;
+  l.conv.stride = c->stride;
+  l.conv.pad = c->pad;
+  l.conv.groups = c->groups;
   l.act = YOLOR_ACT_LEAKY;
-  l.weights = wt;
-  l.bias = bias;
+  l.conv.weights = wt;
+  l.conv.bias = bias;
   t.out = y;
   one_layer_net (&net, &model, &l, &t, YOLOR_FLAVOR_DARKNET, nt, x, c->w, c->h);
   if (wino)
@@ -348,7 +348,7 @@ conv_by_layer (int nt, float *x, const conv_case *c, float *wt, float *bias,
           &l, wino ? YOLOR_CONV_WINOGRAD : YOLOR_CONV_GEMM, bf16, &packed),
       YOLOR_OK);
   if (wino)
-    ck_assert (l.wino != NULL);
+    ck_assert (l.conv.wino != NULL);
   net.work_floats = yolor_conv_workspace (&l, &t, nt);
   net.work = malloc ((net.work_floats ? net.work_floats : 1) * sizeof (float));
   net.gemm_work = malloc (yolor_sgemm_workspace (nt) * sizeof (float));
@@ -356,8 +356,8 @@ conv_by_layer (int nt, float *x, const conv_case *c, float *wt, float *bias,
   yolor_conv_forward (&net, &l);
   free (net.work);
   free (net.gemm_work);
-  yolor_free (l.wino);
-  yolor_free (l.wpack);
+  yolor_free (l.conv.wino);
+  yolor_free (l.conv.wpack);
 }
 
 #define CONV_FMT                                                               \
@@ -814,17 +814,17 @@ START_TEST (test_maxpool)
     l.ops = yolor_layer_ops_find ("maxpool");
     l.n_in = 1;
     l.in[0] = -1;
-    l.pool_size = k;
-    l.pool_stride = st;
+    l.pool.size = k;
+    l.pool.stride = st;
     one_layer_net (&net, &model, &l, &t,
         flavor ? YOLOR_FLAVOR_YOLOR : YOLOR_FLAVOR_DARKNET, 2, x, w, h);
     /* the padding rules of the two flavours, as graph.c sets them */
     zero_pad = flavor && k == 2 && st == 1;
-    l.pad = zero_pad;
-    l.pool_pad = zero_pad ? 1 : (flavor ? 2 * ((k - 1) / 2) : k - 1);
+    l.pool.zero_pad = zero_pad;
+    l.pool.pad = zero_pad ? 1 : (flavor ? 2 * ((k - 1) / 2) : k - 1);
     l.c = t.c = c;
-    t.h = (h + l.pool_pad - k) / st + 1;
-    t.w = (w + l.pool_pad - k) / st + 1;
+    t.h = (h + l.pool.pad - k) / st + 1;
+    t.w = (w + l.pool.pad - k) / st + 1;
     if (t.h < 1 || t.w < 1) {
       free (x);
       continue;
@@ -839,8 +839,8 @@ START_TEST (test_maxpool)
           int outside = 0, nan = 0;
           for (int ky = 0; ky < k; ky++)
             for (int kx = 0; kx < k; kx++) {
-              int iy = oy * st - l.pool_pad / 2 + ky;
-              int ix = ox * st - l.pool_pad / 2 + kx;
+              int iy = oy * st - l.pool.pad / 2 + ky;
+              int ix = ox * st - l.pool.pad / 2 + kx;
               float v;
               if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
                 outside = 1;

@@ -142,7 +142,7 @@ START_TEST (test_routes_in_place)
   for (int i = 0; i < net->n_layers; i++) {
     const yolor_layer *l = &net->layers[i];
     const float *at = net->t[i].out;
-    if (l->alias || l->ops->kind != YOLOR_LAYER_ROUTE || l->route_groups != 1)
+    if (l->alias || l->ops->kind != YOLOR_LAYER_ROUTE || l->route.groups != 1)
       continue;
     routes++;
     for (int k = 0; k < l->n_in; k++) {

@@ -111,14 +111,15 @@ model_checksum (const yolor_model *model)
   for (int i = 0; i < model->n_layers; i++) {
     const yolor_layer *l = &model->layers[i];
     if (l->ops->kind == YOLOR_LAYER_CONV && !l->folded) {
-      if (l->weights) /* depthwise: the kernel reads them */
-        h = fnv (h, l->weights,
+      if (l->conv.weights) /* depthwise: the kernel reads them */
+        h = fnv (h, l->conv.weights,
             sizeof (float) * (size_t) yolor_conv_weight_count (l));
-      h = fnv (h, l->bias, sizeof (float) * (size_t) l->filters);
-      if (l->wpack || l->wino)
-        h = fnv (h, l->wpack ? l->wpack : l->wino, l->packed_bytes);
+      h = fnv (h, l->conv.bias, sizeof (float) * (size_t) l->conv.filters);
+      if (l->conv.wpack || l->conv.wino)
+        h = fnv (h, l->conv.wpack ? l->conv.wpack : l->conv.wino,
+            l->conv.packed_bytes);
     } else if (l->ops->kind == YOLOR_LAYER_IMPLICIT)
-      h = fnv (h, l->param, sizeof (float) * (size_t) l->c);
+      h = fnv (h, l->implicit.param, sizeof (float) * (size_t) l->c);
   }
   return h;
 }
