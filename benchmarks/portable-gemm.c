@@ -228,5 +228,18 @@ main (int argc, char **argv)
       t_blas[rounds / 2], flops * 1e-6 / t_blas[rounds / 2]);
   printf ("ratio one call / generic: %.2f (below 1: one call faster)\n",
       t_blas[rounds / 2] / t_ours[rounds / 2]);
+  for (int k = 0; k < n; k++) {
+    free (ps[k].a);
+    free (ps[k].packed);
+    free (ps[k].x);
+    free (ps[k].bias);
+    free (ps[k].col);
+    free (ps[k].y);
+  }
+  free (ps);
+  free (work);
+  free (t_ours);
+  free (t_blas);
+  yolor_net_free (net);
   return 0;
 }
