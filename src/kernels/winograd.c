@@ -122,6 +122,11 @@ yolor_winograd_workspace (int cin, int cout, int oh, int ow)
 #endif
 
 #define SEG 8 /* tiles transformed together: one vector lane each */
+/* How far ahead the output transform asks for each of its 36 rows of M, in
+ * floats (four segments): the hardware's stream prefetchers do not follow
+ * 36 streams at once. Measured on layer 3 of yolor_csp (32 -> 64 channels,
+ * 320x320), 2 threads: 14.2 -> 11.7 ms; 64 and 128 were no better. */
+#define WG_PREFETCH 32
 #define SPAN (4 * SEG + 8) /* input columns a segment reads, rounded up */
 
 /* Bᵀ on six vectors (one column or row of a 6x6 tile, in every lane). */
@@ -174,25 +179,30 @@ tile_columns (const float *t, yolor_v8f P[6])
   P[5] = __builtin_shufflevector (P[1], e, 1, 2, 3, 4, 5, 6, 7, 9);
 }
 
-/* The inverse for four columns: out[4q + s] = y[s][q], 32 floats. */
+/* The inverse for four columns: out[4q + s] = y[s][q], 32 floats as two
+ * vectors of sixteen, so that the activation reads them as whole vectors
+ * (a sixteen-float load from four eight-float stores is not forwarded). */
 static inline void
-tile_rows_out (const yolor_v8f y[4], float *out)
+tile_rows_out (const yolor_v8f y[4], yolor_v16f out[2])
 {
 #define LO(a, b) __builtin_shufflevector (a, b, 0, 8, 1, 9, 2, 10, 3, 11)
 #define HI(a, b) __builtin_shufflevector (a, b, 4, 12, 5, 13, 6, 14, 7, 15)
 #define EVEN(a, b) __builtin_shufflevector (a, b, 0, 1, 8, 9, 2, 3, 10, 11)
 #define ODD(a, b) __builtin_shufflevector (a, b, 4, 5, 12, 13, 6, 7, 14, 15)
+#define CAT(a, b)                                                              \
+  __builtin_shufflevector (                                                    \
+      a, b, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
   yolor_v8f l01 = LO (y[0], y[1]);
   yolor_v8f l23 = LO (y[2], y[3]);
   yolor_v8f h01 = HI (y[0], y[1]);
   yolor_v8f h23 = HI (y[2], y[3]);
-  yolor_v8f o[4] = { EVEN (l01, l23), ODD (l01, l23), EVEN (h01, h23),
-    ODD (h01, h23) };
+  out[0] = CAT (EVEN (l01, l23), ODD (l01, l23));
+  out[1] = CAT (EVEN (h01, h23), ODD (h01, h23));
 #undef LO
 #undef HI
 #undef EVEN
 #undef ODD
-  memcpy (out, o, sizeof (o));
+#undef CAT
 }
 
 /* Bᵀ d B of the tiles (ty, tx0 .. tx0+SEG) of channel @xc: v[k][q] for
@@ -288,6 +298,10 @@ output_channels (void *data, long lo, long hi, int worker)
 {
   const wg_chunk *q = data;
   int tw = q->tw, t0 = q->t0, nt = q->nt, oh = q->oh, ow = q->ow;
+  /* activations whose vector form yolor_act_row () would use */
+  int vec_act = q->act == YOLOR_ACT_LINEAR || q->act == YOLOR_ACT_SILU
+      || q->act == YOLOR_ACT_LOGISTIC || q->act == YOLOR_ACT_MISH
+      || q->act == YOLOR_ACT_LEAKY;
   (void) worker;
   for (int o = (int) lo; o < (int) hi; o++) {
     float b = q->bias ? q->bias[o] : 0.0f;
@@ -304,6 +318,7 @@ output_channels (void *data, long lo, long hi, int worker)
       for (int k = 0; k < WG_N; k++) {
         const float *src = q->M + k * q->m_step + (size_t) o * nt + tl;
         yolor_v8f zero = { 0 };
+        __builtin_prefetch (src + WG_PREFETCH);
         m[k] = zero;
         if (n == SEG)
           memcpy (&m[k], src, sizeof (m[k])); /* one vector load */
@@ -320,11 +335,20 @@ output_channels (void *data, long lo, long hi, int worker)
       }
       for (int r = 0; r < 4 && ty * WG_M + r < oh; r++) {
         yolor_v8f yr[4];
-        float row[4 * SEG];
+        yolor_v16f row[2];
+        float *dst = yo + (size_t) (ty * WG_M + r) * ow + tx * WG_M;
         at6 (tt[r], yr);
         tile_rows_out (yr, row);
-        yolor_act_row (yo + (size_t) (ty * WG_M + r) * ow + tx * WG_M, row,
-            cols, b, q->act);
+        if (cols == 4 * SEG && vec_act) {
+          for (int i = 0; i < 2; i++) {
+            yolor_v16f v = row[i] + b;
+            if (q->act != YOLOR_ACT_LINEAR)
+              v = yolor_act16 (v, q->act);
+            memcpy (dst + 16 * i, &v, sizeof (v));
+          }
+        } else {
+          yolor_act_row (dst, (const float *) row, cols, b, q->act);
+        }
       }
       tl += n;
     }
