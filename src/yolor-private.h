@@ -385,10 +385,17 @@ struct yolor_tensor
   size_t bytes; /* output bytes when it owns a buffer */
   size_t offset; /* arena offset */
   int first_use, last_use;
-  /* Written in place into a concatenation: the route layer whose buffer
-   * holds this output, at @home_at floats (-1: its own buffer). */
+  /* Written in place into a later layer's buffer: a concatenation's (at
+   * @home_at floats) or that of the [shortcut] it is added into (below);
+   * -1: its own buffer. */
   int home;
   size_t home_at;
+  /* A Winograd conv whose output only [shortcut] @add_into reads: the conv
+   * adds the shortcut's other input after its activation and so writes the
+   * shortcut's output (its home), a pass over memory saved; 0: none (a
+   * shortcut is never layer 0). */
+  int add_into;
+  int computed_by_input; /* a [shortcut] its input conv computes */
 };
 
 /* The parsed cfg: sections with key/values and their line numbers. */

@@ -431,7 +431,8 @@ typedef struct yolor_batch_item
  * run (its image does not match its net, bad thresholds) gets its own
  * status and error and the others run without it. Returns: YOLOR_OK when
  * every item did; YOLOR_ERR_INVALID_ARG with @err set when the nets cannot
- * be batched (another model or input size, a net twice, no net), nothing
+ * be batched (another model or input size, keep_layer_outputs set in some
+ * nets only, a net twice, no net), nothing
  * run; else the status of the first item that failed. Allocates nothing. */
 YOLOR_API yolor_status yolor_net_detect_batch (
     yolor_batch_item *items, int n, yolor_error *err);
@@ -538,7 +539,9 @@ typedef struct yolor_layer_info
   const char *kernel; /* static string, convolutions: "winograd",
                                  * "gemm" (1x1, the input as it is), "im2col"
                                  * (the GEMM gathering its input) or
-                                 * "depthwise"; NULL otherwise */
+                                 * "depthwise"; "in its input" for a
+                                 * [shortcut] its input conv computes
+                                 * (nothing left to run); NULL otherwise */
 } yolor_layer_info;
 
 /* Fills @info_out (borrowed) for layer @i. */

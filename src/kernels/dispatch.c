@@ -138,12 +138,12 @@ yolor_sgemm_run (int n_threads, const yolor_gemm_task *g, float *work)
 void
 yolor_winograd_conv (int n_threads, int images, const float *const *x, int cin,
     int h, int w, int pad, const void *u, int bf16, int cout, const float *bias,
-    yolor_act act, float *const *y, int oh, int ow, float *work,
-    size_t work_floats, float *gemm_work)
+    yolor_act act, const float *const *add, float *const *y, int oh, int ow,
+    float *work, size_t work_floats, float *gemm_work)
 {
   PICK (yolor_winograd_conv)
-  (n_threads, images, x, cin, h, w, pad, u, bf16, cout, bias, act, y, oh, ow,
-      work, work_floats, gemm_work);
+  (n_threads, images, x, cin, h, w, pad, u, bf16, cout, bias, act, add, y, oh,
+      ow, work, work_floats, gemm_work);
 }
 
 void

@@ -382,11 +382,13 @@ int yolor_winograd_prepare (
 void yolor_winograd_weights (const float *w, int cout, int cin, float *u);
 size_t yolor_winograd_workspace (int cin, int cout, int oh, int ow);
 /* @images (at least 1) convs of the same size, x[i] → y[i], as one: their
- * tiles share the products. */
+ * tiles share the products. @add (borrowed, or NULL): one tensor per image
+ * shaped as y[i], added after the activation (a residual that would
+ * otherwise take its own pass); y[i] must not overlap x[i] or add[i]. */
 void yolor_winograd_conv (int n_threads, int images, const float *const *x,
     int cin, int h, int w, int pad, const void *u, int bf16, int cout,
-    const float *bias, yolor_act act, float *const *y, int oh, int ow,
-    float *work, size_t work_floats, float *gemm_work);
+    const float *bias, yolor_act act, const float *const *add, float *const *y,
+    int oh, int ow, float *work, size_t work_floats, float *gemm_work);
 
 /* ---- Frame conversion (kernels/convert.c) ----
  * YUV → RGB: R = (Y − y_off)·ys + rv·(V − 128), G = (Y − y_off)·ys +
@@ -437,8 +439,8 @@ YOLOR_KDECL (void, yolor_sgemm_run,
 YOLOR_KDECL (void, yolor_winograd_conv,
     (int n_threads, int images, const float *const *x, int cin, int h, int w,
         int pad, const void *u, int bf16, int cout, const float *bias,
-        yolor_act act, float *const *y, int oh, int ow, float *work,
-        size_t work_floats, float *gemm_work))
+        yolor_act act, const float *const *add, float *const *y, int oh, int ow,
+        float *work, size_t work_floats, float *gemm_work))
 YOLOR_KDECL (void, yolor_depthwise,
     (int n_threads, const float *x, int c, int h, int w, const float *wt, int k,
         int stride, int pad, int oh, int ow, const float *bias, yolor_act act,

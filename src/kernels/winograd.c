@@ -254,6 +254,8 @@ typedef struct
 {
   const float *const *x; /* one input per image */
   float *const *y; /* one output per image */
+  const float *const *add; /* one per image, or NULL: added after the
+                            * activation, shaped as y */
   const float *bias;
   float *V, *M;
   size_t v_step, m_step; /* floats between V[k], M[k] */
@@ -291,8 +293,8 @@ input_channels (void *data, long lo, long hi, int worker)
   }
 }
 
-/* Output transform + bias + activation of channels [lo, hi), a segment
- * at a time. */
+/* Output transform + bias + activation (+ the added tensor) of channels
+ * [lo, hi), a segment at a time. */
 static void
 output_channels (void *data, long lo, long hi, int worker)
 {
@@ -309,12 +311,20 @@ output_channels (void *data, long lo, long hi, int worker)
     for (int tl = 0; tl < nt;) {
       int t = (t0 + tl) % q->tiles, ty = t / tw, tx = t % tw;
       int n = tw - tx < SEG ? tw - tx : SEG;
-      float *yo = q->y[(t0 + tl) / q->tiles] + plane;
+      int img = (t0 + tl) / q->tiles;
+      float *yo = q->y[img] + plane;
+      const float *ao = q->add ? q->add[img] + plane : NULL;
       int cols;
       yolor_v8f m[WG_N], tt[4][6];
       if (n > nt - tl)
         n = nt - tl;
       cols = ow - tx * WG_M < n * WG_M ? ow - tx * WG_M : n * WG_M;
+      if (ao) /* its rows, read after the transform */
+        for (int r = 0; r < 4 && ty * WG_M + r < oh; r++) {
+          const float *ar = ao + (size_t) (ty * WG_M + r) * ow + tx * WG_M;
+          __builtin_prefetch (ar);
+          __builtin_prefetch (ar + 16);
+        }
       for (int k = 0; k < WG_N; k++) {
         const float *src = q->M + k * q->m_step + (size_t) o * nt + tl;
         yolor_v8f zero = { 0 };
@@ -336,18 +346,26 @@ output_channels (void *data, long lo, long hi, int worker)
       for (int r = 0; r < 4 && ty * WG_M + r < oh; r++) {
         yolor_v8f yr[4];
         yolor_v16f row[2];
-        float *dst = yo + (size_t) (ty * WG_M + r) * ow + tx * WG_M;
+        size_t at = (size_t) (ty * WG_M + r) * ow + tx * WG_M;
+        float *dst = yo + at;
         at6 (tt[r], yr);
         tile_rows_out (yr, row);
         if (cols == 4 * SEG && vec_act) {
           for (int i = 0; i < 2; i++) {
-            yolor_v16f v = row[i] + b;
+            yolor_v16f v = row[i] + b, a;
             if (q->act != YOLOR_ACT_LINEAR)
               v = yolor_act16 (v, q->act);
+            if (ao) {
+              memcpy (&a, ao + at + 16 * i, sizeof (a));
+              v += a;
+            }
             memcpy (dst + 16 * i, &v, sizeof (v));
           }
         } else {
           yolor_act_row (dst, (const float *) row, cols, b, q->act);
+          if (ao)
+            for (int i = 0; i < cols; i++)
+              dst[i] += ao[at + i];
         }
       }
       tl += n;
@@ -358,8 +376,9 @@ output_channels (void *data, long lo, long hi, int worker)
 void
 YOLOR_KFN (yolor_winograd_conv) (int n_threads, int images,
     const float *const *x, int cin, int h, int w, int pad, const void *u,
-    int bf16, int cout, const float *bias, yolor_act act, float *const *y,
-    int oh, int ow, float *work, size_t work_floats, float *gemm_work)
+    int bf16, int cout, const float *bias, yolor_act act,
+    const float *const *add, float *const *y, int oh, int ow, float *work,
+    size_t work_floats, float *gemm_work)
 {
   int tw = (ow + 3) / 4, th = (oh + 3) / 4, tiles = tw * th;
   int all = tiles * (images > 1 ? images : 1);
@@ -385,6 +404,7 @@ YOLOR_KFN (yolor_winograd_conv) (int n_threads, int images,
   q.x = x;
   q.bias = bias;
   q.y = y;
+  q.add = add;
   q.V = work;
   q.M = work + WG_N * k_stride (cin, chunk);
   q.cin = cin;

@@ -177,9 +177,14 @@ yolor_conv_forward_batch (yolor_net *const *nets, int n, const yolor_layer *l)
     ys[i] = yolor_layer_out (nets[i], l)->out;
   }
   if (l->conv.wino) {
+    /* a [shortcut] that only this conv feeds is added here (plan.c) */
+    const float *as[YOLOR_MAX_BATCH];
+    for (int i = 0; i < n && t->add_into > 0; i++)
+      as[i] = yolor_layer_in (nets[i], &net->layers[t->add_into], 1);
     yolor_winograd_conv (nt, n, xs, l->conv.c_in, t->h_in, t->w_in, l->conv.pad,
-        l->conv.wino, l->conv.bf16, l->conv.filters, l->conv.bias, l->act, ys,
-        t->h, t->w, net->work, net->work_floats, net->gemm_work);
+        l->conv.wino, l->conv.bf16, l->conv.filters, l->conv.bias, l->act,
+        t->add_into > 0 ? as : NULL, ys, t->h, t->w, net->work,
+        net->work_floats, net->gemm_work);
     return;
   }
   if (is_depthwise (l)) {

@@ -243,10 +243,12 @@ run_layers (yolor_net *const *nets, int n, int first)
   for (int i = first; i < net->n_layers; i++) {
     const yolor_layer *l = &net->layers[i];
     double t0 = net->opts.profile ? now_ms () : 0.0, ms;
-    /* an alias (implicit layers included) has nothing to compute */
-    if (!l->alias)
+    /* an alias (implicit layers included) has nothing to compute, nor has
+     * a shortcut its input conv computed (plan.c) */
+    int skip = l->alias || net->t[i].computed_by_input;
+    if (!skip)
       layer_of_nets (nets, n, l);
-    ms = net->opts.profile && !l->alias ? now_ms () - t0 : 0.0;
+    ms = net->opts.profile && !skip ? now_ms () - t0 : 0.0;
     for (int k = 0; k < n; k++)
       nets[k]->t[i].time_ms = ms;
   }
@@ -325,6 +327,10 @@ yolor_batch_check (yolor_net *const *nets, int n, yolor_error *err)
       return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
           "net %d of the batch is prepared for %dx%d, net 0 for %dx%d", k,
           nets[k]->in_w, nets[k]->in_h, nets[0]->in_w, nets[0]->in_h);
+    /* it decides which shortcuts their convs compute (plan.c) */
+    if (!nets[k]->opts.keep_layer_outputs != !nets[0]->opts.keep_layer_outputs)
+      return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
+          "nets 0 and %d of the batch differ in keep_layer_outputs", k);
     for (int j = 0; j < k; j++)
       if (nets[j] == nets[k])
         return yolor_error_set (err, YOLOR_ERR_INVALID_ARG,
@@ -495,5 +501,7 @@ yolor_net_layer_info (const yolor_net *net, int i, yolor_layer_info *info)
   info->macs = t->macs;
   info->time_ms = t->time_ms;
   info->folded_away = l->folded;
+  if (t->computed_by_input)
+    info->kernel = "in its input";
   return YOLOR_OK;
 }

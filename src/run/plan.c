@@ -66,8 +66,6 @@ static void
 place_in_routes (yolor_net *net)
 {
   int n = net->n_layers;
-  for (int i = 0; i < n; i++)
-    net->t[i].home = -1;
   for (int i = 0; i < n; i++) {
     const yolor_layer *l = &net->layers[i];
     size_t at = 0;
@@ -88,8 +86,52 @@ place_in_routes (yolor_net *net)
       at += (size_t) c * h * w;
     }
   }
-  /* the route's buffer lives as long as any of its inputs' */
-  for (int p = 0; p < n; p++) {
+}
+
+/* Shortcuts computed by their input: a [shortcut] that adds a second
+ * input of its own shape to a Winograd conv read by nothing else, with no
+ * activation of its own, and whose conv output need not stay readable:
+ * the conv adds that input in its epilogue and writes straight into the
+ * shortcut's buffer. The sum is the same as the separate pass's. */
+static void
+fuse_shortcuts (yolor_net *net)
+{
+  const yolor_model *m = net->model;
+  int n = net->n_layers;
+  if (net->opts.keep_layer_outputs)
+    return;
+  for (int i = 0; i < n; i++) {
+    const yolor_layer *s = &net->layers[i], *p;
+    int c = s->in[0], readers = 0, ca, ha, wa;
+    if (s->ops->kind != YOLOR_LAYER_SHORTCUT || s->alias || c < 0
+        || s->in[1] == c
+        || (m->rules.shortcut_activation && s->act != YOLOR_ACT_LINEAR))
+      continue;
+    p = &net->layers[c];
+    if (p->ops->kind != YOLOR_LAYER_CONV || p->alias || !p->conv.wino
+        || c == m->embed_layer || net->t[c].home >= 0)
+      continue;
+    yolor_layer_src_shape (net, s, 1, &ca, &ha, &wa);
+    if (ca != net->t[i].c)
+      continue;
+    for (int j = 0; j < n; j++)
+      for (int k = 0; k < net->layers[j].n_in; k++)
+        readers += yolor_plan_root (m, net->layers[j].in[k]) == c;
+    if (readers != 1)
+      continue;
+    net->t[c].home = i;
+    net->t[c].home_at = 0;
+    net->t[c].add_into = i;
+    net->t[i].computed_by_input = 1;
+  }
+}
+
+/* A buffer lives as long as any of the outputs written into it (a home
+ * always comes after what it holds: in index order, chains resolve). */
+static void
+extend_homes (yolor_net *net)
+{
+  for (int p = 0; p < net->n_layers; p++) {
     yolor_tensor *t = &net->t[p], *h;
     if (t->home < 0)
       continue;
@@ -156,7 +198,14 @@ yolor_plan (yolor_net *net, yolor_error *err)
     if (keep && r >= 0)
       net->t[r].last_use = n;
   }
+  for (int i = 0; i < n; i++) {
+    net->t[i].home = -1;
+    net->t[i].add_into = 0;
+    net->t[i].computed_by_input = 0;
+  }
+  fuse_shortcuts (net);
   place_in_routes (net);
+  extend_homes (net);
 
   idx = malloc (sizeof (int) * (size_t) n);
   if (!idx)
@@ -218,7 +267,7 @@ yolor_plan (yolor_net *net, yolor_error *err)
     else if (!l->alias && t->home < 0)
       t->out = (float *) ((char *) net->arena + t->offset);
   }
-  for (int i = 0; i < n; i++)
+  for (int i = n - 1; i >= 0; i--) /* homes first: they come later */
     if (net->t[i].home >= 0)
       net->t[i].out = net->t[net->t[i].home].out + net->t[i].home_at;
   for (int i = 0; i < n; i++) {

@@ -201,10 +201,11 @@ check_winograd_images (int bf16, int wide)
   for (int nt = 1; nt <= 2; nt++) {
     for (int i = 0; i < IMAGES; i++)
       yolor_winograd_conv (nt, 1, (const float *const *) &x[i], cin, h, w, pad,
-          u, bf16, cout, bias, YOLOR_ACT_SILU, &one[i], oh, ow, work, one_ws,
-          gwork);
+          u, bf16, cout, bias, YOLOR_ACT_SILU, NULL, &one[i], oh, ow, work,
+          one_ws, gwork);
     yolor_winograd_conv (nt, IMAGES, (const float *const *) x, cin, h, w, pad,
-        u, bf16, cout, bias, YOLOR_ACT_SILU, all, oh, ow, work, ws, gwork);
+        u, bf16, cout, bias, YOLOR_ACT_SILU, NULL, all, oh, ow, work, ws,
+        gwork);
     for (int i = 0; i < IMAGES; i++)
       ck_assert_msg (!memcmp (one[i], all[i], sizeof (float) * out_n),
           "Winograd bf16=%d wide=%d threads=%d: image %d of the batch "
@@ -419,6 +420,8 @@ START_TEST (test_batch_errors)
   yolor_model *a = load_fastest (), *b = load_fastest ();
   yolor_net *n0 = new_net (a, 1, 320), *n1 = new_net (a, 1, 320);
   yolor_net *other = new_net (b, 1, 320), *big = new_net (a, 1, 416);
+  yolor_net *keep = NULL;
+  yolor_options ko;
   yolor_net *nets[2];
   rgb_frame f = decode ("dog.jpg"), g = decode ("horses.jpg");
   yolor_image img = rgb_image (&f), img_g = rgb_image (&g);
@@ -437,6 +440,12 @@ START_TEST (test_batch_errors)
   prepare (n1, f.w, f.h);
   prepare (other, f.w, f.h);
   prepare (big, f.w, f.h);
+  yolor_options_init (&ko);
+  ko.n_threads = 1;
+  ko.input_width = ko.input_height = 320;
+  ko.keep_layer_outputs = 1;
+  ck_assert_int_eq (yolor_net_new (a, &ko, &keep, &err), YOLOR_OK);
+  prepare (keep, f.w, f.h);
   ck_assert_int_eq (
       yolor_net_forward_batch (nets, 0, &err), YOLOR_ERR_INVALID_ARG);
   ck_assert_int_eq (yolor_net_forward_batch (nets, YOLOR_MAX_BATCH + 1, &err),
@@ -455,6 +464,11 @@ START_TEST (test_batch_errors)
   ck_assert_int_eq (
       yolor_net_forward_batch (nets, 2, &err), YOLOR_ERR_INVALID_ARG);
   ck_assert_str_eq (err.msg, "nets 0 and 1 of the batch are the same net");
+  nets[1] = keep;
+  ck_assert_int_eq (
+      yolor_net_forward_batch (nets, 2, &err), YOLOR_ERR_INVALID_ARG);
+  ck_assert_str_eq (
+      err.msg, "nets 0 and 1 of the batch differ in keep_layer_outputs");
   ck_assert_int_eq (
       yolor_net_detect_batch (NULL, 1, &err), YOLOR_ERR_INVALID_ARG);
 
@@ -484,6 +498,7 @@ START_TEST (test_batch_errors)
   yolor_net_free (n1);
   yolor_net_free (other);
   yolor_net_free (big);
+  yolor_net_free (keep);
   yolor_model_unref (a);
   yolor_model_unref (b);
   tu_free_image (f.px);

@@ -97,7 +97,7 @@ START_TEST (test_vs_reference)
     bias = malloc (sizeof (float) * cout);
     y = malloc (sizeof (float) * cout * oh * ow);
     ref = malloc (sizeof (float) * cout * oh * ow);
-    y1 = malloc (sizeof (float) * cout * oh * ow);
+    y1 = malloc (sizeof (float) * 2 * cout * oh * ow); /* 1 thread, add */
     work =
         malloc (sizeof (float) * yolor_winograd_workspace (cin, cout, oh, ow));
     gwork = malloc (sizeof (float) * yolor_sgemm_workspace (2));
@@ -108,9 +108,22 @@ START_TEST (test_vs_reference)
     for (int nt = 1; nt <= 2; nt++) {
       const float *xs[1] = { x };
       float *ys[1] = { y };
+      const float *as[1] = { ref };
+      float *y2s[1] = { y1 + (size_t) cout * oh * ow };
       yolor_winograd_conv (nt, 1, xs, cin, h, w, pad, u, bf16, cout, bias,
-          YOLOR_ACT_SILU, ys, oh, ow, work,
+          YOLOR_ACT_SILU, NULL, ys, oh, ow, work,
           yolor_winograd_workspace (cin, cout, oh, ow), gwork);
+      /* an added tensor comes after the activation, as a separate pass
+       * would add it: the same bits */
+      tu_fill_random (ref, (size_t) cout * oh * ow, 300 + _i, -1.0f, 1.0f);
+      yolor_winograd_conv (nt, 1, xs, cin, h, w, pad, u, bf16, cout, bias,
+          YOLOR_ACT_SILU, as, y2s, oh, ow, work,
+          yolor_winograd_workspace (cin, cout, oh, ow), gwork);
+      for (int i = 0; i < cout * oh * ow; i++)
+        ck_assert_msg (y2s[0][i] == y[i] + ref[i],
+            "cin=%d cout=%d h=%d w=%d pad=%d bf16=%d threads=%d: value %d "
+            "with the added tensor is %.9g, not %.9g + %.9g",
+            cin, cout, h, w, pad, bf16, nt, i, y2s[0][i], y[i], ref[i]);
       tu_conv_ref (x, cin, h, w, wt, cout, 3, 1, pad, 1, oh, ow, ref);
       yolor_bias_act (1, ref, cout, oh * ow, bias, YOLOR_ACT_SILU);
       for (int i = 0; i < cout * oh * ow; i++) {

@@ -837,7 +837,27 @@ heads_of (int m, int n_threads, int keep, int *n_heads, size_t *sizes)
           "%s: layer %d output not kept", model_names[m], i);
     }
   } else {
+    int shortcuts = 0, fused = 0;
     ck_assert (yolor_net_layer_output (net, 0, NULL, NULL, NULL) == NULL);
+    /* without it, each shortcut after a Winograd conv is that conv's
+     * epilogue (plan.c): heads bit for bit the same is what the caller
+     * checks */
+    for (int i = 0; i < net->n_layers; i++) {
+      const yolor_layer *l = &net->layers[i];
+      if (l->ops->kind != YOLOR_LAYER_SHORTCUT)
+        continue;
+      shortcuts++;
+      fused += net->t[i].computed_by_input;
+      if (net->layers[l->in[0]].conv.wino)
+        ck_assert_msg (
+            net->t[i].computed_by_input && net->t[l->in[0]].add_into == i,
+            "%s: shortcut %d is not computed by its Winograd input",
+            model_names[m], i);
+    }
+    printf ("%s: %d of %d shortcuts computed by their input conv\n",
+        model_names[m], fused, shortcuts);
+    if (m > 0) /* the narrowed YOLOR-CSP's bottlenecks */
+      ck_assert_int_gt (fused, 0);
   }
   yolor_net_free (net);
   tu_free_image (f.px);
