@@ -181,6 +181,10 @@ pack_b_conv (const yolor_gemm_src *s, const float *x, int N, int n0, int w,
 {
   int st = s->stride;
   size_t plane = (size_t) s->h * s->w;
+#if defined(YOLOR_KERNELS_AVX512)
+  /* the gather's offsets within a plane are 32-bit */
+  int gather_ok = plane <= INT32_MAX;
+#endif
   for (int j0 = 0; j0 < w; j0 += NR) {
     float *d = dst + (size_t) j0 * kc;
     int n = n0 + j0, oy = n / s->ow, ox = n % s->ow;
@@ -227,6 +231,26 @@ pack_b_conv (const yolor_gemm_src *s, const float *x, int N, int n0, int w,
           continue;
         }
       }
+#if defined(YOLOR_KERNELS_AVX512)
+      if (gather_ok) {
+        /* panels at a row's edge or across rows: the in-bounds columns
+         * gathered, the others zero */
+        for (int h = 0; h < NR; h += 16) {
+          __m512i iy = _mm512_add_epi32 (
+                      _mm512_loadu_si512 (by + h), _mm512_set1_epi32 (ky)),
+                  ix = _mm512_add_epi32 (
+                      _mm512_loadu_si512 (bx + h), _mm512_set1_epi32 (kx));
+          /* unsigned: a negative row or column is out of range too */
+          __mmask16 in = _mm512_cmplt_epu32_mask (iy, _mm512_set1_epi32 (s->h))
+              & _mm512_cmplt_epu32_mask (ix, _mm512_set1_epi32 (s->w));
+          __m512i at = _mm512_add_epi32 (
+              _mm512_mullo_epi32 (iy, _mm512_set1_epi32 (s->w)), ix);
+          _mm512_store_ps (d + h,
+              _mm512_mask_i32gather_ps (_mm512_setzero_ps (), in, at, xc, 4));
+        }
+        continue;
+      }
+#endif
       for (int j = 0; j < NR; j++) {
         int iy = by[j] + ky, ix = bx[j] + kx;
         d[j] = iy >= 0 && iy < s->h && ix >= 0 && ix < s->w
