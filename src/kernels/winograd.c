@@ -129,6 +129,39 @@ yolor_winograd_workspace (int cin, int cout, int oh, int ow)
 #define WG_PREFETCH 32
 #define SPAN (4 * SEG + 8) /* input columns a segment reads, rounded up */
 
+/* The first @n (< SEG) lanes of @v to @dst, and the first @n floats of
+ * @src into lanes of a vector (the others zero): partial segments at the end
+ * of a tile row, as one masked store or load where the build has one (a
+ * libc call for each of the 36 rows cost more than the transform on the
+ * 20x20 maps, where every segment is partial). */
+static inline void
+seg_store (float *dst, yolor_v8f v, int n)
+{
+#if defined(YOLOR_KERNELS_AVX512) || defined(YOLOR_KERNELS_AVX2)
+  __m256i lanes = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
+  _mm256_maskstore_ps (
+      dst, _mm256_cmpgt_epi32 (_mm256_set1_epi32 (n), lanes), (__m256) v);
+#else
+  for (int i = 0; i < n; i++)
+    dst[i] = v[i];
+#endif
+}
+
+static inline yolor_v8f
+seg_load (const float *src, int n)
+{
+#if defined(YOLOR_KERNELS_AVX512) || defined(YOLOR_KERNELS_AVX2)
+  __m256i lanes = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
+  return (yolor_v8f) _mm256_maskload_ps (
+      src, _mm256_cmpgt_epi32 (_mm256_set1_epi32 (n), lanes));
+#else
+  yolor_v8f v = { 0 };
+  for (int i = 0; i < n; i++)
+    v[i] = src[i];
+  return v;
+#endif
+}
+
 /* Bᵀ on six vectors (one column or row of a 6x6 tile, in every lane). */
 static inline void
 bt6 (const yolor_v8f d[6], yolor_v8f o[6])
@@ -286,7 +319,7 @@ input_channels (void *data, long lo, long hi, int worker)
         if (n == SEG)
           memcpy (dst, &v[k], sizeof (v[k])); /* one vector store */
         else
-          memcpy (dst, &v[k], sizeof (float) * (size_t) n);
+          seg_store (dst, v[k], n);
       }
       tl += n;
     }
@@ -327,13 +360,11 @@ output_channels (void *data, long lo, long hi, int worker)
         }
       for (int k = 0; k < WG_N; k++) {
         const float *src = q->M + k * q->m_step + (size_t) o * nt + tl;
-        yolor_v8f zero = { 0 };
         __builtin_prefetch (src + WG_PREFETCH);
-        m[k] = zero;
         if (n == SEG)
           memcpy (&m[k], src, sizeof (m[k])); /* one vector load */
         else
-          memcpy (&m[k], src, sizeof (float) * (size_t) n);
+          m[k] = seg_load (src, n);
       }
       for (int j = 0; j < 6; j++) {
         yolor_v8f col[6] = { m[j], m[6 + j], m[12 + j], m[18 + j], m[24 + j],
