@@ -7,46 +7,54 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <math.h>
+#include <string.h>
 
 #include "kernels/kernels.h"
 #include "yolor-private.h"
 
+/* v where it is greater than m or NaN, else m: a window with a NaN gives
+ * NaN. Without branches, so that loops of it vectorize. */
 static inline float
 max_nan (float m, float v)
 {
-  return (v > m || isnan (v)) ? v : m;
+  return ((v > m) | (v != v)) ? v : m;
 }
 
-/* Same-size stride-1 pooling (SPP) done separably: the max over columns of
- * the window's rows, then, in place, over the window's columns, keeping the
- * overwritten originals in a ring of k values: 2k comparisons per output
- * instead of k². */
+/* The widest row the separable pooling takes (its padded row is on the
+ * stack). */
+#define SEP_MAX_W 4096
+#define SEP_MAX_K 64
+
+/* Same-size stride-1 pooling (SPP) done separably: for each output row the
+ * max over the window's rows, then over the window's columns of that row
+ * padded with −∞: 2k comparisons per output instead of k². The loops are
+ * plain element loops with a branch-free max, so that the compiler
+ * vectorizes them. */
 static void
 maxpool_same_separable (
     const float *xc, float *yc, int h, int w, int k, int off)
 {
-  float ring[64];
+  float pad[SEP_MAX_W + SEP_MAX_K];
+  for (int i = 0; i < off; i++)
+    pad[i] = -INFINITY;
+  for (int i = off + w; i < w + k - 1; i++)
+    pad[i] = -INFINITY;
   for (int oy = 0; oy < h; oy++) {
-    float *yr = yc + (size_t) oy * w;
-    for (int ox = 0; ox < w; ox++)
-      yr[ox] = -INFINITY;
-    for (int ky = 0; ky < k; ky++) {
-      int iy = oy - off + ky;
-      const float *xr;
-      if (iy < 0 || iy >= h)
-        continue;
-      xr = xc + (size_t) iy * w;
+    float *restrict yr = yc + (size_t) oy * w, *restrict pr = pad + off;
+    int iy0 = oy - off < 0 ? 0 : oy - off;
+    int iy1 = oy - off + k > h ? h : oy - off + k;
+    memcpy (pr, xc + (size_t) iy0 * w, sizeof (float) * (size_t) w);
+    for (int iy = iy0 + 1; iy < iy1; iy++) {
+      const float *restrict xr = xc + (size_t) iy * w;
       for (int ox = 0; ox < w; ox++)
-        yr[ox] = max_nan (yr[ox], xr[ox]);
+        pr[ox] = max_nan (pr[ox], xr[ox]);
     }
-    for (int ox = 0; ox < w; ox++) {
-      float m = -INFINITY;
-      int j0 = ox - off < 0 ? 0 : ox - off;
-      int j1 = ox - off + k > w ? w : ox - off + k;
-      ring[ox % k] = yr[ox];
-      for (int j = j0; j < j1; j++)
-        m = max_nan (m, j <= ox ? ring[j % k] : yr[j]);
-      yr[ox] = m;
+    /* y[ox] = max of pad[ox .. ox + k) */
+    memcpy (yr, pad, sizeof (float) * (size_t) w);
+    for (int j = 1; j < k; j++) {
+      const float *restrict pj = pad + j;
+      for (int ox = 0; ox < w; ox++)
+        yr[ox] = max_nan (yr[ox], pj[ox]);
     }
   }
 }
@@ -110,8 +118,8 @@ yolor_maxpool_forward (yolor_net *net, const yolor_layer *l)
   q.st = l->pool.stride;
   q.off = l->pool.pad / 2;
   q.zero_pad = l->pool.zero_pad;
-  q.separable =
-      !q.zero_pad && q.st == 1 && q.t->h == q.h && q.t->w == q.w && q.k <= 64;
+  q.separable = !q.zero_pad && q.st == 1 && q.t->h == q.h && q.t->w == q.w
+      && q.k <= SEP_MAX_K && q.off < q.k && q.w <= SEP_MAX_W;
   yolor_parallel (net->n_threads, q.t->c, 1, maxpool_channels, &q);
 }
 

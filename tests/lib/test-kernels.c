@@ -786,6 +786,7 @@ static const int pool_cases[][4] = {
   { 7, 9, 5, 1 },
   { 13, 11, 13, 1 },
   { 20, 20, 9, 1 },
+  { 17, 37, 13, 1 }, /* separable: vectors of eight, a tail of five */
   { 5, 3, 3, 1 },
   { 1, 1, 5, 1 },
   { 9, 7, 2, 2 },
